@@ -1,0 +1,77 @@
+// The one interface every place vpcheck can build a topology on implements: the embedded lab,
+// a Harvester cluster, or any Kubernetes cluster with Kube-OVN.
+import type { Duplex } from 'node:stream';
+import type { TopologySpec } from '../topology/types.ts';
+import type { Session, Transport } from '../sessions/session.ts';
+
+export type TargetKind = 'lab' | 'harvester' | 'kubeovn';
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface RunContext {
+  /** Short id carried by every object the run creates (lab names, `vpcheck/run=<id>` labels). */
+  readonly runId: string;
+  readonly log: Logger;
+}
+
+/** A VM as built: what sessions and probes need to address it. */
+export interface RealizedVm {
+  readonly name: string;
+  readonly ip: string;
+  readonly mac: string;
+  readonly gateway: string;
+  readonly subnet: string;
+  /** The NIC name inside the VM (enp1s0, as in the docs). */
+  readonly nic: string;
+}
+
+/** Evidence collected for a cell that differs from the model. */
+export interface Diagnostic {
+  readonly title: string;
+  readonly command: string;
+  readonly output: string;
+}
+
+export interface DiagnoseRequest {
+  readonly from: string;
+  /** Destination address (a VM's, the internet address, or any IP). */
+  readonly toIp: string;
+  readonly probe: 'icmp' | 'tcp';
+  readonly port?: number;
+}
+
+export interface Realized {
+  readonly runId: string;
+  /** The address `to: internet` probes (lab: 192.0.2.1; clusters: 8.8.8.8 unless overridden). */
+  readonly internetIP: string;
+  vm(name: string): RealizedVm;
+  /** Converge the live topology to the next phase's spec (minimal diff) and wait until applied. */
+  update(next: TopologySpec): Promise<void>;
+  openSession(vm: string, transport: Transport): Promise<Session>;
+  diagnose(request: DiagnoseRequest): Promise<Diagnostic[]>;
+  /** Remove everything this run created. Safe to call twice. */
+  down(): Promise<void>;
+}
+
+export interface Target {
+  readonly kind: TargetKind;
+  /** Component versions for the result (lab: OVS, OVN, kernel; cluster: Kubernetes, Kube-OVN, ...). */
+  versions(): Promise<Record<string, string>>;
+  up(spec: TopologySpec, run: RunContext): Promise<Realized>;
+  /** Remove what earlier runs left (after kill -9): one run by id, or all. Returns the run ids removed. */
+  down(which: { runId: string } | { all: true }): Promise<string[]>;
+}
+
+/** Raised when the target cannot be reached or built: exit code 3. */
+export class TargetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TargetError';
+  }
+}
+
+/** A byte stream into a VM (serial console or a TCP connection to its sshd). */
+export type VmStream = Duplex;

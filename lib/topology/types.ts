@@ -1,0 +1,186 @@
+// The typed, defaults-filled topology that every other module consumes.
+// Field names follow Kube-OVN (kubeovn.io/v1 Vpc, Subnet, SecurityGroup) and Harvester so that a
+// customer's objects map over directly; see README "Topology format".
+
+export type Platform = 'harvester' | 'kube-ovn';
+
+/** What a probe observed or is expected to observe. `error` is never a network verdict. */
+export type Outcome = 'reachable' | 'timeout' | 'network-unreachable' | 'refused' | 'error';
+export const OUTCOMES: readonly Outcome[] = ['reachable', 'timeout', 'network-unreachable', 'refused', 'error'];
+
+export type ProbeKind = 'icmp' | 'tcp';
+
+/** The default VPC of Kube-OVN; always present in a Topology even when the file omits it. */
+export const DEFAULT_VPC = 'ovn-cluster';
+/** Kube-OVN's join subnet (node <-> ovn-cluster), allowed by private-subnet ACLs. */
+export const JOIN_CIDR = '100.64.0.0/16';
+
+/** A Harvester VM network (NetworkAttachmentDefinition of type OverlayNetwork). */
+export interface Network {
+  readonly name: string;
+  readonly namespace: string;
+  /** "namespace/name", the form VMs and subnets use to refer to it. */
+  readonly ref: string;
+}
+
+export interface VpcPeering {
+  readonly remoteVpc: string;
+  /** CIDR form, e.g. 169.254.0.1/30: the address of this VPC's router port and the link's prefix. */
+  readonly localConnectIP: string;
+}
+
+export type RoutePolicy = 'policyDst' | 'policySrc';
+
+export interface StaticRoute {
+  readonly cidr: string;
+  readonly nextHopIP: string;
+  readonly policy: RoutePolicy;
+}
+
+export interface Vpc {
+  readonly name: string;
+  /** Optional "VPC CIDR" of the Harvester docs; subnets must fall inside it. */
+  readonly cidr?: string;
+  readonly vpcPeerings: readonly VpcPeering[];
+  readonly staticRoutes: readonly StaticRoute[];
+  /** True for ovn-cluster when the file did not declare it. */
+  readonly implicit: boolean;
+}
+
+export interface Subnet {
+  readonly name: string;
+  readonly vpc: string;
+  readonly cidrBlock: string;
+  readonly gateway: string;
+  /** Network reference "namespace/name" (a bare name means namespace default). */
+  readonly provider: string;
+  readonly private: boolean;
+  readonly allowSubnets: readonly string[];
+  readonly natOutgoing: boolean;
+  /** Single addresses "10.0.0.5" or ranges "10.0.0.10..10.0.0.20". */
+  readonly excludeIps: readonly string[];
+}
+
+export type SgProtocol = 'all' | 'icmp' | 'tcp' | 'udp';
+
+export interface SecurityGroupRule {
+  readonly ipVersion: 'ipv4';
+  readonly protocol: SgProtocol;
+  readonly portRangeMin?: number;
+  readonly portRangeMax?: number;
+  readonly remoteType: 'address' | 'securityGroup';
+  readonly remoteAddress?: string;
+  readonly remoteSecurityGroup?: string;
+  readonly policy: 'allow' | 'drop';
+  /** 1..200 on Kube-OVN v1.13-v1.15 (Harvester v1.6/v1.7); smaller wins. ACL priority is 2300 - priority. */
+  readonly priority: number;
+}
+
+export interface SecurityGroup {
+  readonly name: string;
+  readonly allowSameGroupTraffic: boolean;
+  readonly ingressRules: readonly SecurityGroupRule[];
+  readonly egressRules: readonly SecurityGroupRule[];
+}
+
+export interface Listen {
+  readonly protocol: 'tcp';
+  readonly port: number;
+}
+
+export interface Vm {
+  readonly name: string;
+  /** Network reference "namespace/name"; the VM's subnet is the one whose provider is this network. */
+  readonly network: string;
+  /** Fixed address; when absent the model's IPAM assigns one (see lib/model/ipam.ts). */
+  readonly ip?: string;
+  /** Run the docs' "ip route add default via <gateway> dev enp1s0" before probing. */
+  readonly defaultRoute: boolean;
+  readonly securityGroups: readonly string[];
+  readonly listen: readonly Listen[];
+}
+
+export interface TcpProbe {
+  readonly from: string;
+  readonly to: string;
+  readonly port: number;
+}
+
+export interface Probes {
+  /** ICMP between every ordered pair of VMs. */
+  readonly mesh: boolean;
+  /** ICMP from every VM to the internet address. */
+  readonly internet: boolean;
+  /** Extra ICMP probes, e.g. to an IP address. */
+  readonly icmp: readonly { readonly from: string; readonly to: string }[];
+  readonly tcp: readonly TcpProbe[];
+}
+
+/** `to` is a VM name, an IPv4 address, or the word `internet`. */
+export interface Expectation {
+  readonly from: string;
+  readonly to: string;
+  readonly probe: ProbeKind;
+  /** Set for tcp expectations. */
+  readonly port?: number;
+  /** The expected outcome; `reachable: false` without `outcome` means "anything but reachable". */
+  readonly outcome?: Outcome;
+  readonly reachable: boolean;
+  /** Field path of this line in the file, for messages. */
+  readonly path: string;
+}
+
+/** A phase patch: objects merged by name into the previous phase's topology. */
+export interface TopologyPatch {
+  readonly networks?: readonly Record<string, unknown>[];
+  readonly vpcs?: readonly Record<string, unknown>[];
+  readonly subnets?: readonly Record<string, unknown>[];
+  readonly securityGroups?: readonly Record<string, unknown>[];
+  readonly vms?: readonly Record<string, unknown>[];
+}
+
+export interface Phase {
+  readonly name: string;
+  readonly patch: TopologyPatch;
+  readonly expect: readonly Expectation[];
+  /** The whole topology of this phase (previous phase with the patch merged), validated. */
+  readonly topology: TopologySpec;
+}
+
+/** Position of a field in the source file (1-based). */
+export interface Position {
+  readonly line: number;
+  readonly col: number;
+}
+
+export interface SourceInfo {
+  readonly file: string;
+  /** sha256 of the file's bytes, recorded in results for release qualification. */
+  readonly sha256: string;
+  /** Position of a field path such as "vpcs[0].staticRoutes[0].nextHopIP". */
+  locate(path: string): Position | undefined;
+}
+
+/** The network objects of one phase: what targets build and what the model reasons over. */
+export interface TopologySpec {
+  readonly name: string;
+  readonly platform: Platform;
+  readonly networks: readonly Network[];
+  /** Always contains ovn-cluster. */
+  readonly vpcs: readonly Vpc[];
+  readonly subnets: readonly Subnet[];
+  readonly securityGroups: readonly SecurityGroup[];
+  readonly vms: readonly Vm[];
+}
+
+export interface Topology extends TopologySpec {
+  readonly apiVersion: 'vpcheck/v1';
+  readonly kind: 'Topology';
+  readonly description?: string;
+  readonly probes: Probes;
+  /** Expectations of the initial phase. */
+  readonly expect: readonly Expectation[];
+  /** Phases after the initial one, in order. */
+  readonly phases: readonly Phase[];
+  readonly source: SourceInfo;
+}

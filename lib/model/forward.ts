@@ -1,0 +1,189 @@
+// One packet's walk through the logical topology: the VM's own route table, the switch ACLs,
+// each router's lookup and policies, peering links and the node. The request leg checks ACLs;
+// the reply leg does not, because every ACL involved is allow-related and conntrack passes
+// replies of an allowed connection (OVN ls_in_acl / ls_out_acl "ct.est && ct.rpl" flows).
+import { DEFAULT_VPC } from '../topology/types.ts';
+import { contains, formatIPv4 as ip } from '../net/ipv4.ts';
+import { AclIndex, decide, type Acl, type Packet } from './acl.ts';
+import { buildRouteTable, lookup, noRouteReason, policyVerdict, type RouteTable } from './routes.ts';
+import type { Disposition, Leg, Step } from './types.ts';
+import { isExternal, NODE_IP, ovnClusterSubnetOf, type Owner, type SubnetInfo, type VmInfo, type World } from './world.ts';
+
+export type WalkEnd =
+  | { readonly ok: true; readonly owner: Owner }
+  /** `atSource`: the sending VM itself had no route, which ping reports as "Network is unreachable". */
+  | { readonly ok: false; readonly disposition: Disposition; readonly reason: string; readonly atSource?: boolean };
+
+/** What a walk decided, for the one-line reason of a delivered probe. */
+export interface Decision {
+  readonly text: string;
+  /** Connected routes are left out of the reason when a static route (or NAT) also decided. */
+  readonly kind: 'connected' | 'route' | 'acl';
+}
+
+/** The routers and ACLs of one topology, shared by every walk. */
+export class Fabric {
+  readonly acls: AclIndex;
+  private readonly tables = new Map<string, RouteTable>();
+  constructor(readonly world: World) {
+    this.acls = new AclIndex(world);
+    for (const vpc of world.vpcs.keys()) this.tables.set(vpc, buildRouteTable(world, vpc));
+  }
+  table(vpc: string): RouteTable {
+    return this.tables.get(vpc)!;
+  }
+}
+
+const fail = (disposition: Disposition, reason: string): WalkEnd => ({ ok: false, disposition, reason });
+
+export class Walk {
+  readonly steps: Step[] = [];
+  readonly decisions: Decision[] = [];
+  private readonly visited: string[] = [];
+
+  constructor(private readonly fabric: Fabric, private readonly leg: Leg, private readonly pkt: Packet) {}
+
+  private get world(): World {
+    return this.fabric.world;
+  }
+
+  private step(at: string, text: string): void {
+    this.steps.push({ leg: this.leg, at, text });
+  }
+
+  /** A VM sends the packet: its route table has the on-link subnet route and maybe a default. */
+  fromVm(vm: VmInfo): WalkEnd {
+    const { dst } = this.pkt;
+    const s = vm.subnet;
+    const onLink = contains(s.prefix, dst);
+    if (!onLink && !vm.vm.defaultRoute) {
+      this.step(`vm ${vm.name}`, `route to ${ip(dst)}: none (only ${s.subnet.cidrBlock} dev enp1s0; no default route)`);
+      const reason = this.leg === 'request'
+        ? `${vm.name} has no default route and ${ip(dst)} is outside ${s.name} (${s.subnet.cidrBlock}): ping: connect: Network is unreachable`
+        : `${vm.name} has no default route, so it cannot answer ${ip(dst)} (outside ${s.name} ${s.subnet.cidrBlock})`;
+      return { ok: false, disposition: 'NO_ROUTE', reason, atSource: this.leg === 'request' };
+    }
+    this.step(`vm ${vm.name}`, `route to ${ip(dst)}: ${onLink ? `${s.subnet.cidrBlock} dev enp1s0 (on-link)` : `default via ${ip(s.gateway)} dev enp1s0`}`);
+    const denied = this.acl(this.fabric.acls.fromVm(vm), `switch ${s.name}`, `leaving ${vm.name}`, 'DENIED_OUT', s, vm);
+    if (denied) return denied;
+    if (onLink && dst !== s.gateway) return this.onSwitch(s, 'DENIED_IN');
+    const out = this.acl(this.fabric.acls.towardRouter(s), `switch ${s.name}`, `leaving ${s.name}`, 'DENIED_OUT', s);
+    return out ?? this.atRouter(s.vpc);
+  }
+
+  /** A router holds the packet (it sends a reply, or received the request). */
+  atRouter(vpc: string): WalkEnd {
+    const { src, dst } = this.pkt;
+    const at = `router ${vpc}`;
+    if (this.visited.includes(vpc)) {
+      this.step(at, 'seen before on this path');
+      return fail('LOOP', `routing loop: ${[...this.visited, vpc].join(' -> ')}`);
+    }
+    this.visited.push(vpc);
+    const port = this.world.routerPorts.get(vpc)?.get(dst);
+    if (port) {
+      this.step(at, `${ip(dst)} is its own port ${port}`);
+      return { ok: true, owner: { kind: 'router', vpc, port } };
+    }
+    const table = this.fabric.table(vpc);
+    const route = lookup(table, src, dst);
+    if (!route) {
+      this.step(at, `lookup ${ip(dst)}: no route`);
+      const hint = isExternal(this.world, dst) && vpc !== DEFAULT_VPC ? '; natOutgoing only applies to ovn-cluster subnets' : '';
+      return fail('NO_ROUTE', noRouteReason(table, dst) + hint);
+    }
+    this.step(at, `lookup ${ip(dst)}: ${route.label}`);
+    this.decisions.push({ text: `${vpc} route ${route.label}`, kind: route.connected ? 'connected' : 'route' });
+    const policy = policyVerdict(this.world, table, src, dst);
+    if (policy) this.step(at, policy.text);
+    if (policy?.action === 'reroute') return this.atNode(!route.connected && route.egress.kind === 'link');
+    const hop = route.nextHop ?? dst;
+    switch (route.egress.kind) {
+      case 'subnet':
+        if (route.connected) return this.onSwitch(route.egress.subnet, 'DENIED_IN');
+        return this.deadNextHop(hop, route.egress.subnet);
+      case 'join':
+        return hop === NODE_IP ? this.atNode(false) : fail('NEIGHBOR_UNREACHABLE', `nothing answers ARP for ${ip(hop)} on the join network`);
+      case 'link': {
+        const link = route.egress.link;
+        if (link.remoteAddress === undefined) {
+          return fail('NEIGHBOR_UNREACHABLE', `peering ${vpc} -> ${link.remoteVpc} is one-sided: ${link.remoteVpc} does not list ${vpc} in vpcPeerings, so port ${link.port} has no peer`);
+        }
+        if (hop !== link.remoteAddress) {
+          const what = route.connected ? 'destination' : 'next hop';
+          return fail('NEIGHBOR_UNREACHABLE', `${what} ${ip(hop)} is not ${link.remoteVpc}'s localConnectIP ${ip(link.remoteAddress)}: nothing on peering port ${link.port} answers ARP for it`);
+        }
+        this.step(`peering ${link.port}`, `to ${link.remoteVpc} (${ip(link.remoteAddress)})`);
+        return this.atRouter(link.remoteVpc);
+      }
+    }
+  }
+
+  /**
+   * The node behind ovn-cluster's join network. `reroutedPeering`: ovn-cluster's 29000 policy
+   * took a packet its route table would have sent over a peering.
+   */
+  atNode(reroutedPeering: boolean): WalkEnd {
+    const { src, dst } = this.pkt;
+    if (dst === NODE_IP) {
+      this.step('node', `${ip(dst)} is the node's ovn0`);
+      return { ok: true, owner: { kind: 'node' } };
+    }
+    if (ovnClusterSubnetOf(this.world, dst)) {
+      this.step('node', `route ${ip(dst)} via 100.64.0.1 (ovn-cluster)`);
+      return this.atRouter(DEFAULT_VPC);
+    }
+    if (!isExternal(this.world, dst)) {
+      this.step('node', `no route to ${ip(dst)}: sent to the upstream, which drops it`);
+      if (reroutedPeering || ovnClusterSubnetOf(this.world, src)) {
+        return fail('REROUTED_TO_NODE', `ovn-cluster reroutes traffic from its subnets to the node (policy 29000), so ${ip(src)} -> ${ip(dst)} never takes the peering: peering a custom VPC with ovn-cluster does not work on Harvester (harvester/harvester#8906)`);
+      }
+      return fail('NO_ROUTE', `the node has no route to ${ip(dst)}`);
+    }
+    const natted = ovnClusterSubnetOf(this.world, src);
+    if (!natted?.subnet.natOutgoing) {
+      this.step('node', `no MASQUERADE for ${ip(src)}: forwarded to the upstream with its private source`);
+      const why = natted
+        ? `subnet ${natted.name} has natOutgoing: false, so the upstream cannot route the reply to ${natted.subnet.cidrBlock}`
+        : `natOutgoing only applies to ovn-cluster subnets, so the upstream cannot route the reply to ${ip(src)}`;
+      return fail('NO_NAT', `no MASQUERADE at the node: ${why}`);
+    }
+    this.step('node', `MASQUERADE ${natted.subnet.cidrBlock} (natOutgoing) to the upstream`);
+    this.decisions.push({ text: `MASQUERADE at the node (natOutgoing on ${natted.name})`, kind: 'route' });
+    return { ok: true, owner: { kind: 'external' } };
+  }
+
+  private deadNextHop(hop: number, s: SubnetInfo): WalkEnd {
+    const vm = this.world.vmsOfSubnet.get(s.name)?.get(hop);
+    return vm
+      ? fail('NO_ROUTE', `next hop ${ip(hop)} is VM ${vm.name}, which does not forward packets`)
+      : fail('NEIGHBOR_UNREACHABLE', `nothing in subnet ${s.name} answers ARP for next hop ${ip(hop)}`);
+  }
+
+  /** Delivery to the destination's port on a switch (to-lport ACLs of that port apply). */
+  private onSwitch(s: SubnetInfo, disposition: Disposition): WalkEnd {
+    const vm = this.world.vmsOfSubnet.get(s.name)?.get(this.pkt.dst);
+    if (!vm) return fail('NEIGHBOR_UNREACHABLE', `no VM holds ${ip(this.pkt.dst)} in subnet ${s.name}: ARP gets no answer`);
+    const denied = this.acl(this.fabric.acls.toVm(vm), `switch ${s.name}`, `entering ${vm.name}`, disposition, s, vm);
+    if (denied) return denied;
+    this.step(`switch ${s.name}`, `delivered to ${vm.name}`);
+    return { ok: true, owner: { kind: 'vm', vm } };
+  }
+
+  private acl(acls: readonly Acl[], at: string, where: string, disposition: Disposition, s: SubnetInfo, vm?: VmInfo): WalkEnd | undefined {
+    if (this.leg === 'reply' || acls.length === 0) return undefined;
+    const acl = decide(acls, this.pkt);
+    if (!acl) {
+      this.step(at, `${where}: no ACL matches (allowed)`);
+      return undefined;
+    }
+    this.step(at, `${where}: ${acl.direction} ACL ${acl.text} (priority ${acl.priority})`);
+    if (acl.action !== 'drop') {
+      if (acl.notable) this.decisions.push({ text: `allowed by ${acl.kind === 'private' ? `subnet ${s.name} ` : ''}${acl.direction} ACL ${acl.text}`, kind: 'acl' });
+      return undefined;
+    }
+    const owner = acl.kind === 'private' ? `${s.name} is private` : `${vm!.name} is in security group ${vm!.sgs.map((g) => g.name).join(', ')}`;
+    const hint = acl.hint ? `; ${acl.hint(this.pkt)}` : '';
+    return fail(disposition, `${owner}: request from ${ip(this.pkt.src)} to ${ip(this.pkt.dst)} dropped ${where} (${acl.direction} ACL ${acl.text}, priority ${acl.priority}${hint})`);
+  }
+}

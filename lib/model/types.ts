@@ -1,0 +1,60 @@
+// Public vocabulary of the reachability model. Dispositions follow Batfish's so that a model
+// reason and the evidence of a trace (ovn-trace, ip route) can be compared word for word.
+import type { Outcome, ProbeKind } from '../topology/types.ts';
+
+export type Disposition =
+  /** The request reached its destination and the reply came back. */
+  | 'DELIVERED'
+  /** A VM or a router has no route for the destination. */
+  | 'NO_ROUTE'
+  /** An ACL on the source side (the source port or the source subnet's switch) dropped the request. */
+  | 'DENIED_OUT'
+  /** An ACL on the destination side dropped the request. */
+  | 'DENIED_IN'
+  /** The next hop does not answer ARP (wrong peering address, one-sided peering, unused address). */
+  | 'NEIGHBOR_UNREACHABLE'
+  /** The request arrived but the reply has no way back. */
+  | 'NO_RETURN_ROUTE'
+  | 'LOOP'
+  /** Traffic left through the node without MASQUERADE, so the upstream cannot answer it. */
+  | 'NO_NAT'
+  /** ovn-cluster's node reroute policy (priority 29000) took traffic meant for a peering. */
+  | 'REROUTED_TO_NODE';
+
+/** A network verdict: the model never predicts `error`. */
+export type NetworkOutcome = Exclude<Outcome, 'error'>;
+
+export type Leg = 'request' | 'reply';
+
+/** One hop-by-hop observation, in the order a packet meets it. */
+export interface Step {
+  readonly leg: Leg;
+  /** The deciding object, e.g. "vm vm1", "switch subnet1", "router vpc-1", "node". */
+  readonly at: string;
+  readonly text: string;
+}
+
+export interface ProbeRequest {
+  /** A VM name. */
+  readonly from: string;
+  /** A VM name, `internet`, or an IPv4 address. */
+  readonly to: string;
+  readonly probe: ProbeKind;
+  /** Destination port of a tcp probe. */
+  readonly port?: number;
+}
+
+export interface Prediction {
+  readonly outcome: NetworkOutcome;
+  readonly disposition: Disposition;
+  /** One line naming the deciding objects. */
+  readonly reason: string;
+  readonly steps: readonly Step[];
+  readonly fromIp: string;
+  readonly toIp: string;
+}
+
+export interface ModelOptions {
+  /** The address probes to `internet` use (8.8.8.8 on a cluster, 192.0.2.1 in the lab). */
+  readonly internetIP: string;
+}

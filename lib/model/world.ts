@@ -1,0 +1,135 @@
+// The topology parsed once into integer form, with an index from address to owner. Everything
+// the model decides per packet reads these structures, so nothing is parsed twice.
+import type { Platform, SecurityGroup, Subnet, TopologySpec, Vm, Vpc } from '../topology/types.ts';
+import { DEFAULT_VPC, JOIN_CIDR } from '../topology/types.ts';
+import { contains, parseIPv4, parsePrefix, type Prefix } from '../net/ipv4.ts';
+import { assignAddresses } from './ipam.ts';
+
+/** Kube-OVN's join network: ovn-cluster's router port and the node's ovn0 (the lab uses the same). */
+export const JOIN = parsePrefix(JOIN_CIDR);
+export const JOIN_ROUTER_IP = JOIN.network + 1;
+export const NODE_IP = JOIN.network + 2;
+
+export interface SubnetInfo {
+  readonly subnet: Subnet;
+  readonly name: string;
+  readonly vpc: string;
+  readonly prefix: Prefix;
+  readonly gateway: number;
+  readonly allow: readonly Prefix[];
+}
+
+/** One side of a peering: the router port `<vpc>-<remoteVpc>` carrying localConnectIP. */
+export interface LinkInfo {
+  readonly vpc: string;
+  readonly remoteVpc: string;
+  readonly port: string;
+  readonly prefix: Prefix;
+  /** The remote side's address when both VPCs list each other (the link exists), else undefined. */
+  readonly remoteAddress: number | undefined;
+}
+
+export interface VmInfo {
+  readonly vm: Vm;
+  readonly name: string;
+  readonly ip: number;
+  readonly subnet: SubnetInfo;
+  readonly sgs: readonly SecurityGroup[];
+}
+
+/** Who answers a request: the walk of a packet ends at one of these. */
+export type Owner =
+  | { readonly kind: 'vm'; readonly vm: VmInfo }
+  | { readonly kind: 'router'; readonly vpc: string; readonly port: string }
+  | { readonly kind: 'node' }
+  | { readonly kind: 'external' };
+
+export interface World {
+  readonly platform: Platform;
+  readonly internetIP: number;
+  readonly vpcs: ReadonlyMap<string, Vpc>;
+  readonly subnets: readonly SubnetInfo[];
+  readonly subnetsOfVpc: ReadonlyMap<string, readonly SubnetInfo[]>;
+  readonly links: readonly LinkInfo[];
+  readonly linksOfVpc: ReadonlyMap<string, readonly LinkInfo[]>;
+  readonly vms: ReadonlyMap<string, VmInfo>;
+  /** Per subnet, its VMs by address: subnets of different VPCs may overlap, so lookups are local. */
+  readonly vmsOfSubnet: ReadonlyMap<string, ReadonlyMap<number, VmInfo>>;
+  readonly sgs: ReadonlyMap<string, SecurityGroup>;
+  /** Member addresses of each security group (Kube-OVN's address set ovn.sg.<name>.associated.v4). */
+  readonly sgMembers: ReadonlyMap<string, ReadonlySet<number>>;
+  /** Per VPC, the addresses of its router ports (gateways, localConnectIPs, join) and their names. */
+  readonly routerPorts: ReadonlyMap<string, ReadonlyMap<number, string>>;
+  /** Every prefix the topology owns; an address outside all of them is an external host. */
+  readonly internal: readonly Prefix[];
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const it of items) (out.get(key(it)) ?? out.set(key(it), []).get(key(it))!).push(it);
+  return out;
+}
+
+export function buildWorld(spec: TopologySpec, internetIP: string): World {
+  const vpcs = new Map(spec.vpcs.map((v) => [v.name, v]));
+  const subnets: SubnetInfo[] = spec.subnets.map((s) => ({
+    subnet: s,
+    name: s.name,
+    vpc: s.vpc,
+    prefix: parsePrefix(s.cidrBlock),
+    gateway: parseIPv4(s.gateway),
+    allow: s.allowSubnets.map(parsePrefix),
+  }));
+  // pkg/ovs/ovn-nb-logical_router_port.go CreatePeerRouterPort: each side creates only its own
+  // port, peered to "<remote>-<local>"; the link carries traffic only when both ports exist.
+  const links: LinkInfo[] = spec.vpcs.flatMap((v) =>
+    v.vpcPeerings.map((p) => {
+      const back = vpcs.get(p.remoteVpc)?.vpcPeerings.find((q) => q.remoteVpc === v.name);
+      return {
+        vpc: v.name,
+        remoteVpc: p.remoteVpc,
+        port: `${v.name}-${p.remoteVpc}`,
+        prefix: parsePrefix(p.localConnectIP),
+        remoteAddress: back ? parsePrefix(back.localConnectIP).address : undefined,
+      };
+    }),
+  );
+  const sgs = new Map(spec.securityGroups.map((g) => [g.name, g]));
+  const subnetByName = new Map(subnets.map((s) => [s.name, s]));
+  const vms = new Map<string, VmInfo>();
+  for (const a of assignAddresses(spec).values()) {
+    const sgList = a.vm.securityGroups.map((n) => sgs.get(n)).filter((g): g is SecurityGroup => g !== undefined);
+    vms.set(a.vm.name, { vm: a.vm, name: a.vm.name, ip: a.ipNum, subnet: subnetByName.get(a.subnet.name)!, sgs: sgList });
+  }
+  const sgMembers = new Map<string, Set<number>>(spec.securityGroups.map((g) => [g.name, new Set()]));
+  for (const v of vms.values()) for (const g of v.sgs) sgMembers.get(g.name)!.add(v.ip);
+  const routerPorts = new Map<string, Map<number, string>>(spec.vpcs.map((v) => [v.name, new Map()]));
+  for (const s of subnets) routerPorts.get(s.vpc)?.set(s.gateway, `${s.vpc}-${s.name}`);
+  for (const l of links) routerPorts.get(l.vpc)!.set(l.prefix.address, l.port);
+  routerPorts.get(DEFAULT_VPC)?.set(JOIN_ROUTER_IP, 'join');
+  const vmsOfSubnet = new Map(subnets.map((s) => [s.name, new Map<number, VmInfo>()]));
+  for (const v of vms.values()) vmsOfSubnet.get(v.subnet.name)!.set(v.ip, v);
+  return {
+    platform: spec.platform,
+    internetIP: parseIPv4(internetIP),
+    vpcs,
+    subnets,
+    subnetsOfVpc: groupBy(subnets, (s) => s.vpc),
+    links,
+    linksOfVpc: groupBy(links, (l) => l.vpc),
+    vms,
+    vmsOfSubnet,
+    sgs,
+    sgMembers,
+    routerPorts,
+    internal: [JOIN, ...subnets.map((s) => s.prefix), ...links.map((l) => l.prefix)],
+  };
+}
+
+export function isExternal(world: World, ip: number): boolean {
+  return !world.internal.some((p) => contains(p, ip));
+}
+
+export function ovnClusterSubnetOf(world: World, ip: number): SubnetInfo | undefined {
+  return world.subnetsOfVpc.get(DEFAULT_VPC)?.find((s) => contains(s.prefix, ip));
+}

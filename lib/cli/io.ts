@@ -1,0 +1,15 @@
+// Where commands write: injectable so tests run commands in-process and read what they print.
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  readonly isTTY: boolean;
+}
+
+export const processIo: Io = {
+  out: (t) => void process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+  err: (t) => void process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+  isTTY: Boolean(process.stdout.isTTY),
+};
+
+/** Exit codes of DESIGN: 0 all pass, 1 a cell failed, 2 invalid input, 3 target unreachable. */
+export const EXIT = { ok: 0, failed: 1, invalid: 2, target: 3, interrupted: 130 } as const;

@@ -1,0 +1,66 @@
+// The vpcheck command line: one subcommand per job, each a thin caller of lib/.
+import { Command, CommanderError } from 'commander';
+import { writeFile } from 'node:fs/promises';
+import { jsonSchema } from '../topology/schema.ts';
+import { EXIT, processIo, type Io } from './io.ts';
+import { validateCommand } from './validate.ts';
+import pkg from '../../package.json' with { type: 'json' };
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = new Command('vpcheck')
+    .description('End-to-end connectivity tests for VPC networking on Harvester and Kube-OVN')
+    .version(pkg.version)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 all cells pass, 1 some cell failed, 2 invalid topology or command line,
+3 the target could not be reached or built.
+
+Start with:  vpcheck validate topologies/*.yaml   then   vpcheck plan topologies/vpc-peering-example1.yaml`,
+    );
+
+  program
+    .command('validate')
+    .description('check topology files: errors (exit 2) and warnings (exit 0 unless --strict)')
+    .argument('<files...>', 'topology files')
+    .option('--strict', 'treat warnings as errors')
+    .option('--json', 'machine-readable result on stdout')
+    .addHelpText(
+      'after',
+      `
+Example:
+  $ vpcheck validate topologies/vpc-peering-example2.yaml
+  topologies/vpc-peering-example2.yaml:21:9: warning: vpcs[0].staticRoutes[0].cidr: route 20.0.0.0/16 via 169.254.0.2 does not cover vpcpeer-2's subnet subnet2 (20.1.0.0/24); ...
+  topologies/vpc-peering-example2.yaml: valid (4 warnings)`,
+    )
+    .action(async (files: string[], opts) => {
+      code = await validateCommand(files, opts, io);
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of topology files (for yaml-language-server and editors)')
+    .option('-o, --out <file>', 'write to a file instead of stdout')
+    .addHelpText('after', `
+Example: point an editor at it with a first line
+  # yaml-language-server: $schema=../schema/topology-v1.json`)
+    .action(async (opts: { out?: string }) => {
+      const text = `${JSON.stringify(jsonSchema(), null, 2)}\n`;
+      if (opts.out) await writeFile(opts.out, text);
+      else io.out(text);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? EXIT.ok : EXIT.invalid;
+    }
+    throw e;
+  }
+  return code;
+}

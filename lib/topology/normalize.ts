@@ -1,0 +1,167 @@
+// From the checked file to typed objects with defaults filled, and phase patches merged by name.
+// Every object remembers where its fields were written, so a diagnostic about a phase's merged
+// topology points at the patch line that set the field, or else at the original line.
+import type { RawTopology } from './schema.ts';
+import {
+  DEFAULT_VPC,
+  type Listen,
+  type Network,
+  type SecurityGroup,
+  type SecurityGroupRule,
+  type Subnet,
+  type TopologySpec,
+  type Vm,
+  type Vpc,
+} from './types.ts';
+import { firstHost, formatIPv4, isPrefix, parsePrefix } from '../net/ipv4.ts';
+import { joinPath } from './diagnostics.ts';
+
+export const KINDS = ['networks', 'vpcs', 'subnets', 'securityGroups', 'vms'] as const;
+export type Kind = (typeof KINDS)[number];
+
+type RawObject = Record<string, unknown> & { name: string };
+export type RawObjects = Record<Kind, RawObject[]>;
+
+export interface ObjectOrigin {
+  /** Path of the object in the file ("" for the implicit ovn-cluster). */
+  readonly base: string;
+  /** Fields set by a phase patch, and where. */
+  readonly fields: Readonly<Record<string, string>>;
+}
+export type Origins = Record<Kind, ObjectOrigin[]>;
+
+/** A phase's objects with their origins; `at` turns an object field into a file path. */
+export interface SpecSource {
+  readonly spec: TopologySpec;
+  readonly raw: RawObjects;
+  readonly origins: Origins;
+  at(kind: Kind, index: number, ...rest: (string | number)[]): string;
+}
+
+export function initialObjects(raw: RawTopology): { raw: RawObjects; origins: Origins } {
+  const objects = {} as RawObjects;
+  const origins = {} as Origins;
+  for (const kind of KINDS) {
+    const list = ((raw[kind] ?? []) as RawObject[]).map((o) => ({ ...o }));
+    objects[kind] = list;
+    origins[kind] = list.map((_, i) => ({ base: `${kind}[${i}]`, fields: {} }));
+  }
+  if (!objects.vpcs.some((v) => v.name === DEFAULT_VPC)) {
+    objects.vpcs.push({ name: DEFAULT_VPC, implicit: true });
+    origins.vpcs.push({ base: '', fields: {} });
+  }
+  return { raw: objects, origins };
+}
+
+export interface PatchProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Merges a patch into copies of the objects; unknown names are problems, not additions. */
+export function applyPatch(
+  prev: { raw: RawObjects; origins: Origins },
+  patch: Partial<Record<Kind, RawObject[]>>,
+  patchPath: string,
+): { raw: RawObjects; origins: Origins; problems: PatchProblem[] } {
+  const raw = {} as RawObjects;
+  const origins = {} as Origins;
+  const problems: PatchProblem[] = [];
+  for (const kind of KINDS) {
+    raw[kind] = prev.raw[kind].map((o) => ({ ...o }));
+    origins[kind] = prev.origins[kind].map((o) => ({ base: o.base, fields: { ...o.fields } }));
+    (patch[kind] ?? []).forEach((item, j) => {
+      const i = raw[kind].findIndex((o) => o.name === item.name);
+      const itemPath = `${patchPath}.${kind}[${j}]`;
+      if (i < 0) {
+        const names = raw[kind].map((o) => o.name).join(', ') || 'none';
+        problems.push({ path: `${itemPath}.name`, message: `no ${kind.replace(/s$/, '')} named "${item.name}" to patch (have: ${names}); a patch changes existing objects only` });
+        return;
+      }
+      const fields = origins[kind][i]!.fields as Record<string, string>;
+      for (const [k, v] of Object.entries(item)) {
+        if (k === 'name') continue;
+        raw[kind][i]![k] = v;
+        fields[k] = `${itemPath}.${k}`;
+      }
+    });
+  }
+  return { raw, origins, problems };
+}
+
+export function sourceOf(name: string, platform: TopologySpec['platform'], raw: RawObjects, origins: Origins): SpecSource {
+  return {
+    spec: buildSpec(name, platform, raw),
+    raw,
+    origins,
+    at(kind, index, ...rest) {
+      const o = origins[kind][index];
+      if (!o) return '';
+      const [field, ...tail] = rest;
+      if (field === undefined) return o.base;
+      const patched = o.fields[String(field)];
+      if (patched) return joinPath([patched, ...tail]);
+      return o.base ? joinPath([o.base, field, ...tail]) : '';
+    },
+  };
+}
+
+/** "vswitch1", "ns/vswitch1" and Kube-OVN's provider form "vswitch1.ns.ovn" all name one network. */
+export function networkRef(text: string): string {
+  const ovn = /^([^./]+)\.([^./]+)\.ovn$/.exec(text);
+  if (ovn) return `${ovn[2]}/${ovn[1]}`;
+  return text.includes('/') ? text : `default/${text}`;
+}
+
+function buildSpec(name: string, platform: TopologySpec['platform'], raw: RawObjects): TopologySpec {
+  const networks: Network[] = raw.networks.map((n) => {
+    const namespace = (n.namespace as string | undefined) ?? 'default';
+    return { name: n.name, namespace, ref: `${namespace}/${n.name}` };
+  });
+  const vpcs: Vpc[] = raw.vpcs.map((v) => ({
+    name: v.name,
+    ...(v.cidr !== undefined ? { cidr: v.cidr as string } : {}),
+    vpcPeerings: ((v.vpcPeerings ?? []) as Vpc['vpcPeerings']).map((p) => ({ remoteVpc: p.remoteVpc, localConnectIP: p.localConnectIP })),
+    staticRoutes: ((v.staticRoutes ?? []) as { cidr: string; nextHopIP: string; policy?: 'policyDst' | 'policySrc' }[]).map((r) => ({
+      cidr: r.cidr,
+      nextHopIP: r.nextHopIP,
+      policy: r.policy ?? 'policyDst',
+    })),
+    implicit: v.implicit === true,
+  }));
+  const subnets: Subnet[] = raw.subnets.map((s) => {
+    const cidrBlock = s.cidrBlock as string;
+    return {
+      name: s.name,
+      vpc: (s.vpc as string | undefined) ?? DEFAULT_VPC,
+      cidrBlock,
+      gateway: (s.gateway as string | undefined) ?? (isPrefix(cidrBlock) ? formatIPv4(firstHost(parsePrefix(cidrBlock))) : ''),
+      provider: networkRef(s.provider as string),
+      private: (s.private as boolean | undefined) ?? false,
+      allowSubnets: (s.allowSubnets as string[] | undefined) ?? [],
+      natOutgoing: (s.natOutgoing as boolean | undefined) ?? false,
+      excludeIps: (s.excludeIps as string[] | undefined) ?? [],
+    };
+  });
+  const rules = (list: unknown): SecurityGroupRule[] =>
+    ((list ?? []) as Record<string, unknown>[]).map((r) => ({
+      ...(r as unknown as SecurityGroupRule),
+      ipVersion: 'ipv4',
+      remoteType: (r.remoteType as SecurityGroupRule['remoteType'] | undefined) ?? 'address',
+    }));
+  const securityGroups: SecurityGroup[] = raw.securityGroups.map((g) => ({
+    name: g.name,
+    allowSameGroupTraffic: (g.allowSameGroupTraffic as boolean | undefined) ?? false,
+    ingressRules: rules(g.ingressRules),
+    egressRules: rules(g.egressRules),
+  }));
+  const vms: Vm[] = raw.vms.map((v) => ({
+    name: v.name,
+    network: networkRef(v.network as string),
+    ...(v.ip !== undefined ? { ip: v.ip as string } : {}),
+    defaultRoute: (v.defaultRoute as boolean | undefined) ?? true,
+    securityGroups: (v.securityGroups as string[] | undefined) ?? [],
+    listen: ((v.listen as string[] | undefined) ?? []).map((l): Listen => ({ protocol: 'tcp', port: Number(l.split('/')[1]) })),
+  }));
+  return { name, platform, networks, vpcs, subnets, securityGroups, vms };
+}

@@ -1,0 +1,174 @@
+// The topology file format v1 as one TypeBox definition: it is the JSON Schema that
+// `vpcheck schema` exports for editors and the structural check of the loader.
+// Field names are Kube-OVN's and Harvester's (a user-facing contract: never rename).
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+const Str = (description: string) => Type.String({ description });
+const Bool = (description: string) => Type.Boolean({ description });
+const Name = (description: string) => Type.String({ description: `${description} (DNS-1123 label)` });
+const oneOf = <T extends string>(values: readonly T[], description: string) =>
+  Type.Union(values.map((v) => Type.Literal(v)), { description });
+const strict = { additionalProperties: false } as const;
+
+const Network = Type.Object(
+  {
+    name: Name('VM network name (a Harvester OverlayNetwork)'),
+    namespace: Type.Optional(Name('namespace of the NetworkAttachmentDefinition; default "default"')),
+  },
+  strict,
+);
+
+const VpcPeering = Type.Object(
+  {
+    remoteVpc: Name('the VPC to peer with; it must list this VPC too'),
+    localConnectIP: Str('this side of the link in CIDR form, e.g. 169.254.0.1/30'),
+  },
+  strict,
+);
+
+const StaticRoute = Type.Object(
+  {
+    cidr: Str('destination CIDR (or address) of the route'),
+    nextHopIP: Str('next hop; across a peering, the remote localConnectIP address'),
+    policy: Type.Optional(oneOf(['policyDst', 'policySrc'], 'match on destination (default) or source')),
+  },
+  strict,
+);
+
+const Vpc = Type.Object(
+  {
+    name: Name('VPC name; ovn-cluster is the default VPC'),
+    cidr: Type.Optional(Str('the "VPC CIDR" of the Harvester docs; subnets should fall inside it')),
+    vpcPeerings: Type.Optional(Type.Array(VpcPeering)),
+    staticRoutes: Type.Optional(Type.Array(StaticRoute)),
+  },
+  strict,
+);
+
+const Subnet = Type.Object(
+  {
+    name: Name('subnet name'),
+    vpc: Type.Optional(Name('VPC of the subnet; default ovn-cluster')),
+    cidrBlock: Str('IPv4 CIDR of the subnet'),
+    gateway: Type.Optional(Str('gateway address; default the first host address')),
+    provider: Str('VM network of the subnet: "name" or "namespace/name"'),
+    private: Type.Optional(Bool('accept traffic only from the own CIDR and allowSubnets')),
+    allowSubnets: Type.Optional(Type.Array(Str('CIDR allowed to and from a private subnet'))),
+    natOutgoing: Type.Optional(Bool('masquerade egress to the internet (ovn-cluster subnets only)')),
+    excludeIps: Type.Optional(Type.Array(Str('address "10.0.0.5" or range "10.0.0.10..10.0.0.20" kept out of IPAM'))),
+  },
+  strict,
+);
+
+const SgRule = Type.Object(
+  {
+    ipVersion: Type.Optional(oneOf(['ipv4'], 'address family; vpcheck tests IPv4')),
+    protocol: oneOf(['all', 'icmp', 'tcp', 'udp'], 'protocol the rule matches'),
+    portRangeMin: Type.Optional(Type.Integer({ description: 'first port (tcp/udp), 1-65535' })),
+    portRangeMax: Type.Optional(Type.Integer({ description: 'last port (tcp/udp), 1-65535' })),
+    remoteType: Type.Optional(oneOf(['address', 'securityGroup'], 'what remoteAddress/remoteSecurityGroup names')),
+    remoteAddress: Type.Optional(Str('remote IP or CIDR')),
+    remoteSecurityGroup: Type.Optional(Name('remote security group')),
+    policy: oneOf(['allow', 'drop'], 'allow (stateful) or drop'),
+    priority: Type.Integer({ description: '1-200 (Kube-OVN v1.13-v1.15); smaller wins' }),
+  },
+  strict,
+);
+
+const SecurityGroup = Type.Object(
+  {
+    name: Name('security group name'),
+    allowSameGroupTraffic: Type.Optional(Bool('allow traffic between members of this group')),
+    ingressRules: Type.Optional(Type.Array(SgRule)),
+    egressRules: Type.Optional(Type.Array(SgRule)),
+  },
+  strict,
+);
+
+const Vm = Type.Object(
+  {
+    name: Name('VM name'),
+    network: Str('the VM NIC\'s network: "name" or "namespace/name"'),
+    ip: Type.Optional(Str('fixed address; default: first free address of the subnet')),
+    defaultRoute: Type.Optional(Bool('add "ip route add default via <gateway> dev enp1s0" before probing (default true)')),
+    securityGroups: Type.Optional(Type.Array(Name('security group'))),
+    listen: Type.Optional(Type.Array(Type.String({ pattern: '^tcp/[0-9]{1,5}$', description: 'port the VM serves, "tcp/443"' }))),
+  },
+  strict,
+);
+
+const Target = Str('a VM name, an IPv4 address, or "internet"');
+const Outcome = oneOf(['reachable', 'timeout', 'network-unreachable', 'refused'], 'the outcome a probe must observe');
+
+const Expectation = Type.Object(
+  {
+    from: Name('source VM'),
+    to: Target,
+    port: Type.Optional(Type.Integer({ description: 'TCP port: makes this a tcp expectation' })),
+    reachable: Type.Optional(Bool('true: must answer; false: must not')),
+    outcome: Type.Optional(Outcome),
+  },
+  strict,
+);
+
+const Probes = Type.Object(
+  {
+    mesh: Type.Optional(Bool('ICMP between every ordered pair of VMs (default true)')),
+    internet: Type.Optional(Bool('ICMP from every VM to the internet address (default true)')),
+    icmp: Type.Optional(Type.Array(Type.Object({ from: Name('source VM'), to: Target }, strict))),
+    tcp: Type.Optional(
+      Type.Array(Type.Object({ from: Name('source VM'), to: Target, port: Type.Integer({ description: 'TCP port' }) }, strict)),
+    ),
+  },
+  strict,
+);
+
+/** A patch object: any fields of the object, merged by name. */
+const patchOf = (schema: TSchema & { properties: Record<string, TSchema> }) =>
+  Type.Composite([Type.Partial(schema), Type.Object({ name: schema.properties.name! })], strict);
+
+const Phase = Type.Object(
+  {
+    name: Str('phase name, e.g. "private subnet on"'),
+    patch: Type.Object(
+      {
+        networks: Type.Optional(Type.Array(patchOf(Network))),
+        vpcs: Type.Optional(Type.Array(patchOf(Vpc))),
+        subnets: Type.Optional(Type.Array(patchOf(Subnet))),
+        securityGroups: Type.Optional(Type.Array(patchOf(SecurityGroup))),
+        vms: Type.Optional(Type.Array(patchOf(Vm))),
+      },
+      { ...strict, description: 'objects merged by name into the previous phase' },
+    ),
+    expect: Type.Optional(Type.Array(Expectation)),
+  },
+  strict,
+);
+
+export const TopologySchema = Type.Object(
+  {
+    apiVersion: Type.Literal('vpcheck/v1'),
+    kind: Type.Literal('Topology'),
+    name: Name('topology name; prefixes everything vpcheck creates'),
+    description: Type.Optional(Str('what this topology reproduces, e.g. the documented procedure')),
+    platform: Type.Optional(oneOf(['harvester', 'kube-ovn'], 'whose documented behaviour to expect (default harvester)')),
+    networks: Type.Optional(Type.Array(Network)),
+    vpcs: Type.Optional(Type.Array(Vpc)),
+    subnets: Type.Optional(Type.Array(Subnet)),
+    securityGroups: Type.Optional(Type.Array(SecurityGroup)),
+    vms: Type.Optional(Type.Array(Vm)),
+    probes: Type.Optional(Probes),
+    expect: Type.Optional(Type.Array(Expectation)),
+    phases: Type.Optional(Type.Array(Phase)),
+  },
+  { ...strict, $id: 'vpcheck-topology-v1', title: 'vpcheck topology v1' },
+);
+
+export type RawTopology = Static<typeof TopologySchema>;
+export type RawExpectation = Static<typeof Expectation>;
+export type RawPhase = Static<typeof Phase>;
+
+/** The JSON Schema document as published (draft 2020-12 keywords TypeBox emits). */
+export function jsonSchema(): Record<string, unknown> {
+  return { $schema: 'https://json-schema.org/draft/2020-12/schema', ...JSON.parse(JSON.stringify(TopologySchema)) };
+}

@@ -1,0 +1,57 @@
+// Probe lists and expectations: every name they use must exist in the phase they run in.
+import { isIPv4 } from '../net/ipv4.ts';
+import type { RawExpectation } from './schema.ts';
+import { suggest } from './structure.ts';
+import type { Expectation, Outcome, TopologySpec } from './types.ts';
+import type { Report } from './validate.ts';
+
+export const INTERNET = 'internet';
+
+export function checkEndpoints(spec: TopologySpec, from: string, to: string, path: string, report: Report): void {
+  const vms = spec.vms.map((v) => v.name);
+  if (!vms.includes(from)) report('error', `${path}.from`, `no VM named "${from}"${suggest(from, vms)}; VMs: ${vms.join(', ') || 'none'}`);
+  if (to !== INTERNET && !vms.includes(to) && !isIPv4(to)) {
+    report('error', `${path}.to`, `"${to}" is neither a VM${suggest(to, vms)}, an IPv4 address, nor "internet"`);
+  }
+}
+
+export function checkPort(port: number, path: string, report: Report): void {
+  if (port < 1 || port > 65535) report('error', path, `port ${port} is not in 1-65535`);
+}
+
+/** Normalizes one expect: line; reports contradictions. */
+export function expectationOf(raw: RawExpectation, path: string, spec: TopologySpec, report: Report): Expectation | undefined {
+  checkEndpoints(spec, raw.from, raw.to, path, report);
+  if (raw.port !== undefined) checkPort(raw.port, `${path}.port`, report);
+  if (raw.reachable === undefined && raw.outcome === undefined) {
+    report('error', path, 'an expectation needs reachable: true|false or an outcome');
+    return undefined;
+  }
+  if (raw.reachable !== undefined && raw.outcome !== undefined && raw.reachable !== (raw.outcome === 'reachable')) {
+    report('error', `${path}.outcome`, `outcome ${raw.outcome} contradicts reachable: ${raw.reachable}`);
+    return undefined;
+  }
+  if (raw.outcome === 'refused' && raw.port === undefined) {
+    report('error', `${path}.outcome`, 'outcome refused needs a port (only a tcp probe can be refused)');
+    return undefined;
+  }
+  return {
+    from: raw.from,
+    to: raw.to,
+    probe: raw.port === undefined ? 'icmp' : 'tcp',
+    ...(raw.port !== undefined ? { port: raw.port } : {}),
+    ...(raw.outcome !== undefined ? { outcome: raw.outcome as Outcome } : {}),
+    reachable: raw.reachable ?? raw.outcome === 'reachable',
+    path,
+  };
+}
+
+export function checkDuplicateExpectations(list: readonly Expectation[], report: Report): void {
+  const seen = new Map<string, string>();
+  for (const e of list) {
+    const key = `${e.from}>${e.to}:${e.probe}:${e.port ?? ''}`;
+    const first = seen.get(key);
+    if (first) report('warning', e.path, `repeats the expectation at ${first} for the same probe; this one wins`);
+    seen.set(key, e.path);
+  }
+}

@@ -39,7 +39,11 @@ export function reservedReason(subnet: Subnet, ip: number): string | undefined {
   return undefined;
 }
 
-export class IpamExhausted extends Error {}
+export class IpamExhausted extends Error {
+  constructor(readonly vm: string, message: string) {
+    super(message);
+  }
+}
 
 /** The subnet a VM attaches to: the one whose provider is the VM's network. */
 export function subnetOf(spec: TopologySpec, vm: Vm): Subnet | undefined {
@@ -73,7 +77,7 @@ export function assignAddresses(spec: TopologySpec): Map<string, Addressed> {
         break;
       }
     }
-    if (ipNum < 0) throw new IpamExhausted(`subnet ${subnet.name} (${subnet.cidrBlock}) has no free address for VM ${vm.name}`);
+    if (ipNum < 0) throw new IpamExhausted(vm.name, `subnet ${subnet.name} (${subnet.cidrBlock}) has no free address for VM ${vm.name}`);
     u.add(ipNum);
     out.set(vm.name, { vm, subnet, ip: formatIPv4(ipNum), ipNum });
   }

@@ -1,0 +1,114 @@
+// The cells a run probes, phase by phase, each with the outcome it must show: an `expect:` line
+// when the file has one for that cell, otherwise the model's prediction (kept beside the
+// expectation either way, so a disagreement can be reported).
+import type { Expectation, Outcome, ProbeKind, Topology, TopologySpec } from '../topology/types.ts';
+import { predictMesh } from './mesh.ts';
+import { buildModel, INTERNET, type Model } from './predict.ts';
+import type { ModelOptions, NetworkOutcome } from './types.ts';
+
+/** An expected outcome; `not-reachable` is an `expect:` line with `reachable: false` and no outcome. */
+export type Expected = Outcome | 'not-reachable';
+
+export interface Cell {
+  readonly from: string;
+  readonly to: string;
+  readonly probe: ProbeKind;
+  readonly port?: number;
+  /** The outcome the run must observe. */
+  readonly expected: Expected;
+  /** The model's outcome; its reason comes from `model.predict(cell)` when needed. */
+  readonly predicted: NetworkOutcome;
+  /** The `expect:` line that set `expected`, if any. */
+  readonly expectation?: Expectation;
+}
+
+export interface PhaseCells {
+  /** `initial`, then each phase's name. */
+  readonly phase: string;
+  readonly spec: TopologySpec;
+  readonly model: Model;
+  readonly cells: readonly Cell[];
+}
+
+export interface Disagreement {
+  readonly phase: string;
+  readonly expectation: Expectation;
+  readonly expected: Expected;
+  readonly predicted: NetworkOutcome;
+  readonly reason: string;
+  /** The expectation's field path, for file:line:col. */
+  readonly path: string;
+}
+
+export const INITIAL_PHASE = 'initial';
+
+export function expectedOf(e: Expectation): Expected {
+  return e.outcome ?? (e.reachable ? 'reachable' : 'not-reachable');
+}
+
+/** Whether an observed (or predicted) outcome satisfies an expectation. `error` never does. */
+export function satisfies(expected: Expected, outcome: Outcome): boolean {
+  if (outcome === 'error') return false;
+  return expected === 'not-reachable' ? outcome !== 'reachable' : expected === outcome;
+}
+
+function keyOf(c: { from: string; to: string; probe: ProbeKind; port?: number | undefined }): string {
+  return `${c.from}\0${c.to}\0${c.probe}\0${c.port ?? ''}`;
+}
+
+function phasesOf(topology: Topology): { phase: string; spec: TopologySpec; expect: readonly Expectation[] }[] {
+  return [
+    { phase: INITIAL_PHASE, spec: topology, expect: topology.expect },
+    ...topology.phases.map((p) => ({ phase: p.name, spec: p.topology, expect: p.expect })),
+  ];
+}
+
+/** Every cell of every phase: the topology's probes plus every `expect:` line. */
+export function cellsOf(topology: Topology, options: ModelOptions): PhaseCells[] {
+  return phasesOf(topology).map(({ phase, spec, expect }) => {
+    const model = buildModel(spec, options);
+    const expectations = new Map(expect.map((e) => [keyOf(e), e]));
+    const cells: Cell[] = [];
+    const seen = new Set<string>();
+    const add = (from: string, to: string, probe: ProbeKind, predicted: NetworkOutcome, port?: number) => {
+      const key = keyOf({ from, to, probe, port });
+      if (seen.has(key)) return;
+      seen.add(key);
+      const expectation = expectations.get(key);
+      cells.push({
+        from, to, probe, ...(port !== undefined && { port }), predicted,
+        expected: expectation ? expectedOf(expectation) : predicted,
+        ...(expectation && { expectation }),
+      });
+    };
+    const { probes } = topology;
+    if (probes.mesh || probes.internet) {
+      const mesh = predictMesh(model, { internet: probes.internet });
+      mesh.vms.forEach((from, i) => {
+        mesh.targets.forEach((to, j) => {
+          const outcome = mesh.outcome(i, j);
+          if (outcome === undefined || (to !== INTERNET && !probes.mesh)) return;
+          add(from, to, 'icmp', outcome);
+        });
+      });
+    }
+    const one = (from: string, to: string, probe: ProbeKind, port?: number) =>
+      add(from, to, probe, model.predict({ from, to, probe, ...(port !== undefined && { port }) }).outcome, port);
+    for (const p of probes.icmp) one(p.from, p.to, 'icmp');
+    for (const p of probes.tcp) one(p.from, p.to, 'tcp', p.port);
+    for (const e of expect) one(e.from, e.to, e.probe, e.port);
+    return { phase, spec, model, cells };
+  });
+}
+
+/** Each `expect:` line the model disagrees with, with the model's reason. */
+export function checkExpectations(topology: Topology, options: ModelOptions): Disagreement[] {
+  return phasesOf(topology).flatMap(({ phase, spec, expect }) => {
+    const model = buildModel(spec, options);
+    return expect.flatMap((e) => {
+      const p = model.predict(e);
+      const expected = expectedOf(e);
+      return satisfies(expected, p.outcome) ? [] : [{ phase, expectation: e, expected, predicted: p.outcome, reason: p.reason, path: e.path }];
+    });
+  });
+}

@@ -1,0 +1,58 @@
+// Builds TopologySpec objects in code: each subnet gets its own network "default/<subnet>", and a
+// VM names its subnet. Defaults follow the loader's (ovn-cluster, gateway = first host) except
+// defaultRoute, which is true unless a test is about it.
+import type { Platform, SecurityGroup, SecurityGroupRule, Subnet, TopologySpec, Vm, Vpc } from '../../lib/topology/types.ts';
+import { DEFAULT_VPC } from '../../lib/topology/types.ts';
+import { firstHost, formatIPv4, parsePrefix } from '../../lib/net/ipv4.ts';
+import { buildModel, type Model } from '../../lib/model/index.ts';
+
+type VpcIn = Partial<Vpc> & { name: string };
+type SubnetIn = Partial<Subnet> & { name: string; cidrBlock: string };
+type VmIn = Partial<Omit<Vm, 'network'>> & { name: string; subnet: string };
+type SgIn = Partial<SecurityGroup> & { name: string };
+
+export interface SpecIn {
+  platform?: Platform;
+  vpcs?: VpcIn[];
+  subnets: SubnetIn[];
+  securityGroups?: SgIn[];
+  vms: VmIn[];
+}
+
+export const LAB_INTERNET = '192.0.2.1';
+
+export function spec(i: SpecIn): TopologySpec {
+  const vpcs: Vpc[] = (i.vpcs ?? []).map((v) => ({ vpcPeerings: [], staticRoutes: [], implicit: false, ...v }));
+  if (!vpcs.some((v) => v.name === DEFAULT_VPC)) vpcs.push({ name: DEFAULT_VPC, vpcPeerings: [], staticRoutes: [], implicit: true });
+  const subnets: Subnet[] = i.subnets.map((s) => ({
+    vpc: DEFAULT_VPC, gateway: formatIPv4(firstHost(parsePrefix(s.cidrBlock))), provider: `default/${s.name}`,
+    private: false, allowSubnets: [], natOutgoing: false, excludeIps: [], ...s,
+  }));
+  return {
+    name: 'test',
+    platform: i.platform ?? 'harvester',
+    networks: subnets.map((s) => ({ name: s.name, namespace: 'default', ref: `default/${s.name}` })),
+    vpcs,
+    subnets,
+    securityGroups: (i.securityGroups ?? []).map((g) => ({ allowSameGroupTraffic: false, ingressRules: [], egressRules: [], ...g })),
+    vms: i.vms.map(({ subnet, ...v }) => ({ network: `default/${subnet}`, defaultRoute: true, securityGroups: [], listen: [], ...v })),
+  };
+}
+
+export function model(i: SpecIn): Model {
+  return buildModel(spec(i), { internetIP: LAB_INTERNET });
+}
+
+/** Two VPCs peered over a /30 with routes to each other's VPC CIDR (docs' Example 1 shape). */
+export function peered(a: { name: string; ip: string; routes: string[] }, b: { name: string; ip: string; routes: string[] }): VpcIn[] {
+  const side = (me: typeof a, other: typeof a): VpcIn => ({
+    name: me.name,
+    vpcPeerings: [{ remoteVpc: other.name, localConnectIP: me.ip }],
+    staticRoutes: me.routes.map((cidr) => ({ cidr, nextHopIP: other.ip.split('/')[0]!, policy: 'policyDst' as const })),
+  });
+  return [side(a, b), side(b, a)];
+}
+
+export function rule(r: Partial<SecurityGroupRule>): SecurityGroupRule {
+  return { ipVersion: 'ipv4', protocol: 'all', remoteType: 'address', remoteAddress: '0.0.0.0/0', policy: 'allow', priority: 10, ...r };
+}

@@ -1,0 +1,34 @@
+// Evidence for a cell that differs from the model: ovn-trace of the probe's first packet from the
+// VM's port, the VPC's routes and policies, the VM's own routes. Output is shown with the run's
+// name prefix removed, so it speaks of the topology's objects.
+import type { DiagnoseRequest, Diagnostic } from '../target.ts';
+import type { LabDaemons } from './daemons.ts';
+import type { VmPlan } from './host-plan.ts';
+import type { RunNames } from './names.ts';
+import { inNamespace, run, shellQuote } from './proc.ts';
+
+/** The microflow of the probe's first packet: an echo request, or a SYN for tcp. */
+export function microflow(from: VmPlan, dstMac: string, request: DiagnoseRequest): string {
+  const l4 = request.probe === 'tcp' ? `tcp && tcp.dst == ${request.port ?? 0} && tcp.flags == 2` : 'icmp4.type == 8';
+  return `inport == "${from.lsp}" && eth.src == ${from.mac} && eth.dst == ${dstMac} && ip4.src == ${from.ip} && ip4.dst == ${request.toIp} && ip.ttl == 64 && ${l4}`;
+}
+
+export async function diagnose(daemons: LabDaemons, names: RunNames, from: VmPlan, sameSubnetPeer: VmPlan | undefined, request: DiagnoseRequest): Promise<Diagnostic[]> {
+  // On-link destinations are addressed directly; everything else goes to the gateway's MAC.
+  const dstMac = sameSubnetPeer?.mac ?? names.mac('lrp', names.subnetLrp(from.vpc, from.subnet));
+  const flow = microflow(from, dstMac, request);
+  const router = names.router(from.vpc);
+  const nb = [`--db=unix:${daemons.nbSock}`];
+  const items: [string, string, string[]][] = [
+    [`ovn-trace from ${from.name}`, 'ovn-trace', [`--db=unix:${daemons.sbSock}`, '--detailed', names.switch(from.subnet), flow]],
+    [`routes of VPC ${from.vpc}`, 'ovn-nbctl', [...nb, 'lr-route-list', router]],
+    [`router policies of VPC ${from.vpc}`, 'ovn-nbctl', [...nb, 'lr-policy-list', router]],
+  ];
+  const results = await Promise.all(items.map(async ([title, file, args]) => {
+    const r = await run(file, args, { env: daemons.env, allowFailure: true, timeoutMs: 15_000 });
+    return { title, command: names.unprefix([file, ...args].map(shellQuote).join(' ')), output: names.unprefix(r.stdout + r.stderr) };
+  }));
+  const route = await inNamespace(from.namespace, ['ip', 'route'], { allowFailure: true });
+  results.push({ title: `ip route in ${from.name}`, command: 'ip route', output: route.stdout + route.stderr });
+  return results;
+}

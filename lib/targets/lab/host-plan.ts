@@ -1,0 +1,70 @@
+// Pure plans of what the lab builds outside OVN: one namespace per VM, and the run's node and
+// upstream namespaces that stand in for Kube-OVN's node gateway and the internet.
+import type { TopologySpec } from '../../topology/types.ts';
+import { DEFAULT_VPC } from '../../topology/types.ts';
+import type { Addressed } from '../../model/ipam.ts';
+import { parsePrefix } from '../../net/ipv4.ts';
+import { JOIN_GATEWAY, NODE_UPLINK, VM_NIC, type RunNames } from './names.ts';
+import type { Command, Row } from './rows.ts';
+
+export interface VmPlan {
+  readonly name: string;
+  readonly namespace: string;
+  readonly hostIf: string;
+  readonly lsp: string;
+  readonly mac: string;
+  readonly ip: string;
+  readonly prefixLength: number;
+  readonly gateway: string;
+  readonly subnet: string;
+  readonly vpc: string;
+  readonly listen: readonly number[];
+}
+
+export function vmPlans(names: RunNames, addresses: ReadonlyMap<string, Addressed>): VmPlan[] {
+  return [...addresses.values()].map(({ vm, subnet, ip }) => ({
+    name: vm.name,
+    namespace: names.vmNamespace(vm.name),
+    hostIf: names.hostIf('vm', vm.name),
+    lsp: names.vmLsp(vm.name),
+    mac: names.mac('vm', vm.name),
+    ip,
+    prefixLength: parsePrefix(subnet.cidrBlock).length,
+    gateway: subnet.gateway,
+    subnet: subnet.name,
+    vpc: subnet.vpc,
+    listen: vm.listen.map((l) => l.port),
+  }));
+}
+
+/** A VM as booted from a cloud image without DHCP: address, on-link route only, no default route. */
+export function vmScript(vm: VmPlan): Command[] {
+  return [
+    ['ip', 'link', 'set', 'lo', 'up'],
+    ['ip', 'addr', 'add', `${vm.ip}/${vm.prefixLength}`, 'dev', VM_NIC],
+    ['ip', 'link', 'set', VM_NIC, 'up'],
+    // The userspace datapath does not fill in offloaded checksums: without this every TCP
+    // segment (RSTs included) is dropped and an open port looks like a timeout.
+    ['ethtool', '-K', VM_NIC, 'tx', 'off'],
+  ];
+}
+
+/** Node namespace state that follows the topology: routes back into ovn-cluster, natOutgoing. */
+export function nodeRows(spec: TopologySpec): Row[] {
+  return spec.subnets.filter((s) => s.vpc === DEFAULT_VPC).flatMap((s): Row[] => {
+    const route: Row = {
+      id: `route:${s.cidrBlock}`, parents: [],
+      create: [['ip', 'route', 'replace', s.cidrBlock, 'via', JOIN_GATEWAY]],
+      remove: [['ip', 'route', 'del', s.cidrBlock, 'via', JOIN_GATEWAY]],
+    };
+    // pkg/daemon/gateway_linux.go: natOutgoing subnets are masqueraded towards the uplink
+    // (Kube-OVN matches an ipset; one rule per CIDR is the same thing for a handful of subnets).
+    const nat = ['-t', 'nat', 'POSTROUTING', '-s', s.cidrBlock, '-o', NODE_UPLINK, '-j', 'MASQUERADE'];
+    const masquerade: Row = {
+      id: `nat:${s.cidrBlock}`, parents: [],
+      create: [['iptables', '-w', ...nat.slice(0, 2), '-A', ...nat.slice(2)]],
+      remove: [['iptables', '-w', ...nat.slice(0, 2), '-D', ...nat.slice(2)]],
+    };
+    return s.natOutgoing ? [route, masquerade] : [route];
+  });
+}

@@ -1,0 +1,42 @@
+// One lab serves several runs (and several test workers): bring-up, run registration and the
+// last run's teardown happen under this lock. mkdir is atomic; the owner's pid inside lets a
+// waiter break the lock of a process that died holding it (kill -9).
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TargetError } from '../target.ts';
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export async function withLabLock<T>(labDir: string, body: () => Promise<T>, timeoutMs = 120_000): Promise<T> {
+  const lock = join(labDir, 'lock');
+  const deadline = Date.now() + timeoutMs;
+  await mkdir(labDir, { recursive: true });
+  for (;;) {
+    try {
+      await mkdir(lock);
+      await writeFile(join(lock, 'owner'), String(process.pid));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const owner = Number(await readFile(join(lock, 'owner'), 'utf8').catch(() => ''));
+      // No owner yet is a lock being taken right now, unless it stays so (its taker died).
+      const age = Date.now() - ((await stat(lock).catch(() => undefined))?.mtimeMs ?? Date.now());
+      if ((owner > 0 && !isAlive(owner)) || (!owner && age > 5000)) await rm(lock, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new TargetError(`lab: ${lock} is held by pid ${owner || '?'} for more than ${timeoutMs} ms`);
+      else await sleep(25);
+    }
+  }
+  try {
+    return await body();
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}

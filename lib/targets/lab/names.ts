@@ -1,0 +1,132 @@
+// Every name the lab creates, in one place. OVN rows carry the run id as a name prefix (and in
+// external_ids vpcheck-run=<id>), namespaces start with "vpcheck-<id>-", and Linux interface
+// names (15 characters at most) come from a short hash, never from user-chosen names.
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { TargetError } from '../target.ts';
+
+export const DEFAULT_LAB_DIR = '/run/vpcheck/lab';
+/** Run records live outside any one lab dir, so `down --all` finds runs of every lab. */
+export const RUNS_DIR = '/run/vpcheck/runs';
+export const NAMESPACE_PREFIX = 'vpcheck-';
+/** The NIC name inside every VM: the Harvester docs' name. */
+export const VM_NIC = 'enp1s0';
+/** The node namespace's join-switch port and its uplink towards the simulated upstream. */
+export const NODE_JOIN_NIC = 'ovn0';
+export const NODE_UPLINK = 'uplink';
+export const JOIN_GATEWAY = '100.64.0.1';
+export const NODE_JOIN_IP = '100.64.0.2';
+/** The lab's "internet": a documentation address (RFC 5737) owned by the upstream namespace. */
+export const UPSTREAM_IP = '192.0.2.1';
+export const NODE_UPLINK_IP = '192.0.2.254';
+export const EXTERNAL_ID = 'vpcheck-run';
+
+// No "." in run ids: names are "<run>.<rest>", so the run id of any lab name is unambiguous.
+const RUN_ID = /^[a-z0-9][a-z0-9-]{0,23}$/;
+
+export function checkRunId(runId: string): string {
+  if (!RUN_ID.test(runId)) {
+    throw new TargetError(`run id "${runId}" must be 1-24 characters of a-z, 0-9 and "-" (it prefixes lab names)`);
+  }
+  return runId;
+}
+
+export function shortHash(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\0')).digest('hex');
+}
+
+/** A locally administered unicast MAC, stable for (run, kind, name) so reruns are comparable. */
+export function macFor(runId: string, kind: string, name: string): string {
+  const h = shortHash(runId, kind, name);
+  return ['0a', ...[0, 2, 4, 6, 8].map((i) => h.slice(i, i + 2))].join(':');
+}
+
+/** Names of one run's lab objects. */
+export class RunNames {
+  constructor(readonly runId: string) {
+    checkRunId(runId);
+  }
+  /** OVN logical names: "<run>.<topology name>". */
+  ovn(name: string): string {
+    return `${this.runId}.${name}`;
+  }
+  router(vpc: string): string {
+    return this.ovn(vpc);
+  }
+  switch(subnet: string): string {
+    return this.ovn(subnet);
+  }
+  /** Router port of a subnet, as Kube-OVN names it: "<vpc>-<subnet>". */
+  subnetLrp(vpc: string, subnet: string): string {
+    return this.ovn(`${vpc}-${subnet}`);
+  }
+  subnetLsp(vpc: string, subnet: string): string {
+    return this.ovn(`${subnet}-${vpc}`);
+  }
+  /** Peering router port, Kube-OVN's "<vpc>-<remoteVpc>". */
+  peerLrp(vpc: string, remote: string): string {
+    return this.ovn(`${vpc}-${remote}`);
+  }
+  vmLsp(vm: string): string {
+    return this.ovn(`vm.${vm}`);
+  }
+  /** "_" cannot appear in topology names (DNS-1123 labels), so these never collide with them. */
+  joinSwitch(): string {
+    return this.ovn('_join');
+  }
+  joinLrp(): string {
+    return this.ovn('_join-lrp');
+  }
+  joinLsp(): string {
+    return this.ovn('_join-lsp');
+  }
+  nodeLsp(): string {
+    return this.ovn('_node');
+  }
+  /** Port group and address-set names are match identifiers: letters, digits, "_" and "." only. */
+  private ident(...parts: string[]): string {
+    return ['vpcheck', this.runId, ...parts].join('.').replaceAll('-', '_');
+  }
+  sgPortGroup(sg: string): string {
+    return this.ident('sg', sg);
+  }
+  sgAddressSet(sg: string): string {
+    return this.ident('sg', sg, 'associated', 'v4');
+  }
+  denyAllPortGroup(): string {
+    return this.ident('deny_all');
+  }
+  vmNamespace(vm: string): string {
+    return `${NAMESPACE_PREFIX}${this.runId}.vm.${vm}`;
+  }
+  nodeNamespace(): string {
+    return `${NAMESPACE_PREFIX}${this.runId}.node`;
+  }
+  upstreamNamespace(): string {
+    return `${NAMESPACE_PREFIX}${this.runId}.upstream`;
+  }
+  /** Root-namespace end of a veth on br-int: "vc" + 12 hex digits. */
+  hostIf(kind: 'vm' | 'node', name: string): string {
+    return `vc${shortHash(this.runId, kind, name).slice(0, 12)}`;
+  }
+  mac(kind: string, name: string): string {
+    return macFor(this.runId, kind, name);
+  }
+  /** Undo the run prefix in command output shown to users. */
+  unprefix(text: string): string {
+    return text.replaceAll(`${this.runId}.`, '').replaceAll(`vpcheck.${this.runId.replaceAll('-', '_')}.`, '');
+  }
+  get runDir(): string {
+    return join(RUNS_DIR, this.runId);
+  }
+}
+
+/** The run a lab namespace belongs to, or undefined for other namespaces. */
+export function runOfNamespace(ns: string): string | undefined {
+  return ns.startsWith(NAMESPACE_PREFIX) && ns.includes('.') ? ns.slice(NAMESPACE_PREFIX.length, ns.indexOf('.')) : undefined;
+}
+
+/** The integration bridge: br-int for the default lab, a hashed name for any other lab dir. */
+export function bridgeName(labDir: string): string {
+  return labDir === DEFAULT_LAB_DIR ? 'br-int' : `vb${shortHash(labDir).slice(0, 10)}`;
+}

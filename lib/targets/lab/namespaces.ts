@@ -1,0 +1,136 @@
+// Builds and removes the run's Linux side: VM namespaces with their veth on the integration
+// bridge, the node namespace (ovn0 on the join switch, uplink, MASQUERADE) and the upstream
+// namespace owning the lab's "internet". Everything is batched: one `ip -batch` and one ovs-vsctl
+// per step, then one shell per namespace.
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TargetError } from '../target.ts';
+import type { LabDaemons } from './daemons.ts';
+import { type VmPlan, vmScript } from './host-plan.ts';
+import { EXTERNAL_ID, NODE_JOIN_IP, NODE_JOIN_NIC, NODE_UPLINK, NODE_UPLINK_IP, UPSTREAM_IP, VM_NIC, type RunNames } from './names.ts';
+import { inNamespace, nsScript, pool, run } from './proc.ts';
+import type { Command } from './rows.ts';
+
+const PARALLEL = 4;
+
+function ipBatch(lines: readonly string[]) {
+  return lines.length ? run('ip', ['-batch', '-'], { input: lines.join('\n') + '\n' }) : undefined;
+}
+
+/** Host end of a veth into `ns` (peer `nic`, with `mac`), plugged into br-int as OVN port `lsp`. */
+interface Plug {
+  readonly ns: string;
+  readonly hostIf: string;
+  readonly nic: string;
+  readonly mac: string;
+  readonly lsp: string;
+}
+
+export class Namespaces {
+  constructor(private readonly daemons: LabDaemons, private readonly names: RunNames) {}
+
+  private async plug(plugs: readonly Plug[]): Promise<void> {
+    await ipBatch(plugs.flatMap((p) => [
+      `netns add ${p.ns}`,
+      `link add ${p.hostIf} type veth peer name ${p.nic} netns ${p.ns} address ${p.mac}`,
+      `link set ${p.hostIf} up`,
+    ]));
+    if (!plugs.length) return;
+    await this.daemons.vsctl(plugs.flatMap((p) => [
+      '--', '--may-exist', 'add-port', this.daemons.bridge, p.hostIf,
+      '--', 'set', 'Interface', p.hostIf, `external_ids:iface-id=${p.lsp}`, `external_ids:${EXTERNAL_ID}=${this.names.runId}`,
+    ]));
+  }
+
+  async addNode(nodeCommands: readonly Command[]): Promise<void> {
+    const node = this.names.nodeNamespace();
+    const upstream = this.names.upstreamNamespace();
+    await ipBatch([`netns add ${upstream}`]);
+    await this.plug([{ ns: node, hostIf: this.names.hostIf('node', 'ovn0'), nic: NODE_JOIN_NIC, mac: this.names.mac('node', 'ovn0'), lsp: this.names.nodeLsp() }]);
+    await nsScript(node, [
+      ['sysctl', '-qw', 'net.ipv4.ip_forward=1'],
+      ['ip', 'link', 'set', 'lo', 'up'],
+      ['ip', 'addr', 'add', `${NODE_JOIN_IP}/16`, 'dev', NODE_JOIN_NIC],
+      ['ip', 'link', 'set', NODE_JOIN_NIC, 'up'],
+      ['ethtool', '-K', NODE_JOIN_NIC, 'tx', 'off'],
+      // Created inside the namespaces: the lab never has a link in the root namespace's network.
+      ['ip', 'link', 'add', NODE_UPLINK, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', upstream],
+      ['ip', 'addr', 'add', `${NODE_UPLINK_IP}/24`, 'dev', NODE_UPLINK],
+      ['ip', 'link', 'set', NODE_UPLINK, 'up'],
+      ...nodeCommands,
+    ]);
+    // The upstream host knows only its own /24: replies to unmasqueraded sources go nowhere.
+    await nsScript(upstream, [
+      ['ip', 'link', 'set', 'lo', 'up'],
+      ['ip', 'addr', 'add', `${UPSTREAM_IP}/24`, 'dev', 'eth0'],
+      ['ip', 'link', 'set', 'eth0', 'up'],
+    ]);
+  }
+
+  /** Applies node-namespace changes of a phase; removals tolerate state that is already gone. */
+  async updateNode(removals: readonly Command[], creations: readonly Command[]): Promise<void> {
+    const node = this.names.nodeNamespace();
+    for (const c of removals) await inNamespace(node, c, { allowFailure: true });
+    if (creations.length) await nsScript(node, creations);
+  }
+
+  async addVms(vms: readonly VmPlan[]): Promise<void> {
+    await this.plug(vms.map((vm) => ({ ns: vm.namespace, hostIf: vm.hostIf, nic: VM_NIC, mac: vm.mac, lsp: vm.lsp })));
+    await pool(vms, PARALLEL, async (vm) => {
+      await nsScript(vm.namespace, vmScript(vm));
+      await this.listen(vm);
+    });
+  }
+
+  /** `listen:` ports: a socat per port bound to the VM's address, found again by `ip netns pids`. */
+  private async listen(vm: VmPlan): Promise<void> {
+    if (!vm.listen.length) return;
+    for (const port of vm.listen) {
+      const child = spawn('ip', ['netns', 'exec', vm.namespace, 'socat', `TCP-LISTEN:${port},bind=${vm.ip},fork,reuseaddr`, 'EXEC:cat'], { detached: true, stdio: 'ignore' });
+      child.unref();
+    }
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const { stdout } = await inNamespace(vm.namespace, ['ss', '-Hltn']);
+      const open = vm.listen.filter((p) => stdout.includes(`${vm.ip}:${p} `));
+      if (open.length === vm.listen.length) return;
+      if (Date.now() > deadline) throw new TargetError(`lab: listeners of VM ${vm.name} on ${vm.listen.join(', ')} did not start`);
+      await sleep(10);
+    }
+  }
+
+  /** Removes namespaces (killing what runs inside them by pid) and their bridge ports. */
+  async remove(namespaces: readonly string[], hostIfs: readonly string[]): Promise<void> {
+    await killInside(namespaces);
+    if (hostIfs.length) await this.daemons.vsctl(hostIfs.flatMap((i) => ['--', '--if-exists', 'del-port', this.daemons.bridge, i]));
+    // Deleting the host end explicitly: a namespace's own links go away only asynchronously.
+    const existing = new Set((await run('ip', ['-o', 'link', 'show'])).stdout.split('\n').map((l) => l.split(/[:@]\s?/)[1]?.trim()));
+    await ipBatch([...hostIfs.filter((i) => existing.has(i)).map((i) => `link del ${i}`), ...namespaces.map((ns) => `netns del ${ns}`)]);
+  }
+}
+
+/** Every process inside the given namespaces was started by this run: end them by pid. */
+export async function killInside(namespaces: readonly string[]): Promise<void> {
+  const pidsOf = async (ns: string) =>
+    (await run('ip', ['netns', 'pids', ns], { allowFailure: true })).stdout.split('\n').map(Number).filter((p) => p > 0);
+  const signal = async (sig: NodeJS.Signals) => {
+    const pids = (await Promise.all(namespaces.map(pidsOf))).flat();
+    for (const pid of pids) {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        // already gone
+      }
+    }
+    return pids.length;
+  };
+  if (!(await signal('SIGTERM'))) return;
+  for (let i = 0; i < 50 && (await Promise.all(namespaces.map(pidsOf))).flat().length; i++) await sleep(20);
+  await signal('SIGKILL');
+}
+
+export async function labNamespaces(): Promise<string[]> {
+  const { stdout } = await run('ip', ['netns', 'list']);
+  return stdout.split('\n').map((l) => l.split(' ')[0]!).filter(Boolean);
+}
+

@@ -1,0 +1,60 @@
+// Running the lab's programs: every failure becomes a TargetError (exit 3) that names the command
+// and what it printed, because a half-built lab is a target problem, never a network verdict.
+import { execa } from 'execa';
+import { TargetError } from '../target.ts';
+
+export interface RunResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exitCode: number;
+}
+
+export interface RunOptions {
+  readonly input?: string;
+  readonly timeoutMs?: number;
+  readonly env?: Record<string, string>;
+  /** Return a non-zero exit instead of throwing. */
+  readonly allowFailure?: boolean;
+}
+
+export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const r = await execa(file, args, {
+    input: options.input,
+    timeout: options.timeoutMs ?? 30_000,
+    env: options.env,
+    reject: false,
+    stripFinalNewline: false,
+  });
+  const exitCode = r.exitCode ?? -1;
+  if (!options.allowFailure && (exitCode !== 0 || r.timedOut)) {
+    const why = r.timedOut ? `timed out after ${options.timeoutMs ?? 30_000} ms` : `exit ${exitCode}`;
+    const shown = args.length > 12 ? `${args.slice(0, 12).join(' ')} ... (${args.length} args)` : args.join(' ');
+    throw new TargetError(`lab: ${file} ${shown} failed (${why}): ${String(r.stderr).trim().slice(0, 2000)}`);
+  }
+  return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode };
+}
+
+/** A command inside a network namespace. */
+export function inNamespace(ns: string, argv: readonly string[], options?: RunOptions): Promise<RunResult> {
+  return run('ip', ['netns', 'exec', ns, ...argv], options);
+}
+
+/** Single-quote for sh: the lab's generated scripts only ever quote names and addresses. */
+export function shellQuote(arg: string): string {
+  return /^[\w./:=@,+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Runs a list of commands in one shell inside a namespace, stopping at the first failure. */
+export function nsScript(ns: string, commands: readonly (readonly string[])[], options?: RunOptions): Promise<RunResult> {
+  const script = ['set -e', ...commands.map((c) => c.map(shellQuote).join(' '))].join('\n');
+  return inNamespace(ns, ['sh', '-c', script], options);
+}
+
+/** Runs tasks with at most `limit` in flight (2 cores: more only adds contention). */
+export async function pool<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

@@ -1,0 +1,173 @@
+// One run's topology as built in the lab: phases converge by minimal diffs, sessions and streams
+// reach its VMs, and down() removes exactly what the run made.
+import { mkdir } from 'node:fs/promises';
+import type { Duplex } from 'node:stream';
+import { assignAddresses, IpamExhausted, type Addressed } from '../../model/ipam.ts';
+import { openConsoleSession } from '../../sessions/console.ts';
+import type { ChildStream } from '../../sessions/child-stream.ts';
+import type { Session, Transport } from '../../sessions/session.ts';
+import { openSshSession } from '../../sessions/ssh.ts';
+import type { TopologySpec } from '../../topology/types.ts';
+import { contains, parseIPv4, parsePrefix } from '../../net/ipv4.ts';
+import { TargetError, type DiagnoseRequest, type Diagnostic, type Logger, type Realized, type RealizedVm } from '../target.ts';
+import { createCredentials, hostKeyBlob, type LabCredentials } from './credentials.ts';
+import type { LabDaemons } from './daemons.ts';
+import { diagnose } from './diagnose.ts';
+import { ExecSession } from './exec-session.ts';
+import { nodeRows, vmPlans, type VmPlan } from './host-plan.ts';
+import { RunNames, UPSTREAM_IP, VM_NIC } from './names.ts';
+import { Namespaces } from './namespaces.ts';
+import { nbRows, transaction } from './nb-commands.ts';
+import { inNamespace, type RunResult } from './proc.ts';
+import { ensureSshd, openConsole, openSshRelay } from './vm-streams.ts';
+import { leaveLab } from './registry.ts';
+import { diffRows, type Row } from './rows.ts';
+import { teardownRun } from './teardown.ts';
+
+interface State {
+  readonly nb: readonly Row[];
+  readonly node: readonly Row[];
+  readonly vms: ReadonlyMap<string, VmPlan>;
+}
+
+const EMPTY: State = { nb: [], node: [], vms: new Map() };
+
+function addressesOf(spec: TopologySpec): Map<string, Addressed> {
+  try {
+    return assignAddresses(spec);
+  } catch (e) {
+    if (e instanceof IpamExhausted) throw new TargetError(`lab: ${e.message}`);
+    throw e;
+  }
+}
+
+export class LabRealized implements Realized {
+  readonly internetIP = UPSTREAM_IP;
+  readonly runId: string;
+  private state: State = EMPTY;
+  private readonly streams = new Set<ChildStream>();
+  private readonly consoles = new Map<string, ChildStream>();
+  private readonly namespaces: Namespaces;
+  private creds?: LabCredentials;
+  private downPromise?: Promise<void>;
+
+  constructor(private readonly daemons: LabDaemons, private readonly names: RunNames, private readonly log: Logger) {
+    this.runId = names.runId;
+    this.namespaces = new Namespaces(daemons, names);
+  }
+
+  /** Builds the first phase: node and upstream namespaces, then the same path as update(). */
+  async build(spec: TopologySpec): Promise<void> {
+    const node = nodeRows(spec);
+    await mkdir(this.names.runDir, { recursive: true, mode: 0o700 });
+    [this.creds] = await Promise.all([createCredentials(this.names.runDir), this.namespaces.addNode(diffRows([], node).creations)]);
+    this.state = { ...EMPTY, node };
+    await this.update(spec);
+  }
+
+  async update(next: TopologySpec): Promise<void> {
+    this.daemons.assertAlive();
+    const addresses = addressesOf(next);
+    const target: State = {
+      nb: nbRows(next, this.names, addresses),
+      node: nodeRows(next),
+      vms: new Map(vmPlans(this.names, addresses).map((p) => [p.name, p])),
+    };
+    const nb = diffRows(this.state.nb, target.nb);
+    const node = diffRows(this.state.node, target.node);
+    const same = (a: VmPlan | undefined, b: VmPlan | undefined) => JSON.stringify(a) === JSON.stringify(b);
+    const gone = [...this.state.vms.values()].filter((vm) => !same(vm, target.vms.get(vm.name)));
+    const added = [...target.vms.values()].filter((vm) => !same(vm, this.state.vms.get(vm.name)));
+    for (const vm of gone) this.closeConsole(vm.name);
+    await this.namespaces.remove(gone.map((vm) => vm.namespace), gone.map((vm) => vm.hostIf));
+    const commands = [...nb.removals, ...nb.creations];
+    await Promise.all([
+      commands.length ? this.daemons.guard(this.daemons.nbctl(transaction(commands))) : undefined,
+      this.namespaces.updateNode(node.removals, node.creations),
+      this.namespaces.addVms(added),
+    ]);
+    this.state = target;
+    await this.daemons.syncHv();
+    this.log.info(`lab ${this.runId}: ${commands.length} NB commands, ${added.length} VMs added, ${gone.length} removed`);
+  }
+
+  private plan(vm: string): VmPlan {
+    const plan = this.state.vms.get(vm);
+    if (!plan) throw new TargetError(`lab: run ${this.runId} has no VM ${vm}`);
+    return plan;
+  }
+
+  vm(name: string): RealizedVm {
+    const p = this.plan(name);
+    return { name: p.name, ip: p.ip, mac: p.mac, gateway: p.gateway, subnet: p.subnet, nic: VM_NIC };
+  }
+
+  namespace(vm: string): string {
+    return this.plan(vm).namespace;
+  }
+
+  /** Runs a program in the VM's namespace; a non-zero exit is returned, not thrown. */
+  exec(vm: string, argv: readonly string[], options: { timeoutMs?: number } = {}): Promise<RunResult> {
+    return inNamespace(this.namespace(vm), argv, { allowFailure: true, timeoutMs: options.timeoutMs });
+  }
+
+  /** Credentials of the VMs' console and sshd, made for this run. Never log them. */
+  get credentials(): LabCredentials {
+    if (!this.creds) throw new TargetError(`lab: run ${this.runId} is not built`);
+    return this.creds;
+  }
+
+  private track(stream: ChildStream): Duplex {
+    this.streams.add(stream);
+    void stream.exited.then(() => this.streams.delete(stream));
+    return stream.stream;
+  }
+
+  private closeConsole(vm: string): void {
+    void this.consoles.get(vm)?.close();
+    this.consoles.delete(vm);
+  }
+
+  /** A serial console: like KubeVirt's, one at a time per VM, so a new one closes the previous. */
+  consoleStream(vm: string): Duplex {
+    const plan = this.plan(vm);
+    this.closeConsole(vm);
+    const console = openConsole(plan, this.names.runDir);
+    this.consoles.set(vm, console);
+    return this.track(console);
+  }
+
+  /** A TCP stream to the VM's sshd (started on first use). */
+  async sshStream(vm: string): Promise<Duplex> {
+    const plan = this.plan(vm);
+    await ensureSshd(plan, this.names.runDir);
+    return this.track(openSshRelay(plan));
+  }
+
+  async openSession(vm: string, transport: Transport): Promise<Session> {
+    if (transport === 'exec') return new ExecSession(vm, this.namespace(vm));
+    const creds = this.credentials;
+    if (transport === 'console') return openConsoleSession(this.consoleStream(vm), { vm, username: creds.username, password: creds.password });
+    return openSshSession(await this.sshStream(vm), { vm, username: creds.username, privateKey: creds.privateKey, hostKey: hostKeyBlob(creds.hostPublicKey) });
+  }
+
+  async diagnose(request: DiagnoseRequest): Promise<Diagnostic[]> {
+    const from = this.plan(request.from);
+    const to = parseIPv4(request.toIp);
+    const onLink = [...this.state.vms.values()].find((p) => p.ip === request.toIp && p.subnet === from.subnet && contains(parsePrefix(`${from.ip}/${from.prefixLength}`), to));
+    return diagnose(this.daemons, this.names, from, onLink, request);
+  }
+
+  /** Removes everything of this run, even after a failed build or a dead daemon. Safe twice. */
+  down(): Promise<void> {
+    this.downPromise ??= (async () => {
+      await Promise.all([...this.streams].map((s) => s.close()));
+      try {
+        await teardownRun(this.daemons, this.runId);
+      } finally {
+        await leaveLab(this.daemons.dir, this.runId);
+      }
+    })();
+    return this.downPromise;
+  }
+}

@@ -1,0 +1,64 @@
+// Which runs use which lab. A run's record (/run/vpcheck/runs/<id>/run.json) is written before
+// anything of the run exists and removed after everything is gone; the lab's daemons start with
+// the first record that names the lab and stop with the last.
+import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TargetError } from '../target.ts';
+import { LabDaemons } from './daemons.ts';
+import { isAlive, withLabLock } from './lock.ts';
+import { RUNS_DIR } from './names.ts';
+
+export interface RunRecord {
+  readonly runId: string;
+  readonly pid: number;
+  readonly labDir: string;
+  readonly startedAt: string;
+}
+
+export async function readRecord(runId: string): Promise<RunRecord | undefined> {
+  try {
+    return JSON.parse(await readFile(join(RUNS_DIR, runId, 'run.json'), 'utf8')) as RunRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function recordedRuns(): Promise<RunRecord[]> {
+  const ids = await readdir(RUNS_DIR).catch(() => [] as string[]);
+  return (await Promise.all(ids.map(readRecord))).filter((r): r is RunRecord => r !== undefined);
+}
+
+/** A run is live while the process that made it runs (after kill -9 it is left for `down`). */
+export function isLive(record: RunRecord): boolean {
+  return isAlive(record.pid);
+}
+
+/** Registers a run on a lab and brings the lab's daemons up if this is its first run. */
+export async function joinLab(labDir: string, runId: string): Promise<LabDaemons> {
+  const daemons = new LabDaemons(labDir);
+  return withLabLock(labDir, async () => {
+    if (await readRecord(runId)) throw new TargetError(`lab: run id ${runId} is already in use (vpcheck down --run ${runId} removes it)`);
+    const others = (await recordedRuns()).filter((r) => r.labDir === labDir);
+    if (others.length === 0) await daemons.start();
+    else daemons.assertAlive();
+    await mkdir(join(RUNS_DIR, runId), { recursive: true, mode: 0o700 });
+    const record: RunRecord = { runId, pid: process.pid, labDir, startedAt: new Date().toISOString() };
+    await writeFile(join(RUNS_DIR, runId, 'run.json'), JSON.stringify(record));
+    return daemons;
+  });
+}
+
+/**
+ * Drops a run's record and files (if a run is given); when no run of the lab remains, stops its
+ * daemons and clears its dir.
+ */
+export async function leaveLab(labDir: string, runId?: string): Promise<void> {
+  await withLabLock(labDir, async () => {
+    if (runId) await rm(join(RUNS_DIR, runId), { recursive: true, force: true });
+    if ((await recordedRuns()).some((r) => r.labDir === labDir)) return;
+    await new LabDaemons(labDir).stop();
+    for (const f of await readdir(labDir)) if (f !== 'lock') await rm(join(labDir, f), { recursive: true, force: true });
+  });
+  await rmdir(labDir).catch(() => undefined);
+  await rmdir(RUNS_DIR).catch(() => undefined);
+}

@@ -48,7 +48,7 @@ export function loadTopology(bytes: Uint8Array, file: string): LoadResult {
 
   const structure = checkStructure(source.value);
   for (const p of structure) {
-    const pos = source.locate(p.segments, { key: p.atKey });
+    const pos = source.locate(p.at, { key: p.atKey });
     diagnostics.push({ severity: 'error', file, ...pos, path: joinPath(p.segments), message: p.message });
   }
   if (structure.length) return { diagnostics };

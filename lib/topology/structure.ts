@@ -6,7 +6,10 @@ import { closest, distance } from 'fastest-levenshtein';
 import { TopologySchema } from './schema.ts';
 
 export interface StructureProblem {
+  /** The field the problem is about. */
   readonly segments: (string | number)[];
+  /** Where to point: the field itself, or its parent object when the field is missing. */
+  readonly at: (string | number)[];
   /** Point at the key rather than the value (unknown fields). */
   readonly atKey: boolean;
   readonly message: string;
@@ -14,7 +17,7 @@ export interface StructureProblem {
 
 export function checkStructure(value: unknown): StructureProblem[] {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return [{ segments: [], atKey: false, message: `expected a mapping with apiVersion, kind and name, got ${describe(value)}` }];
+    return [{ segments: [], at: [], atKey: false, message: `expected a mapping with apiVersion, kind and name, got ${describe(value)}` }];
   }
   const seen = new Set<string>();
   const out: StructureProblem[] = [];
@@ -30,30 +33,35 @@ export function checkStructure(value: unknown): StructureProblem[] {
 
 function problemOf(e: ValueError, segments: (string | number)[]): StructureProblem {
   const field = String(segments[segments.length - 1] ?? '');
+  if (e.type === ValueErrorType.ObjectRequiredProperty) {
+    return { segments, at: segments.slice(0, -1), atKey: false, message: `missing required field "${field}"` };
+  }
+  return { segments, at: segments, ...describeProblem(e, field) };
+}
+
+function describeProblem(e: ValueError, field: string): { atKey: boolean; message: string } {
   switch (e.type) {
     case ValueErrorType.ObjectAdditionalProperties: {
       const known = Object.keys((e.schema as { properties?: object }).properties ?? {});
-      return { segments, atKey: true, message: `unknown field "${field}"${suggest(field, known)}; allowed: ${known.join(', ')}` };
+      return { atKey: true, message: `unknown field "${field}"${suggest(field, known)}; allowed: ${known.join(', ')}` };
     }
-    case ValueErrorType.ObjectRequiredProperty:
-      return { segments: segments.slice(0, -1), atKey: false, message: `missing required field "${field}"` };
     case ValueErrorType.Union: {
       const literals = ((e.schema as { anyOf?: { const?: unknown }[] }).anyOf ?? []).map((s) => s.const).filter((c) => c !== undefined);
       const got = typeof e.value === 'string' ? suggest(e.value, literals.map(String)) : '';
-      return { segments, atKey: false, message: `must be one of ${literals.join(', ')}; got ${describe(e.value)}${got}` };
+      return { atKey: false, message: `must be one of ${literals.join(', ')}; got ${describe(e.value)}${got}` };
     }
     case ValueErrorType.Literal:
-      return { segments, atKey: false, message: `must be ${JSON.stringify((e.schema as unknown as { const: unknown }).const)}; got ${describe(e.value)}` };
+      return { atKey: false, message: `must be ${JSON.stringify((e.schema as unknown as { const: unknown }).const)}; got ${describe(e.value)}` };
     case ValueErrorType.StringPattern:
-      return { segments, atKey: false, message: `must look like "tcp/443"; got ${describe(e.value)}` };
+      return { atKey: false, message: `must look like "tcp/443"; got ${describe(e.value)}` };
     case ValueErrorType.Integer:
     case ValueErrorType.String:
     case ValueErrorType.Boolean:
     case ValueErrorType.Array:
     case ValueErrorType.Object:
-      return { segments, atKey: false, message: `expected ${expectedOf(e.type)}, got ${describe(e.value)}` };
+      return { atKey: false, message: `expected ${expectedOf(e.type)}, got ${describe(e.value)}` };
     default:
-      return { segments, atKey: false, message: `${e.message.toLowerCase()}; got ${describe(e.value)}` };
+      return { atKey: false, message: `${e.message.toLowerCase()}; got ${describe(e.value)}` };
   }
 }
 
@@ -83,6 +91,10 @@ export function describe(v: unknown): string {
 /** " (did you mean X?)" when a known word is close enough to be a typo. */
 export function suggest(word: string, known: readonly string[]): string {
   if (!known.length || !word) return '';
+  // A known word that contains the typed one ("cidr" in "cidrBlock") beats edit distance.
+  const lower = word.toLowerCase();
+  const containing = word.length >= 3 ? known.filter((k) => k.toLowerCase().includes(lower)) : [];
+  if (containing.length === 1) return ` (did you mean "${containing[0]}"?)`;
   const best = closest(word, known as string[]);
   const d = distance(word.toLowerCase(), best.toLowerCase());
   return d <= Math.max(2, Math.floor(best.length / 3)) ? ` (did you mean "${best}"?)` : '';

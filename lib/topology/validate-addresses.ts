@@ -103,7 +103,7 @@ export function validateAddresses(src: SpecSource, report: Report): boolean {
     assignAddresses(spec);
   } catch (e) {
     if (!(e instanceof IpamExhausted)) throw e;
-    report('error', '', e.message);
+    report('error', at('vms', spec.vms.findIndex((v) => v.name === e.vm), 'network'), e.message);
     return false;
   }
   return true;

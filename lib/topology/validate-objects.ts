@@ -19,6 +19,8 @@ const RESERVED_SUBNETS = ['join', 'ovn-default'];
 
 export function validateObjects(src: SpecSource, report: Report): void {
   const { spec, at } = src;
+  const nameProblem = dns1123Problem(spec.name);
+  if (nameProblem) report('error', 'name', nameProblem);
   for (const kind of KINDS) {
     const seen = new Map<string, number>();
     spec[kind].forEach((o, i) => {

@@ -64,10 +64,10 @@ export async function ping(lab: LabRealized, from: string, ip: string): Promise<
 
 /** A TCP connect: open, refused (RST) or timeout. */
 export async function connect(lab: LabRealized, from: string, ip: string, port: number): Promise<Outcome> {
-  const r = await lab.exec(from, ['nc', '-z', '-n', '-w', '2', ip, String(port)], { timeoutMs: 10_000 });
+  const r = await lab.exec(from, ['nc', '-z', '-v', '-n', '-w', '2', ip, String(port)], { timeoutMs: 10_000 });
   if (r.exitCode === 0) return 'reachable';
   if (/refused/i.test(r.stderr)) return 'refused';
-  if (/timed out|Operation now in progress/i.test(r.stderr) || r.stderr.trim() === '') return 'timeout';
+  if (/timed out|Operation now in progress/i.test(r.stderr)) return 'timeout';
   return 'error';
 }
 

@@ -165,8 +165,8 @@ export class LabDaemons {
     const deadline = Date.now() + 5000;
     while (pids.some(isAlive) && Date.now() < deadline) await sleep(20);
     for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL');
-    // A vswitchd that died could not clean up: its bridge's tap device is left behind.
-    if (!exited && existsSync(this.file('ovs-vswitchd', 'pid'))) await run('ip', ['link', 'del', this.bridge], { allowFailure: true });
+    // The bridge's tap device outlives a vswitchd that died, and now and then even `exit --cleanup`.
+    if (exited || existsSync(this.file('ovs-vswitchd', 'pid'))) await run('ip', ['link', 'del', this.bridge], { allowFailure: true });
     // The netdev datapath's own tap "ovs-netdev" survives even `exit --cleanup`; it is shared by
     // every userspace vswitchd, so it goes only when none is left on the machine.
     if (pids.length && !anyVswitchd()) await run('ip', ['link', 'del', 'ovs-netdev'], { allowFailure: true });

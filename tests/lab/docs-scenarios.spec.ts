@@ -1,0 +1,138 @@
+// The Harvester docs' and the Kube-OVN blog's procedures, built in the lab and probed with plain
+// pings and TCP connects from inside the VMs' namespaces.
+import { test, expect } from '@playwright/test';
+import { LabTarget, type LabRealized } from '../../lib/targets/lab/lab-target.ts';
+import type { TopologySpec } from '../../lib/topology/types.ts';
+import { addDefaultRoute, addDefaultRoutes, connect, context, expectNoLeak, ping, subnet, topology, vm, vpc } from './support.ts';
+
+/** Builds, runs the body, tears down in a finally path, then checks that nothing leaked. */
+async function withLab(prefix: string, spec: TopologySpec, body: (lab: LabRealized) => Promise<void>): Promise<void> {
+  const ctx = context(prefix);
+  const lab = await new LabTarget().up(spec, ctx);
+  try {
+    await body(lab);
+  } finally {
+    await lab.down();
+  }
+  await expectNoLeak(ctx.runId);
+}
+
+test('private subnet: isolated, then reachable from its allowSubnets', async () => {
+  const base = topology({
+    vpcs: [vpc('commonvpc')],
+    subnets: [subnet('subnet-a', '172.20.10.0/24', { vpc: 'commonvpc' }), subnet('subnet-b', '172.20.20.0/24', { vpc: 'commonvpc' })],
+    vms: [vm('vm-a', 'subnet-a'), vm('vm-b', 'subnet-b'), vm('vm-a2', 'subnet-a')],
+  });
+  const withPrivate = (allowSubnets: string[]) => ({
+    ...base,
+    subnets: base.subnets.map((s) => (s.name === 'subnet-a' ? { ...s, private: true, allowSubnets } : s)),
+  });
+  await withLab('private', base, async (lab) => {
+    await addDefaultRoutes(lab, base);
+    expect(await ping(lab, 'vm-a', '172.20.20.2')).toBe('reachable');
+    await lab.update(withPrivate([]));
+    expect(await ping(lab, 'vm-a', '172.20.20.2')).toBe('timeout');
+    expect(await ping(lab, 'vm-b', '172.20.10.2')).toBe('timeout');
+    expect(await ping(lab, 'vm-a', '172.20.10.3')).toBe('reachable');
+    await lab.update(withPrivate(['172.20.20.0/24']));
+    expect(await ping(lab, 'vm-a', '172.20.20.2')).toBe('reachable');
+    expect(await ping(lab, 'vm-b', '172.20.10.2')).toBe('reachable');
+    await lab.update(base);
+    expect(await ping(lab, 'vm-b', '172.20.10.2')).toBe('reachable');
+  });
+});
+
+test('natOutgoing: unreachable without route, timeout without NAT, reply from 192.0.2.1 with it', async () => {
+  const spec = topology({ subnets: [subnet('external-subnet', '172.20.30.0/24')], vms: [vm('vm-external', 'external-subnet', { defaultRoute: false })] });
+  await withLab('nat', spec, async (lab) => {
+    expect(lab.internetIP).toBe('192.0.2.1');
+    expect(await ping(lab, 'vm-external', lab.internetIP)).toBe('network-unreachable');
+    await addDefaultRoute(lab, 'vm-external');
+    expect(await ping(lab, 'vm-external', lab.internetIP)).toBe('timeout');
+    await lab.update({ ...spec, subnets: spec.subnets.map((s) => ({ ...s, natOutgoing: true })) });
+    expect(await ping(lab, 'vm-external', lab.internetIP)).toBe('reachable');
+    await lab.update(spec);
+    expect(await ping(lab, 'vm-external', lab.internetIP)).toBe('timeout');
+  });
+});
+
+const peering = (routeTo2: string, routeTo1: string, sub1: string, sub2: string) => topology({
+  vpcs: [
+    vpc('vpcpeer-1', { vpcPeerings: [{ remoteVpc: 'vpcpeer-2', localConnectIP: '169.254.0.1/30' }], staticRoutes: [{ cidr: routeTo2, nextHopIP: '169.254.0.2', policy: 'policyDst' }] }),
+    vpc('vpcpeer-2', { vpcPeerings: [{ remoteVpc: 'vpcpeer-1', localConnectIP: '169.254.0.2/30' }], staticRoutes: [{ cidr: routeTo1, nextHopIP: '169.254.0.1', policy: 'policyDst' }] }),
+  ],
+  subnets: [subnet('subnet1', sub1, { vpc: 'vpcpeer-1' }), subnet('subnet2', sub2, { vpc: 'vpcpeer-2' })],
+  vms: [vm('vm1-vpcpeer1', 'subnet1'), vm('vm1-vpcpeer2', 'subnet2')],
+});
+
+test('peering Example 1 works both ways; removing one side breaks it', async () => {
+  const spec = peering('20.0.0.0/16', '10.0.0.0/16', '10.0.0.0/24', '20.0.0.0/24');
+  await withLab('peer1', spec, async (lab) => {
+    await addDefaultRoutes(lab, spec);
+    expect(await ping(lab, 'vm1-vpcpeer1', '20.0.0.2')).toBe('reachable');
+    expect(await ping(lab, 'vm1-vpcpeer2', '10.0.0.2')).toBe('reachable');
+    const ttl = await lab.exec('vm1-vpcpeer1', ['ping', '-n', '-c', '1', '-W', '1', '20.0.0.2']);
+    expect(ttl.stdout).toContain('ttl=62');
+    // A peering works only when both VPCs list each other (CreatePeerRouterPort makes one side).
+    await lab.update({ ...spec, vpcs: spec.vpcs.map((v) => (v.name === 'vpcpeer-2' ? { ...v, vpcPeerings: [] } : v)) });
+    expect(await ping(lab, 'vm1-vpcpeer1', '20.0.0.2')).toBe('timeout');
+  });
+});
+
+test('peering Example 2 fails: the routes do not cover the remote subnets', async () => {
+  const spec = peering('20.0.0.0/16', '10.0.0.0/16', '10.1.0.0/24', '20.1.0.0/24');
+  await withLab('peer2', spec, async (lab) => {
+    await addDefaultRoutes(lab, spec);
+    expect(await ping(lab, 'vm1-vpcpeer1', '20.1.0.2')).toBe('timeout');
+    expect(await ping(lab, 'vm1-vpcpeer2', '10.1.0.2')).toBe('timeout');
+    const trace = (await lab.diagnose({ from: 'vm1-vpcpeer1', toIp: '20.1.0.2', probe: 'icmp' }))[0]!;
+    expect(trace.command).toContain('ovn-trace');
+    expect(trace.output).toMatch(/lr_in_ip_routing[\s\S]*drop/);
+    expect(trace.output).not.toContain(lab.runId);
+  });
+});
+
+const withOvnCluster = (platform: TopologySpec['platform']) => topology({
+  platform,
+  vpcs: [
+    vpc('ovn-cluster', { implicit: false, vpcPeerings: [{ remoteVpc: 'vpc-1', localConnectIP: '169.254.0.1/30' }], staticRoutes: [{ cidr: '10.0.0.0/16', nextHopIP: '169.254.0.2', policy: 'policyDst' }] }),
+    vpc('vpc-1', { vpcPeerings: [{ remoteVpc: 'ovn-cluster', localConnectIP: '169.254.0.2/30' }], staticRoutes: [{ cidr: '172.20.0.0/16', nextHopIP: '169.254.0.1', policy: 'policyDst' }] }),
+  ],
+  subnets: [subnet('default-subnet', '172.20.10.0/24'), subnet('subnet1', '10.0.0.0/24', { vpc: 'vpc-1' })],
+  vms: [vm('vm-default', 'default-subnet'), vm('vm-custom', 'subnet1')],
+});
+
+test('peering a custom VPC with ovn-cluster: fails on harvester, follows the routes on kube-ovn', async () => {
+  for (const [platform, outcome] of [['harvester', 'timeout'], ['kube-ovn', 'reachable']] as const) {
+    const spec = withOvnCluster(platform);
+    await withLab(`ovnpeer-${platform}`, spec, async (lab) => {
+      await addDefaultRoutes(lab, spec);
+      expect(await ping(lab, 'vm-default', '10.0.0.2'), platform).toBe(outcome);
+      expect(await ping(lab, 'vm-custom', '172.20.10.2'), platform).toBe(outcome);
+    });
+  }
+});
+
+test('security group: tcp 443 allowed (open answers, closed refused) versus blocked', async () => {
+  const rule = { ipVersion: 'ipv4', protocol: 'tcp', portRangeMin: 443, portRangeMax: 443, remoteType: 'address', remoteAddress: '10.0.0.0/16', policy: 'allow', priority: 10 } as const;
+  const spec = topology({
+    vpcs: [vpc('vpc-1')],
+    subnets: [subnet('web', '10.0.1.0/24', { vpc: 'vpc-1' }), subnet('client', '10.0.2.0/24', { vpc: 'vpc-1' })],
+    securityGroups: [{ name: 'web', allowSameGroupTraffic: false, ingressRules: [rule, { ...rule, portRangeMin: 444, portRangeMax: 444 }], egressRules: [] }],
+    vms: [vm('server', 'web', { securityGroups: ['web'], listen: [{ protocol: 'tcp', port: 443 }] }), vm('client', 'client')],
+  });
+  await withLab('sg', spec, async (lab) => {
+    await addDefaultRoutes(lab, spec);
+    expect(await connect(lab, 'client', '10.0.1.2', 443)).toBe('reachable');
+    expect(await connect(lab, 'client', '10.0.1.2', 444)).toBe('refused');
+    expect(await connect(lab, 'client', '10.0.1.2', 22)).toBe('timeout');
+    // deny-all at 2003 in both directions: the server answers nothing else, not even a ping.
+    expect(await ping(lab, 'client', '10.0.1.2')).toBe('timeout');
+    expect(await ping(lab, 'server', '10.0.2.2')).toBe('timeout');
+    const blocked = { ...spec, securityGroups: spec.securityGroups.map((g) => ({ ...g, ingressRules: [{ ...rule, remoteAddress: '10.9.0.0/16' }] })) };
+    await lab.update(blocked);
+    expect(await connect(lab, 'client', '10.0.1.2', 443)).toBe('timeout');
+    await lab.update({ ...spec, vms: spec.vms.map((v) => ({ ...v, securityGroups: [] })) });
+    expect(await ping(lab, 'client', '10.0.1.2')).toBe('reachable');
+  });
+});

@@ -30,11 +30,11 @@ function promptOf(text: string): Prompt | undefined {
 }
 
 /**
- * The shell set-up: no echo, no prompts, no bracketed paste or history expansion, C locale; then
+ * The shell set-up: no echo, no prompts, no bracketed paste, history expansion or job messages, C locale; then
  * a marker printed with its parts as separate arguments, so an echo of this line cannot match it.
  */
 export function prepLine(token: string): string {
-  return "stty -echo 2>/dev/null; unset HISTFILE; PS1=''; PS2=''; PROMPT_COMMAND=''; set +H 2>/dev/null; " +
+  return "stty -echo 2>/dev/null; unset HISTFILE; PS1=''; PS2=''; PROMPT_COMMAND=''; set +H +m 2>/dev/null; " +
     "bind 'set enable-bracketed-paste off' 2>/dev/null; export LC_ALL=C PAGER=cat SYSTEMD_PAGER=cat; " +
     `printf '%s_%s_R__\\n' __VPC ${token}\n`;
 }

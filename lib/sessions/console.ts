@@ -76,10 +76,11 @@ class ConsoleSession implements Session {
     const end = new RegExp(`\\n__VPC_${id}_E_(\\d+)__\\n`);
     const began = Date.now();
     const from = this.io.position;
-    // eval keeps any command (several lines, a trailing &, an unclosed construct) inside the frame;
-    // </dev/null stops it from reading the lines that follow; the marker words are printf arguments
-    // so an echo of this line never looks like the marker itself.
-    this.io.write(`printf '%s_%s_S__\\n' __VPC ${id}; eval ${shellQuote(command)} </dev/null; printf '\\n%s_%s_E_%d__\\n' __VPC ${id} $?\n`);
+    // eval keeps any command (several lines, a trailing &) inside the frame; the subshell keeps the
+    // interactive shell's job messages ("[1] 1234") out of the output and an `exit` from killing
+    // the console; </dev/null stops the command from reading the lines that follow; the marker
+    // words are printf arguments so an echo of this line never looks like the marker itself.
+    this.io.write(`printf '%s_%s_S__\\n' __VPC ${id}; (eval ${shellQuote(command)}) </dev/null; printf '\\n%s_%s_E_%d__\\n' __VPC ${id} $?\n`);
     try {
       return await this.io.waitFor(
         from,

@@ -20,7 +20,7 @@ export interface FakeVm {
   commands?: Record<string, { output: string; rc: number } | 'hang' | 'drop'>;
 }
 
-const FRAMED = /^printf '%s_%s_S__\\n' __VPC (\w+); eval (.*) <\/dev\/null; printf .*$/;
+const FRAMED = /^printf '%s_%s_S__\\n' __VPC (\w+); \(eval (.*)\) <\/dev\/null; printf .*$/;
 const PREP = /printf '%s_%s_R__\\n' __VPC (\w+)$/;
 const KERNEL = '[   12.345678] virtio_net virtio0 enp1s0: link up\r\n';
 

@@ -52,8 +52,8 @@ export function satisfies(expected: Expected, outcome: Outcome): boolean {
   return expected === 'not-reachable' ? outcome !== 'reachable' : expected === outcome;
 }
 
-function keyOf(c: { from: string; to: string; probe: ProbeKind; port?: number | undefined }): string {
-  return `${c.from}\0${c.to}\0${c.probe}\0${c.port ?? ''}`;
+function keyOf(c: { to: string; probe: ProbeKind; port?: number | undefined }): string {
+  return `${c.to}\0${c.probe}\0${c.port ?? ''}`;
 }
 
 function phasesOf(topology: Topology): { phase: string; spec: TopologySpec; expect: readonly Expectation[] }[] {
@@ -67,14 +67,12 @@ function phasesOf(topology: Topology): { phase: string; spec: TopologySpec; expe
 export function cellsOf(topology: Topology, options: ModelOptions): PhaseCells[] {
   return phasesOf(topology).map(({ phase, spec, expect }) => {
     const model = buildModel(spec, options);
-    const expectations = new Map(expect.map((e) => [keyOf(e), e]));
+    // Keyed by source first, so the mesh's million cells build no key unless their source has expectations.
+    const expectations = new Map<string, Map<string, Expectation>>();
+    for (const e of expect) (expectations.get(e.from) ?? expectations.set(e.from, new Map()).get(e.from)!).set(keyOf(e), e);
     const cells: Cell[] = [];
-    const seen = new Set<string>();
-    const add = (from: string, to: string, probe: ProbeKind, predicted: NetworkOutcome, port?: number) => {
-      const key = keyOf({ from, to, probe, port });
-      if (seen.has(key)) return;
-      seen.add(key);
-      const expectation = expectations.get(key);
+    const push = (from: string, to: string, probe: ProbeKind, predicted: NetworkOutcome, port?: number) => {
+      const expectation = expectations.get(from)?.get(keyOf({ to, probe, port }));
       cells.push({
         from, to, probe, ...(port !== undefined && { port }), predicted,
         expected: expectation ? expectedOf(expectation) : predicted,
@@ -82,18 +80,24 @@ export function cellsOf(topology: Topology, options: ModelOptions): PhaseCells[]
       });
     };
     const { probes } = topology;
+    const inMesh = (from: string, to: string, probe: ProbeKind) =>
+      probe === 'icmp' && from !== to && model.world.vms.has(from) && (to === INTERNET ? probes.internet : probes.mesh && model.world.vms.has(to));
     if (probes.mesh || probes.internet) {
       const mesh = predictMesh(model, { internet: probes.internet });
       mesh.vms.forEach((from, i) => {
         mesh.targets.forEach((to, j) => {
           const outcome = mesh.outcome(i, j);
-          if (outcome === undefined || (to !== INTERNET && !probes.mesh)) return;
-          add(from, to, 'icmp', outcome);
+          if (outcome !== undefined && inMesh(from, to, 'icmp')) push(from, to, 'icmp', outcome);
         });
       });
     }
-    const one = (from: string, to: string, probe: ProbeKind, port?: number) =>
-      add(from, to, probe, model.predict({ from, to, probe, ...(port !== undefined && { port }) }).outcome, port);
+    const extra = new Set<string>();
+    const one = (from: string, to: string, probe: ProbeKind, port?: number) => {
+      const key = `${from}\0${keyOf({ to, probe, port })}`;
+      if (inMesh(from, to, probe) || extra.has(key)) return;
+      extra.add(key);
+      push(from, to, probe, model.predict({ from, to, probe, ...(port !== undefined && { port }) }).outcome, port);
+    };
     for (const p of probes.icmp) one(p.from, p.to, 'icmp');
     for (const p of probes.tcp) one(p.from, p.to, 'tcp', p.port);
     for (const e of expect) one(e.from, e.to, e.probe, e.port);

@@ -25,9 +25,11 @@ export class Model {
 
   /** The address a probe's `to` names: a VM, `internet`, or an IPv4 address. */
   resolve(to: string): number {
+    const vm = this.world.vms.get(to);
+    if (vm) return vm.ip;
     if (to === INTERNET) return this.world.internetIP;
     if (isIPv4(to)) return parseIPv4(to);
-    return this.vm(to).ip;
+    throw new Error(`unknown destination "${to}": not a VM, "${INTERNET}" or an IPv4 address`);
   }
 
   predict(req: ProbeRequest): Prediction {

@@ -16,7 +16,7 @@ export type DaemonName = (typeof DAEMONS)[number];
 const CHASSIS = 'vpcheck-lab';
 
 function anyVswitchd(): boolean {
-  return readdirSync('/proc').some((p) => /^\d+$/.test(p) && readText(`/proc/${p}/comm`).trim() === 'ovs-vswitchd');
+  return readdirSync('/proc').some((p) => /^\d+$/.test(p) && readText(`/proc/${p}/comm`).trim() === 'ovs-vswitchd' && isAlive(Number(p)));
 }
 
 function readText(file: string): string {
@@ -63,8 +63,7 @@ export class LabDaemons {
   pid(name: DaemonName): number | undefined {
     try {
       const pid = Number(readFileSync(join(this.dir, `${name}.pid`), 'utf8').trim());
-      if (!pid || !isAlive(pid)) return undefined;
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(this.dir) ? pid : undefined;
+      return pid && isAlive(pid) && readText(`/proc/${pid}/cmdline`).includes(this.dir) ? pid : undefined;
     } catch {
       return undefined;
     }

@@ -61,12 +61,8 @@ export class LabDaemons {
 
   /** Pid of a daemon if it runs; the command-line check guards against a recycled pid. */
   pid(name: DaemonName): number | undefined {
-    try {
-      const pid = Number(readFileSync(join(this.dir, `${name}.pid`), 'utf8').trim());
-      return pid && isAlive(pid) && readText(`/proc/${pid}/cmdline`).includes(this.dir) ? pid : undefined;
-    } catch {
-      return undefined;
-    }
+    const pid = Number(readText(join(this.dir, `${name}.pid`)).trim());
+    return pid && isAlive(pid) && readText(`/proc/${pid}/cmdline`).includes(this.dir) ? pid : undefined;
   }
 
   running(): DaemonName[] {

@@ -72,12 +72,19 @@ export function childStream(child: ChildProcess, stderr: () => string = () => ''
   });
   // A child that exits while we write gives EPIPE; its exit is reported below instead.
   stdin.on('error', () => undefined);
+  // The failure reaches whoever listens (a session); one nobody listens to must not end the run.
+  stream.on('error', () => undefined);
   stdout.on('data', (data: Buffer) => {
     if (!stream.push(data)) stdout.pause();
   });
   child.once('close', (code, signal) => {
     if (stream.destroyed) return;
-    if ((code === 0 || closing()) && !signal) return void stream.push(null);
+    if ((code === 0 || closing()) && !signal) {
+      // The child is gone, so the writable side is dead too: close fully once the reader has the
+      // last bytes (ssh2 waits for 'close', not 'end').
+      stream.once('end', () => stream.destroy());
+      return void stream.push(null);
+    }
     const why = signal ? `was killed by ${signal}` : `exited with status ${code}`;
     const tail = stderr().trim();
     stream.destroy(new Error(`${child.spawnfile} ${why}${tail ? `: ${tail}` : ''}`));

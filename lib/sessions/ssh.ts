@@ -15,6 +15,8 @@ export interface SshOptions {
   readonly hostKey?: Buffer;
   readonly readyTimeoutMs?: number;
   readonly commandTimeoutMs?: number;
+  /** Interval of SSH keepalives; three unanswered ones end the session. */
+  readonly keepaliveMs?: number;
 }
 
 export interface SshSession extends Session {
@@ -26,6 +28,7 @@ export interface SshSession extends Session {
 
 const DEFAULT_READY_TIMEOUT_MS = 20_000;
 const DEFAULT_COMMAND_TIMEOUT_MS = 60_000;
+const DEFAULT_KEEPALIVE_MS = 1000;
 
 export function fingerprint(hostKey: Buffer): string {
   return `SHA256:${createHash('sha256').update(hostKey).digest('base64').replace(/=+$/, '')}`;
@@ -35,7 +38,10 @@ export function openSshSession(stream: Duplex, options: SshOptions): Promise<Ssh
   const client = new Client();
   let seenKey: Buffer | undefined;
   return new Promise<SshSession>((resolve, reject) => {
+    let settled = false;
     const fail = (message: string): void => {
+      if (settled) return;
+      settled = true;
       client.end();
       stream.destroy();
       reject(new SessionError(`${options.vm}: ${message}`));
@@ -50,23 +56,33 @@ export function openSshSession(stream: Duplex, options: SshOptions): Promise<Ssh
       }
     };
     const onClose = (): void => fail('ssh connection closed before login');
-    client.once('error', onError);
+    // ssh2 may report a failure twice (the cause, then the lost connection): listen for all.
+    client.on('error', onError);
     client.once('close', onClose);
     client.once('ready', () => {
+      settled = true;
       client.removeListener('error', onError);
       client.removeListener('close', onClose);
       resolve(new Ssh(client, options.vm, seenKey!, options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS));
     });
-    client.connect({
-      sock: stream,
-      username: options.username,
-      privateKey: options.privateKey,
-      readyTimeout: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
-      hostVerifier: (key: Buffer) => {
-        seenKey = Buffer.from(key);
-        return !options.hostKey || seenKey.equals(options.hostKey);
-      },
-    });
+    try {
+      client.connect({
+        sock: stream,
+        username: options.username,
+        privateKey: options.privateKey,
+        readyTimeout: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+        // A VM that vanishes sends no FIN or RST: unanswered keepalives are how we notice.
+        keepaliveInterval: options.keepaliveMs ?? DEFAULT_KEEPALIVE_MS,
+        keepaliveCountMax: 3,
+        hostVerifier: (key: Buffer) => {
+          seenKey = Buffer.from(key);
+          return !options.hostKey || seenKey.equals(options.hostKey);
+        },
+      });
+    } catch (err) {
+      // ssh2 rejects an unreadable key synchronously; its message names the format, not the key.
+      fail(`ssh client set-up failed: ${(err as Error).message}`);
+    }
   });
 }
 
@@ -124,7 +140,7 @@ class Ssh implements SshSession {
         ch.stderr.on('data', collect);
         ch.on('exit', (code: number | null, signal?: string) => {
           // A shell reports death by signal N as 128 + N; so does this.
-          exit = code ?? 128 + (constants.signals[`SIG${signal}` as NodeJS.Signals] ?? 0);
+          exit = code ?? 128 + (constants.signals[`SIG${signal?.replace(/^SIG/, '')}` as NodeJS.Signals] ?? 0);
         });
         ch.on('close', () => {
           if (exit === undefined) return fail(`channel closed without an exit status during "${command.slice(0, 80)}"`);

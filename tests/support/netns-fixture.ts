@@ -28,6 +28,8 @@ export interface NetnsPair {
   readonly dir: string;
   /** Kills the namespace's processes (all started by this test) and deletes it: the VM disappears. */
   destroy(ns: string): Promise<void>;
+  /** Deletes the veth: packets vanish with no reset, as when a VM's host goes away. */
+  cut(): Promise<void>;
 }
 
 async function createPair(): Promise<NetnsPair & { cleanup(): Promise<void> }> {
@@ -64,7 +66,8 @@ async function createPair(): Promise<NetnsPair & { cleanup(): Promise<void> }> {
     await cleanup();
     throw err;
   }
-  return { a, b, ipA: '10.99.0.1', ipB: '10.99.0.2', unusedIp: '10.99.0.5', offSubnetIp: '10.99.1.1', dir, destroy, cleanup };
+  const cut = async (): Promise<void> => void (await sh('ip', '-n', a, 'link', 'del', `vpt${id}a`));
+  return { a, b, ipA: '10.99.0.1', ipB: '10.99.0.2', unusedIp: '10.99.0.5', offSubnetIp: '10.99.1.1', dir, destroy, cut, cleanup };
 }
 
 export interface Sshd {
@@ -92,7 +95,7 @@ export async function startSshd(pair: NetnsPair, ns: string, ip: string): Promis
   await sh('mkdir', '-p', '/run/sshd');
   // sshd daemonizes; its pid file names it, and destroy() kills it with the namespace.
   await sh('ip', 'netns', 'exec', ns, '/usr/sbin/sshd', '-f', join(d, 'sshd_config'));
-  const pid = Number((await readFile(join(d, 'sshd.pid'), 'utf8')).trim());
+  const pid = await waitForPidFile(join(d, 'sshd.pid'));
   const pub = (await readFile(join(d, 'host.pub'), 'utf8')).split(' ');
   return {
     pid,
@@ -101,6 +104,16 @@ export async function startSshd(pair: NetnsPair, ns: string, ip: string): Promis
     hostKey: Buffer.from(pub[1]!, 'base64'),
     fingerprint: (await sh('ssh-keygen', '-lf', join(d, 'host.pub'))).split(' ')[1]!,
   };
+}
+
+// The daemon writes its pid file once it listens, a moment after the starting command returns.
+async function waitForPidFile(file: string): Promise<number> {
+  for (let i = 0; i < 100; i++) {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    if (text.trim()) return Number(text.trim());
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`sshd did not write ${file}`);
 }
 
 export const test = base.extend<{ netns: NetnsPair }>({

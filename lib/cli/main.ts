@@ -1,9 +1,11 @@
 // The vpcheck command line: one subcommand per job, each a thin caller of lib/.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { jsonSchema } from '../topology/schema.ts';
 import { EXIT, processIo, type Io } from './io.ts';
 import { validateCommand } from './validate.ts';
+import { planCommand } from './plan.ts';
+import { explainCommand } from './explain.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -42,6 +44,48 @@ Example:
     });
 
   program
+    .command('plan')
+    .description('print the expected matrix of every phase, with a reason for each cell that is not reachable')
+    .argument('<file>', 'topology file')
+    .option('--phase <name>', 'only this phase ("initial" or a phase name)')
+    .option('--json', 'machine-readable cells with reasons')
+    .addOption(targetOption())
+    .option('--internet-ip <ip>', 'address of "internet" (default: 192.0.2.1 on the lab, 8.8.8.8 on clusters)')
+    .addHelpText(
+      'after',
+      `
+Example:
+  $ vpcheck plan topologies/nat-outgoing.yaml --phase "natOutgoing on"
+  Rows are sources, columns destinations then the internet; . reachable, x timeout,
+  u network-unreachable, r refused. Grids wider than 40 columns are summarised per subnet.`,
+    )
+    .action(async (file: string, opts) => {
+      code = await planCommand(file, opts, io);
+    });
+
+  program
+    .command('explain')
+    .description('show one probe hop by hop (VM routes, switch ACLs, router decisions, peering, reply path)')
+    .argument('<file>', 'topology file')
+    .requiredOption('--from <vm>', 'source VM')
+    .requiredOption('--to <dest>', 'a VM, an IPv4 address, or "internet"')
+    .option('--port <n>', 'explain a tcp probe to this port', port)
+    .option('--phase <name>', 'phase to explain (default: initial)')
+    .addOption(targetOption())
+    .option('--internet-ip <ip>', 'address of "internet"')
+    .addHelpText(
+      'after',
+      `
+Example:
+  $ vpcheck explain topologies/vpc-peering-example2.yaml --from vm1-vpcpeer1 --to vm1-vpcpeer2
+  verdict: timeout (NO_ROUTE)
+  reason: vpcpeer-1 has no route to 20.1.0.2 (route 20.0.0.0/16 via 169.254.0.2 does not cover it)`,
+    )
+    .action(async (file: string, opts) => {
+      code = await explainCommand(file, opts, io);
+    });
+
+  program
     .command('schema')
     .description('print the JSON Schema of topology files (for yaml-language-server and editors)')
     .option('-o, --out <file>', 'write to a file instead of stdout')
@@ -63,4 +107,14 @@ Example: point an editor at it with a first line
     throw e;
   }
   return code;
+}
+
+function targetOption(): Option {
+  return new Option('--target <kind>', 'where the topology runs').choices(['lab', 'harvester', 'kubeovn']).default('lab');
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError('a port is a whole number from 1 to 65535');
+  return n;
 }

@@ -1,7 +1,7 @@
 // `vpcheck validate`: load every file, print each problem with file:line:col and field path.
 import { formatDiagnostic, type Diagnostic } from '../topology/diagnostics.ts';
-import { loadTopologyFile } from '../topology/load.ts';
 import { EXIT, type Io } from './io.ts';
+import { internetIpOf, loadWithModelCheck } from './topology-input.ts';
 
 export interface ValidateOptions {
   readonly strict?: boolean;
@@ -11,7 +11,7 @@ export interface ValidateOptions {
 export async function validateCommand(files: string[], options: ValidateOptions, io: Io): Promise<number> {
   const results: { file: string; valid: boolean; diagnostics: readonly Diagnostic[] }[] = [];
   for (const file of files) {
-    const { topology, diagnostics } = await loadTopologyFile(file);
+    const { topology, diagnostics } = await loadWithModelCheck(file, internetIpOf('lab'));
     const valid = topology !== undefined && !(options.strict && diagnostics.length > 0);
     results.push({ file, valid, diagnostics });
   }

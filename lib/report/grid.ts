@@ -104,7 +104,22 @@ export function renderGrid(cells: readonly GridCell[], options: GridOptions): st
   const others = cells.filter((c) => !inGrid(c));
   out.push(...listed('other probes', others.map((c) => `${charOf(c, compare)} ${describe(c)}`), maxListed));
   if (compare) out.push(...listed('differing cells', cells.filter(differs).map(describe), maxListed));
+  else out.push(...listed('why not reachable', whyNot(gridCells, options, cols.length > (options.maxColumns ?? 40)), maxListed));
   return out.join('\n') + '\n';
+}
+
+/** Plan mode: the reason of each grid cell that is not reachable; per group pair when summarised. */
+function whyNot(cells: readonly GridCell[], options: GridOptions, perGroup: boolean): string[] {
+  const blocked = cells.filter((c) => c.expected !== 'reachable');
+  if (!perGroup) return blocked.map((c) => `${CHAR[c.expected]} ${describe(c)}`);
+  const first = new Map<string, { cell: GridCell; count: number }>();
+  for (const c of blocked) {
+    const key = `${options.groupOf(c.from)} -> ${c.to === INTERNET ? INTERNET : options.groupOf(c.to)}`;
+    const seen = first.get(key);
+    if (seen) seen.count++;
+    else first.set(key, { cell: c, count: 1 });
+  }
+  return [...first].map(([pair, { cell, count }]) => `${pair}: ${count} cell${count > 1 ? 's' : ''} not reachable, e.g. ${describe(cell)}`);
 }
 
 function summary(cells: readonly GridCell[], options: GridOptions, hasInternet: boolean, compare: boolean, paint: (ch: string) => string): string[] {

@@ -15,14 +15,23 @@ const plan: GridCell[] = [
   icmp('vm3', 'vm1', 'timeout'), icmp('vm3', 'vm2', 'timeout'), icmp('vm3', 'internet', 'timeout'),
 ];
 
-test('plan grid: one character per cell, self marked, internet last', () => {
-  expect(renderGrid(plan, { vms, groupOf })).toBe([
+test('plan grid: one character per cell, self marked, internet last, blocked cells explained', () => {
+  const withReason = plan.map((c) => (c.from === 'vm1' && c.to === 'vm3' ? { ...c, reason: 'no route' } : c));
+  expect(renderGrid(withReason, { vms, groupOf })).toBe([
     '. reachable  x timeout  u network-unreachable  r refused  n not reachable (any outcome)',
     '',
     '        1 2 3 I',
     '  1 vm1 - . x u',
     '  2 vm2 . - n .',
     '  3 vm3 x x - x',
+    '',
+    'why not reachable (6):',
+    '  x vm1 -> vm3 icmp: expected timeout (no route)',
+    '  u vm1 -> internet icmp: expected network-unreachable',
+    '  n vm2 -> vm3 icmp: expected not-reachable',
+    '  x vm3 -> vm1 icmp: expected timeout',
+    '  x vm3 -> vm2 icmp: expected timeout',
+    '  x vm3 -> internet icmp: expected timeout',
     '',
   ].join('\n'));
 });

@@ -1,0 +1,42 @@
+// `vpcheck explain`: one probe's path hop by hop, request and reply, and the verdict.
+import { buildModel, renderExplain } from '../model/index.ts';
+import type { TargetKind } from '../targets/target.ts';
+import { EXIT, type Io } from './io.ts';
+import { internetIpOf, loadForCommand, phaseNames } from './topology-input.ts';
+
+export interface ExplainOptions {
+  readonly from: string;
+  readonly to: string;
+  readonly port?: number;
+  readonly phase?: string;
+  readonly target: TargetKind;
+  readonly internetIp?: string;
+}
+
+export async function explainCommand(file: string, options: ExplainOptions, io: Io): Promise<number> {
+  const internetIP = internetIpOf(options.target, options.internetIp);
+  const topology = await loadForCommand(file, internetIP, io);
+  if (!topology) return EXIT.invalid;
+  const phase = options.phase ?? 'initial';
+  const spec = phase === 'initial' ? topology : topology.phases.find((p) => p.name === phase)?.topology;
+  if (!spec) {
+    io.err(`${file}: no phase "${phase}"; phases: ${phaseNames(topology).join(', ')}`);
+    return EXIT.invalid;
+  }
+  const model = buildModel(spec, { internetIP });
+  const vms = spec.vms.map((v) => v.name);
+  if (!vms.includes(options.from)) {
+    io.err(`--from ${options.from}: no such VM in phase ${phase}; VMs: ${vms.join(', ')}`);
+    return EXIT.invalid;
+  }
+  try {
+    model.resolve(options.to);
+  } catch {
+    io.err(`--to ${options.to}: neither a VM, an IPv4 address, nor "internet"; VMs: ${vms.join(', ')}`);
+    return EXIT.invalid;
+  }
+  const req = { from: options.from, to: options.to, probe: options.port === undefined ? ('icmp' as const) : ('tcp' as const), ...(options.port !== undefined && { port: options.port }) };
+  const header = phase === 'initial' ? '' : `phase ${phase}\n`;
+  io.out(header + renderExplain(req, model.predict(req)));
+  return EXIT.ok;
+}

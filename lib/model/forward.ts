@@ -135,10 +135,10 @@ export class Walk {
     }
     if (!isExternal(this.world, dst)) {
       this.step('node', `no route to ${ip(dst)}: sent to the upstream, which drops it`);
-      if (reroutedPeering || ovnClusterSubnetOf(this.world, src)) {
+      if (reroutedPeering) {
         return fail('REROUTED_TO_NODE', `ovn-cluster reroutes traffic from its subnets to the node (policy 29000), so ${ip(src)} -> ${ip(dst)} never takes the peering: peering a custom VPC with ovn-cluster does not work on Harvester (harvester/harvester#8906)`);
       }
-      return fail('NO_ROUTE', `the node has no route to ${ip(dst)}`);
+      return fail('NO_ROUTE', `${DEFAULT_VPC} sends ${ip(dst)} to the node by its default route, and the node has no route to it`);
     }
     const natted = ovnClusterSubnetOf(this.world, src);
     if (!natted?.subnet.natOutgoing) {

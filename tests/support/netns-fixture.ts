@@ -20,6 +20,9 @@ export interface NetnsPair {
   readonly b: string;
   readonly ipA: string;
   readonly ipB: string;
+  /** The veth ends inside a and b. */
+  readonly devA: string;
+  readonly devB: string;
   /** In the veth's subnet but owned by nobody: pings to it get no answer. */
   readonly unusedIp: string;
   /** Outside every route of a and b: "Network is unreachable". */
@@ -67,7 +70,7 @@ async function createPair(): Promise<NetnsPair & { cleanup(): Promise<void> }> {
     throw err;
   }
   const cut = async (): Promise<void> => void (await sh('ip', '-n', a, 'link', 'del', `vpt${id}a`));
-  return { a, b, ipA: '10.99.0.1', ipB: '10.99.0.2', unusedIp: '10.99.0.5', offSubnetIp: '10.99.1.1', dir, destroy, cut, cleanup };
+  return { a, b, devA: `vpt${id}a`, devB: `vpt${id}b`, ipA: '10.99.0.1', ipB: '10.99.0.2', unusedIp: '10.99.0.5', offSubnetIp: '10.99.1.1', dir, destroy, cut, cleanup };
 }
 
 export interface Sshd {

@@ -1,0 +1,56 @@
+// Probe jobs and what they observed: plain values, so probing stays separate from judging.
+import type { Outcome, ProbeKind } from '../topology/types.ts';
+
+/** One cell of a source VM's row: where to probe and how. */
+export interface Destination {
+  /** Caller's key for the cell; letters, digits and . _ : - only (it travels through the VM's shell). */
+  readonly id: string;
+  readonly ip: string;
+  readonly probe: ProbeKind;
+  /** Required for tcp. */
+  readonly port?: number;
+}
+
+/** Everything one source VM probes in one fan-out. */
+export interface ProbeJob {
+  readonly vm: string;
+  /** When set, the positive control also requires a reply from this gateway. */
+  readonly gateway?: string;
+  readonly destinations: readonly Destination[];
+}
+
+/** Which probe tools the VM has (found by the positive control). */
+export interface Tools {
+  readonly ping: boolean;
+  readonly fping: boolean;
+  readonly timeout: boolean;
+  readonly nc: boolean;
+}
+
+export const STOCK_TOOLS: Tools = { ping: true, fping: false, timeout: true, nc: false };
+
+export interface ProbeSettings {
+  /** Echo requests per destination. */
+  readonly count: number;
+  /** Seconds to wait for an echo reply. */
+  readonly waitSec: number;
+  /** Seconds a TCP connect may take. */
+  readonly tcpWaitSec: number;
+  /** Use one fping for all ICMP destinations when the VM has it and there are at least this many. */
+  readonly fpingFrom: number;
+}
+
+export const DEFAULT_SETTINGS: ProbeSettings = { count: 1, waitSec: 1, tcpWaitSec: 2, fpingFrom: 2 };
+
+/** What one probe of one cell saw. */
+export interface Observation {
+  readonly outcome: Outcome;
+  /** Packet loss in percent (icmp). */
+  readonly loss?: number;
+  /** Average round-trip time (icmp). */
+  readonly rttMs?: number;
+  /** Why, when the outcome alone does not say it (an error's cause, an ICMP error seen). */
+  readonly note?: string;
+  /** The probe tool's own output, kept for the report and for `error` cells. */
+  readonly raw: string;
+}

@@ -3,9 +3,11 @@
 // namespace owning the lab's "internet". Everything is batched: one `ip -batch` and one ovs-vsctl
 // per step, then one shell per namespace.
 import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TargetError } from '../target.ts';
 import type { LabDaemons } from './daemons.ts';
+import { isAlive } from './lock.ts';
 import { type VmPlan, vmScript } from './host-plan.ts';
 import { EXTERNAL_ID, NODE_JOIN_IP, NODE_JOIN_NIC, NODE_UPLINK, NODE_UPLINK_IP, UPSTREAM_IP, VM_NIC, type RunNames } from './names.ts';
 import { inNamespace, nsScript, pool, run } from './proc.ts';
@@ -109,12 +111,29 @@ export class Namespaces {
   }
 }
 
+/** Pids of processes inside the namespaces: /proc/<pid>/ns/net is the namespace's inode. */
+function pidsInside(namespaces: readonly string[]): number[] {
+  const inodes = new Set(namespaces.flatMap((ns) => {
+    try {
+      return [statSync(`/run/netns/${ns}`).ino];
+    } catch {
+      return [];
+    }
+  }));
+  if (!inodes.size) return [];
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).flatMap((p) => {
+    try {
+      return inodes.has(statSync(`/proc/${p}/ns/net`).ino) && isAlive(Number(p)) ? [Number(p)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
 /** Every process inside the given namespaces was started by this run: end them by pid. */
 export async function killInside(namespaces: readonly string[]): Promise<void> {
-  const pidsOf = async (ns: string) =>
-    (await run('ip', ['netns', 'pids', ns], { allowFailure: true })).stdout.split('\n').map(Number).filter((p) => p > 0);
-  const signal = async (sig: NodeJS.Signals) => {
-    const pids = (await Promise.all(namespaces.map(pidsOf))).flat();
+  const signal = (sig: NodeJS.Signals) => {
+    const pids = pidsInside(namespaces);
     for (const pid of pids) {
       try {
         process.kill(pid, sig);
@@ -124,9 +143,9 @@ export async function killInside(namespaces: readonly string[]): Promise<void> {
     }
     return pids.length;
   };
-  if (!(await signal('SIGTERM'))) return;
-  for (let i = 0; i < 50 && (await Promise.all(namespaces.map(pidsOf))).flat().length; i++) await sleep(20);
-  await signal('SIGKILL');
+  if (!signal('SIGTERM')) return;
+  for (let i = 0; i < 50 && pidsInside(namespaces).length; i++) await sleep(20);
+  signal('SIGKILL');
 }
 
 export async function labNamespaces(): Promise<string[]> {

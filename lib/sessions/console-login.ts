@@ -11,7 +11,7 @@ const LOGIN_FAILED = /Login incorrect|Authentication failure/i;
 const SHELL_PROMPT = /(?:^|\n)[^\n]{0,200}[$#%>] *$/;
 
 // While nothing answers, press Enter again, waiting a little longer each time.
-const FIRST_POKE_MS = 300;
+const FIRST_POKE_MS = 100;
 const MAX_POKE_MS = 3000;
 // How often the set-up line is sent again when the shell has not answered it yet.
 const PREP_RETRY_MS = 2000;

@@ -3,8 +3,9 @@
 # without echo, then starts an interactive bash with a colourful prompt, or says "Login incorrect".
 # VPCHECK_TEST_NOISE=1 adds a writer of fake kernel lines to the terminal, like printk on ttyS0.
 user=${*: -1}
-printf 'Password: '
+# Echo goes off before the prompt, as login(1) does: a password typed right away is not shown.
 stty -echo
+printf 'Password: '
 IFS= read -r password
 stty echo
 printf '\n'

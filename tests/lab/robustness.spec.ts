@@ -6,7 +6,8 @@ import { execa } from 'execa';
 import { test, expect } from '@playwright/test';
 import { LabTarget } from '../../lib/targets/lab/lab-target.ts';
 import { TargetError } from '../../lib/targets/target.ts';
-import { addDefaultRoutes, context, expectNoLeak, ping, subnet, topology, vm, vpc } from './support.ts';
+import { DEFAULT_LAB_DIR } from '../../lib/targets/lab/names.ts';
+import { addDefaultRoutes, context, expectNoLeak, ping, subnet, topology, vm, vpc, withMachineToItself } from './support.ts';
 
 const spec = topology({
   vpcs: [vpc('v1')],
@@ -22,7 +23,11 @@ function labProcesses(labDir: string): number[] {
 }
 
 test('ovn-controller dies mid-run: the next change fails fast naming it, and down() leaves nothing', async () => {
-  // A lab of its own: killing its controller must not disturb tests sharing the default lab.
+  // A lab of its own, while no other runs: killing its controller must not disturb other tests.
+  await withMachineToItself(killController);
+});
+
+async function killController(): Promise<void> {
   const labDir = `/run/vpcheck/lab-kill-${process.pid}`;
   const ctx = context('kill');
   const lab = await new LabTarget({ labDir }).up(spec, ctx);
@@ -41,7 +46,7 @@ test('ovn-controller dies mid-run: the next change fails fast naming it, and dow
   await expectNoLeak(ctx.runId, labDir);
   expect(labProcesses(labDir)).toEqual([]);
   expect(existsSync(labDir)).toBe(false);
-});
+}
 
 test('two concurrent runs with the same names do not disturb each other', async () => {
   const [c1, c2] = [context('conc'), context('conc')];
@@ -61,8 +66,9 @@ test('two concurrent runs with the same names do not disturb each other', async 
   await expectNoLeak(c1.runId);
 });
 
-test('down({all}) after a run was killed with -9 removes everything of it', async () => {
-  const labDir = `/run/vpcheck/lab-crash-${process.pid}`;
+test('down({all}) after a run was killed with -9 removes everything of it, and only it', async () => {
+  // The shared lab: down({all}) skips runs whose process lives, so other tests keep theirs.
+  const labDir = DEFAULT_LAB_DIR;
   const { runId } = context('crash');
   const script = fileURLToPath(new URL('./fixtures/crash-run.ts', import.meta.url));
   // Its own process group, so that kill -9 reaches npx, tsx and node at once, as a crash would.
@@ -79,7 +85,6 @@ test('down({all}) after a run was killed with -9 removes everything of it', asyn
   const removed = await new LabTarget({ labDir }).down({ all: true });
   expect(removed).toContain(runId);
   await expectNoLeak(runId, labDir);
-  expect(labProcesses(labDir)).toEqual([]);
   const { stdout: ps } = await execa('ps', ['-eo', 'args']);
-  expect(ps.split('\n').filter((l) => l.includes(labDir) || l.includes(`vpcheck-${runId}`))).toEqual([]);
+  expect(ps.split('\n').filter((l) => l.includes(`runs/${runId}/`))).toEqual([]);
 });

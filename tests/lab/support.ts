@@ -8,7 +8,8 @@ import type { Outcome, SecurityGroup, Subnet, TopologySpec, Vm, Vpc } from '../.
 import { DEFAULT_VPC } from '../../lib/topology/types.ts';
 import type { Logger, RunContext } from '../../lib/targets/target.ts';
 import type { LabRealized } from '../../lib/targets/lab/lab-target.ts';
-import { RUNS_DIR } from '../../lib/targets/lab/names.ts';
+import { DEFAULT_LAB_DIR, RUNS_DIR } from '../../lib/targets/lab/names.ts';
+import { withLabLock } from '../../lib/targets/lab/lock.ts';
 
 export const quiet: Logger = { info: () => undefined, warn: () => undefined };
 
@@ -81,5 +82,23 @@ export async function expectNoLeak(runId: string, labDir = '/run/vpcheck/lab'): 
       const r = await execa('ovn-nbctl', [`--db=unix:${labDir}/nb.sock`, '--bare', '--columns=name', 'find', table, `external_ids:vpcheck-run=${runId}`], { reject: false });
       if (r.exitCode === 0) expect(r.stdout.trim(), `${table} rows of run ${runId}`).toBe('');
     }
+  }
+}
+
+/**
+ * Runs `body` with the machine's userspace datapath to itself (one vswitchd per machine): waits
+ * until the shared lab is idle, then holds its lock so no run can start there meanwhile.
+ */
+export async function withMachineToItself(body: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + 100_000;
+  for (;;) {
+    const done = await withLabLock(DEFAULT_LAB_DIR, async () => {
+      if (existsSync(`${DEFAULT_LAB_DIR}/ovs-vswitchd.pid`)) return false;
+      await body();
+      return true;
+    });
+    if (done) return;
+    if (Date.now() > deadline) throw new Error('the shared lab never became idle');
+    await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -90,6 +90,9 @@ export class LabDaemons {
   }
 
   private async bringUp(): Promise<void> {
+    // The userspace datapath's tap "ovs-netdev" has one name per machine: a second vswitchd on
+    // the netdev datapath cannot open it, and its lab would never converge.
+    if (anyVswitchd()) throw new TargetError(`lab: another ovs-vswitchd runs on this machine; the lab needs the userspace datapath to itself (one lab dir per machine)`);
     const opt: RunOptions = { env: this.env, timeoutMs: 15_000 };
     const dbs = [['conf', '/usr/share/openvswitch/vswitch.ovsschema'], ['nb', '/usr/share/ovn/ovn-nb.ovsschema'], ['sb', '/usr/share/ovn/ovn-sb.ovsschema']] as const;
     await Promise.all(dbs.map(async ([db, schema]) => {

@@ -6,6 +6,9 @@ import { EXIT, processIo, type Io } from './io.ts';
 import { validateCommand } from './validate.ts';
 import { planCommand } from './plan.ts';
 import { explainCommand } from './explain.ts';
+import { runCommand } from './run.ts';
+import { downCommand } from './down.ts';
+import { LabTarget } from '../targets/lab/lab-target.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -86,6 +89,47 @@ Example:
     });
 
   program
+    .command('run')
+    .description('build topologies on a target, log in to every VM, probe, and compare with the model')
+    .argument('<files...>', 'topology files')
+    .addOption(new Option('--target <kind>', 'where to build').choices(['lab']).default('lab'))
+    .addOption(new Option('--transport <kind>', 'how to reach the VMs').choices(['console', 'ssh', 'exec']).default('console'))
+    .option('--json <file>', 'write the JSON result (an array for several topologies)')
+    .option('--keep', 'leave the topology up for debugging and print how to reach each VM')
+    .option('--phase <name>', 'build that phase\'s topology directly and probe only it')
+    .option('--concurrency <n>', 'source VMs probed at once', count, 16)
+    .option('--retries <n>', 'extra tries for a cell that differs from the model', count, 2)
+    .addHelpText(
+      'after',
+      `
+Example:
+  $ vpcheck run topologies/nat-outgoing.yaml --json reports/nat.json
+  nat-outgoing — phase initial: 1/1 cells pass (1.2 s)
+  ...
+  nat-outgoing: 3 passed, 0 failed — run nat-outgoing-3f9a1c on lab over console
+
+A failing cell prints the model's reason, the lab's evidence (ovn-trace, routes) and the
+command that reproduces it in the VM's console. Ctrl-C tears everything down (exit 130).`,
+    )
+    .action(async (files: string[], opts) => {
+      code = await runCommand(files, opts, io, () => new LabTarget());
+    });
+
+  program
+    .command('down')
+    .description('remove what a run left behind (after kill -9, or a run kept with --keep)')
+    .option('--run <id>', 'one run, by the id run printed')
+    .option('--all', 'every run no live process owns')
+    .addOption(new Option('--target <kind>', 'where the runs live').choices(['lab']).default('lab'))
+    .addHelpText('after', `
+Example:
+  $ vpcheck down --all
+  removed 1 run: vpc-peering-3f9a1c`)
+    .action(async (opts: { run?: string; all?: boolean }) => {
+      code = await downCommand(opts, io, new LabTarget());
+    });
+
+  program
     .command('schema')
     .description('print the JSON Schema of topology files (for yaml-language-server and editors)')
     .option('-o, --out <file>', 'write to a file instead of stdout')
@@ -111,6 +155,12 @@ Example: point an editor at it with a first line
 
 function targetOption(): Option {
   return new Option('--target <kind>', 'where the topology runs').choices(['lab', 'harvester', 'kubeovn']).default('lab');
+}
+
+function count(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('a whole number, 0 or more');
+  return n;
 }
 
 function port(value: string): number {

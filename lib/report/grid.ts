@@ -29,6 +29,8 @@ export interface GridOptions {
   readonly color?: boolean;
   /** At most this many lines in each list below the grid. Default 50. */
   readonly maxListed?: number;
+  /** List the differing cells below the grid (off when the caller explains them itself). */
+  readonly listDiffering?: boolean;
 }
 
 const CHAR: Record<Expected, string> = {
@@ -103,8 +105,8 @@ export function renderGrid(cells: readonly GridCell[], options: GridOptions): st
   }
   const others = cells.filter((c) => !inGrid(c));
   out.push(...listed('other probes', others.map((c) => `${charOf(c, compare)} ${describe(c)}`), maxListed));
-  if (compare) out.push(...listed('differing cells', cells.filter(differs).map(describe), maxListed));
-  else out.push(...listed('why not reachable', whyNot(gridCells, options, cols.length > (options.maxColumns ?? 40)), maxListed));
+  if (!compare) out.push(...listed('why not reachable', whyNot(gridCells, options, cols.length > (options.maxColumns ?? 40)), maxListed));
+  else if (options.listDiffering !== false) out.push(...listed('differing cells', cells.filter(differs).map(describe), maxListed));
   return out.join('\n') + '\n';
 }
 

@@ -1,0 +1,97 @@
+// `vpcheck run`: build each topology on the target, probe, compare with the model, report.
+import { writeFile } from 'node:fs/promises';
+import { subnetOf } from '../model/ipam.ts';
+import { renderRun } from '../report/terminal.ts';
+import type { RunResult } from '../run/result.ts';
+import { DEFAULT_RUN_SETTINGS, Runner, type RunEvents } from '../run/runner.ts';
+import type { Transport } from '../sessions/session.ts';
+import { onTerminate } from '../targets/lab/signals.ts';
+import { TargetError, type Target } from '../targets/target.ts';
+import { formatDiagnostic } from '../topology/diagnostics.ts';
+import type { Topology } from '../topology/types.ts';
+import { EXIT, type Io } from './io.ts';
+import { internetIpOf, loadWithModelCheck } from './topology-input.ts';
+
+export interface RunCommandOptions {
+  readonly target: 'lab';
+  readonly transport: Transport;
+  readonly json?: string;
+  readonly keep?: boolean;
+  readonly phase?: string;
+  readonly concurrency: number;
+  readonly retries: number;
+}
+
+export async function runCommand(files: string[], options: RunCommandOptions, io: Io, makeTarget: () => Target): Promise<number> {
+  const loaded: { topology: Topology; warnings: string[] }[] = [];
+  let invalid = false;
+  for (const file of files) {
+    const { topology, diagnostics } = await loadWithModelCheck(file, internetIpOf(options.target));
+    for (const d of diagnostics) io.err(formatDiagnostic(d));
+    if (topology) loaded.push({ topology, warnings: diagnostics.map(formatDiagnostic) });
+    else invalid = true;
+  }
+  if (invalid) return EXIT.invalid;
+
+  const target = makeTarget();
+  const results: RunResult[] = [];
+  let code: number = EXIT.ok;
+  for (const { topology, warnings } of loaded) {
+    let runner: Runner | undefined;
+    const release = onTerminate(async () => {
+      io.err('interrupted: tearing down');
+      await runner?.realized.down();
+    });
+    try {
+      runner = await Runner.start(topology, target, { ...DEFAULT_RUN_SETTINGS, ...options, ...(options.phase !== undefined && { phase: options.phase }) }, events(io), warnings);
+      await runner.runAll();
+      if (options.keep) printKeep(runner, io);
+      const result = await runner.finish({ keep: options.keep ?? false });
+      results.push(result);
+      const vms = topology.vms.map((v) => v.name);
+      const groupOf = (vm: string) => subnetOf(topology, topology.vms.find((v) => v.name === vm)!)?.name ?? '?';
+      io.out(renderRun(result, { color: io.isTTY && !process.env.NO_COLOR, vms, groupOf }));
+      if (result.summary.failed) code = Math.max(code, EXIT.failed);
+    } catch (e) {
+      await runner?.realized.down().catch(() => undefined);
+      if (e instanceof TargetError) {
+        io.err(`${topology.source.file}: the ${target.kind} target failed: ${e.message}`);
+        code = EXIT.target;
+        continue;
+      }
+      throw e;
+    } finally {
+      release();
+    }
+  }
+  if (options.json) {
+    await writeFile(options.json, `${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
+    io.err(`result written to ${options.json}`);
+  }
+  return code;
+}
+
+function events(io: Io): RunEvents {
+  let last = '';
+  return {
+    info: (m) => io.err(m),
+    warn: (m) => io.err(`warning: ${m}`),
+    progress: (p) => {
+      const line = `${p.phase}: ${p.done}/${p.total} cells probed, ${p.failures} differing so far`;
+      if (io.isTTY) process.stderr.write(`\r${line}${p.done === p.total ? '\n' : ''}`);
+      else if (p.done === p.total && line !== last) io.err(line);
+      last = line;
+    },
+  };
+}
+
+function printKeep(runner: Runner, io: Io): void {
+  const lines = [`kept run ${runner.realized.runId} up. Reach the VMs with:`];
+  for (const vm of runner.topology.vms) {
+    const v = runner.realized.vm(vm.name);
+    const ns = 'namespace' in runner.realized ? (runner.realized as unknown as { namespace(vm: string): string }).namespace(vm.name) : '';
+    lines.push(`  ${vm.name} (${v.ip})${ns ? `: ip netns exec ${ns} bash` : ''}`);
+  }
+  lines.push(`remove it with: vpcheck down --run ${runner.realized.runId}`);
+  io.err(lines.join('\n'));
+}

@@ -1,0 +1,42 @@
+// A run result for the terminal: per phase the expected-vs-observed grid, each differing cell
+// with the model's reason, the target's evidence and a copy-paste reproduction, then a summary.
+import type { RunResult } from '../run/result.ts';
+import { renderGrid } from './grid.ts';
+
+export interface TerminalOptions {
+  readonly color: boolean;
+  /** Diagnostics shown per failing cell, in lines. */
+  readonly diagnosticLines?: number;
+  /** The subnet of each VM, for grids summarised per subnet. */
+  readonly groupOf: (vm: string) => string;
+  readonly vms: readonly string[];
+}
+
+export function renderRun(result: RunResult, options: TerminalOptions): string {
+  const out: string[] = [];
+  const maxLines = options.diagnosticLines ?? 12;
+  for (const phase of result.phases) {
+    const failing = phase.results.filter((c) => !c.pass);
+    const converge = phase.results.filter((c) => c.convergedMs !== undefined).map((c) => c.convergedMs!);
+    const conv = converge.length ? `, converged in ${Math.max(...converge)} ms (slowest cell)` : '';
+    out.push(`${result.topology} — phase ${phase.name}: ${phase.results.length - failing.length}/${phase.results.length} cells pass (${(phase.durationMs / 1000).toFixed(1)} s${conv})`);
+    for (const c of phase.controls.filter((x) => !x.ok)) out.push(`  control failed on ${c.vm}: ${c.reason}`);
+    out.push(renderGrid(phase.results.map((c) => ({ ...c, reason: c.reason })), { vms: options.vms, groupOf: options.groupOf, color: options.color, listDiffering: false }));
+    for (const c of failing.slice(0, 50)) {
+      const probe = c.probe === 'tcp' ? `tcp/${c.port}` : 'icmp';
+      out.push(`FAIL ${c.from} -> ${c.to} (${c.toIp}) ${probe}: expected ${c.expected}, observed ${c.observed} after ${c.tries.length} ${c.tries.length === 1 ? 'try' : 'tries'}`);
+      out.push(`  model: ${c.reason}`);
+      if (c.detail.note) out.push(`  probe: ${c.detail.note}`);
+      for (const d of c.diagnostics ?? []) {
+        const lines = d.output.trimEnd().split('\n');
+        out.push(`  ${d.title}: ${d.command}`, ...lines.slice(-maxLines).map((l) => `    ${l}`));
+      }
+      if (c.reproduce) out.push(`  reproduce in ${c.from}'s console: ${c.reproduce.console}`, `  model's path: ${c.reproduce.explain}`);
+    }
+    if (failing.length > 50) out.push(`... and ${failing.length - 50} more failing cells (see the JSON result)`);
+    out.push('');
+  }
+  const s = result.summary;
+  out.push(`${result.topology}: ${s.passed} passed, ${s.failed} failed${s.errors ? ` (${s.errors} could not be probed)` : ''} — run ${result.runId} on ${result.target} over ${result.transport}`);
+  return out.join('\n');
+}

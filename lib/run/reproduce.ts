@@ -1,0 +1,18 @@
+// Copy-paste reproduction of a cell: the exact command to type in the VM's console, and the
+// `vpcheck explain` line that shows the model's path for it.
+import type { ProbeKind } from '../topology/types.ts';
+
+const shellQuote = (s: string) => (/^[\w./@:=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+export function consoleCommand(probe: ProbeKind, ip: string, port?: number): string {
+  return probe === 'icmp'
+    ? `ping -c 3 -W 1 ${ip}`
+    : `timeout 3 bash -c 'echo > /dev/tcp/${ip}/${port}' && echo open`;
+}
+
+export function explainCommand(file: string, from: string, to: string, port: number | undefined, phase: string): string {
+  const args = ['vpcheck', 'explain', file, '--from', from, '--to', to];
+  if (port !== undefined) args.push('--port', String(port));
+  if (phase !== 'initial') args.push('--phase', phase);
+  return args.map(shellQuote).join(' ');
+}

@@ -1,0 +1,82 @@
+// The JSON result of a run (DESIGN "A run writes one JSON result"): what was tested, where,
+// with what, and per phase every cell's expected and observed outcome with the evidence.
+import type { Expected } from '../model/index.ts';
+import type { Outcome, ProbeKind } from '../topology/types.ts';
+import type { Diagnostic, TargetKind } from '../targets/target.ts';
+import type { Transport } from '../sessions/session.ts';
+
+export interface Try {
+  readonly outcome: Outcome;
+  /** Milliseconds since the run started. */
+  readonly atMs: number;
+  readonly raw: string;
+}
+
+export interface CellResult {
+  readonly from: string;
+  readonly to: string;
+  readonly probe: ProbeKind;
+  readonly port?: number;
+  readonly toIp: string;
+  readonly expected: Expected;
+  readonly observed: Outcome;
+  readonly pass: boolean;
+  /** The model's reason for the expected outcome. */
+  readonly reason: string;
+  /** Every probe of this cell, first to last (retries happen only while observed differs). */
+  readonly tries: readonly Try[];
+  readonly detail: { readonly loss?: number; readonly rttMs?: number; readonly note?: string };
+  /** After a phase's patch: ms from the patch being applied to the first try that passed. */
+  readonly convergedMs?: number;
+  /** Copy-paste reproduction of a failing cell: the probe in the VM's console, and the model's view. */
+  readonly reproduce?: { readonly console: string; readonly explain: string };
+  readonly diagnostics?: readonly Diagnostic[];
+}
+
+export interface ControlResult {
+  readonly vm: string;
+  readonly ok: boolean;
+  readonly reason?: string;
+}
+
+export interface PhaseResult {
+  readonly name: string;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  /** Time to apply the phase's patch on the target (0 for the initial phase). */
+  readonly applyMs: number;
+  readonly controls: readonly ControlResult[];
+  readonly results: readonly CellResult[];
+}
+
+export interface RunResult {
+  readonly topology: string;
+  readonly file: string;
+  readonly topologySha256: string;
+  readonly target: TargetKind;
+  readonly transport: Transport;
+  readonly runId: string;
+  readonly vpcheckVersion: string;
+  /** Component versions of the target (lab: ovs, ovn, kernel). */
+  readonly versions: Readonly<Record<string, string>>;
+  readonly startedAt: string;
+  readonly endedAt: string;
+  /** Validator warnings of the topology, shown above the matrix. */
+  readonly warnings: readonly string[];
+  readonly phases: readonly PhaseResult[];
+  readonly summary: { readonly passed: number; readonly failed: number; readonly errors: number };
+}
+
+export function summarize(phases: readonly PhaseResult[]): RunResult['summary'] {
+  let passed = 0;
+  let failed = 0;
+  let errors = 0;
+  for (const p of phases) {
+    for (const c of p.results) {
+      if (c.pass) passed++;
+      else failed++;
+      if (c.observed === 'error') errors++;
+    }
+  }
+  return { passed, failed, errors };
+}

@@ -1,16 +1,25 @@
 import { defineConfig } from '@playwright/test';
+import type { SuiteOptions } from './specs/fixtures.ts';
 
-// One runner for everything: `unit` holds pure and lab-integration tests of lib/ (tests/),
-// `lab` runs the user-facing e2e suite (specs/) against the embedded lab target.
-export default defineConfig({
+// One runner for everything:
+// - `unit`: tests of lib/ (pure code, and lab integration tests against real OVN);
+// - `lab-console`, `lab-ssh`: the user-facing e2e suite (specs/) on the lab, once per transport;
+// - `exclusive`: tests that need the machine's userspace datapath to themselves, run last.
+// Select topologies with VPCHECK_TOPOLOGIES=peering,nat (substrings of file names).
+export default defineConfig<SuiteOptions>({
   timeout: 120_000,
   fullyParallel: true,
   workers: process.env.CI ? 2 : undefined,
+  // Retries are for infrastructure errors; a cell's own flake control is the engine's re-probing.
+  retries: 0,
   reporter: process.env.CI
     ? [['list'], ['junit', { outputFile: 'reports/junit.xml' }], ['./tests/support/summary-reporter.ts']]
     : [['list'], ['./tests/support/summary-reporter.ts']],
   projects: [
-    { name: 'unit', testDir: './tests' },
-    { name: 'lab', testDir: './specs' },
+    { name: 'unit', testDir: './tests', testIgnore: '**/*.exclusive.spec.ts' },
+    { name: 'lab-console', testDir: './specs', use: { transport: 'console' } },
+    // The docs' procedures are console procedures: they run once, in lab-console.
+    { name: 'lab-ssh', testDir: './specs', testIgnore: '**/harvester-docs.spec.ts', use: { transport: 'ssh' } },
+    { name: 'exclusive', testDir: './tests', testMatch: '**/*.exclusive.spec.ts', dependencies: ['unit', 'lab-console', 'lab-ssh'] },
   ],
 });

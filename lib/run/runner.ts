@@ -120,7 +120,8 @@ export class Runner {
       await new Promise((r) => setTimeout(r, 500));
       await probe(pending, 1, false);
     }
-    const results = await this.judge(phase, tries, index > 0 ? began : undefined);
+    const unprepared = new Map(controls.filter((c) => !c.ok).map((c) => [c.vm, c.reason ?? 'not prepared']));
+    const results = await this.judge(phase, tries, index > 0 ? began : undefined, unprepared);
     const result: PhaseResult = {
       name: phase.phase,
       startedAt: new Date(began).toISOString(),
@@ -224,13 +225,19 @@ export class Runner {
     return pending;
   }
 
-  private async judge(phase: PhaseCells, tries: Map<Cell, ProbeTry[]>, appliedAt: number | undefined): Promise<CellResult[]> {
+  /**
+   * `unprepared`: VMs the run could not set up as the topology says (e.g. their default route).
+   * A cell towards one of them that differs is inconclusive (`error`), not a network verdict.
+   */
+  private async judge(phase: PhaseCells, tries: Map<Cell, ProbeTry[]>, appliedAt: number | undefined, unprepared: Map<string, string>): Promise<CellResult[]> {
     const file = this.topology.source.file;
     let diagnosed = 0;
     return mapPool(phase.cells, 4, async (cell): Promise<CellResult> => {
       const all = tries.get(cell) ?? [];
       const last = all[all.length - 1];
-      const observed = last?.outcome ?? 'error';
+      const seen = last?.outcome ?? 'error';
+      const blame = !satisfies(cell.expected, seen) && seen !== 'error' ? unprepared.get(cell.to) : undefined;
+      const observed = blame ? 'error' : seen;
       const pass = satisfies(cell.expected, observed);
       const prediction = phase.model.predict(cell);
       const firstPass = all.find((t) => satisfies(cell.expected, t.outcome));
@@ -248,7 +255,9 @@ export class Runner {
         detail: {
           ...(last?.loss !== undefined && { loss: last.loss }),
           ...(last?.rttMs !== undefined && { rttMs: last.rttMs }),
-          ...(last?.note !== undefined ? { note: last.note } : last ? {} : { note: 'never probed' }),
+          ...(blame
+            ? { note: `observed ${seen}, but ${cell.to} could not be prepared (${blame}): inconclusive` }
+            : last?.note !== undefined ? { note: last.note } : last ? {} : { note: 'never probed' }),
         },
         ...(appliedAt !== undefined && firstPass && { convergedMs: firstPass.startedAt - appliedAt }),
       };

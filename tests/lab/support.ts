@@ -1,7 +1,7 @@
 // Helpers of the lab integration tests: topologies as TopologySpec objects, plain probes run with
 // `ip netns exec`, and the leak check every test ends with.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { expect } from '@playwright/test';
 import type { Outcome, SecurityGroup, Subnet, TopologySpec, Vm, Vpc } from '../../lib/topology/types.ts';
@@ -101,4 +101,11 @@ export async function withMachineToItself(body: () => Promise<void>): Promise<vo
     if (Date.now() > deadline) throw new Error('the shared lab never became idle');
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** Daemons of a lab dir still running (by their pid files). */
+export function labProcesses(labDir: string): number[] {
+  return ['ovsdb-server-conf', 'ovsdb-server-nb', 'ovsdb-server-sb', 'ovs-vswitchd', 'ovn-northd', 'ovn-controller']
+    .map((d) => `${labDir}/${d}.pid`).filter(existsSync).map((f) => Number(readFileSync(f, 'utf8')))
+    .filter((pid) => existsSync(`/proc/${pid}`));
 }

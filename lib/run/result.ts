@@ -45,6 +45,10 @@ export interface PhaseResult {
   readonly durationMs: number;
   /** Time to apply the phase's patch on the target (0 for the initial phase). */
   readonly applyMs: number;
+  /** Logins and the default-route step. */
+  readonly prepareMs: number;
+  /** Probing, re-probes and convergence included. */
+  readonly probeMs: number;
   readonly controls: readonly ControlResult[];
   readonly results: readonly CellResult[];
 }

@@ -87,7 +87,9 @@ export class Runner {
       await this.realized.update(phase.spec);
       applyMs = Date.now() - began;
     }
+    const prepared = Date.now();
     const controls = await this.setDefaultRoutes(phase);
+    const probing = Date.now();
     const byVm = this.jobsOf(phase);
     const total = phase.cells.length;
     let done = 0;
@@ -120,6 +122,7 @@ export class Runner {
       await new Promise((r) => setTimeout(r, 500));
       await probe(pending, 1, false);
     }
+    const probeMs = Date.now() - probing;
     const unprepared = new Map(controls.filter((c) => !c.ok).map((c) => [c.vm, c.reason ?? 'not prepared']));
     const results = await this.judge(phase, tries, index > 0 ? began : undefined, unprepared);
     const result: PhaseResult = {
@@ -127,6 +130,8 @@ export class Runner {
       startedAt: new Date(began).toISOString(),
       durationMs: Date.now() - began,
       applyMs,
+      prepareMs: probing - prepared,
+      probeMs,
       controls,
       results,
     };

@@ -8,6 +8,8 @@ import { planCommand } from './plan.ts';
 import { explainCommand } from './explain.ts';
 import { runCommand } from './run.ts';
 import { downCommand } from './down.ts';
+import { reportCommand } from './report.ts';
+import { diffCommand } from './diff.ts';
 import { LabTarget } from '../targets/lab/lab-target.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -95,6 +97,8 @@ Example:
     .addOption(new Option('--target <kind>', 'where to build').choices(['lab']).default('lab'))
     .addOption(new Option('--transport <kind>', 'how to reach the VMs').choices(['console', 'ssh', 'exec']).default('console'))
     .option('--json <file>', 'write the JSON result (an array for several topologies)')
+    .option('--html <file>', 'write a self-contained HTML report (matrix, topology diagram, details)')
+    .option('--junit <file>', 'write JUnit XML: one testsuite per phase, one testcase per cell')
     .option('--keep', 'leave the topology up for debugging and print how to reach each VM')
     .option('--phase <name>', 'build that phase\'s topology directly and probe only it')
     .option('--concurrency <n>', 'source VMs probed at once', count, 16)
@@ -127,6 +131,39 @@ Example:
   removed 1 run: vpc-peering-3f9a1c`)
     .action(async (opts: { run?: string; all?: boolean }) => {
       code = await downCommand(opts, io, new LabTarget());
+    });
+
+  program
+    .command('report')
+    .description('render a saved JSON result again: terminal text, or HTML and JUnit files')
+    .argument('<result>', 'a JSON result written by run --json (one run or an array)')
+    .option('--html <file>', 'write a self-contained HTML report')
+    .option('--junit <file>', 'write JUnit XML')
+    .addHelpText('after', `
+Example:
+  $ vpcheck report reports/nat.json --html reports/nat.html --junit reports/nat.xml
+  HTML report written to reports/nat.html
+Without --html or --junit it prints the run as \`vpcheck run\` did. Secrets are redacted.`)
+    .action(async (file: string, opts: { html?: string; junit?: string }) => {
+      code = await reportCommand(file, opts, io);
+    });
+
+  program
+    .command('diff')
+    .description('cells that changed between two saved runs; exit 1 when a cell that passed now fails')
+    .argument('<old>', 'the earlier JSON result')
+    .argument('<new>', 'the later JSON result')
+    .option('--html <file>', 'also write the diff as a self-contained HTML page')
+    .option('--json', 'machine-readable diff on stdout')
+    .addHelpText('after', `
+Example:
+  $ vpcheck diff reports/nightly-1.json reports/nightly-2.json
+  nat-outgoing — phase natOutgoing on:
+    REGRESSION vm1 -> internet icmp: reachable -> timeout (was passing in run nat-outgoing-3f9a1c)
+Cells are matched by topology, phase, source, destination, probe and port; added and removed
+cells, VMs and phases are listed too.`)
+    .action(async (oldFile: string, newFile: string, opts: { html?: string; json?: boolean }) => {
+      code = await diffCommand(oldFile, newFile, opts, io);
     });
 
   program

@@ -1,6 +1,8 @@
 // `vpcheck run`: build each topology on the target, probe, compare with the model, report.
 import { writeFile } from 'node:fs/promises';
+import { resultJson } from '../report/json.ts';
 import { subnetOf } from '../model/ipam.ts';
+import { redactText } from '../report/redact.ts';
 import { renderRun } from '../report/terminal.ts';
 import type { RunResult } from '../run/result.ts';
 import { DEFAULT_RUN_SETTINGS, Runner, type RunEvents } from '../run/runner.ts';
@@ -11,11 +13,14 @@ import { formatDiagnostic } from '../topology/diagnostics.ts';
 import type { Topology } from '../topology/types.ts';
 import { EXIT, type Io } from './io.ts';
 import { internetIpOf, loadWithModelCheck } from './topology-input.ts';
+import { writeReports } from './report.ts';
 
 export interface RunCommandOptions {
   readonly target: 'lab';
   readonly transport: Transport;
   readonly json?: string;
+  readonly html?: string;
+  readonly junit?: string;
   readonly keep?: boolean;
   readonly phase?: string;
   readonly concurrency: number;
@@ -50,7 +55,7 @@ export async function runCommand(files: string[], options: RunCommandOptions, io
       results.push(result);
       const vms = topology.vms.map((v) => v.name);
       const groupOf = (vm: string) => subnetOf(topology, topology.vms.find((v) => v.name === vm)!)?.name ?? '?';
-      io.out(renderRun(result, { color: io.isTTY && !process.env.NO_COLOR, vms, groupOf }));
+      io.out(redactText(renderRun(result, { color: io.isTTY && !process.env.NO_COLOR, vms, groupOf })));
       if (result.summary.failed) code = Math.max(code, EXIT.failed);
     } catch (e) {
       await runner?.realized.down().catch(() => undefined);
@@ -65,9 +70,10 @@ export async function runCommand(files: string[], options: RunCommandOptions, io
     }
   }
   if (options.json) {
-    await writeFile(options.json, `${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
+    await writeFile(options.json, resultJson(results));
     io.err(`result written to ${options.json}`);
   }
+  if (results.length) await writeReports(results, options, io);
   return code;
 }
 

@@ -4,6 +4,7 @@ import type { Expected } from '../model/index.ts';
 import type { Outcome, ProbeKind } from '../topology/types.ts';
 import type { Diagnostic, TargetKind } from '../targets/target.ts';
 import type { Transport } from '../sessions/session.ts';
+import type { Layout } from '../report/layout.ts';
 
 export interface Try {
   readonly outcome: Outcome;
@@ -51,6 +52,8 @@ export interface PhaseResult {
   readonly probeMs: number;
   readonly controls: readonly ControlResult[];
   readonly results: readonly CellResult[];
+  /** The phase's network (VPCs, subnets, peerings, routes, VMs), for reports to draw. */
+  readonly layout?: Layout;
 }
 
 export interface RunResult {

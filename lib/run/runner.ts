@@ -9,6 +9,7 @@ import type { ProbeJob } from '../probes/types.ts';
 import type { Session, Transport } from '../sessions/session.ts';
 import type { Logger, Realized, Target } from '../targets/target.ts';
 import type { Topology } from '../topology/types.ts';
+import { layoutOf } from '../report/layout.ts';
 import { mapPool } from './pool.ts';
 import { consoleCommand, explainCommand } from './reproduce.ts';
 import { summarize, type CellResult, type ControlResult, type PhaseResult, type RunResult, type Try } from './result.ts';
@@ -157,7 +158,7 @@ export class Runner {
       startedAt: this.startedAt.toISOString(),
       endedAt: new Date().toISOString(),
       warnings: this.warnings,
-      phases: this.results,
+      phases: this.results.map((r) => ({ ...r, layout: layoutOf(this.phases.find((p) => p.phase === r.name)!.spec) })),
       summary: summarize(this.results),
     };
   }

@@ -1,0 +1,56 @@
+// What a phase's network looked like, recorded in the result so that reports can draw the
+// topology (VPCs, subnets, peerings, routes, VMs) from a saved result alone.
+import { assignAddresses, subnetOf } from '../model/ipam.ts';
+import type { TopologySpec } from '../topology/types.ts';
+
+export interface LayoutSubnet {
+  readonly name: string;
+  readonly cidrBlock: string;
+  readonly gateway: string;
+  readonly private: boolean;
+  readonly natOutgoing: boolean;
+}
+
+export interface LayoutVpc {
+  readonly name: string;
+  readonly cidr?: string;
+  readonly subnets: readonly LayoutSubnet[];
+  readonly peerings: readonly { readonly remoteVpc: string; readonly localConnectIP: string }[];
+  readonly routes: readonly { readonly cidr: string; readonly nextHopIP: string }[];
+}
+
+export interface LayoutVm {
+  readonly name: string;
+  readonly ip: string;
+  readonly subnet: string;
+  readonly defaultRoute: boolean;
+}
+
+export interface Layout {
+  readonly vpcs: readonly LayoutVpc[];
+  readonly vms: readonly LayoutVm[];
+}
+
+export function layoutOf(spec: TopologySpec): Layout {
+  const addresses = assignAddresses(spec);
+  return {
+    // ovn-cluster is always in a spec; draw it only when something uses it.
+    vpcs: spec.vpcs
+      .filter((v) => !v.implicit || spec.subnets.some((s) => s.vpc === v.name) || spec.vpcs.some((o) => o.vpcPeerings.some((p) => p.remoteVpc === v.name)))
+      .map((v) => ({
+        name: v.name,
+        ...(v.cidr !== undefined && { cidr: v.cidr }),
+        subnets: spec.subnets.filter((s) => s.vpc === v.name).map((s) => ({
+          name: s.name, cidrBlock: s.cidrBlock, gateway: s.gateway, private: s.private, natOutgoing: s.natOutgoing,
+        })),
+        peerings: v.vpcPeerings.map((p) => ({ remoteVpc: p.remoteVpc, localConnectIP: p.localConnectIP })),
+        routes: v.staticRoutes.map((r) => ({ cidr: r.cidr, nextHopIP: r.nextHopIP })),
+      })),
+    vms: spec.vms.map((vm) => ({
+      name: vm.name,
+      ip: addresses.get(vm.name)?.ip ?? vm.ip ?? '?',
+      subnet: subnetOf(spec, vm)?.name ?? '?',
+      defaultRoute: vm.defaultRoute,
+    })),
+  };
+}

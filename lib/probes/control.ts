@@ -3,13 +3,14 @@
 // model says it should, gets a reply from its own gateway. A VM whose control fails has all its
 // cells `error`: we could not have seen a real timeout from it.
 import { randomBytes } from 'node:crypto';
-import { buildFanout } from './fanout.ts';
+import { pingCommand } from './fanout.ts';
 import { parseFanout } from './parse.ts';
 import { DEFAULT_SETTINGS, type Observation, type Tools } from './types.ts';
 
 const TOOLS = ['ping', 'fping', 'timeout', 'nc'] as const;
-// A gateway gets several chances: its first reply may wait for ARP.
-const GATEWAY_SETTINGS = { ...DEFAULT_SETTINGS, count: 3, waitSec: 1 };
+// A gateway gets three chances (its first reply may wait for ARP), one ping each, stopping at
+// the first reply: a healthy VM pays one round trip, not three ping intervals.
+const GATEWAY_TRIES = 3;
 
 export interface Control {
   readonly command: string;
@@ -27,7 +28,12 @@ export interface ControlResult {
 
 export function buildControl(gateway?: string): Control {
   const nonce = randomBytes(4).toString('hex');
-  const probe = gateway ? `; ${buildFanout([{ id: 'gateway', ip: gateway, probe: 'icmp' }], { ping: true, fping: false, timeout: true, nc: false }, GATEWAY_SETTINGS)}` : '';
+  const ping = gateway ? pingCommand(gateway, DEFAULT_SETTINGS) : '';
+  const probe = gateway
+    ? `; for n in ${Array.from({ length: GATEWAY_TRIES }, (_, i) => i + 1).join(' ')}; do o=$(${ping} 2>&1); r=$?; [ $r = 0 ] && break; done; ` +
+      // POSIX shell builtins only: the login shell may not be bash, and a VM may lack sed.
+      `printf '%s\\n' "$o" | while IFS= read -r l; do printf 'VPCHECK+ gateway %s\\n' "$l"; done; printf 'VPCHECK gateway %s\\n' $r`
+    : '';
   const command =
     `printf 'VPCHECK-ALIVE %s\\n' ${nonce}; for t in ${TOOLS.join(' ')}; do command -v $t >/dev/null 2>&1 && printf 'VPCHECK-TOOL %s\\n' $t; done${probe}`;
   return { command, nonce, ...(gateway ? { gateway } : {}) };

@@ -8,6 +8,8 @@ import { planCommand } from './plan.ts';
 import { explainCommand } from './explain.ts';
 import { runCommand } from './run.ts';
 import { downCommand } from './down.ts';
+import { renderCommand } from './render.ts';
+import { DEFAULT_IMAGE } from '../targets/harvester/render.ts';
 import { reportCommand } from './report.ts';
 import { diffCommand } from './diff.ts';
 import { LabTarget } from '../targets/lab/lab-target.ts';
@@ -164,6 +166,23 @@ Cells are matched by topology, phase, source, destination, probe and port; added
 cells, VMs and phases are listed too.`)
     .action(async (oldFile: string, newFile: string, opts: { html?: string; json?: boolean }) => {
       code = await diffCommand(oldFile, newFile, opts, io);
+    });
+
+  program
+    .command('render')
+    .description('print the objects a cluster target would create for a topology (Harvester: YAML for kubectl apply)')
+    .argument('<file>', 'topology file')
+    .addOption(new Option('--target <kind>', 'which objects').choices(['harvester']).makeOptionMandatory())
+    .option('--phase <name>', 'render that phase\'s topology (default: initial)')
+    .option('--run-id <id>', 'the run id that prefixes names and labels the objects', 'render')
+    .option('--namespace <ns>', 'namespace of the VMs and their cloud-init Secrets', 'default')
+    .option('--image <image>', 'KubeVirt containerDisk image of a cloud image with cloud-init', DEFAULT_IMAGE)
+    .addHelpText('after', `
+Example:
+  $ vpcheck render topologies/vpc-peering-example1.yaml --target harvester > peering.yaml
+  $ kubectl apply -f peering.yaml        # after creating each VM's cloud-init Secret`)
+    .action(async (file: string, opts) => {
+      code = await renderCommand(file, opts, io);
     });
 
   program

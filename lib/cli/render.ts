@@ -1,0 +1,37 @@
+// `vpcheck render`: the objects a target would create for a topology, printed for review and
+// bug reports (Harvester: multi-document YAML that `kubectl apply -f` takes).
+import { manifestsYaml } from '../targets/harvester/manifests.ts';
+import { render } from '../targets/harvester/render.ts';
+import { EXIT, type Io } from './io.ts';
+import { loadForCommand, phaseNames } from './topology-input.ts';
+
+export interface RenderCommandOptions {
+  readonly target: string;
+  readonly phase?: string;
+  readonly runId: string;
+  readonly namespace: string;
+  readonly image: string;
+}
+
+export async function renderCommand(file: string, options: RenderCommandOptions, io: Io): Promise<number> {
+  if (options.target !== 'harvester') {
+    io.err(`render: only --target harvester renders manifests (the ${options.target} target builds without them)`);
+    return EXIT.invalid;
+  }
+  const topology = await loadForCommand(file, '8.8.8.8', io);
+  if (!topology) return EXIT.invalid;
+  const phase = options.phase ?? 'initial';
+  if (!phaseNames(topology).includes(phase)) {
+    io.err(`render: no phase "${phase}"; phases: ${phaseNames(topology).join(', ')}`);
+    return EXIT.invalid;
+  }
+  const spec = topology.phases.find((p) => p.name === phase)?.topology ?? topology;
+  const rendered = render(spec, { runId: options.runId, namespace: options.namespace, image: options.image });
+  io.out(manifestsYaml(rendered, options.runId, [
+    `vpcheck render ${file} --target harvester --phase "${phase}" --run-id ${options.runId}`,
+    `Every object carries vpcheck/run=${options.runId}; remove them with: vpcheck down --target harvester --run ${options.runId}`,
+    'Each VirtualMachine reads cloud-init user-data from the Secret of its own name (key "userdata"),',
+    'which holds the console password: `vpcheck run` creates it; by hand, create it before the VMs.',
+  ]));
+  return EXIT.ok;
+}

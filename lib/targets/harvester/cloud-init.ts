@@ -1,0 +1,47 @@
+// cloud-init for a VM booted from a cloud image: its pinned address (network-config v2, no
+// gateway: the docs' procedures add the default route by hand), a console user whose password
+// vpcheck generated, and the `listen:` ports served. Pure; the user-data goes into a Secret.
+import { stringify } from 'yaml';
+import type { Listen } from '../../topology/types.ts';
+import { NAME_ANNOTATION, runLabels } from '../../k8s/labels.ts';
+import type { KubeObject } from '../../k8s/resources.ts';
+
+/** The NIC name of the first virtio NIC in the guest: the docs' `dev enp1s0`. */
+export const GUEST_NIC = 'enp1s0';
+
+export interface ConsoleCredentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+/** Harvester v1.6 docs, Limitations: "cloud-init static IP must equal the IP Kube-OVN reserved". */
+export function networkData(ip: string, prefixLength: number): string {
+  return stringify({ version: 2, ethernets: { [GUEST_NIC]: { addresses: [`${ip}/${prefixLength}`] } } });
+}
+
+export function userData(credentials: ConsoleCredentials, listen: readonly Listen[]): string {
+  const config = {
+    users: [{ name: credentials.username, lock_passwd: false, plain_text_passwd: credentials.password, shell: '/bin/bash', sudo: 'ALL=(ALL) NOPASSWD:ALL' }],
+    ssh_pwauth: false,
+    // Cloud images ship python3, not socat or nc -l: a transient unit per port keeps it running.
+    runcmd: listen.map((l) => ['systemd-run', `--unit=vpcheck-listen-${l.port}`, 'python3', '-m', 'http.server', String(l.port)]),
+  };
+  return `#cloud-config\n${stringify(config)}`;
+}
+
+/** The Secret a VM's cloudInitNoCloud.userDataSecretRef names (same name and namespace as the VM). */
+export function cloudInitSecret(vm: KubeObject, topology: string, runId: string, data: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: vm.metadata.name,
+      namespace: vm.metadata.namespace!,
+      labels: runLabels(runId, topology),
+      annotations: { [NAME_ANNOTATION]: vm.metadata.annotations![NAME_ANNOTATION]! },
+    },
+    type: 'Opaque',
+    // kubevirt/kubevirt:pkg/cloud-init/cloud-init.go reads the key "userdata" (or "userData").
+    stringData: { userdata: data },
+  };
+}

@@ -1,0 +1,44 @@
+// ovn-cluster, the default VPC, exists on every Kube-OVN cluster and belongs to no run: a run
+// merges its peerings and routes into the existing spec and records what it added in an
+// annotation, so that teardown removes exactly those entries (and nothing of other users').
+import { OVN_CLUSTER_ANNOTATION_PREFIX } from '../../k8s/labels.ts';
+import type { KubeObject } from '../../k8s/resources.ts';
+import type { OvnClusterPatch } from './render.ts';
+
+interface VpcSpec {
+  vpcPeerings?: OvnClusterPatch['vpcPeerings'];
+  staticRoutes?: OvnClusterPatch['staticRoutes'];
+}
+
+export function annotationKey(runId: string): string {
+  return `${OVN_CLUSTER_ANNOTATION_PREFIX}${runId}`;
+}
+
+/** Run ids that added entries to this ovn-cluster object. */
+export function patchingRuns(vpc: KubeObject): string[] {
+  return Object.keys(vpc.metadata.annotations ?? {}).filter((k) => k.startsWith(OVN_CLUSTER_ANNOTATION_PREFIX)).map((k) => k.slice(OVN_CLUSTER_ANNOTATION_PREFIX.length));
+}
+
+const same = (a: unknown) => (b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The run's entries of this ovn-cluster (empty when it added none). */
+export function addedBy(vpc: KubeObject, runId: string): OvnClusterPatch {
+  const text = vpc.metadata.annotations?.[annotationKey(runId)];
+  return text ? (JSON.parse(text) as OvnClusterPatch) : { vpcPeerings: [], staticRoutes: [] };
+}
+
+/**
+ * The JSON merge patch that replaces the run's earlier entries with `next` (undefined: remove
+ * them all), keeping every other entry. Lists in the Vpc CRD are atomic, so they are sent whole.
+ */
+export function ovnClusterMergePatch(current: KubeObject, runId: string, next: OvnClusterPatch | undefined): Record<string, unknown> {
+  const spec = (current.spec ?? {}) as VpcSpec;
+  const old = addedBy(current, runId);
+  const keep = <T>(list: readonly T[] | undefined, mine: readonly T[]) => (list ?? []).filter((x) => !mine.some(same(x)));
+  const vpcPeerings = [...keep(spec.vpcPeerings, old.vpcPeerings), ...(next?.vpcPeerings ?? [])];
+  const staticRoutes = [...keep(spec.staticRoutes, old.staticRoutes), ...(next?.staticRoutes ?? [])];
+  return {
+    metadata: { annotations: { [annotationKey(runId)]: next ? JSON.stringify(next) : null } },
+    spec: { vpcPeerings, staticRoutes },
+  };
+}

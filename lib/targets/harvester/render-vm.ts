@@ -1,0 +1,66 @@
+// A VirtualMachine for one topology VM: one bridge NIC on the VM's overlay network (multus
+// `ns/nad`), its address pinned for Kube-OVN, its security groups, a cloud image and cloud-init.
+import type { KubeObject } from '../../k8s/resources.ts';
+import type { Vm } from '../../topology/types.ts';
+import { networkData } from './cloud-init.ts';
+
+/** The VM's ports, for people reading the object and for the fake API server's lab VMs. */
+export const LISTEN_ANNOTATION = 'vpcheck/listen';
+
+export interface VmInput {
+  readonly vm: Vm;
+  readonly ip: string;
+  readonly prefixLength: number;
+  readonly provider: string;
+  readonly networkName: string;
+  readonly securityGroups: readonly string[];
+  readonly metadata: KubeObject['metadata'];
+  readonly image: string;
+}
+
+export function renderVm(input: VmInput): KubeObject {
+  const { vm, provider, metadata } = input;
+  // Kube-OVN reads a pod's attachment address and security groups from annotations keyed by the
+  // provider (kubeovn/kube-ovn:pkg/util/const.go IPAddressAnnotationTemplate
+  // "%s.kubernetes.io/ip_address", SecurityGroupAnnotationTemplate); KubeVirt copies the VMI
+  // template's annotations to the virt-launcher pod (kubevirt/kubevirt:
+  // pkg/virt-controller/services/template.go filterVMIAnnotationsForPod).
+  const annotations: Record<string, string> = {
+    [`${provider}.kubernetes.io/ip_address`]: input.ip,
+    ...(input.securityGroups.length && { [`${provider}.kubernetes.io/security_groups`]: input.securityGroups.join(',') }),
+  };
+  return {
+    apiVersion: 'kubevirt.io/v1',
+    kind: 'VirtualMachine',
+    metadata: {
+      ...metadata,
+      annotations: { ...metadata.annotations, ...(vm.listen.length && { [LISTEN_ANNOTATION]: vm.listen.map((l) => `${l.protocol}/${l.port}`).join(',') }) },
+    },
+    spec: {
+      runStrategy: 'Always',
+      template: {
+        metadata: { labels: { ...metadata.labels }, annotations },
+        spec: {
+          domain: {
+            cpu: { cores: 1 },
+            memory: { guest: '512Mi' },
+            devices: {
+              // The serial console is vpcheck's channel into the VM (kubevirt: on by default; explicit here).
+              autoattachSerialConsole: true,
+              disks: [{ name: 'rootdisk', disk: { bus: 'virtio' }, bootOrder: 1 }, { name: 'cloudinitdisk', disk: { bus: 'virtio' } }],
+              // bridge binding, as Harvester uses for overlay NICs on subnets without DHCP
+              // (harvester/harvester:pkg/webhook/resources/virtualmachine/mutator.go patchManagedTapBinding).
+              interfaces: [{ name: 'nic-1', model: 'virtio', bridge: {} }],
+            },
+          },
+          networks: [{ name: 'nic-1', multus: { networkName: input.networkName } }],
+          volumes: [
+            { name: 'rootdisk', containerDisk: { image: input.image } },
+            { name: 'cloudinitdisk', cloudInitNoCloud: { userDataSecretRef: { name: metadata.name }, networkData: networkData(input.ip, input.prefixLength) } },
+          ],
+          terminationGracePeriodSeconds: 0,
+        },
+      },
+    },
+  };
+}

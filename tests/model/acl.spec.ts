@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { model, peered, rule, type SpecIn } from './fixtures.ts';
-import type { Disposition, NetworkOutcome, ProbeRequest } from '../../lib/model/index.ts';
+import { model, peered, rule, icmp, type Case, type SpecIn } from './fixtures.ts';
+import type { ProbeRequest } from '../../lib/model/index.ts';
 
 // The docs' private subnet verification: vswitch1-subnet goes private, then allows vswitch2-subnet.
 function docsPrivate(allowSubnets: string[], extra: Partial<SpecIn> = {}): SpecIn {
@@ -49,16 +49,6 @@ const remoteGroup: SpecIn = {
   vms: [{ name: 'web', subnet: 'a1', securityGroups: ['web'] }, { name: 'peer', subnet: 'b1', securityGroups: ['clients'] }, { name: 'local', subnet: 'a2' }],
 };
 
-interface Case {
-  name: string;
-  spec: SpecIn;
-  req: ProbeRequest;
-  outcome: NetworkOutcome;
-  disposition: Disposition;
-  reason: RegExp;
-}
-
-const icmp = (from: string, to: string): ProbeRequest => ({ from, to, probe: 'icmp' });
 const tcp = (from: string, to: string, port: number): ProbeRequest => ({ from, to, probe: 'tcp', port });
 
 const cases: Case[] = [

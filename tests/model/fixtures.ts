@@ -4,7 +4,7 @@
 import type { Platform, SecurityGroup, SecurityGroupRule, Subnet, TopologySpec, Vm, Vpc } from '../../lib/topology/types.ts';
 import { DEFAULT_VPC } from '../../lib/topology/types.ts';
 import { firstHost, formatIPv4, parsePrefix } from '../../lib/net/ipv4.ts';
-import { buildModel, type Model } from '../../lib/model/index.ts';
+import { buildModel, type Disposition, type Model, type NetworkOutcome, type ProbeRequest } from '../../lib/model/index.ts';
 
 type VpcIn = Partial<Vpc> & { name: string };
 type SubnetIn = Partial<Subnet> & { name: string; cidrBlock: string };
@@ -56,3 +56,15 @@ export function peered(a: { name: string; ip: string; routes: string[] }, b: { n
 export function rule(r: Partial<SecurityGroupRule>): SecurityGroupRule {
   return { ipVersion: 'ipv4', protocol: 'all', remoteType: 'address', remoteAddress: '0.0.0.0/0', policy: 'allow', priority: 10, ...r };
 }
+
+/** A table-driven model case: one probe in one topology and what the model must say. */
+export interface Case {
+  name: string;
+  spec: SpecIn;
+  req: ProbeRequest;
+  outcome: NetworkOutcome;
+  disposition: Disposition;
+  reason: RegExp;
+}
+
+export const icmp = (from: string, to: string): ProbeRequest => ({ from, to, probe: 'icmp' });

@@ -1,6 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { model, peered, type SpecIn } from './fixtures.ts';
-import type { Disposition, NetworkOutcome, ProbeRequest } from '../../lib/model/index.ts';
+import { model, peered, icmp, type Case, type SpecIn } from './fixtures.ts';
 
 // The docs' VPC peering verification: vpcpeer-1 10.0.0.0/16 <-> vpcpeer-2 20.0.0.0/16 over 169.254.0.0/30.
 function docsPeering(subnet1: string, subnet2: string): SpecIn {
@@ -69,16 +68,6 @@ function hub(spokeRoutes: boolean): SpecIn {
   };
 }
 
-interface Case {
-  name: string;
-  spec: SpecIn;
-  req: ProbeRequest;
-  outcome: NetworkOutcome;
-  disposition: Disposition;
-  reason: RegExp;
-}
-
-const icmp = (from: string, to: string): ProbeRequest => ({ from, to, probe: 'icmp' });
 
 const cases: Case[] = [
   { name: 'same subnet, no default route needed', spec: sameVpc, req: icmp('vm2-vswitch1', 'vm1-vswitch1'), outcome: 'reachable', disposition: 'DELIVERED', reason: /same subnet vswitch1-subnet/ },

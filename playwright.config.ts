@@ -12,9 +12,15 @@ export default defineConfig<SuiteOptions>({
   workers: process.env.CI ? 2 : undefined,
   // Retries are for infrastructure errors; a cell's own flake control is the engine's re-probing.
   retries: 0,
-  reporter: process.env.CI
-    ? [['list'], ['junit', { outputFile: 'reports/junit.xml' }], ['./tests/support/summary-reporter.ts']]
-    : [['list'], ['./tests/support/summary-reporter.ts']],
+  // html and allure-results carry each phase's matrix, result JSON and HTML report as attachments
+  // (redacted); `npm run report:allure` turns reports/allure-results into one offline HTML file.
+  reporter: [
+    ['list'],
+    ...(process.env.CI ? [['junit', { outputFile: 'reports/junit.xml' }] as const] : []),
+    ['html', { open: 'never', outputFolder: 'reports/playwright-html' }],
+    ['allure-playwright', { resultsDir: 'reports/allure-results' }],
+    ['./tests/support/summary-reporter.ts'],
+  ],
   projects: [
     { name: 'unit', testDir: './tests', testIgnore: '**/*.exclusive.spec.ts' },
     { name: 'lab-console', testDir: './specs', use: { transport: 'console' } },

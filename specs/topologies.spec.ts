@@ -4,6 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { loadTopology } from '../lib/topology/load.ts';
 import { subnetOf } from '../lib/model/ipam.ts';
+import { renderHtml } from '../lib/report/html-page.ts';
+import { redact, redactText } from '../lib/report/redact.ts';
 import { renderRun } from '../lib/report/terminal.ts';
 import { DEFAULT_RUN_SETTINGS, Runner } from '../lib/run/runner.ts';
 import type { CellResult } from '../lib/run/result.ts';
@@ -33,8 +35,9 @@ for (const file of suiteTopologies()) {
       const result = await runner.finish();
       const t = runner.topology;
       const groupOf = (vm: string) => subnetOf(t, t.vms.find((v) => v.name === vm)!)?.name ?? '?';
-      await info.attach('matrix.txt', { body: renderRun(result, { color: false, vms: t.vms.map((v) => v.name), groupOf }), contentType: 'text/plain' });
-      await info.attach('result.json', { body: JSON.stringify(result, null, 2), contentType: 'application/json' });
+      await info.attach('matrix.txt', { body: redactText(renderRun(result, { color: false, vms: t.vms.map((v) => v.name), groupOf })), contentType: 'text/plain' });
+      await info.attach('result.json', { body: JSON.stringify(redact(result), null, 2), contentType: 'application/json' });
+      await info.attach('report.html', { body: renderHtml(result), contentType: 'text/html' });
     });
 
     ['initial', ...(topology?.phases ?? []).map((p) => p.name)].forEach((name, index) => {
@@ -45,7 +48,7 @@ for (const file of suiteTopologies()) {
         const failing = result.results.filter((c) => !c.pass);
         if (failing.length) {
           const evidence = failing.map((c) => [`${label(c)}: ${verdict(c)}`, ...(c.diagnostics ?? []).map((d) => `  ${d.title}\n${d.output}`), c.reproduce ? `  reproduce: ${c.reproduce.console}\n  explain: ${c.reproduce.explain}` : ''].join('\n'));
-          await info.attach('failing-cells.txt', { body: evidence.join('\n\n'), contentType: 'text/plain' });
+          await info.attach('failing-cells.txt', { body: redactText(evidence.join('\n\n')), contentType: 'text/plain' });
         }
         if (result.results.length <= STEP_PER_CELL_MAX) {
           for (const c of result.results) {

@@ -49,6 +49,8 @@ export function renderDiagram(layout: Layout): string {
     row.forEach((b, i) => pos.set(b.vpc.name, { x: 10 + i * (BOX_W + GAP_X), y, h: (b.lines.length + 1) * LINE }));
     y += h + ARC_BAND;
   }
+  // The band after the last row holds no arcs.
+  const height = y - ARC_BAND + 10;
   const width = 20 + Math.min(boxes.length, PER_ROW) * (BOX_W + GAP_X);
   const out: string[] = [];
   for (const b of boxes) {
@@ -71,7 +73,7 @@ export function renderDiagram(layout: Layout): string {
     out.push(`<line class="${nat ? 'd-egress' : 'd-egress off'}" x1="${cx}" y1="26" x2="${cx}" y2="${cluster.y}"/>`);
     out.push(`<text class="d-label" x="${cx + 6}" y="${cluster.y - 8}">${nat ? 'natOutgoing' : 'no natOutgoing subnet'}</text>`);
   }
-  return `<svg class="diagram" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" viewBox="0 0 ${width} ${y}" role="img" aria-label="topology">${out.join('')}</svg>`;
+  return `<svg class="diagram" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="topology">${out.join('')}</svg>`;
 }
 
 /** One arc per peered pair; dashed when only one side lists the peering (it cannot work). */
@@ -91,7 +93,7 @@ function peerings(layout: Layout, pos: Map<string, { x: number; y: number; h: nu
       const top = Math.min(a.y, b.y) - 18 - (n++ % 3) * 16;
       out.push(`<path class="${back ? 'd-peering' : 'd-peering one-sided'}" d="M${x1},${a.y} C${x1},${top} ${x2},${top} ${x2},${b.y}"/>`);
       const label = `${vpc.name} ${peer.localConnectIP} <-> ${back ? `${peer.remoteVpc} ${back.localConnectIP}` : `${peer.remoteVpc} (one-sided)`}`;
-      out.push(`<text class="d-label" x="${(x1 + x2) / 2}" y="${top + 10}" text-anchor="middle">${esc(label)}</text>`);
+      out.push(`<text class="d-label" x="${(x1 + x2) / 2}" y="${top - 4}" text-anchor="middle">${esc(label)}</text>`);
     }
   }
   return out;

@@ -46,7 +46,7 @@ export function renderMatrix(phase: PhaseResult, first: number): string {
   const attrs = (g: Group) => `data-subnet="${esc(g.subnet)}" data-vpc="${esc(g.vpc)}"`;
 
   const cols = ['<col class="rowhead">', ...groups.flatMap((g) => g.vms.map(() => `<col ${attrs(g)}>`)), internet ? '<col class="internet">' : ''];
-  const head1 = ['<th></th>', ...groups.map((g) => `<th class="gh" colspan="${g.vms.length}" ${attrs(g)}>${esc(g.subnet)}</th>`), internet ? '<th class="gh">internet</th>' : ''];
+  const head1 = ['<th></th>', ...groups.map((g) => `<th class="gh" colspan="${g.vms.length}" title="${esc(`${g.subnet} (${g.vpc})`)}" ${attrs(g)}>${esc(g.subnet)}</th>`), internet ? '<th class="gh">internet</th>' : ''];
   const head2 = ['<th></th>', ...vms.map((vm) => `<th class="ch" title="${esc(vm)}">${number.get(vm)}</th>`), internet ? '<th class="ch" title="internet">I</th>' : ''];
 
   const td = (c: CellResult) => `<td class="cell ${statusOf(c)} o-${c.observed}" data-i="${index.get(c)}">${GLYPH[c.observed]}</td>`;

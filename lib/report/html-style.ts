@@ -11,7 +11,7 @@ pre { background: #f1f3f6; border: 1px solid var(--line); padding: 6px 8px; whit
 .warnings { background: #fff8e1; border: 1px solid #f0c36d; padding: 8px 12px; margin: 12px 0; }
 .warnings li { font-family: ui-monospace, monospace; font-size: 12px; }
 .summary { font-size: 16px; margin: 10px 0; } .summary .n-pass { color: var(--pass); } .summary .n-fail { color: var(--fail); } .summary .n-err { color: var(--err); }
-.toolbar { position: sticky; top: 0; z-index: 3; background: #fafbfc; padding: 8px 0; border-bottom: 1px solid var(--line); display: flex; gap: 18px; align-items: center; flex-wrap: wrap; }
+.toolbar { background: #fafbfc; padding: 8px 0; border-bottom: 1px solid var(--line); display: flex; gap: 18px; align-items: center; flex-wrap: wrap; }
 .legend span { margin-right: 10px; }
 .matrix-wrap { overflow: auto; max-height: 80vh; border: 1px solid var(--line); background: #fff; }
 table.matrix { border-collapse: collapse; }

@@ -20,9 +20,19 @@ const RULES: readonly [RegExp, string][] = [
   [/(\bsshpass\s+-p\s*)\S+/g, `$1${REDACTED}`],
 ];
 
+// Secrets with no recognisable shape (a generated console password printed bare) are known to
+// whoever created them: they register them here for the life of the process.
+const known = new Set<string>();
+
+/** Makes every later report redact this exact string (ignored when shorter than 6 characters). */
+export function registerSecret(secret: string): void {
+  if (secret.length >= 6) known.add(secret);
+}
+
 /** The text with every credential it recognises replaced by [REDACTED]. */
 export function redactText(text: string): string {
   let out = text;
+  for (const secret of known) out = out.split(secret).join(REDACTED);
   for (const [pattern, replacement] of RULES) out = out.replace(pattern, replacement);
   return out;
 }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { loadTopology } from '../lib/topology/load.ts';
 import { subnetOf } from '../lib/model/ipam.ts';
 import { renderHtml } from '../lib/report/html-page.ts';
-import { redact, redactText } from '../lib/report/redact.ts';
+import { redact, redactText } from '../lib/secrets/redact.ts';
 import { renderRun } from '../lib/report/terminal.ts';
 import { DEFAULT_RUN_SETTINGS, Runner } from '../lib/run/runner.ts';
 import type { CellResult } from '../lib/run/result.ts';

@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { diffRuns, renderDiffText } from '../report/diff.ts';
 import { renderDiffHtml } from '../report/html-diff.ts';
-import { redact, redactText } from '../report/redact.ts';
+import { redact, redactText } from '../secrets/redact.ts';
 import { EXIT, type Io } from './io.ts';
 import { readResults } from './report.ts';
 

@@ -6,7 +6,7 @@ import { resultList } from '../report/cells.ts';
 import { renderHtml } from '../report/html-page.ts';
 import { groupsOf } from '../report/html-matrix.ts';
 import { renderJunit } from '../report/junit.ts';
-import { redactText } from '../report/redact.ts';
+import { redactText } from '../secrets/redact.ts';
 import { renderRun } from '../report/terminal.ts';
 import { EXIT, type Io } from './io.ts';
 

@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resultJson } from '../report/json.ts';
 import { subnetOf } from '../model/ipam.ts';
-import { redactText } from '../report/redact.ts';
+import { redactText } from '../secrets/redact.ts';
 import { renderRun } from '../report/terminal.ts';
 import type { RunResult } from '../run/result.ts';
 import { DEFAULT_RUN_SETTINGS, Runner, type RunEvents } from '../run/runner.ts';

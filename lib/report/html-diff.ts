@@ -5,7 +5,7 @@ import { changeLine, type RunDiff } from './diff.ts';
 import { esc } from './escape.ts';
 import { GLYPH } from './html-matrix.ts';
 import { page, type PageParts } from './html-page.ts';
-import { redact } from './redact.ts';
+import { redact } from '../secrets/redact.ts';
 
 export function renderDiffHtml(input: RunDiff): string {
   const d = redact(input);

@@ -10,7 +10,7 @@ import { renderDiagram } from './html-diagram.ts';
 import { GLYPH, renderMatrix } from './html-matrix.ts';
 import { SCRIPT } from './html-script.ts';
 import { STYLE } from './html-style.ts';
-import { redact } from './redact.ts';
+import { redact } from '../secrets/redact.ts';
 
 export interface PageParts {
   readonly title: string;

@@ -5,7 +5,7 @@
 import type { CellResult, PhaseResult, RunResult } from '../run/result.ts';
 import { cellLabel, resultList, statusOf, triesText } from './cells.ts';
 import { esc } from './escape.ts';
-import { redact } from './redact.ts';
+import { redact } from '../secrets/redact.ts';
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 

@@ -2,7 +2,7 @@
 // warnings) never reach any file or text vpcheck writes: JSON, HTML, JUnit, terminal, diff.
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { REDACTED, redact, redactText, registerSecret } from '../../lib/report/redact.ts';
+import { REDACTED, redact, redactText, registerSecret } from '../../lib/secrets/redact.ts';
 import { resultJson } from '../../lib/report/json.ts';
 import type { RunResult } from '../../lib/run/result.ts';
 import { runCli, tempFile } from '../support/cli.ts';

@@ -1,6 +1,7 @@
 // Per-run credentials for the VMs' console and sshd, generated fresh with ssh-keygen and kept in
 // the run's directory (mode 0700). They are handed to sessions, never logged.
 import { randomBytes } from 'node:crypto';
+import { registerSecret } from '../../secrets/redact.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from './proc.ts';
@@ -22,6 +23,8 @@ export async function createCredentials(runDir: string): Promise<LabCredentials>
   await Promise.all([key('client_ed25519'), key('host_ed25519')]);
   const username = 'root';
   const password = randomBytes(12).toString('base64url');
+  // Reports and logs must never show it, whatever output it ends up in.
+  registerSecret(password);
   await writeFile(join(runDir, CONSOLE_CREDENTIALS), `${username}\n${password}\n`, { mode: 0o600 });
   const publicKey = await readFile(join(runDir, 'client_ed25519.pub'), 'utf8');
   await writeFile(join(runDir, 'authorized_keys'), publicKey, { mode: 0o600 });

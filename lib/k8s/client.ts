@@ -1,0 +1,108 @@
+// A small Kubernetes REST client over the kubeconfig's TLS and auth (@kubernetes/client-node
+// applies client certificates, bearer tokens and exec plugins to request options). Transient
+// failures are retried with exponential backoff and jitter, as client-go does for 5xx/429
+// responses and for conflicts under retry.RetryOnConflict (k8s.io/client-go/util/retry/util.go).
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { KubeConfig } from '@kubernetes/client-node';
+
+export interface ConnectOptions {
+  /** A kubeconfig file; default: $KUBECONFIG, ~/.kube/config, then the in-cluster service account. */
+  readonly kubeconfig?: string;
+  readonly context?: string;
+}
+
+export class KubeError extends Error {
+  constructor(readonly code: number, readonly reason: string, message: string) {
+    super(message);
+    this.name = 'KubeError';
+  }
+}
+
+export interface Call {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly path: string;
+  readonly query?: Record<string, string>;
+  readonly body?: unknown;
+  readonly contentType?: string;
+}
+
+/** Backoff of retried calls: 6 tries, 200 ms doubling, ±20% jitter (about 6 s in all). */
+export const RETRY = { tries: 6, firstMs: 200, factor: 2, jitter: 0.2 };
+const RETRYABLE = new Set([409, 429, 500, 502, 503, 504]);
+const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+
+export function loadKubeConfig(options: ConnectOptions): KubeConfig {
+  const kc = new KubeConfig();
+  if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
+  else kc.loadFromDefault();
+  if (options.context) kc.setCurrentContext(options.context);
+  if (!kc.getCurrentCluster()) throw new Error(`no cluster in the kubeconfig${options.context ? ` for context ${options.context}` : ''}`);
+  return kc;
+}
+
+export class KubeClient {
+  readonly server: string;
+
+  constructor(readonly kc: KubeConfig) {
+    this.server = kc.getCurrentCluster()!.server.replace(/\/$/, '');
+  }
+
+  /** Request options with the kubeconfig's TLS and credentials (for http, https and ws). */
+  async options(url: URL, method: string): Promise<RequestOptions> {
+    const opts: RequestOptions = { method, headers: {} };
+    await this.kc.applyToHTTPSOptions(opts);
+    return { ...opts, hostname: url.hostname, port: url.port, path: `${url.pathname}${url.search}` };
+  }
+
+  url(path: string, query: Record<string, string> = {}): URL {
+    const url = new URL(`${this.server}${path}`);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    return url;
+  }
+
+  /** Opens a request and resolves with the response (status unchecked): watches stream from it. */
+  async open(call: Call): Promise<IncomingMessage> {
+    const url = this.url(call.path, call.query);
+    const opts = await this.options(url, call.method);
+    const body = call.body === undefined ? undefined : typeof call.body === 'string' ? call.body : JSON.stringify(call.body);
+    opts.headers = { ...opts.headers, Accept: 'application/json', ...(body !== undefined && { 'Content-Type': call.contentType ?? 'application/json' }) };
+    return new Promise((resolve, reject) => {
+      const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(opts, resolve);
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  /** One call, retried on transient failures; resolves with the parsed body or throws KubeError. */
+  async call<T = unknown>(call: Call): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.once(call).catch((e: NodeJS.ErrnoException) => {
+        if (e.code && NETWORK.has(e.code)) return new KubeError(0, e.code, `${call.method} ${call.path}: ${e.message}`);
+        throw e;
+      });
+      if (!(outcome instanceof KubeError)) return outcome as T;
+      // AlreadyExists is a 409 too, but no retry changes it.
+      const transient = outcome.code === 0 || (RETRYABLE.has(outcome.code) && outcome.reason !== 'AlreadyExists');
+      if (!transient || attempt >= RETRY.tries) throw outcome;
+      const delay = RETRY.firstMs * RETRY.factor ** (attempt - 1);
+      await sleep(delay * (1 + (Math.random() * 2 - 1) * RETRY.jitter));
+    }
+  }
+
+  private async once(call: Call): Promise<unknown> {
+    const res = await this.open(call);
+    const chunks: Buffer[] = [];
+    for await (const c of res) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    let parsed: Record<string, unknown> = {};
+    try {
+      parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      parsed = { message: text };
+    }
+    if (res.statusCode! < 400) return parsed;
+    return new KubeError(res.statusCode!, String(parsed.reason ?? ''), `${call.method} ${call.path}: ${res.statusCode} ${String(parsed.message ?? text)}`);
+  }
+}

@@ -1,0 +1,49 @@
+// A console Session that survives its websocket closing: KubeVirt closes a console when another
+// client connects, when virt-handler restarts, or when a proxy drops the connection. The session
+// reconnects, logs in again and re-runs the interrupted command (vpcheck's commands are probes and
+// the idempotent default-route step, so running one twice is harmless). Bounded attempts.
+import { SessionError, type CommandResult, type RunOptions, type Session } from '../../sessions/session.ts';
+
+export const CONSOLE_ATTEMPTS = 3;
+
+export class ReconnectingConsole implements Session {
+  readonly transport = 'console' as const;
+  private current?: Promise<Session>;
+  private closed = false;
+
+  constructor(readonly vm: string, private readonly open: () => Promise<Session>, private readonly log: (message: string) => void) {}
+
+  /** Logs in now, so that a VM that cannot be reached fails at open like other transports. */
+  async connect(): Promise<this> {
+    await this.session();
+    return this;
+  }
+
+  private session(): Promise<Session> {
+    this.current ??= this.open();
+    this.current.catch(() => (this.current = undefined));
+    return this.current;
+  }
+
+  async run(command: string, options?: RunOptions): Promise<CommandResult> {
+    for (let attempt = 1; ; attempt++) {
+      if (this.closed) throw new SessionError(`${this.vm}: console session closed`);
+      const session = await this.session();
+      try {
+        return await session.run(command, options);
+      } catch (e) {
+        if (!(e instanceof SessionError) || attempt >= CONSOLE_ATTEMPTS) throw e;
+        this.log(`${this.vm}: console dropped (${e.message}); reconnecting (attempt ${attempt + 1} of ${CONSOLE_ATTEMPTS})`);
+        this.current = undefined;
+        await session.close().catch(() => undefined);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const s = this.current;
+    this.current = undefined;
+    await s?.then((x) => x.close()).catch(() => undefined);
+  }
+}

@@ -1,0 +1,46 @@
+// Removing a run from a cluster: only objects labelled vpcheck/run=<id>, kinds in reverse apply
+// order, each kind waited out before the next (a Subnet cannot go while a VM uses it, a Vpc while
+// it has subnets: kubeovn/kube-ovn:pkg/webhook/vpc.go VpcDeleteHook), then the run's entries
+// in ovn-cluster, which itself stays.
+import type { KubeClient } from '../../k8s/client.ts';
+import { RUN_LABEL, runSelector } from '../../k8s/labels.ts';
+import { deleteObject, getObject, listObjects, mergePatchObject } from '../../k8s/objects.ts';
+import { describe, resourceOf } from '../../k8s/resources.ts';
+import { waitUntil, WaitTimeout } from '../../k8s/watch.ts';
+import { DEFAULT_VPC } from '../../topology/types.ts';
+import { TargetError } from '../target.ts';
+import { ovnClusterMergePatch, patchingRuns } from './ovn-cluster.ts';
+import { APPLY_ORDER } from './render.ts';
+
+const TEARDOWN_ORDER = ['VirtualMachine', 'VirtualMachineInstance', ...[...APPLY_ORDER].reverse().filter((k) => k !== 'VirtualMachine')];
+
+export async function teardownRun(client: KubeClient, runId: string, timeoutMs: number): Promise<void> {
+  for (const kind of TEARDOWN_ORDER) {
+    const r = resourceOf(kind);
+    const objects = await listObjects(client, r, runSelector(runId));
+    // VMIs belong to their VMs: KubeVirt deletes them; vpcheck only waits.
+    if (kind !== 'VirtualMachineInstance') await Promise.all(objects.map((o) => deleteObject(client, o)));
+    await Promise.all(objects.map(async (o) => {
+      try {
+        await waitUntil(client, r, o.metadata.name, o.metadata.namespace, (x) => x === undefined, timeoutMs);
+      } catch (e) {
+        if (e instanceof WaitTimeout) throw new TargetError(`${describe(o)} of run ${runId} was not deleted within ${Math.round(timeoutMs / 1000)} s (finalizers: ${JSON.stringify(e.last?.metadata.finalizers ?? [])})`);
+        throw e;
+      }
+    }));
+  }
+  const vpc = resourceOf('Vpc');
+  const ovnCluster = await getObject(client, vpc, DEFAULT_VPC);
+  if (ovnCluster && patchingRuns(ovnCluster).includes(runId)) await mergePatchObject(client, vpc, DEFAULT_VPC, undefined, ovnClusterMergePatch(ovnCluster, runId, undefined));
+}
+
+/** Runs with objects on the cluster: run label values, and runs that patched ovn-cluster. */
+export async function runsOnCluster(client: KubeClient): Promise<string[]> {
+  const ids = new Set<string>();
+  for (const kind of TEARDOWN_ORDER) {
+    for (const o of await listObjects(client, resourceOf(kind), RUN_LABEL)) ids.add(o.metadata.labels![RUN_LABEL]!);
+  }
+  const ovnCluster = await getObject(client, resourceOf('Vpc'), DEFAULT_VPC);
+  for (const id of ovnCluster ? patchingRuns(ovnCluster) : []) ids.add(id);
+  return [...ids].sort();
+}

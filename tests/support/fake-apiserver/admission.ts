@@ -1,0 +1,65 @@
+// What the real server and the admission webhooks of a Harvester cluster reject: schema
+// violations (422), unknown fields (pruned, or 400 with fieldValidation=Strict), and the checks
+// of Kube-OVN's webhook (kubeovn/kube-ovn:pkg/util/validator.go ValidateVpc, ValidateSubnet) and
+// Harvester's (harvester/network-controller-harvester:pkg/webhook/subnet/validator.go).
+import { Ajv } from 'ajv';
+import type { KubeObject, ResourceType } from '../../../lib/k8s/resources.ts';
+import { OVERLAY_CNI_CONFIG } from '../../../lib/k8s/schemas.ts';
+import { prune } from '../../../lib/k8s/structural.ts';
+import { validateObject } from '../../../lib/k8s/validate.ts';
+import { contains, isIPv4, isPrefix, parseIPv4, parsePrefix } from '../../../lib/net/ipv4.ts';
+import { badRequest, denied, invalid } from './status.ts';
+import type { Store } from './store.ts';
+
+const cniConfig = new Ajv({ allErrors: true }).compile(OVERLAY_CNI_CONFIG);
+
+/** Returns the object as stored (unknown fields pruned) and the warnings to send, or throws an ApiError. */
+export function admit(r: ResourceType, o: KubeObject, store: Store, strict: boolean): { object: KubeObject; warnings: string[] } {
+  const v = validateObject(o);
+  if (v.causes.length) throw invalid(r, o.metadata.name, v.causes);
+  if (v.unknown.length && strict) throw badRequest(`strict decoding error: ${v.unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
+  const object = prune(o, v.unknown);
+  webhooks(object, store);
+  return { object, warnings: v.unknown.map((f) => `unknown field "${f}"`) };
+}
+
+function webhooks(o: KubeObject, store: Store): void {
+  const spec = (o.spec ?? {}) as Record<string, never>;
+  if (o.kind === 'NetworkAttachmentDefinition') {
+    let config: unknown;
+    try {
+      config = JSON.parse(spec.config);
+    } catch {
+      throw denied('validator.harvesterhci.io', `invalid NAD config: ${spec.config}`);
+    }
+    if ((config as { type?: string }).type === 'kube-ovn' && !cniConfig(config)) throw denied('validator.harvesterhci.io', `invalid overlay network config: ${cniConfig.errors!.map((e) => `${e.instancePath} ${e.message}`).join(', ')}`);
+  }
+  if (o.kind === 'Vpc') {
+    for (const p of (spec.vpcPeerings ?? []) as { localConnectIP?: string }[]) {
+      if (!p.localConnectIP || !p.localConnectIP.split(',').every(isPrefix)) throw denied('vpc-validating.kube-ovn.io', `${p.localConnectIP} is not a valid CIDR`);
+    }
+    for (const route of (spec.staticRoutes ?? []) as { policy?: string; cidr?: string; nextHopIP?: string }[]) {
+      if (!['', undefined, 'policyDst', 'policySrc'].includes(route.policy)) throw denied('vpc-validating.kube-ovn.io', `unknown policy type: ${route.policy}`);
+      if (!route.cidr || !(isPrefix(route.cidr) || isIPv4(route.cidr))) throw denied('vpc-validating.kube-ovn.io', `invalid cidr ${route.cidr}`);
+      if (!route.nextHopIP || !isIPv4(route.nextHopIP)) throw denied('vpc-validating.kube-ovn.io', `invalid nextHopIP ${route.nextHopIP}`);
+    }
+  }
+  if (o.kind === 'Subnet') subnetWebhooks(o, spec, store);
+}
+
+function subnetWebhooks(o: KubeObject, spec: Record<string, never>, store: Store): void {
+  const cidr = spec.cidrBlock as string | undefined;
+  if (!cidr || !isPrefix(cidr)) throw denied('subnet-validating.kube-ovn.io', `${cidr} is not a valid cidr`);
+  if (spec.gateway && !contains(parsePrefix(cidr), parseIPv4(spec.gateway))) throw denied('subnet-validating.kube-ovn.io', `gateway ${spec.gateway} is not in cidr ${cidr}`);
+  if (spec.protocol && !['IPv4', 'IPv6', 'Dual', 'Mac'].includes(spec.protocol)) throw denied('subnet-validating.kube-ovn.io', `${spec.protocol} is not a valid protocol`);
+  for (const a of (spec.allowSubnets ?? []) as string[]) if (!isPrefix(a)) throw denied('subnet-validating.kube-ovn.io', `${a} in allowSubnets is not a valid cidr`);
+  if (o.metadata.name === spec.vpc) throw denied('subnet-validating.kube-ovn.io', 'subnet and vpc cannot have the same name');
+  const provider = spec.provider as string | undefined;
+  if (!provider || provider === 'ovn') return;
+  const [nadName, nadNs] = provider.split('.');
+  const nad = store.get('NetworkAttachmentDefinition', nadNs, nadName!);
+  if (!nad || nad.metadata.labels?.['network.harvesterhci.io/type'] !== 'OverlayNetwork') throw denied('validator.harvesterhci.io', `NAD ${nadNs}/${nadName} of provider ${provider} is not an OverlayNetwork`);
+  const other = store.list({ kind: 'Subnet' }).find((s) => (s.spec as { provider?: string }).provider === provider && s.metadata.name !== o.metadata.name);
+  if (other) throw denied('validator.harvesterhci.io', `subnet ${other.metadata.name} is using the provider ${provider} already`);
+  if (spec.vpc && !store.get('Vpc', undefined, spec.vpc)) throw denied('validator.harvesterhci.io', `vpc ${spec.vpc} does not exist`);
+}

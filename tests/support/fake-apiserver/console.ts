@@ -1,0 +1,59 @@
+// The KubeVirt serial console of the fake: a websocket on
+// /apis/subresources.kubevirt.io/v1/namespaces/NS/virtualmachineinstances/NAME/console with
+// subprotocol plain.kubevirt.io and raw bytes in binary frames both ways
+// (kubevirt/kubevirt:staging/src/kubevirt.io/client-go/kubevirt/typed/core/v1/async.go), bridged to
+// the lab VM's console pty. Like virt-handler, a new connection closes the previous one, and a
+// VMI that is not running is refused with 400 (pkg/virt-api/rest/console.go).
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { fire, type Faults } from './faults.ts';
+import type { Reconciler } from './reconcile.ts';
+import { reject } from './server.ts';
+import { ApiError } from './status.ts';
+
+const PATH = /^\/apis\/subresources\.kubevirt\.io\/v1\/namespaces\/([^/]+)\/virtualmachineinstances\/([^/]+)\/console$/;
+export const PLAIN_PROTOCOL = 'plain.kubevirt.io';
+
+export class ConsoleBridge {
+  private readonly wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has(PLAIN_PROTOCOL) ? PLAIN_PROTOCOL : false) });
+  private readonly current = new Map<string, WebSocket>();
+  /** Console connections accepted so far (tests count reconnects). */
+  accepted = 0;
+
+  constructor(private readonly reconciler: Reconciler, private readonly faults: Faults) {}
+
+  upgrade(req: IncomingMessage, socket: Socket, head: Buffer, url: URL): void {
+    const m = PATH.exec(url.pathname);
+    if (!m) return reject(socket, 404, new ApiError(404, 'NotFound', 'the server could not find the requested resource'));
+    const [ns, name] = [decodeURIComponent(m[1]!), decodeURIComponent(m[2]!)];
+    const target = this.reconciler.consoleTarget(ns, name);
+    if (!target || fire(this.faults, 'consoleNotReady')) return reject(socket, 400, new ApiError(400, 'BadRequest', `Unable to connect to VM because phase is Scheduling instead of Running`));
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const key = `${ns}/${name}`;
+      this.current.get(key)?.close(1000, 'a new console connection replaced this one');
+      this.current.set(key, ws);
+      this.accepted++;
+      const stream = target.lab.consoleStream(target.vm);
+      const drop = fire(this.faults, 'dropConsoles');
+      stream.on('data', (d: Buffer) => ws.readyState === ws.OPEN && ws.send(d, { binary: true }));
+      stream.on('close', () => ws.close(1000, 'console closed'));
+      stream.on('error', () => ws.close(1011, 'console failed'));
+      ws.on('message', (data: Buffer, binary: boolean) => {
+        if (!binary) return;
+        stream.write(data);
+        // Mid-command: the frame marker has gone in, its output has not come back.
+        if (drop && data.includes('__VPC_')) setTimeout(() => ws.terminate(), 50);
+      });
+      ws.on('close', () => {
+        if (this.current.get(key) === ws) this.current.delete(key);
+        stream.destroy();
+      });
+    });
+  }
+
+  close(): void {
+    for (const ws of this.current.values()) ws.terminate();
+    this.wss.close();
+  }
+}

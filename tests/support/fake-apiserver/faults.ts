@@ -1,0 +1,27 @@
+// Fault switches of the fake API server. Each counts down as it fires, so a test says exactly
+// how many requests, watches or consoles misbehave.
+export interface Faults {
+  /** The next N API requests (not watches, not consoles) answer 503. */
+  serverErrors: number;
+  /** The next N writes (PUT, PATCH, POST, DELETE) answer 409 Conflict. */
+  conflicts: number;
+  /** The next N watches end (the connection closes) after their first event or 200 ms. */
+  dropWatches: number;
+  /** The next N console websockets close right after the client sends a framed command. */
+  dropConsoles: number;
+  /** Status (Vpc standby, Subnet Ready, SG portGroup, VMI Running) appears this much later. */
+  readinessDelayMs: number;
+  /** The next N console upgrades answer 400 "VMI is not running", as while a VM boots. */
+  consoleNotReady: number;
+}
+
+export function noFaults(): Faults {
+  return { serverErrors: 0, conflicts: 0, dropWatches: 0, dropConsoles: 0, readinessDelayMs: 0, consoleNotReady: 0 };
+}
+
+/** Fires a countdown switch: true (and one fewer left) when it is on. */
+export function fire(faults: Faults, key: 'serverErrors' | 'conflicts' | 'dropWatches' | 'dropConsoles' | 'consoleNotReady'): boolean {
+  if (faults[key] <= 0) return false;
+  faults[key]--;
+  return true;
+}

@@ -1,0 +1,76 @@
+// A FAKE Kubernetes API server with Harvester's kinds, for tests only: start() gives its URL, a
+// kubeconfig file for it, its store, its fault switches and its controllers (which build on the
+// lab). close() tears down every lab run it built.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import type { KubeObject } from '../../../lib/k8s/resources.ts';
+import type { Platform } from '../../../lib/topology/types.ts';
+import { ConsoleBridge } from './console.ts';
+import { Reconciler } from './reconcile.ts';
+import { FakeHttpServer } from './server.ts';
+
+export interface FakeApiServerOptions {
+  /** Which documented behaviour the fake's Kube-OVN plays for a topology (default harvester). */
+  readonly platformOf?: (topology: string) => Platform;
+  readonly tls?: { readonly key: string; readonly cert: string; readonly ca: string };
+  /** Namespaces that exist besides default. */
+  readonly namespaces?: readonly string[];
+}
+
+export class FakeApiServer {
+  private constructor(
+    readonly http: FakeHttpServer,
+    readonly reconciler: Reconciler,
+    readonly consoles: ConsoleBridge,
+    readonly url: string,
+    readonly kubeconfig: string,
+    private readonly dir: string,
+  ) {}
+
+  static async start(options: FakeApiServerOptions = {}): Promise<FakeApiServer> {
+    const token = randomBytes(16).toString('hex');
+    const http = new FakeHttpServer({ token, ...(options.tls && { tls: options.tls }) });
+    for (const ns of ['default', 'kube-system', ...(options.namespaces ?? [])]) http.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns }, status: { phase: 'Active' } });
+    // Every Kube-OVN cluster has the default VPC (kubeovn/kube-ovn:pkg/controller/init.go InitDefaultVpc).
+    http.store.create({ apiVersion: 'kubeovn.io/v1', kind: 'Vpc', metadata: { name: 'ovn-cluster' }, spec: {}, status: { default: true, standby: true, router: 'ovn-cluster' } });
+    const reconciler = new Reconciler(http.store, http.faults, options.platformOf ?? (() => 'harvester'));
+    reconciler.start();
+    const consoles = new ConsoleBridge(reconciler, http.faults);
+    http.upgrade = (req, socket, head, url) => consoles.upgrade(req, socket, head, url);
+    const url = await http.listen();
+    const dir = await mkdtemp(join(tmpdir(), 'vpcheck-fake-apiserver-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    await writeFile(kubeconfig, stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'fake', cluster: { server: url, ...(options.tls ? { 'certificate-authority-data': Buffer.from(options.tls.ca).toString('base64') } : { 'insecure-skip-tls-verify': true }) } }],
+      users: [{ name: 'fake', user: { token } }],
+      contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake' } }],
+      'current-context': 'fake',
+    }), { mode: 0o600 });
+    return new FakeApiServer(http, reconciler, consoles, url, kubeconfig, dir);
+  }
+
+  get store() {
+    return this.http.store;
+  }
+
+  get faults() {
+    return this.http.faults;
+  }
+
+  /** Objects a run left: everything labelled vpcheck/run, and ovn-cluster annotations of runs. */
+  leftovers(): KubeObject[] {
+    return this.store.all().filter((o) => o.metadata.labels?.['vpcheck/run'] || Object.keys(o.metadata.annotations ?? {}).some((k) => k.startsWith('vpcheck/')));
+  }
+
+  async close(): Promise<void> {
+    this.consoles.close();
+    await this.reconciler.stop();
+    await this.http.close();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,154 @@
+// The fake's controllers. Where Kube-OVN and KubeVirt would program OVN and start VMs, the fake
+// builds each run's objects on the lab target (a real OVN data plane in namespaces) and then
+// writes the status they would: Vpc status.standby, Subnet condition Ready, SecurityGroup
+// status.portGroup, a Running VMI with its interface address. Finalizers hold deleted objects
+// until the lab no longer has them, as Kube-OVN's and KubeVirt's do.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parse as parseYaml } from 'yaml';
+import { RUN_LABEL, TOPOLOGY_LABEL } from '../../../lib/k8s/labels.ts';
+import type { KubeObject } from '../../../lib/k8s/resources.ts';
+import { patchingRuns } from '../../../lib/targets/harvester/ovn-cluster.ts';
+import { CONSOLE_CREDENTIALS } from '../../../lib/targets/lab/credentials.ts';
+import { LabTarget, type LabRealized } from '../../../lib/targets/lab/lab-target.ts';
+import { RunNames } from '../../../lib/targets/lab/names.ts';
+import type { Platform } from '../../../lib/topology/types.ts';
+import type { Faults } from './faults.ts';
+import type { Store, WatchEvent } from './store.ts';
+import { runView } from './to-topology.ts';
+import { vmiOf, statusOf } from './vm-status.ts';
+
+/** Kube-OVN's (kubeovn/kube-ovn:pkg/util/const.go KubeOVNControllerFinalizer) and KubeVirt's finalizers. */
+const FINALIZERS: Record<string, string> = {
+  Vpc: 'kubeovn.io/kube-ovn-controller',
+  Subnet: 'kubeovn.io/kube-ovn-controller',
+  SecurityGroup: 'kubeovn.io/kube-ovn-controller',
+  VirtualMachine: 'kubevirt.io/virtualMachineControllerFinalize',
+};
+
+export interface ConsoleTarget {
+  readonly lab: LabRealized;
+  readonly vm: string;
+}
+
+export class Reconciler {
+  private readonly labs = new Map<string, LabRealized>();
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly dirty = new Set<string>();
+  private writing = false;
+  private unsubscribe?: () => void;
+  /** The last error of each run's build, for tests and for Subnet conditions. */
+  readonly errors = new Map<string, string>();
+
+  constructor(private readonly store: Store, private readonly faults: Faults, private readonly platformOf: (topology: string) => Platform) {}
+
+  start(): void {
+    this.unsubscribe = this.store.subscribe((e) => this.onEvent(e));
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    await this.idle();
+    await Promise.all([...this.labs.values()].map((l) => l.down()));
+    this.labs.clear();
+  }
+
+  /** Resolves once no reconcile is running or queued. */
+  async idle(): Promise<void> {
+    while (this.running.size) await Promise.all(this.running.values());
+  }
+
+  consoleTarget(namespace: string, name: string): ConsoleTarget | undefined {
+    const vmi = this.store.get('VirtualMachineInstance', namespace, name);
+    const runId = vmi?.metadata.labels?.[RUN_LABEL];
+    const lab = runId ? this.labs.get(runId) : undefined;
+    const vm = vmi?.metadata.annotations?.['vpcheck/name'];
+    return lab && vm ? { lab, vm } : undefined;
+  }
+
+  private onEvent(e: WatchEvent): void {
+    if (this.writing || e.object.kind === 'VirtualMachineInstance') return;
+    const runs = e.object.metadata.labels?.[RUN_LABEL] ? [e.object.metadata.labels[RUN_LABEL]] : e.object.kind === 'Vpc' ? [...patchingRuns(e.object), ...this.labs.keys()] : [];
+    for (const run of new Set(runs)) this.schedule(run);
+  }
+
+  private schedule(runId: string): void {
+    if (this.running.has(runId)) {
+      this.dirty.add(runId);
+      return;
+    }
+    const loop = (async () => {
+      do {
+        this.dirty.delete(runId);
+        await this.reconcile(runId).catch((e: Error) => this.errors.set(runId, e.message));
+      } while (this.dirty.has(runId));
+    })().finally(() => this.running.delete(runId));
+    this.running.set(runId, loop);
+  }
+
+  /** Store writes of the controllers themselves do not trigger another reconcile. */
+  private write(f: () => void): void {
+    this.writing = true;
+    try {
+      f();
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private async reconcile(runId: string): Promise<void> {
+    const objects = Object.keys(FINALIZERS).flatMap((kind) => this.store.list({ kind, labelSelector: `${RUN_LABEL}=${runId}` }));
+    const topology = this.store.list({ kind: 'NetworkAttachmentDefinition', labelSelector: `${RUN_LABEL}=${runId}` })[0]?.metadata.labels?.[TOPOLOGY_LABEL] ?? '';
+    const view = runView(this.store, runId, this.platformOf(topology));
+    this.write(() => {
+      for (const o of objects) {
+        const f = FINALIZERS[o.kind]!;
+        if (!o.metadata.deletionTimestamp && !(o.metadata.finalizers as string[] | undefined)?.includes(f)) this.store.update({ ...o, metadata: { ...o.metadata, finalizers: [...((o.metadata.finalizers as string[] | undefined) ?? []), f] } });
+      }
+    });
+    let lab = this.labs.get(runId);
+    const hasNetworkObjects = view.spec.networks.length > 0 || view.spec.vpcs.length > 1;
+    if (!hasNetworkObjects) {
+      if (lab) await lab.down();
+      this.labs.delete(runId);
+    } else if (!lab) {
+      lab = await new LabTarget().up(view.spec, { runId, log: { info: () => undefined, warn: () => undefined } });
+      this.labs.set(runId, lab);
+    } else await lab.update(view.spec);
+    this.errors.delete(runId);
+    if (lab) await this.cloudInit(runId, view.vms.values());
+    await sleep(this.faults.readinessDelayMs);
+    this.write(() => {
+      for (const o of this.store.list({ kind: 'VirtualMachineInstance', labelSelector: `${RUN_LABEL}=${runId}` })) {
+        if (![...view.vms.values()].some((vm) => vm.metadata.name === o.metadata.name && vm.metadata.namespace === o.metadata.namespace)) this.store.remove(o);
+      }
+      for (const [name, vm] of view.vms) {
+        if (!this.store.get('VirtualMachineInstance', vm.metadata.namespace, vm.metadata.name)) this.store.create(vmiOf(vm, name, lab!.vm(name).ip));
+      }
+      for (const o of [...objects, ...this.store.list({ kind: 'VirtualMachineInstance', labelSelector: `${RUN_LABEL}=${runId}` })]) {
+        const current = this.store.get(o.kind, o.metadata.namespace, o.metadata.name);
+        if (!current) continue;
+        if (current.metadata.deletionTimestamp) {
+          this.store.remove(current);
+          continue;
+        }
+        const reason = [...view.pending].find(([p]) => p.kind === current.kind && p.metadata.name === current.metadata.name)?.[1];
+        const status = statusOf(current, reason);
+        if (status && JSON.stringify(status) !== JSON.stringify(current.status)) this.store.update({ ...current, status });
+      }
+    });
+  }
+
+  /** cloud-init's part: the console user and password of the VMs' user-data (one per run). */
+  private async cloudInit(runId: string, vms: Iterable<KubeObject>): Promise<void> {
+    for (const vm of vms) {
+      const volumes = (vm.spec as { template: { spec: { volumes: { cloudInitNoCloud?: { userDataSecretRef?: { name: string } } }[] } } }).template.spec.volumes;
+      const ref = volumes.find((v) => v.cloudInitNoCloud)?.cloudInitNoCloud?.userDataSecretRef?.name;
+      const secret = ref ? this.store.get('Secret', vm.metadata.namespace, ref) : undefined;
+      const data = (secret?.stringData as Record<string, string> | undefined)?.userdata ?? Buffer.from((secret?.data as Record<string, string> | undefined)?.userdata ?? '', 'base64').toString('utf8');
+      const user = (parseYaml(data || '{}') as { users?: { name: string; plain_text_passwd: string }[] } | null)?.users?.[0];
+      if (user) return writeFile(join(new RunNames(runId).runDir, CONSOLE_CREDENTIALS), `${user.name}\n${user.plain_text_passwd}\n`, { mode: 0o600 });
+    }
+  }
+}

@@ -1,0 +1,28 @@
+// Helpers of the Harvester target tests: a fake API server per test, a target pointed at it
+// (internet = the lab's simulated upstream 192.0.2.1: never a real address here), and the
+// zero-leak check every test ends with.
+import { expect } from '@playwright/test';
+import { HarvesterTarget, type HarvesterOptions } from '../../lib/targets/harvester/harvester-target.ts';
+import type { Platform } from '../../lib/topology/types.ts';
+import { FakeApiServer } from '../support/fake-apiserver/index.ts';
+import { expectNoLeak } from '../lab/support.ts';
+
+export const LAB_INTERNET = '192.0.2.1';
+
+export async function withFake(platform: Platform, body: (fake: FakeApiServer, target: HarvesterTarget) => Promise<void>, options: HarvesterOptions = {}): Promise<void> {
+  const fake = await FakeApiServer.start({ platformOf: () => platform });
+  const runs = new Set<string>();
+  const unsubscribe = fake.store.subscribe((e) => {
+    const run = e.object.metadata.labels?.['vpcheck/run'];
+    if (run) runs.add(run);
+  });
+  try {
+    await body(fake, new HarvesterTarget({ kubeconfig: fake.kubeconfig, internetIP: LAB_INTERNET, readyTimeoutMs: 30_000, ...options }));
+    await fake.reconciler.idle();
+    expect(fake.leftovers().map((o) => `${o.kind} ${o.metadata.name}`), 'objects left on the fake').toEqual([]);
+  } finally {
+    unsubscribe();
+    await fake.close();
+  }
+  for (const run of runs) await expectNoLeak(run);
+}

@@ -4,7 +4,8 @@ import type { SuiteOptions } from './specs/fixtures.ts';
 // One runner for everything:
 // - `unit`: tests of lib/ (pure code, and lab integration tests against real OVN);
 // - `lab-console`, `lab-ssh`: the user-facing e2e suite (specs/) on the lab, once per transport;
-// - `exclusive`: tests that need the machine's userspace datapath to themselves, run last.
+// - `exclusive`: tests that need the machine's userspace datapath to themselves, run after those;
+// - `leaks`: checks that the whole suite left nothing behind.
 // Select topologies with VPCHECK_TOPOLOGIES=peering,nat (substrings of file names).
 export default defineConfig<SuiteOptions>({
   timeout: 120_000,
@@ -22,10 +23,12 @@ export default defineConfig<SuiteOptions>({
     ['./tests/support/summary-reporter.ts'],
   ],
   projects: [
-    { name: 'unit', testDir: './tests', testIgnore: '**/*.exclusive.spec.ts' },
+    { name: 'unit', testDir: './tests', testIgnore: ['**/*.exclusive.spec.ts', '**/*.final.spec.ts'] },
     { name: 'lab-console', testDir: './specs', use: { transport: 'console' } },
     // The docs' procedures are console procedures: they run once, in lab-console.
     { name: 'lab-ssh', testDir: './specs', testIgnore: '**/harvester-docs.spec.ts', use: { transport: 'ssh' } },
     { name: 'exclusive', testDir: './tests', testMatch: '**/*.exclusive.spec.ts', dependencies: ['unit', 'lab-console', 'lab-ssh'] },
+    // Last: nothing any test started may be left behind.
+    { name: 'leaks', testDir: './tests', testMatch: '**/*.final.spec.ts', dependencies: ['exclusive'] },
   ],
 });

@@ -1,5 +1,5 @@
 // `vpcheck down`: remove what runs left behind (after kill -9 or --keep).
-import type { Target } from '../targets/target.ts';
+import { TargetError, type Target } from '../targets/target.ts';
 import { EXIT, type Io } from './io.ts';
 
 export async function downCommand(options: { run?: string; all?: boolean }, io: Io, target: Target): Promise<number> {
@@ -7,7 +7,14 @@ export async function downCommand(options: { run?: string; all?: boolean }, io: 
     io.err('say which runs to remove: --run ID or --all');
     return EXIT.invalid;
   }
-  const removed = await target.down(options.run ? { runId: options.run } : { all: true });
+  let removed: string[];
+  try {
+    removed = await target.down(options.run ? { runId: options.run } : { all: true });
+  } catch (e) {
+    if (!(e instanceof TargetError)) throw e;
+    io.err(`the ${target.kind} target failed: ${e.message}`);
+    return EXIT.target;
+  }
   io.out(removed.length ? `removed ${removed.length} run${removed.length > 1 ? 's' : ''}: ${removed.join(', ')}` : 'nothing to remove');
   return EXIT.ok;
 }

@@ -6,13 +6,12 @@ import { EXIT, processIo, type Io } from './io.ts';
 import { validateCommand } from './validate.ts';
 import { planCommand } from './plan.ts';
 import { explainCommand } from './explain.ts';
-import { runCommand } from './run.ts';
+import { runCommand, targetOf, type TargetOptions } from './run.ts';
 import { downCommand } from './down.ts';
 import { renderCommand } from './render.ts';
 import { DEFAULT_IMAGE } from '../targets/harvester/render.ts';
 import { reportCommand } from './report.ts';
 import { diffCommand } from './diff.ts';
-import { LabTarget } from '../targets/lab/lab-target.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -96,7 +95,7 @@ Example:
     .command('run')
     .description('build topologies on a target, log in to every VM, probe, and compare with the model')
     .argument('<files...>', 'topology files')
-    .addOption(new Option('--target <kind>', 'where to build').choices(['lab']).default('lab'))
+    .addOption(new Option('--target <kind>', 'where to build').choices(['lab', 'harvester']).default('lab'))
     .addOption(new Option('--transport <kind>', 'how to reach the VMs').choices(['console', 'ssh', 'exec']).default('console'))
     .option('--json <file>', 'write the JSON result (an array for several topologies)')
     .option('--html <file>', 'write a self-contained HTML report (matrix, topology diagram, details)')
@@ -118,22 +117,24 @@ A failing cell prints the model's reason, the lab's evidence (ovn-trace, routes)
 command that reproduces it in the VM's console. Ctrl-C tears everything down (exit 130).`,
     )
     .action(async (files: string[], opts) => {
-      code = await runCommand(files, opts, io, () => new LabTarget());
+      code = await runCommand(files, opts, io, () => targetOf(opts));
     });
+  withClusterOptions(program.commands.at(-1)!);
 
   program
     .command('down')
     .description('remove what a run left behind (after kill -9, or a run kept with --keep)')
     .option('--run <id>', 'one run, by the id run printed')
     .option('--all', 'every run no live process owns')
-    .addOption(new Option('--target <kind>', 'where the runs live').choices(['lab']).default('lab'))
+    .addOption(new Option('--target <kind>', 'where the runs live').choices(['lab', 'harvester']).default('lab'))
     .addHelpText('after', `
 Example:
   $ vpcheck down --all
   removed 1 run: vpc-peering-3f9a1c`)
-    .action(async (opts: { run?: string; all?: boolean }) => {
-      code = await downCommand(opts, io, new LabTarget());
+    .action(async (opts: { run?: string; all?: boolean } & TargetOptions) => {
+      code = await downCommand(opts, io, targetOf(opts));
     });
+  withClusterOptions(program.commands.at(-1)!);
 
   program
     .command('report')
@@ -207,6 +208,16 @@ Example: point an editor at it with a first line
     throw e;
   }
   return code;
+}
+
+/** How `--target harvester` reaches its cluster (ignored by the lab). */
+function withClusterOptions(command: Command): void {
+  command
+    .option('--kubeconfig <file>', 'harvester: kubeconfig (default: $KUBECONFIG, ~/.kube/config, in-cluster)')
+    .option('--context <name>', 'harvester: kubeconfig context')
+    .option('--namespace <ns>', 'harvester: namespace of the VMs', 'default')
+    .option('--image <image>', 'harvester: containerDisk image of a cloud image with cloud-init', DEFAULT_IMAGE)
+    .option('--internet-ip <ip>', 'address of "internet" (default: 192.0.2.1 on the lab, 8.8.8.8 on a cluster)');
 }
 
 function targetOption(): Option {

@@ -9,6 +9,8 @@ import { DEFAULT_RUN_SETTINGS, Runner, type RunEvents } from '../run/runner.ts';
 import type { Transport } from '../sessions/session.ts';
 import { onTerminate } from '../targets/lab/signals.ts';
 import { TargetError, type Target } from '../targets/target.ts';
+import { LabTarget } from '../targets/lab/lab-target.ts';
+import { HarvesterTarget } from '../targets/harvester/harvester-target.ts';
 import { formatDiagnostic } from '../topology/diagnostics.ts';
 import type { Topology } from '../topology/types.ts';
 import { EXIT, type Io } from './io.ts';
@@ -16,7 +18,8 @@ import { internetIpOf, loadWithModelCheck } from './topology-input.ts';
 import { writeReports } from './report.ts';
 
 export interface RunCommandOptions {
-  readonly target: 'lab';
+  readonly target: 'lab' | 'harvester';
+  readonly internetIp?: string;
   readonly transport: Transport;
   readonly json?: string;
   readonly html?: string;
@@ -31,7 +34,7 @@ export async function runCommand(files: string[], options: RunCommandOptions, io
   const loaded: { topology: Topology; warnings: string[] }[] = [];
   let invalid = false;
   for (const file of files) {
-    const { topology, diagnostics } = await loadWithModelCheck(file, internetIpOf(options.target));
+    const { topology, diagnostics } = await loadWithModelCheck(file, internetIpOf(options.target, options.internetIp));
     for (const d of diagnostics) io.err(formatDiagnostic(d));
     if (topology) loaded.push({ topology, warnings: diagnostics.map(formatDiagnostic) });
     else invalid = true;
@@ -75,6 +78,27 @@ export async function runCommand(files: string[], options: RunCommandOptions, io
   }
   if (results.length) await writeReports(results, options, io);
   return code;
+}
+
+/** Where `run` and `down` build and clean: the command line's --target and its connection flags. */
+export interface TargetOptions {
+  readonly target: 'lab' | 'harvester';
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly namespace?: string;
+  readonly image?: string;
+  readonly internetIp?: string;
+}
+
+export function targetOf(options: TargetOptions): Target {
+  if (options.target === 'lab') return new LabTarget();
+  return new HarvesterTarget({
+    ...(options.kubeconfig !== undefined && { kubeconfig: options.kubeconfig }),
+    ...(options.context !== undefined && { context: options.context }),
+    ...(options.namespace !== undefined && { namespace: options.namespace }),
+    ...(options.image !== undefined && { image: options.image }),
+    ...(options.internetIp !== undefined && { internetIP: options.internetIp }),
+  });
 }
 
 function events(io: Io): RunEvents {

@@ -3,8 +3,11 @@
 // resourceVersion expired (410). No polling loop.
 import type { IncomingMessage } from 'node:http';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from './client.ts';
 import { collectionPath, type KubeObject, type ResourceType } from './resources.ts';
+
+const WATCH_RETRY_MS = 200;
 
 export class WaitTimeout extends Error {
   constructor(message: string, readonly last: KubeObject | undefined) {
@@ -21,6 +24,8 @@ interface List {
 /** Follows one watch until `done` holds (true), the watch ends or expires (false), or the deadline. */
 async function follow(res: IncomingMessage, done: (o: KubeObject | undefined) => boolean, seen: (o: KubeObject | undefined) => void): Promise<boolean> {
   const lines = createInterface({ input: res });
+  // A destroyed response (deadline, dropped connection) emits close but no end: stop reading.
+  res.once('close', () => lines.close());
   try {
     for await (const line of lines) {
       if (!line.trim()) continue;
@@ -61,9 +66,11 @@ export async function waitUntil(
       last = list.items[0];
       if (done(last)) return last;
       const timeoutSeconds = String(Math.max(1, Math.ceil((deadline - Date.now()) / 1000)));
-      open = await client.open({ method: 'GET', path, query: { watch: '1', fieldSelector, resourceVersion: list.metadata.resourceVersion, timeoutSeconds, allowWatchBookmarks: 'false' } });
-      if (open.statusCode !== 200) {
-        open.destroy();
+      // A watch that fails to open or ends early is resumed by listing again (like a reflector).
+      open = await client.open({ method: 'GET', path, query: { watch: '1', fieldSelector, resourceVersion: list.metadata.resourceVersion, timeoutSeconds, allowWatchBookmarks: 'false' } }).catch(() => undefined);
+      if (open?.statusCode !== 200) {
+        open?.destroy();
+        await sleep(WATCH_RETRY_MS);
         continue;
       }
       let result: KubeObject | undefined;

@@ -15,27 +15,27 @@ export class ReconnectingConsole implements Session {
 
   /** Logs in now, so that a VM that cannot be reached fails at open like other transports. */
   async connect(): Promise<this> {
-    await this.session();
+    await this.retrying('login', (session) => Promise.resolve(session));
     return this;
   }
 
-  private session(): Promise<Session> {
-    this.current ??= this.open();
-    this.current.catch(() => (this.current = undefined));
-    return this.current;
+  run(command: string, options?: RunOptions): Promise<CommandResult> {
+    return this.retrying(command, (session) => session.run(command, options));
   }
 
-  async run(command: string, options?: RunOptions): Promise<CommandResult> {
+  /** Runs `f` on the current session; a console that dropped (SessionError) is reopened. */
+  private async retrying<T>(what: string, f: (session: Session) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       if (this.closed) throw new SessionError(`${this.vm}: console session closed`);
-      const session = await this.session();
+      this.current ??= this.open();
+      const current = this.current;
       try {
-        return await session.run(command, options);
+        return await f(await current);
       } catch (e) {
         if (!(e instanceof SessionError) || attempt >= CONSOLE_ATTEMPTS) throw e;
-        this.log(`${this.vm}: console dropped (${e.message}); reconnecting (attempt ${attempt + 1} of ${CONSOLE_ATTEMPTS})`);
-        this.current = undefined;
-        await session.close().catch(() => undefined);
+        this.log(`${this.vm}: console dropped during ${what === 'login' ? 'login' : 'a command'} (${e.message}); reconnecting (attempt ${attempt + 1} of ${CONSOLE_ATTEMPTS})`);
+        if (this.current === current) this.current = undefined;
+        await current.then((s) => s.close()).catch(() => undefined);
       }
     }
   }

@@ -14,6 +14,7 @@ import { ApiError } from './status.ts';
 
 const PATH = /^\/apis\/subresources\.kubevirt\.io\/v1\/namespaces\/([^/]+)\/virtualmachineinstances\/([^/]+)\/console$/;
 export const PLAIN_PROTOCOL = 'plain.kubevirt.io';
+const DROP_AFTER_BYTES = 100;
 
 export class ConsoleBridge {
   private readonly wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has(PLAIN_PROTOCOL) ? PLAIN_PROTOCOL : false) });
@@ -36,14 +37,17 @@ export class ConsoleBridge {
       this.accepted++;
       const stream = target.lab.consoleStream(target.vm);
       const drop = fire(this.faults, 'dropConsoles');
+      let sent = 0;
       stream.on('data', (d: Buffer) => ws.readyState === ws.OPEN && ws.send(d, { binary: true }));
       stream.on('close', () => ws.close(1000, 'console closed'));
       stream.on('error', () => ws.close(1011, 'console failed'));
       ws.on('message', (data: Buffer, binary: boolean) => {
         if (!binary) return;
         stream.write(data);
-        // Mid-command: the frame marker has gone in, its output has not come back.
-        if (drop && data.includes('__VPC_')) setTimeout(() => ws.terminate(), 50);
+        sent += data.length;
+        // Mid-command: past the login (a user name and a password are short lines), a command
+        // line has gone in and its output is still coming back.
+        if (drop && sent > DROP_AFTER_BYTES) setTimeout(() => ws.terminate(), 20);
       });
       ws.on('close', () => {
         if (this.current.get(key) === ws) this.current.delete(key);

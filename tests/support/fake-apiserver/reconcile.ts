@@ -37,6 +37,7 @@ export class Reconciler {
   private readonly running = new Map<string, Promise<void>>();
   private readonly dirty = new Set<string>();
   private writing = false;
+  private readonly late = new Set<Promise<void>>();
   private unsubscribe?: () => void;
   /** The last error of each run's build, for tests and for Subnet conditions. */
   readonly errors = new Map<string, string>();
@@ -56,7 +57,7 @@ export class Reconciler {
 
   /** Resolves once no reconcile is running or queued. */
   async idle(): Promise<void> {
-    while (this.running.size) await Promise.all(this.running.values());
+    while (this.running.size || this.late.size) await Promise.all([...this.running.values(), ...this.late]);
   }
 
   consoleTarget(namespace: string, name: string): ConsoleTarget | undefined {
@@ -118,26 +119,32 @@ export class Reconciler {
     } else await lab.update(view.spec);
     this.errors.delete(runId);
     if (lab) await this.cloudInit(runId, view.vms.values());
-    await sleep(this.faults.readinessDelayMs);
+    // The finalizers go as soon as the data plane is gone; only status comes late when slowed.
     this.write(() => {
+      for (const o of objects) {
+        const current = this.store.get(o.kind, o.metadata.namespace, o.metadata.name);
+        if (current?.metadata.deletionTimestamp) this.store.remove(current);
+      }
       for (const o of this.store.list({ kind: 'VirtualMachineInstance', labelSelector: `${RUN_LABEL}=${runId}` })) {
         if (![...view.vms.values()].some((vm) => vm.metadata.name === o.metadata.name && vm.metadata.namespace === o.metadata.namespace)) this.store.remove(o);
       }
+    });
+    // Status comes late when slowed, without holding up the next reconcile (deletions).
+    const late = sleep(this.faults.readinessDelayMs).then(() => this.write(() => {
       for (const [name, vm] of view.vms) {
+        if (!this.store.get('VirtualMachine', vm.metadata.namespace, vm.metadata.name)) continue;
         if (!this.store.get('VirtualMachineInstance', vm.metadata.namespace, vm.metadata.name)) this.store.create(vmiOf(vm, name, lab!.vm(name).ip));
       }
-      for (const o of [...objects, ...this.store.list({ kind: 'VirtualMachineInstance', labelSelector: `${RUN_LABEL}=${runId}` })]) {
+      for (const o of objects) {
         const current = this.store.get(o.kind, o.metadata.namespace, o.metadata.name);
         if (!current) continue;
-        if (current.metadata.deletionTimestamp) {
-          this.store.remove(current);
-          continue;
-        }
         const reason = [...view.pending].find(([p]) => p.kind === current.kind && p.metadata.name === current.metadata.name)?.[1];
         const status = statusOf(current, reason);
         if (status && JSON.stringify(status) !== JSON.stringify(current.status)) this.store.update({ ...current, status });
       }
-    });
+    }));
+    this.late.add(late);
+    void late.finally(() => this.late.delete(late));
   }
 
   /** cloud-init's part: the console user and password of the VMs' user-data (one per run). */

@@ -80,6 +80,7 @@ export class FakeHttpServer {
     const q = { kind, ...(namespace !== undefined && { namespace }), ...(query.has('labelSelector') && { labelSelector: query.get('labelSelector')! }), ...(name !== undefined && { name }) };
     const fromRv = Number(query.get('resourceVersion') || this.store.resourceVersion);
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    res.flushHeaders();
     this.open.add(res);
     const drop = fire(this.faults, 'dropWatches');
     let unsubscribe = () => {};

@@ -1,0 +1,120 @@
+// Each fault switch of the fake API server, survived the way client-go would (retry with
+// backoff, re-list after a dropped watch, reconnect a dropped console) or failed clearly
+// (TargetError, exit 3) when no retry helps; and in every case nothing is left behind.
+import { expect, test } from '@playwright/test';
+import { DEFAULT_RUN_SETTINGS, Runner } from '../../lib/run/runner.ts';
+import { TargetError } from '../../lib/targets/target.ts';
+import { loadTopologyFile } from '../../lib/topology/load.ts';
+import type { Topology } from '../../lib/topology/types.ts';
+import { runCli, tempFile } from '../support/cli.ts';
+import { LAB_INTERNET, withFake } from './support.ts';
+
+const quiet = { info: () => undefined, warn: () => undefined };
+let topology: Topology;
+
+test.beforeAll(async () => {
+  topology = (await loadTopologyFile('topologies/same-vpc-subnets.yaml')).topology!;
+});
+
+async function passes(target: Parameters<typeof Runner.start>[1]): Promise<void> {
+  const runner = await Runner.start(topology, target, { ...DEFAULT_RUN_SETTINGS, transport: 'console' }, quiet);
+  await runner.runAll();
+  const result = await runner.finish();
+  expect(result.summary.failed).toBe(0);
+  expect(result.summary.errors).toBe(0);
+  expect(result.summary.passed).toBeGreaterThan(0);
+}
+
+test('5xx bursts are retried with backoff', async () => {
+  await withFake('harvester', async (fake, target) => {
+    fake.faults.serverErrors = 4;
+    await passes(target);
+    expect(fake.faults.serverErrors).toBe(0);
+  });
+});
+
+test('409 conflicts are retried', async () => {
+  await withFake('harvester', async (fake, target) => {
+    fake.faults.conflicts = 4;
+    await passes(target);
+    expect(fake.faults.conflicts).toBe(0);
+  });
+});
+
+test('dropped watches are resumed by listing again', async () => {
+  await withFake('harvester', async (fake, target) => {
+    fake.faults.dropWatches = 6;
+    fake.faults.readinessDelayMs = 300;
+    await passes(target);
+    expect(fake.faults.dropWatches).toBe(0);
+  });
+});
+
+test('a console that closes mid-command is reopened, logged into again, and the command re-run', async () => {
+  await withFake('harvester', async (fake, target) => {
+    fake.faults.dropConsoles = 2;
+    await passes(target);
+    expect(fake.faults.dropConsoles).toBe(0);
+    // Three VMs, two of whose first consoles dropped: five connections.
+    expect(fake.consoles.accepted).toBe(topology.vms.length + 2);
+  });
+});
+
+test('a console refused with 400 while the VMI starts is retried', async () => {
+  await withFake('harvester', async (fake, target) => {
+    fake.faults.consoleNotReady = 2;
+    await passes(target);
+    expect(fake.faults.consoleNotReady).toBe(0);
+  });
+});
+
+test('slow readiness is waited out', async () => {
+  await withFake('harvester', async (fake, target) => {
+    fake.faults.readinessDelayMs = 1500;
+    await passes(target);
+  });
+});
+
+test('readiness past the timeout fails with the object and its conditions, and cleans up', async () => {
+  await withFake('harvester', async (fake, target) => {
+    fake.faults.readinessDelayMs = 4000;
+    const error = await target.up(topology, { runId: 'hv-slow', log: quiet }).catch((e: Error) => e);
+    fake.faults.readinessDelayMs = 0;
+    expect(error).toBeInstanceOf(TargetError);
+    expect((error as Error).message).toMatch(/waited 2 s for Vpc hv-slow-vpc-1 to become ready; (no status yet|status: )/);
+  }, { readyTimeoutMs: 2000 });
+});
+
+// One network: the first request is a single apply, so the burst outlasts exactly its retries.
+const ONE_VM = `apiVersion: vpcheck/v1
+kind: Topology
+name: one-vm
+networks: [ { name: vswitch1 } ]
+subnets: [ { name: subnet1, cidrBlock: 10.9.0.0/24, provider: vswitch1 } ]
+vms: [ { name: vm1, network: vswitch1 } ]
+`;
+
+test('a 5xx burst longer than the retries fails the run with exit 3 and leaves nothing', async () => {
+  await withFake('harvester', async (fake) => {
+    fake.faults.serverErrors = 6;
+    const r = await runCli(['run', tempFile(ONE_VM), '--target', 'harvester', '--kubeconfig', fake.kubeconfig, '--internet-ip', LAB_INTERNET]);
+    expect(r.code, r.err).toBe(3);
+    expect(r.err).toMatch(/the harvester target failed: harvester: NetworkAttachmentDefinition default\/[a-z0-9-]+-vswitch1: PATCH .*: 503 the server is currently unable to handle the request/);
+  });
+});
+
+test('vpcheck run --target harvester passes against the fake and down --all finds nothing left', async () => {
+  await withFake('harvester', async (fake) => {
+    const r = await runCli(['run', 'topologies/same-vpc-subnets.yaml', '--target', 'harvester', '--kubeconfig', fake.kubeconfig, '--internet-ip', LAB_INTERNET]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/same-vpc-subnets: \d+ passed, 0 failed/);
+    const down = await runCli(['down', '--all', '--target', 'harvester', '--kubeconfig', fake.kubeconfig]);
+    expect(down.out.trim()).toBe('nothing to remove');
+  });
+});
+
+test('an unreachable cluster is exit 3', async () => {
+  const r = await runCli(['down', '--all', '--target', 'harvester', '--kubeconfig', '/nonexistent/kubeconfig']);
+  expect(r.code).toBe(3);
+  expect(r.err).toMatch(/cannot load the kubeconfig/);
+});

@@ -2,7 +2,7 @@
 // topology files it covers. Specs stay declarative; the engine lives in lib/run.
 import { test as base } from '@playwright/test';
 import { readdirSync } from 'node:fs';
-import { LabTarget } from '../lib/targets/lab/lab-target.ts';
+import { targetOf } from '../lib/cli/run.ts';
 import type { Target } from '../lib/targets/target.ts';
 import type { Transport } from '../lib/sessions/session.ts';
 
@@ -13,9 +13,26 @@ export interface SuiteOptions {
 
 export const test = base.extend<{}, SuiteOptions & { target: Target }>({
   transport: ['console', { option: true, scope: 'worker' }],
-  // Only the lab is reachable from CI machines; cluster targets plug in here.
-  target: [async ({}, use) => use(new LabTarget()), { scope: 'worker' }],
+  target: [async ({}, use) => use(suiteTarget()), { scope: 'worker' }],
 });
+
+/**
+ * VPCHECK_TARGET=lab (default) or harvester; for harvester, VPCHECK_KUBECONFIG, VPCHECK_CONTEXT,
+ * VPCHECK_NAMESPACE, VPCHECK_IMAGE and VPCHECK_INTERNET_IP (default 8.8.8.8) say which cluster and how.
+ */
+function suiteTarget(): Target {
+  const env = process.env;
+  const kind = env.VPCHECK_TARGET ?? 'lab';
+  if (kind !== 'lab' && kind !== 'harvester') throw new Error(`VPCHECK_TARGET=${kind}: use lab or harvester`);
+  return targetOf({
+    target: kind,
+    ...(env.VPCHECK_KUBECONFIG && { kubeconfig: env.VPCHECK_KUBECONFIG }),
+    ...(env.VPCHECK_CONTEXT && { context: env.VPCHECK_CONTEXT }),
+    ...(env.VPCHECK_NAMESPACE && { namespace: env.VPCHECK_NAMESPACE }),
+    ...(env.VPCHECK_IMAGE && { image: env.VPCHECK_IMAGE }),
+    ...(env.VPCHECK_INTERNET_IP && { internetIp: env.VPCHECK_INTERNET_IP }),
+  });
+}
 
 /**
  * The topology files of the suite: every file in topologies/, or those whose names match

@@ -9,6 +9,7 @@ import { applyObject, deleteObject, getObject, mergePatchObject } from '../../k8
 import { describe, resourceOf, type KubeObject } from '../../k8s/resources.ts';
 import { waitUntil, WaitTimeout } from '../../k8s/watch.ts';
 import { assignAddresses, type Addressed } from '../../model/ipam.ts';
+import { registerSecret } from '../../secrets/redact.ts';
 import { openConsoleSession } from '../../sessions/console.ts';
 import type { Session, Transport } from '../../sessions/session.ts';
 import { DEFAULT_VPC, type TopologySpec } from '../../topology/types.ts';
@@ -44,6 +45,8 @@ export class HarvesterRealized implements Realized {
   constructor(private readonly client: KubeClient, private readonly options: HarvesterRunOptions, private readonly log: Logger) {
     this.runId = options.runId;
     this.internetIP = options.internetIP;
+    // Reports and logs redact it wherever it would appear (a console transcript, an error).
+    registerSecret(this.credentials.password);
   }
 
   async update(next: TopologySpec): Promise<void> {

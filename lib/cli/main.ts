@@ -9,6 +9,7 @@ import { explainCommand } from './explain.ts';
 import { runCommand, targetOf, type TargetOptions } from './run.ts';
 import { downCommand } from './down.ts';
 import { renderCommand } from './render.ts';
+import { importCommand } from './import.ts';
 import { DEFAULT_IMAGE } from '../targets/harvester/render.ts';
 import { reportCommand } from './report.ts';
 import { diffCommand } from './diff.ts';
@@ -184,6 +185,23 @@ Example:
   $ kubectl apply -f peering.yaml        # after creating each VM's cloud-init Secret`)
     .action(async (file: string, opts) => {
       code = await renderCommand(file, opts, io);
+    });
+
+  program
+    .command('import')
+    .description('turn a customer\'s exported objects into a topology file that reproduces their situation')
+    .argument('<file>', 'output of `kubectl get vpc,subnet,security-group,network-attachment-definitions,vm -A -o yaml` (- for stdin)')
+    .option('--namespace <ns>', 'only the VMs of this namespace')
+    .addOption(new Option('--platform <platform>', 'documented behaviour the model expects').choices(['harvester', 'kube-ovn']).default('harvester'))
+    .option('--name <name>', 'topology name (default: the vpcheck/topology label, else "imported")')
+    .option('-o, --out <file>', 'write the topology to a file instead of stdout')
+    .addHelpText('after', `
+Example:
+  $ kubectl get vpc,subnet,security-group,network-attachment-definitions,vm -A -o yaml > customer.yaml
+  $ vpcheck import customer.yaml -o customer-topology.yaml && vpcheck plan customer-topology.yaml
+What cannot be mapped is printed as a warning and kept as a comment; Secrets and status are dropped.`)
+    .action(async (file: string, opts) => {
+      code = await importCommand(file, opts, io);
     });
 
   program

@@ -6,6 +6,20 @@ export const TOPOLOGY_LABEL = 'vpcheck/topology';
 export const NAME_ANNOTATION = 'vpcheck/name';
 /** On ovn-cluster only (never created or deleted by vpcheck): the peerings and routes a run added, as JSON. */
 export const OVN_CLUSTER_ANNOTATION_PREFIX = 'vpcheck/ovn-cluster.';
+/**
+ * On a rendered VM (or the Pod standing in for it): the topology's `listen:` ports and its
+ * `defaultRoute:`, which no Kubernetes field holds, so that `vpcheck import` and the fake API
+ * server read the topology back whole.
+ */
+export const LISTEN_ANNOTATION = 'vpcheck/listen';
+export const DEFAULT_ROUTE_ANNOTATION = 'vpcheck/default-route';
+
+export function vmNotes(vm: { readonly listen: readonly { protocol: string; port: number }[]; readonly defaultRoute: boolean }): Record<string, string> {
+  return {
+    ...(vm.listen.length && { [LISTEN_ANNOTATION]: vm.listen.map((l) => `${l.protocol}/${l.port}`).join(',') }),
+    [DEFAULT_ROUTE_ANNOTATION]: String(vm.defaultRoute),
+  };
+}
 
 export function runLabels(runId: string, topology: string): Record<string, string> {
   return { [RUN_LABEL]: runId, [TOPOLOGY_LABEL]: topology };

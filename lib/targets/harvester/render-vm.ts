@@ -1,11 +1,9 @@
 // A VirtualMachine for one topology VM: one bridge NIC on the VM's overlay network (multus
 // `ns/nad`), its address pinned for Kube-OVN, its security groups, a cloud image and cloud-init.
+import { vmNotes } from '../../k8s/labels.ts';
 import type { KubeObject } from '../../k8s/resources.ts';
 import type { Vm } from '../../topology/types.ts';
 import { networkData } from './cloud-init.ts';
-
-/** The VM's ports, for people reading the object and for the fake API server's lab VMs. */
-export const LISTEN_ANNOTATION = 'vpcheck/listen';
 
 export interface VmInput {
   readonly vm: Vm;
@@ -34,7 +32,7 @@ export function renderVm(input: VmInput): KubeObject {
     kind: 'VirtualMachine',
     metadata: {
       ...metadata,
-      annotations: { ...metadata.annotations, ...(vm.listen.length && { [LISTEN_ANNOTATION]: vm.listen.map((l) => `${l.protocol}/${l.port}`).join(',') }) },
+      annotations: { ...metadata.annotations, ...vmNotes(vm) },
     },
     spec: {
       runStrategy: 'Always',

@@ -1,0 +1,53 @@
+// Where a VM-like object (a KubeVirt VirtualMachine, or a Pod standing in for a VM) attaches to
+// Kube-OVN: its overlay network (multus NAD) and the provider-keyed annotations Kube-OVN reads.
+// Pure; shared by `vpcheck import` and the fake API server's controllers.
+import type { KubeObject } from '../k8s/resources.ts';
+
+/** Multus' pod annotation (k8snetworkplumbingwg/multi-net-spec: "ns/name@if" list or JSON). */
+export const NETWORKS_ANNOTATION = 'k8s.v1.cni.cncf.io/networks';
+
+export interface Attachment {
+  /** NADs as "namespace/name", in the object's order. */
+  readonly networks: readonly string[];
+  /** Annotations of the pod Kube-OVN programs (a VM's template annotations reach its launcher pod). */
+  readonly podAnnotations: Readonly<Record<string, string>>;
+  /** The object's own annotations (vpcheck's name, listen and default-route notes). */
+  readonly own: Readonly<Record<string, string>>;
+}
+
+interface VmTemplate {
+  metadata?: { annotations?: Record<string, string> };
+  spec?: { networks?: { name?: string; multus?: { networkName?: string }; pod?: unknown }[] };
+}
+
+/** "name" means the object's own namespace (KubeVirt and multus both resolve it so). */
+const qualify = (ref: string, namespace: string) => (ref.includes('/') ? ref : `${namespace}/${ref}`);
+
+/** Multus' annotation: "ns/a, b@net1" or a JSON list of {name, namespace}. */
+export function parseNetworksAnnotation(value: string, namespace: string): string[] {
+  const text = value.trim();
+  if (text.startsWith('[')) {
+    return (JSON.parse(text) as { name: string; namespace?: string }[]).map((n) => `${n.namespace ?? namespace}/${n.name}`);
+  }
+  return text.split(',').map((s) => s.trim().replace(/@.*$/, '')).filter(Boolean).map((s) => qualify(s, namespace));
+}
+
+export function attachmentOf(o: KubeObject): Attachment | undefined {
+  const namespace = o.metadata.namespace ?? 'default';
+  const own = o.metadata.annotations ?? {};
+  if (o.kind === 'VirtualMachine') {
+    const template = ((o.spec ?? {}) as { template?: VmTemplate }).template ?? {};
+    const networks = (template.spec?.networks ?? []).flatMap((n) => (n.multus?.networkName ? [qualify(n.multus.networkName, namespace)] : []));
+    return { networks, podAnnotations: template.metadata?.annotations ?? {}, own };
+  }
+  if (o.kind === 'Pod') {
+    const value = own[NETWORKS_ANNOTATION];
+    return { networks: value ? parseNetworksAnnotation(value, namespace) : [], podAnnotations: own, own };
+  }
+  return undefined;
+}
+
+/** Kube-OVN's per-provider annotation (kubeovn/kube-ovn:pkg/util/const.go "%s.kubernetes.io/ip_address"). */
+export function providerAnnotation(annotations: Readonly<Record<string, string>>, provider: string, suffix: string): string | undefined {
+  return annotations[`${provider}.kubernetes.io/${suffix}`];
+}

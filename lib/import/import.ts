@@ -1,0 +1,72 @@
+// `vpcheck import`, pure: a customer's exported objects -> a topology file that reproduces their
+// situation, plus the warnings about what it could not carry over (also kept as comments in the
+// file). Secrets and other credentials are never read into the output.
+import { TOPOLOGY_LABEL } from '../k8s/labels.ts';
+import { describe, type KubeObject } from '../k8s/resources.ts';
+import { DEFAULT_VPC, type Platform } from '../topology/types.ts';
+import { mapObjects, type OvnClusterEntries } from './to-spec.ts';
+import { unmappedFields } from './unmapped.ts';
+import { topologyDocument, topologyYaml } from './write.ts';
+
+export interface ImportOptions {
+  /** Only the VMs (and Pods) of this namespace. */
+  readonly namespace?: string;
+  readonly platform?: Platform;
+  readonly name?: string;
+  /** Where the objects came from, for the description ("customer.yaml", "stdin"). */
+  readonly source: string;
+}
+
+export interface Imported {
+  readonly yaml: string;
+  readonly warnings: readonly string[];
+}
+
+const MAPPED_KINDS = new Set(['NetworkAttachmentDefinition', 'Vpc', 'Subnet', 'SecurityGroup', 'VirtualMachine', 'Pod']);
+const VM_KINDS = new Set(['VirtualMachine', 'Pod']);
+const DNS1123 = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** A NAD of another CNI (bridge, macvlan) is not an overlay network of Kube-OVN. */
+function isKubeOvnNad(o: KubeObject): boolean {
+  try {
+    return (JSON.parse((o.spec as { config?: string } | undefined)?.config ?? '{}') as { type?: string }).type === 'kube-ovn';
+  } catch {
+    return false;
+  }
+}
+
+export function importObjects(all: readonly KubeObject[], options: ImportOptions): Imported {
+  const warnings: string[] = [];
+  const comments: string[] = [];
+  const lose = (what: string, detail: readonly string[] = []) => {
+    warnings.push(detail.length ? `${what}: ${detail.join('; ')}` : what);
+    comments.push(`- ${what}`, ...detail.map((d) => `    ${d}`));
+  };
+  const objects: KubeObject[] = [];
+  for (const o of all) {
+    if (o.kind === 'Secret') lose(`${describe(o)} dropped: credentials are never imported`);
+    else if (!MAPPED_KINDS.has(o.kind)) lose(`${describe(o)} not imported: vpcheck maps NADs, Vpcs, Subnets, SecurityGroups and VMs`);
+    else if (o.kind === 'NetworkAttachmentDefinition' && !isKubeOvnNad(o)) lose(`${describe(o)} not imported: its CNI type is not kube-ovn`);
+    else if (VM_KINDS.has(o.kind) && options.namespace !== undefined && o.metadata.namespace !== options.namespace) continue;
+    else objects.push(o);
+  }
+  for (const o of objects) {
+    const fields = unmappedFields(o);
+    if (fields.length) lose(`${describe(o)}: fields a topology cannot hold`, fields);
+  }
+  const ovnCluster = objects.find((o) => o.kind === 'Vpc' && o.metadata.name === DEFAULT_VPC);
+  const labelled = all.find((o) => o.metadata.labels?.[TOPOLOGY_LABEL])?.metadata.labels?.[TOPOLOGY_LABEL];
+  const name = options.name ?? (labelled && DNS1123.test(labelled) ? labelled : 'imported');
+  const mapped = mapObjects(objects, {
+    name,
+    platform: options.platform ?? 'harvester',
+    ...(ovnCluster && { ovnCluster: ovnCluster.spec as OvnClusterEntries }),
+    inferNetworks: true,
+  });
+  for (const [o, reason] of mapped.skipped) lose(`${describe(o)} not imported: ${reason}`);
+  for (const note of mapped.notes) lose(note);
+  for (const n of mapped.spec.vms.map((v) => v.name).concat(mapped.spec.subnets.map((s) => s.name)).filter((n) => !DNS1123.test(n))) lose(`name ${n} is not a DNS-1123 label: rename it before running`);
+  const description = `Imported by vpcheck import from ${options.source} (${mapped.spec.vms.length} VMs)`;
+  const header = comments.length ? ['vpcheck import: not carried over (see the warnings):', ...comments] : [];
+  return { yaml: topologyYaml(topologyDocument(mapped.spec, description), header), warnings };
+}

@@ -1,0 +1,145 @@
+// Kubernetes objects -> TopologySpec: NetworkAttachmentDefinitions (type kube-ovn), kubeovn.io
+// Vpcs, Subnets and SecurityGroups, and KubeVirt VirtualMachines or Pods. Field names are
+// Kube-OVN's, so most fields map 1:1. Objects that cannot be placed (a Subnet without its NAD or
+// Vpc, a VM on no subnet) are skipped with the reason. Pure: one mapping for `vpcheck import`
+// (a customer's export) and the fake API server (a run's objects, built on the lab).
+import { DEFAULT_ROUTE_ANNOTATION, LISTEN_ANNOTATION, NAME_ANNOTATION } from '../k8s/labels.ts';
+import type { KubeObject } from '../k8s/resources.ts';
+import { DEFAULT_VPC, type Network, type Platform, type SecurityGroupRule, type StaticRoute, type Subnet, type TopologySpec, type Vm, type VpcPeering } from '../topology/types.ts';
+import { attachmentOf, providerAnnotation } from './attachment.ts';
+
+export interface OvnClusterEntries {
+  readonly vpcPeerings?: readonly { remoteVpc: string; localConnectIP: string }[];
+  readonly staticRoutes?: readonly { cidr: string; nextHopIP: string; policy?: string }[];
+}
+
+export interface MapOptions {
+  readonly name: string;
+  readonly platform: Platform;
+  /** The entries of ovn-cluster that belong to this topology (default: none). */
+  readonly ovnCluster?: OvnClusterEntries;
+  /** A Subnet whose NAD is not among the objects gets a network named by its provider (import), instead of being skipped (a cluster). */
+  readonly inferNetworks?: boolean;
+}
+
+export interface Mapped {
+  readonly spec: TopologySpec;
+  /** Topology VM name -> the object it came from. */
+  readonly vms: ReadonlyMap<string, KubeObject>;
+  /** Objects left out, with the reason. */
+  readonly skipped: ReadonlyMap<KubeObject, string>;
+  /** Things mapped with a loss (a second NIC, an unknown security group). */
+  readonly notes: readonly string[];
+}
+
+type Spec = Record<string, never>;
+const PROVIDER = /^([^.]+)\.([^.]+)\.ovn$/;
+
+/** The name in the topology: vpcheck's original (before its run prefix) when it made the object. */
+export const originalName = (o: KubeObject) => o.metadata.annotations?.[NAME_ANNOTATION] ?? o.metadata.name;
+
+export function mapObjects(objects: readonly KubeObject[], options: MapOptions): Mapped {
+  const of = (kind: string) => objects.filter((o) => o.kind === kind);
+  const skipped = new Map<KubeObject, string>();
+  const notes: string[] = [];
+
+  const networkByNad = new Map<string, Network>();
+  for (const n of of('NetworkAttachmentDefinition')) {
+    const name = originalName(n);
+    const namespace = n.metadata.namespace ?? 'default';
+    networkByNad.set(`${namespace}/${n.metadata.name}`, { name, namespace, ref: `${namespace}/${name}` });
+  }
+  const networkOfProvider = (provider: string | undefined): Network | undefined => {
+    const m = PROVIDER.exec(provider ?? '');
+    if (!m) return undefined;
+    const known = networkByNad.get(`${m[2]}/${m[1]}`);
+    if (known || !options.inferNetworks) return known;
+    const inferred = { name: m[1]!, namespace: m[2]!, ref: `${m[2]}/${m[1]}` };
+    networkByNad.set(`${m[2]}/${m[1]}`, inferred);
+    return inferred;
+  };
+
+  const vpcObjects = of('Vpc').filter((v) => v.metadata.name !== DEFAULT_VPC);
+  const vpcNames = new Map<string, string>([[DEFAULT_VPC, DEFAULT_VPC], ...vpcObjects.map((v) => [v.metadata.name, originalName(v)] as [string, string])]);
+  const vpcOf = (name: string, s: OvnClusterEntries, implicit: boolean) => ({
+    name,
+    vpcPeerings: (s.vpcPeerings ?? []).filter((p) => vpcNames.has(p.remoteVpc)).map((p): VpcPeering => ({ remoteVpc: vpcNames.get(p.remoteVpc)!, localConnectIP: p.localConnectIP })),
+    // Kube-OVN defaults an empty policy to policyDst (pkg/controller/vpc.go formatVpc).
+    staticRoutes: (s.staticRoutes ?? []).map((r): StaticRoute => ({ cidr: r.cidr, nextHopIP: r.nextHopIP, policy: r.policy === 'policySrc' ? 'policySrc' : 'policyDst' })),
+    implicit,
+  });
+  const cluster = options.ovnCluster ?? {};
+  const vpcs = [
+    vpcOf(DEFAULT_VPC, cluster, !cluster.vpcPeerings?.length && !cluster.staticRoutes?.length),
+    ...vpcObjects.map((v) => vpcOf(originalName(v), (v.spec ?? {}) as OvnClusterEntries, false)),
+  ];
+
+  const subnetObjects = new Map<string, { subnet: Subnet; enableDHCP: boolean }>();
+  for (const o of of('Subnet')) {
+    const s = (o.spec ?? {}) as Spec;
+    const network = networkOfProvider(s.provider);
+    const vpc = vpcNames.get(s.vpc ?? DEFAULT_VPC);
+    if (!network || !vpc) {
+      skipped.set(o, !network ? `provider ${s.provider ?? 'ovn'} is not a NetworkAttachmentDefinition's ("<nad>.<namespace>.ovn")` : `vpc ${s.vpc} not found`);
+      continue;
+    }
+    // Kube-OVN appends the gateway to excludeIps (pkg/controller/subnet.go formatSubnet); IPAM skips it anyway.
+    const excludeIps = ((s.excludeIps ?? []) as string[]).filter((ip) => ip !== s.gateway);
+    subnetObjects.set(network.ref, {
+      subnet: { name: originalName(o), vpc, cidrBlock: s.cidrBlock, gateway: s.gateway, provider: network.ref, private: s.private ?? false, allowSubnets: s.allowSubnets ?? [], natOutgoing: s.natOutgoing ?? false, excludeIps },
+      enableDHCP: s.enableDHCP ?? false,
+    });
+  }
+  const subnets = [...subnetObjects.values()].map((x) => x.subnet);
+
+  const sgObjects = of('SecurityGroup');
+  const sgNames = new Map(sgObjects.map((g) => [g.metadata.name, originalName(g)]));
+  const rule = (r: Record<string, unknown>): SecurityGroupRule => {
+    const pick = <K extends keyof SecurityGroupRule>(k: K) => (r[k] !== undefined && r[k] !== '' ? { [k]: r[k] } : {});
+    return {
+      ipVersion: 'ipv4',
+      protocol: (r.protocol ?? 'all') as SecurityGroupRule['protocol'],
+      ...pick('portRangeMin'),
+      ...pick('portRangeMax'),
+      remoteType: (r.remoteType ?? 'address') as SecurityGroupRule['remoteType'],
+      ...pick('remoteAddress'),
+      ...(typeof r.remoteSecurityGroup === 'string' && r.remoteSecurityGroup && { remoteSecurityGroup: sgNames.get(r.remoteSecurityGroup) ?? r.remoteSecurityGroup }),
+      policy: (r.policy ?? 'allow') as SecurityGroupRule['policy'],
+      priority: r.priority as number,
+    } as SecurityGroupRule;
+  };
+  const securityGroups = sgObjects.map((g) => {
+    const s = (g.spec ?? {}) as Spec;
+    return { name: originalName(g), allowSameGroupTraffic: s.allowSameGroupTraffic ?? false, ingressRules: ((s.ingressRules ?? []) as Record<string, unknown>[]).map(rule), egressRules: ((s.egressRules ?? []) as Record<string, unknown>[]).map(rule) };
+  });
+
+  const vmObjects = new Map<string, KubeObject>();
+  const vms = objects.flatMap((o): Vm[] => {
+    const a = attachmentOf(o);
+    if (!a) return [];
+    const name = originalName(o);
+    const network = networkByNad.get(a.networks[0] ?? '');
+    const subnet = network && subnetObjects.get(network.ref);
+    if (!network || !subnet) {
+      skipped.set(o, `no subnet for network ${a.networks[0] ?? '(none: the VM has no multus NIC)'}`);
+      return [];
+    }
+    if (vmObjects.has(name)) {
+      skipped.set(o, `a second VM named ${name} (VM names are unique in a topology)`);
+      return [];
+    }
+    if (a.networks.length > 1) notes.push(`${o.kind} ${name}: only its first overlay NIC (${a.networks[0]}) is tested; ${a.networks.slice(1).join(', ')} left out`);
+    vmObjects.set(name, o);
+    const provider = `${a.networks[0]!.split('/')[1]}.${a.networks[0]!.split('/')[0]}.ovn`;
+    const ip = providerAnnotation(a.podAnnotations, provider, 'ip_address');
+    const groups = (providerAnnotation(a.podAnnotations, provider, 'security_groups') ?? '').split(',').map((g) => g.trim()).filter(Boolean);
+    for (const g of groups.filter((x) => !sgNames.has(x))) notes.push(`${o.kind} ${name}: security group ${g} is not among the objects; left out`);
+    const listen = (a.own[LISTEN_ANNOTATION] ?? '').split(',').filter(Boolean).map((l) => ({ protocol: 'tcp' as const, port: Number(l.split('/')[1]) }));
+    // Without vpcheck's note, a NIC on a DHCP subnet learns a default route (Harvester's managedtap binding); otherwise it has none.
+    const route = a.own[DEFAULT_ROUTE_ANNOTATION];
+    return [{ name, network: network.ref, ...(ip !== undefined && { ip }), defaultRoute: route !== undefined ? route === 'true' : subnet.enableDHCP, securityGroups: groups.filter((g) => sgNames.has(g)).map((g) => sgNames.get(g)!), listen }];
+  });
+
+  const networks = [...new Map([...networkByNad.values()].map((n) => [n.ref, n])).values()];
+  return { spec: { name: options.name, platform: options.platform, networks, vpcs, subnets, securityGroups, vms }, vms: vmObjects, skipped, notes };
+}

@@ -1,0 +1,25 @@
+// What a topology cannot hold of a customer's Kube-OVN objects: spec fields other than the ones
+// vpcheck maps, unless they hold Kube-OVN's default (kubeovn/kube-ovn:pkg/controller/subnet.go
+// formatSubnet, vpc.go formatVpc). Each becomes a comment and a warning, so nothing is lost
+// silently. Status, managedFields and other metadata are state, not configuration: dropped.
+import type { KubeObject } from '../k8s/resources.ts';
+
+const MAPPED: Record<string, readonly string[]> = {
+  Vpc: ['vpcPeerings', 'staticRoutes'],
+  Subnet: ['vpc', 'cidrBlock', 'gateway', 'provider', 'private', 'allowSubnets', 'natOutgoing', 'excludeIps'],
+  SecurityGroup: ['allowSameGroupTraffic', 'ingressRules', 'egressRules'],
+};
+
+/** Values that change nothing vpcheck models: Kube-OVN's defaults and empty lists. */
+const DEFAULTS: Record<string, unknown> = { protocol: 'IPv4', gatewayType: 'distributed', enableLb: true, default: false, enableDHCP: false };
+
+const empty = (v: unknown) => v === undefined || v === null || v === false || v === '' || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && Object.keys(v).length === 0);
+
+/** "spec.enableDHCP: true" lines for the fields of a Kube-OVN object the topology cannot hold. */
+export function unmappedFields(o: KubeObject): string[] {
+  const mapped = MAPPED[o.kind];
+  if (!mapped) return [];
+  return Object.entries((o.spec ?? {}) as Record<string, unknown>)
+    .filter(([k, v]) => !mapped.includes(k) && !empty(v) && JSON.stringify(DEFAULTS[k]) !== JSON.stringify(v))
+    .map(([k, v]) => `spec.${k}: ${JSON.stringify(v)}`);
+}

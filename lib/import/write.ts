@@ -1,0 +1,40 @@
+// A TopologySpec as a topology file: defaults left out where the loader fills them, network
+// references short ("name" in namespace default), and comments above it. Pure.
+import { stringify } from 'yaml';
+import { DEFAULT_VPC, type TopologySpec } from '../topology/types.ts';
+
+const shortRef = (ref: string) => (ref.startsWith('default/') ? ref.slice('default/'.length) : ref);
+
+export function topologyDocument(spec: TopologySpec, description: string): Record<string, unknown> {
+  return {
+    apiVersion: 'vpcheck/v1',
+    kind: 'Topology',
+    name: spec.name,
+    description,
+    platform: spec.platform,
+    networks: spec.networks.map((n) => ({ name: n.name, ...(n.namespace !== 'default' && { namespace: n.namespace }) })),
+    vpcs: spec.vpcs.filter((v) => !(v.name === DEFAULT_VPC && v.implicit)).map((v) => ({
+      name: v.name,
+      ...(v.vpcPeerings.length && { vpcPeerings: v.vpcPeerings }),
+      ...(v.staticRoutes.length && { staticRoutes: v.staticRoutes }),
+    })),
+    subnets: spec.subnets.map((s) => ({ ...s, provider: shortRef(s.provider) })),
+    securityGroups: spec.securityGroups,
+    vms: spec.vms.map((vm) => ({
+      name: vm.name,
+      network: shortRef(vm.network),
+      ...(vm.ip !== undefined && { ip: vm.ip }),
+      defaultRoute: vm.defaultRoute,
+      ...(vm.securityGroups.length && { securityGroups: vm.securityGroups }),
+      ...(vm.listen.length && { listen: vm.listen.map((l) => `${l.protocol}/${l.port}`) }),
+    })),
+    // Probes are not in cluster objects: the whole mesh and the internet from every VM.
+    probes: { mesh: true, internet: true },
+  };
+}
+
+/** The file: comment lines ("# " added), then the topology. */
+export function topologyYaml(document: Record<string, unknown>, comments: readonly string[]): string {
+  const header = comments.map((c) => (c ? `# ${c}` : '#')).join('\n');
+  return `${header ? `${header}\n` : ''}${stringify(document, { lineWidth: 0 })}`;
+}

@@ -1,0 +1,86 @@
+// A customer-style export (a List with status, managedFields, annotations, an unrelated Service,
+// a Secret, a non-Kube-OVN NAD, the primary subnet and a VM of another namespace) imports with
+// warnings, not errors; what it could not carry is kept as comments; no credential or state
+// reaches the topology; the result validates and plans.
+import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { expect, test } from '@playwright/test';
+import { importCommand } from '../../lib/cli/import.ts';
+import { loadTopology } from '../../lib/topology/load.ts';
+import { runCli, tempFile } from '../support/cli.ts';
+
+const fixture = fileURLToPath(new URL('./fixtures/customer-export.yaml', import.meta.url));
+
+test('a customer export imports with warnings, keeps what it cannot map as comments, and validates', async () => {
+  const r = await runCli(['import', fixture, '--namespace', 'tenant-a', '--name', 'tenant-a-bug']);
+  expect(r.code, r.err).toBe(0);
+  const warnings = r.err.trim().split('\n');
+  for (const w of [
+    'Secret tenant-a/db-1-cloudinit dropped: credentials are never imported',
+    'Service tenant-a/web not imported',
+    'NetworkAttachmentDefinition default/vlan100 not imported: its CNI type is not kube-ovn',
+    'Subnet ovn-default not imported: provider ovn is not',
+    'Vpc tenant-vpc: fields a topology cannot hold: spec.namespaces: ["tenant-a"]; spec.policyRoutes',
+    'Subnet tenant-web: fields a topology cannot hold: spec.enableDHCP: true; spec.dhcpV4Options',
+  ]) expect(warnings.some((l) => l.startsWith('warning: ') && l.includes(w)), `${w}\n${r.err}`).toBe(true);
+  for (const secret of ['hunter2', 'czNjcjN0', 'I2Nsb3Vk', 'managedFields', 'last-applied', 'v4availableIPs', 'uid', 'resourceVersion', 'other-team-vm']) expect(r.out).not.toContain(secret);
+  expect(r.out).toMatch(/^# .*policyRoutes/m);
+
+  const doc = parse(r.out) as Record<string, unknown>;
+  expect(doc.name).toBe('tenant-a-bug');
+  expect(doc.probes).toEqual({ mesh: true, internet: true });
+  expect(doc.networks).toEqual([{ name: 'tenant-net', namespace: 'tenant-a' }, { name: 'db-net', namespace: 'tenant-a' }]);
+  expect(doc.vpcs).toEqual([{ name: 'tenant-vpc', staticRoutes: [{ cidr: '0.0.0.0/0', nextHopIP: '10.20.1.254', policy: 'policyDst' }] }]);
+  expect((doc.subnets as { name: string; excludeIps: string[] }[]).map((s) => [s.name, s.excludeIps])).toEqual([['tenant-web', ['10.20.1.200..10.20.1.210']], ['tenant-db', []]]);
+  expect(doc.vms).toEqual([
+    // tenant-web has DHCP: Harvester's managedtap binding gives the guest a default route.
+    { name: 'web-1', network: 'tenant-a/tenant-net', ip: '10.20.1.10', defaultRoute: true },
+    { name: 'db-1', network: 'tenant-a/db-net', ip: '10.20.2.10', defaultRoute: false, securityGroups: ['db-sg'] },
+  ]);
+
+  const { topology, diagnostics } = loadTopology(Buffer.from(r.out), 'imported.yaml');
+  expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  expect(topology!.vms.map((v) => v.name)).toEqual(['web-1', 'db-1']);
+  const file = tempFile(r.out);
+  try {
+    expect((await runCli(['validate', file])).code).toBe(0);
+    const plan = await runCli(['plan', file]);
+    expect(plan.code, plan.err).toBe(0);
+    expect(plan.out).toContain('web-1');
+  } finally {
+    await rm(file);
+  }
+});
+
+test('without --namespace every namespace\'s VMs are imported; -o writes the file', async () => {
+  const out = tempFile('', 'imported-all.yaml');
+  try {
+    const r = await runCli(['import', fixture, '-o', out]);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('');
+    const doc = parse(readFileSync(out, 'utf8')) as { name: string; vms: { name: string }[] };
+    expect(doc.name).toBe('imported');
+    expect(doc.vms.map((v) => v.name)).toEqual(['web-1', 'db-1', 'other-team-vm']);
+  } finally {
+    await rm(out);
+  }
+});
+
+test('multi-document YAML on stdin, single objects; bad input exits 2', async () => {
+  const docs = readFileSync(fixture, 'utf8');
+  const items = (parse(docs) as { items: unknown[] }).items;
+  let out = '';
+  let err = '';
+  const io = { out: (t: string) => void (out += t), err: (t: string) => void (err += `${t}\n`), isTTY: false };
+  const multi = items.map((i) => `---\n${JSON.stringify(i)}\n`).join('');
+  expect(await importCommand('-', { namespace: 'tenant-a' }, io, Readable.from([multi]))).toBe(0);
+  expect((parse(out) as { vms: unknown[] }).vms).toHaveLength(2);
+  expect(err).toContain('credentials are never imported');
+  err = '';
+  expect(await importCommand('-', {}, io, Readable.from(['kind: Vpc\nspec: {}\n']))).toBe(2);
+  expect(err).toContain('not a Kubernetes object');
+  expect(await importCommand('/nonexistent/export.yaml', {}, io)).toBe(2);
+});

@@ -1,0 +1,44 @@
+// Round trip through the CLI: for every seed topology and each of its phases, `vpcheck render
+// --target harvester` then `vpcheck import` gives back a topology that loads without errors
+// and whose model matrix (every mesh, internet and extra probe cell) is the seed's, cell by cell.
+import { readdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from '@playwright/test';
+import { cellsOf } from '../../lib/model/index.ts';
+import { loadTopology, loadTopologyFile } from '../../lib/topology/load.ts';
+import type { Topology } from '../../lib/topology/types.ts';
+import { runCli, tempFile } from '../support/cli.ts';
+
+const seeds = fileURLToPath(new URL('../../topologies/', import.meta.url));
+const files = readdirSync(seeds).filter((f) => f.endsWith('.yaml'));
+const options = { internetIP: '192.0.2.1' };
+
+/** Predicted outcome of every cell the seed probes, on the given topology's objects (no expect lines, no phases). */
+function matrix(t: Topology, probes: Topology['probes']): string[] {
+  const [initial] = cellsOf({ ...t, probes, expect: [], phases: [] }, options);
+  return initial!.cells.map((c) => `${c.from} -> ${c.to} ${c.probe}${c.port ? `/${c.port}` : ''} = ${c.predicted}`).sort();
+}
+
+for (const file of files) {
+  test(`round trip ${file}: render --target harvester then import keeps the model matrix of every phase`, async () => {
+    const { topology: seed } = await loadTopologyFile(seeds + file);
+    expect(seed).toBeDefined();
+    for (const phase of ['initial', ...seed!.phases.map((p) => p.name)]) {
+      const rendered = await runCli(['render', seeds + file, '--target', 'harvester', '--phase', phase, '--run-id', 'rt']);
+      expect(rendered.code).toBe(0);
+      const exported = tempFile(rendered.out);
+      const imported = await runCli(['import', exported, '--platform', seed!.platform]);
+      await rm(exported);
+      expect(imported.code, imported.err).toBe(0);
+      expect(imported.err, 'a rendered topology maps without loss').toBe('');
+      const { topology, diagnostics } = loadTopology(Buffer.from(imported.out), `${file} (${phase}, imported)`);
+      expect(diagnostics.filter((d) => d.severity === 'error'), imported.out).toEqual([]);
+      expect(topology!.probes).toEqual({ mesh: true, internet: true, icmp: [], tcp: [] });
+      const spec = seed!.phases.find((p) => p.name === phase)?.topology ?? seed!;
+      const want = matrix({ ...seed!, ...spec }, seed!.probes);
+      expect(want.length).toBeGreaterThan(0);
+      expect(matrix(topology!, seed!.probes), phase).toEqual(want);
+    }
+  });
+}

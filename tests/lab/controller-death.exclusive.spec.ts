@@ -24,7 +24,7 @@ async function killController(): Promise<void> {
   const lab = await new LabTarget({ labDir }).up(spec, ctx);
   try {
     await addDefaultRoutes(lab, spec);
-    expect(await ping(lab, 'a', '10.2.0.2')).toBe('reachable');
+    expect(await ping(lab, 'a', '10.2.0.2', 'reachable')).toBe('reachable');
     process.kill(Number(readFileSync(`${labDir}/ovn-controller.pid`, 'utf8')), 'SIGKILL');
     const started = Date.now();
     const error = await lab.update({ ...spec, vms: [...spec.vms, vm('c', 's1')] }).catch((e: unknown) => e);

@@ -29,16 +29,16 @@ test('private subnet: isolated, then reachable from its allowSubnets', async () 
   });
   await withLab('private', base, async (lab) => {
     await addDefaultRoutes(lab, base);
-    expect(await ping(lab, 'vm-a', '172.20.20.2')).toBe('reachable');
+    expect(await ping(lab, 'vm-a', '172.20.20.2', 'reachable')).toBe('reachable');
     await lab.update(withPrivate([]));
-    expect(await ping(lab, 'vm-a', '172.20.20.2')).toBe('timeout');
-    expect(await ping(lab, 'vm-b', '172.20.10.2')).toBe('timeout');
-    expect(await ping(lab, 'vm-a', '172.20.10.3')).toBe('reachable');
+    expect(await ping(lab, 'vm-a', '172.20.20.2', 'timeout')).toBe('timeout');
+    expect(await ping(lab, 'vm-b', '172.20.10.2', 'timeout')).toBe('timeout');
+    expect(await ping(lab, 'vm-a', '172.20.10.3', 'reachable')).toBe('reachable');
     await lab.update(withPrivate(['172.20.20.0/24']));
-    expect(await ping(lab, 'vm-a', '172.20.20.2')).toBe('reachable');
-    expect(await ping(lab, 'vm-b', '172.20.10.2')).toBe('reachable');
+    expect(await ping(lab, 'vm-a', '172.20.20.2', 'reachable')).toBe('reachable');
+    expect(await ping(lab, 'vm-b', '172.20.10.2', 'reachable')).toBe('reachable');
     await lab.update(base);
-    expect(await ping(lab, 'vm-b', '172.20.10.2')).toBe('reachable');
+    expect(await ping(lab, 'vm-b', '172.20.10.2', 'reachable')).toBe('reachable');
   });
 });
 
@@ -46,13 +46,13 @@ test('natOutgoing: unreachable without route, timeout without NAT, reply from 19
   const spec = topology({ subnets: [subnet('external-subnet', '172.20.30.0/24')], vms: [vm('vm-external', 'external-subnet', { defaultRoute: false })] });
   await withLab('nat', spec, async (lab) => {
     expect(lab.internetIP).toBe('192.0.2.1');
-    expect(await ping(lab, 'vm-external', lab.internetIP)).toBe('network-unreachable');
+    expect(await ping(lab, 'vm-external', lab.internetIP, 'network-unreachable')).toBe('network-unreachable');
     await addDefaultRoute(lab, 'vm-external');
-    expect(await ping(lab, 'vm-external', lab.internetIP)).toBe('timeout');
+    expect(await ping(lab, 'vm-external', lab.internetIP, 'timeout')).toBe('timeout');
     await lab.update({ ...spec, subnets: spec.subnets.map((s) => ({ ...s, natOutgoing: true })) });
-    expect(await ping(lab, 'vm-external', lab.internetIP)).toBe('reachable');
+    expect(await ping(lab, 'vm-external', lab.internetIP, 'reachable')).toBe('reachable');
     await lab.update(spec);
-    expect(await ping(lab, 'vm-external', lab.internetIP)).toBe('timeout');
+    expect(await ping(lab, 'vm-external', lab.internetIP, 'timeout')).toBe('timeout');
   });
 });
 
@@ -69,13 +69,13 @@ test('peering Example 1 works both ways; removing one side breaks it', async () 
   const spec = peering('20.0.0.0/16', '10.0.0.0/16', '10.0.0.0/24', '20.0.0.0/24');
   await withLab('peer1', spec, async (lab) => {
     await addDefaultRoutes(lab, spec);
-    expect(await ping(lab, 'vm1-vpcpeer1', '20.0.0.2')).toBe('reachable');
-    expect(await ping(lab, 'vm1-vpcpeer2', '10.0.0.2')).toBe('reachable');
+    expect(await ping(lab, 'vm1-vpcpeer1', '20.0.0.2', 'reachable')).toBe('reachable');
+    expect(await ping(lab, 'vm1-vpcpeer2', '10.0.0.2', 'reachable')).toBe('reachable');
     const ttl = await lab.exec('vm1-vpcpeer1', ['ping', '-n', '-c', '1', '-W', '1', '20.0.0.2']);
     expect(ttl.stdout).toContain('ttl=62');
     // A peering works only when both VPCs list each other (CreatePeerRouterPort makes one side).
     await lab.update({ ...spec, vpcs: spec.vpcs.map((v) => (v.name === 'vpcpeer-2' ? { ...v, vpcPeerings: [] } : v)) });
-    expect(await ping(lab, 'vm1-vpcpeer1', '20.0.0.2')).toBe('timeout');
+    expect(await ping(lab, 'vm1-vpcpeer1', '20.0.0.2', 'timeout')).toBe('timeout');
   });
 });
 
@@ -83,8 +83,8 @@ test('peering Example 2 fails: the routes do not cover the remote subnets', asyn
   const spec = peering('20.0.0.0/16', '10.0.0.0/16', '10.1.0.0/24', '20.1.0.0/24');
   await withLab('peer2', spec, async (lab) => {
     await addDefaultRoutes(lab, spec);
-    expect(await ping(lab, 'vm1-vpcpeer1', '20.1.0.2')).toBe('timeout');
-    expect(await ping(lab, 'vm1-vpcpeer2', '10.1.0.2')).toBe('timeout');
+    expect(await ping(lab, 'vm1-vpcpeer1', '20.1.0.2', 'timeout')).toBe('timeout');
+    expect(await ping(lab, 'vm1-vpcpeer2', '10.1.0.2', 'timeout')).toBe('timeout');
     const trace = (await lab.diagnose({ from: 'vm1-vpcpeer1', toIp: '20.1.0.2', probe: 'icmp' }))[0]!;
     expect(trace.command).toContain('ovn-trace');
     expect(trace.output).toMatch(/lr_in_ip_routing[\s\S]*drop/);
@@ -107,8 +107,8 @@ test('peering a custom VPC with ovn-cluster: fails on harvester, follows the rou
     const spec = withOvnCluster(platform);
     await withLab(`ovnpeer-${platform}`, spec, async (lab) => {
       await addDefaultRoutes(lab, spec);
-      expect(await ping(lab, 'vm-default', '10.0.0.2'), platform).toBe(outcome);
-      expect(await ping(lab, 'vm-custom', '172.20.10.2'), platform).toBe(outcome);
+      expect(await ping(lab, 'vm-default', '10.0.0.2', outcome), platform).toBe(outcome);
+      expect(await ping(lab, 'vm-custom', '172.20.10.2', outcome), platform).toBe(outcome);
     });
   }
 });
@@ -123,16 +123,16 @@ test('security group: tcp 443 allowed (open answers, closed refused) versus bloc
   });
   await withLab('sg', spec, async (lab) => {
     await addDefaultRoutes(lab, spec);
-    expect(await connect(lab, 'client', '10.0.1.2', 443)).toBe('reachable');
-    expect(await connect(lab, 'client', '10.0.1.2', 444)).toBe('refused');
-    expect(await connect(lab, 'client', '10.0.1.2', 22)).toBe('timeout');
+    expect(await connect(lab, 'client', '10.0.1.2', 443, 'reachable')).toBe('reachable');
+    expect(await connect(lab, 'client', '10.0.1.2', 444, 'refused')).toBe('refused');
+    expect(await connect(lab, 'client', '10.0.1.2', 22, 'timeout')).toBe('timeout');
     // deny-all at 2003 in both directions: the server answers nothing else, not even a ping.
-    expect(await ping(lab, 'client', '10.0.1.2')).toBe('timeout');
-    expect(await ping(lab, 'server', '10.0.2.2')).toBe('timeout');
+    expect(await ping(lab, 'client', '10.0.1.2', 'timeout')).toBe('timeout');
+    expect(await ping(lab, 'server', '10.0.2.2', 'timeout')).toBe('timeout');
     const blocked = { ...spec, securityGroups: spec.securityGroups.map((g) => ({ ...g, ingressRules: [{ ...rule, remoteAddress: '10.9.0.0/16' }] })) };
     await lab.update(blocked);
-    expect(await connect(lab, 'client', '10.0.1.2', 443)).toBe('timeout');
+    expect(await connect(lab, 'client', '10.0.1.2', 443, 'timeout')).toBe('timeout');
     await lab.update({ ...spec, vms: spec.vms.map((v) => ({ ...v, securityGroups: [] })) });
-    expect(await ping(lab, 'client', '10.0.1.2')).toBe('reachable');
+    expect(await ping(lab, 'client', '10.0.1.2', 'reachable')).toBe('reachable');
   });
 });

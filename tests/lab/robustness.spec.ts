@@ -20,12 +20,12 @@ test('two concurrent runs with the same names do not disturb each other', async 
   const [one, two] = await Promise.all([target.up(spec, c1), target.up(spec, c2)]);
   try {
     await Promise.all([addDefaultRoutes(one, spec), addDefaultRoutes(two, spec)]);
-    expect(await ping(one, 'a', '10.2.0.2')).toBe('reachable');
+    expect(await ping(one, 'a', '10.2.0.2', 'reachable')).toBe('reachable');
     await two.down();
     await expectNoLeak(c2.runId);
-    expect(await ping(one, 'a', '10.2.0.2')).toBe('reachable');
+    expect(await ping(one, 'a', '10.2.0.2', 'reachable')).toBe('reachable');
     await one.update({ ...spec, subnets: spec.subnets.map((s) => ({ ...s, private: true })) });
-    expect(await ping(one, 'a', '10.2.0.2')).toBe('timeout');
+    expect(await ping(one, 'a', '10.2.0.2', 'timeout')).toBe('timeout');
   } finally {
     await Promise.all([one.down(), two.down()]);
   }

@@ -16,12 +16,12 @@ test('same VPC: two subnets reach each other with default routes, not without', 
   try {
     expect(lab.vm('vm-a')).toMatchObject({ ip: '172.20.10.2', gateway: '172.20.10.1', nic: 'enp1s0' });
     expect(lab.vm('vm-a2').ip).toBe('172.20.10.3');
-    expect(await ping(lab, 'vm-a', '172.20.10.3')).toBe('reachable');
-    expect(await ping(lab, 'vm-a', '172.20.20.2')).toBe('network-unreachable');
+    expect(await ping(lab, 'vm-a', '172.20.10.3', 'reachable')).toBe('reachable');
+    expect(await ping(lab, 'vm-a', '172.20.20.2', 'network-unreachable')).toBe('network-unreachable');
     await addDefaultRoutes(lab, spec);
-    expect(await ping(lab, 'vm-a', '172.20.20.2')).toBe('reachable');
-    expect(await ping(lab, 'vm-b', '172.20.10.2')).toBe('reachable');
-    expect(await ping(lab, 'vm-a', '172.20.10.1')).toBe('reachable');
+    expect(await ping(lab, 'vm-a', '172.20.20.2', 'reachable')).toBe('reachable');
+    expect(await ping(lab, 'vm-b', '172.20.10.2', 'reachable')).toBe('reachable');
+    expect(await ping(lab, 'vm-a', '172.20.10.1', 'reachable')).toBe('reachable');
   } finally {
     await lab.down();
   }

@@ -21,7 +21,8 @@ async function routes(lab: LabRealized, spec: TopologySpec): Promise<void> {
 
 async function check(lab: LabRealized, e: Expectation, phase: string): Promise<void> {
   const ip = e.to === 'internet' ? lab.internetIP : /^\d+\.\d+\.\d+\.\d+$/.test(e.to) ? e.to : lab.vm(e.to).ip;
-  const observed = e.probe === 'tcp' ? await connect(lab, e.from, ip, e.port!) : await ping(lab, e.from, ip);
+  const wanted = e.outcome ?? (e.reachable ? 'reachable' : undefined);
+  const observed = e.probe === 'tcp' ? await connect(lab, e.from, ip, e.port!, wanted) : await ping(lab, e.from, ip, wanted);
   const what = `${phase}: ${e.path} ${e.from} -> ${e.to} (${ip})`;
   if (e.outcome) expect(observed, what).toBe(e.outcome);
   else if (e.reachable) expect(observed, what).toBe('reachable');

@@ -54,22 +54,40 @@ export async function addDefaultRoutes(lab: LabRealized, spec: TopologySpec): Pr
   await Promise.all(spec.vms.filter((v) => v.defaultRoute).map((v) => addDefaultRoute(lab, v.name)));
 }
 
-/** One plain ping, classified the way the docs describe the outcomes. */
-export async function ping(lab: LabRealized, from: string, ip: string): Promise<Outcome> {
-  const r = await lab.exec(from, ['ping', '-n', '-c', '1', '-W', '1', ip], { timeoutMs: 10_000 });
-  if (r.exitCode === 0) return 'reachable';
-  if (/Network is unreachable/.test(r.stderr + r.stdout)) return 'network-unreachable';
-  if (/100% packet loss/.test(r.stdout)) return 'timeout';
-  return 'error';
+/**
+ * Waits (at most 5 s) until `probe` observes `wanted`, and returns the last observation. After
+ * an update, ovn-controller has installed the new flows when --wait=hv returns, but the
+ * userspace datapath revalidates its cached flows a moment later: the data plane converges.
+ */
+async function until(probe: () => Promise<Outcome>, wanted?: Outcome): Promise<Outcome> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const seen = await probe();
+    if (wanted === undefined || seen === wanted || Date.now() > deadline) return seen;
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
-/** A TCP connect: open, refused (RST) or timeout. */
-export async function connect(lab: LabRealized, from: string, ip: string, port: number): Promise<Outcome> {
-  const r = await lab.exec(from, ['nc', '-z', '-v', '-n', '-w', '2', ip, String(port)], { timeoutMs: 10_000 });
-  if (r.exitCode === 0) return 'reachable';
-  if (/refused/i.test(r.stderr)) return 'refused';
-  if (/timed out|Operation now in progress/i.test(r.stderr)) return 'timeout';
-  return 'error';
+/** A plain ping, classified the way the docs describe the outcomes; see `until` for `wanted`. */
+export function ping(lab: LabRealized, from: string, ip: string, wanted?: Outcome): Promise<Outcome> {
+  return until(async () => {
+    const r = await lab.exec(from, ['ping', '-n', '-c', '1', '-W', '1', ip], { timeoutMs: 10_000 });
+    if (r.exitCode === 0) return 'reachable';
+    if (/Network is unreachable/.test(r.stderr + r.stdout)) return 'network-unreachable';
+    if (/100% packet loss/.test(r.stdout)) return 'timeout';
+    return 'error';
+  }, wanted);
+}
+
+/** A TCP connect: open, refused (RST) or timeout; see `until` for `wanted`. */
+export function connect(lab: LabRealized, from: string, ip: string, port: number, wanted?: Outcome): Promise<Outcome> {
+  return until(async () => {
+    const r = await lab.exec(from, ['nc', '-z', '-v', '-n', '-w', '2', ip, String(port)], { timeoutMs: 10_000 });
+    if (r.exitCode === 0) return 'reachable';
+    if (/refused/i.test(r.stderr)) return 'refused';
+    if (/timed out|Operation now in progress/i.test(r.stderr)) return 'timeout';
+    return 'error';
+  }, wanted);
 }
 
 /** Nothing of the run is left: no namespaces, no OVN/OVS rows (the lab is gone or clean), no files. */

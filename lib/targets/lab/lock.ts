@@ -26,6 +26,11 @@ export async function withLabLock<T>(labDir: string, body: () => Promise<T>, tim
       await writeFile(join(lock, 'owner'), String(process.pid));
       break;
     } catch (e) {
+      // The last run to leave removes the empty lab dir, possibly between our mkdirs: make it again.
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        await mkdir(labDir, { recursive: true });
+        continue;
+      }
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const owner = Number(await readFile(join(lock, 'owner'), 'utf8').catch(() => ''));
       // No owner yet is a lock being taken right now, unless it stays so (its taker died).

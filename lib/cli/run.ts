@@ -7,7 +7,7 @@ import { renderRun } from '../report/terminal.ts';
 import type { RunResult } from '../run/result.ts';
 import { DEFAULT_RUN_SETTINGS, Runner, type RunEvents } from '../run/runner.ts';
 import type { Transport } from '../sessions/session.ts';
-import { onTerminate } from '../targets/lab/signals.ts';
+import { onTerminate } from '../run/signals.ts';
 import { TargetError, type Target } from '../targets/target.ts';
 import { LabTarget } from '../targets/lab/lab-target.ts';
 import { HarvesterTarget } from '../targets/harvester/harvester-target.ts';

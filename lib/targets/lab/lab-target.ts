@@ -71,4 +71,3 @@ export class LabTarget implements Target {
 
 export { LabRealized } from './realized.ts';
 export type { LabCredentials } from './credentials.ts';
-export { onTerminate } from './signals.ts';

@@ -11,6 +11,7 @@ import { downCommand } from './down.ts';
 import { renderCommand } from './render.ts';
 import { importCommand } from './import.ts';
 import { DEFAULT_IMAGE } from '../targets/harvester/render.ts';
+import { DEFAULT_POD_IMAGE } from '../targets/kubeovn/render.ts';
 import { reportCommand } from './report.ts';
 import { diffCommand } from './diff.ts';
 import pkg from '../../package.json' with { type: 'json' };
@@ -96,8 +97,8 @@ Example:
     .command('run')
     .description('build topologies on a target, log in to every VM, probe, and compare with the model')
     .argument('<files...>', 'topology files')
-    .addOption(new Option('--target <kind>', 'where to build').choices(['lab', 'harvester']).default('lab'))
-    .addOption(new Option('--transport <kind>', 'how to reach the VMs').choices(['console', 'ssh', 'exec']).default('console'))
+    .addOption(new Option('--target <kind>', 'where to build').choices(['lab', 'harvester', 'kubeovn']).default('lab'))
+    .addOption(new Option('--transport <kind>', 'how to reach the VMs (default: console; exec on kubeovn, whose pods have no console)').choices(['console', 'ssh', 'exec']))
     .option('--json <file>', 'write the JSON result (an array for several topologies)')
     .option('--html <file>', 'write a self-contained HTML report (matrix, topology diagram, details)')
     .option('--junit <file>', 'write JUnit XML: one testsuite per phase, one testcase per cell')
@@ -118,6 +119,7 @@ A failing cell prints the model's reason, the lab's evidence (ovn-trace, routes)
 command that reproduces it in the VM's console. Ctrl-C tears everything down (exit 130).`,
     )
     .action(async (files: string[], opts) => {
+      opts.transport ??= opts.target === 'kubeovn' ? 'exec' : 'console';
       code = await runCommand(files, opts, io, () => targetOf(opts));
     });
   withClusterOptions(program.commands.at(-1)!);
@@ -127,7 +129,7 @@ command that reproduces it in the VM's console. Ctrl-C tears everything down (ex
     .description('remove what a run left behind (after kill -9, or a run kept with --keep)')
     .option('--run <id>', 'one run, by the id run printed')
     .option('--all', 'every run no live process owns')
-    .addOption(new Option('--target <kind>', 'where the runs live').choices(['lab', 'harvester']).default('lab'))
+    .addOption(new Option('--target <kind>', 'where the runs live').choices(['lab', 'harvester', 'kubeovn']).default('lab'))
     .addHelpText('after', `
 Example:
   $ vpcheck down --all
@@ -174,11 +176,12 @@ cells, VMs and phases are listed too.`)
     .command('render')
     .description('print the objects a cluster target would create for a topology (Harvester: YAML for kubectl apply)')
     .argument('<file>', 'topology file')
-    .addOption(new Option('--target <kind>', 'which objects').choices(['harvester']).makeOptionMandatory())
+    .addOption(new Option('--target <kind>', 'which objects').choices(['harvester', 'kubeovn']).makeOptionMandatory())
     .option('--phase <name>', 'render that phase\'s topology (default: initial)')
     .option('--run-id <id>', 'the run id that prefixes names and labels the objects', 'render')
     .option('--namespace <ns>', 'namespace of the VMs and their cloud-init Secrets', 'default')
-    .option('--image <image>', 'KubeVirt containerDisk image of a cloud image with cloud-init', DEFAULT_IMAGE)
+    .option('--image <image>', `harvester: KubeVirt containerDisk image (${DEFAULT_IMAGE}); kubeovn: pod image (${DEFAULT_POD_IMAGE})`)
+    .option('--kube-ovn-primary', 'kubeovn: pods on Kube-OVN as the primary CNI (no NADs)')
     .addHelpText('after', `
 Example:
   $ vpcheck render topologies/vpc-peering-example1.yaml --target harvester > peering.yaml
@@ -228,13 +231,14 @@ Example: point an editor at it with a first line
   return code;
 }
 
-/** How `--target harvester` reaches its cluster (ignored by the lab). */
+/** How `--target harvester|kubeovn` reaches its cluster (ignored by the lab). */
 function withClusterOptions(command: Command): void {
   command
-    .option('--kubeconfig <file>', 'harvester: kubeconfig (default: $KUBECONFIG, ~/.kube/config, in-cluster)')
-    .option('--context <name>', 'harvester: kubeconfig context')
-    .option('--namespace <ns>', 'harvester: namespace of the VMs', 'default')
-    .option('--image <image>', 'harvester: containerDisk image of a cloud image with cloud-init', DEFAULT_IMAGE)
+    .option('--kubeconfig <file>', 'cluster: kubeconfig (default: $KUBECONFIG, ~/.kube/config, in-cluster)')
+    .option('--context <name>', 'cluster: kubeconfig context')
+    .option('--namespace <ns>', 'cluster: namespace of the VMs (harvester default: default; kubeovn default: one per run)')
+    .option('--image <image>', `harvester: containerDisk image of a cloud image with cloud-init (${DEFAULT_IMAGE}); kubeovn: pod image with sh, iproute2, ping, socat (${DEFAULT_POD_IMAGE})`)
+    .option('--kube-ovn-primary', 'kubeovn: Kube-OVN is the primary CNI (pods attach with ovn.kubernetes.io/* annotations, no NADs)')
     .option('--internet-ip <ip>', 'address of "internet" (default: 192.0.2.1 on the lab, 8.8.8.8 on a cluster)');
 }
 

@@ -1,7 +1,8 @@
 // `vpcheck render`: the objects a target would create for a topology, printed for review and
 // bug reports (Harvester: multi-document YAML that `kubectl apply -f` takes).
 import { manifestsYaml } from '../targets/harvester/manifests.ts';
-import { render } from '../targets/harvester/render.ts';
+import { DEFAULT_IMAGE, render } from '../targets/harvester/render.ts';
+import { DEFAULT_POD_IMAGE, renderPods } from '../targets/kubeovn/render.ts';
 import { EXIT, type Io } from './io.ts';
 import { loadForCommand, phaseNames } from './topology-input.ts';
 
@@ -10,12 +11,13 @@ export interface RenderCommandOptions {
   readonly phase?: string;
   readonly runId: string;
   readonly namespace: string;
-  readonly image: string;
+  readonly image?: string;
+  readonly kubeOvnPrimary?: boolean;
 }
 
 export async function renderCommand(file: string, options: RenderCommandOptions, io: Io): Promise<number> {
-  if (options.target !== 'harvester') {
-    io.err(`render: only --target harvester renders manifests (the ${options.target} target builds without them)`);
+  if (options.target !== 'harvester' && options.target !== 'kubeovn') {
+    io.err(`render: only --target harvester or kubeovn renders manifests (the ${options.target} target builds without them)`);
     return EXIT.invalid;
   }
   const topology = await loadForCommand(file, '8.8.8.8', io);
@@ -26,7 +28,15 @@ export async function renderCommand(file: string, options: RenderCommandOptions,
     return EXIT.invalid;
   }
   const spec = topology.phases.find((p) => p.name === phase)?.topology ?? topology;
-  const rendered = render(spec, { runId: options.runId, namespace: options.namespace, image: options.image });
+  if (options.target === 'kubeovn') {
+    const pods = renderPods(spec, { runId: options.runId, image: options.image ?? DEFAULT_POD_IMAGE, ...(options.kubeOvnPrimary && { primary: true }) });
+    io.out(manifestsYaml(pods, options.runId, [
+      `vpcheck render ${file} --target kubeovn --phase "${phase}" --run-id ${options.runId}`,
+      `Every object carries vpcheck/run=${options.runId}; remove them with: vpcheck down --target kubeovn --run ${options.runId}`,
+    ]));
+    return EXIT.ok;
+  }
+  const rendered = render(spec, { runId: options.runId, namespace: options.namespace, image: options.image ?? DEFAULT_IMAGE });
   io.out(manifestsYaml(rendered, options.runId, [
     `vpcheck render ${file} --target harvester --phase "${phase}" --run-id ${options.runId}`,
     `Every object carries vpcheck/run=${options.runId}; remove them with: vpcheck down --target harvester --run ${options.runId}`,

@@ -11,6 +11,7 @@ import { onTerminate } from '../run/signals.ts';
 import { TargetError, type Target } from '../targets/target.ts';
 import { LabTarget } from '../targets/lab/lab-target.ts';
 import { HarvesterTarget } from '../targets/harvester/harvester-target.ts';
+import { KubeOvnTarget } from '../targets/kubeovn/kubeovn-target.ts';
 import { formatDiagnostic } from '../topology/diagnostics.ts';
 import type { Topology } from '../topology/types.ts';
 import { EXIT, type Io } from './io.ts';
@@ -18,7 +19,7 @@ import { internetIpOf, loadWithModelCheck } from './topology-input.ts';
 import { writeReports } from './report.ts';
 
 export interface RunCommandOptions {
-  readonly target: 'lab' | 'harvester';
+  readonly target: 'lab' | 'harvester' | 'kubeovn';
   readonly internetIp?: string;
   readonly transport: Transport;
   readonly json?: string;
@@ -82,23 +83,25 @@ export async function runCommand(files: string[], options: RunCommandOptions, io
 
 /** Where `run` and `down` build and clean: the command line's --target and its connection flags. */
 export interface TargetOptions {
-  readonly target: 'lab' | 'harvester';
+  readonly target: 'lab' | 'harvester' | 'kubeovn';
   readonly kubeconfig?: string;
   readonly context?: string;
   readonly namespace?: string;
   readonly image?: string;
   readonly internetIp?: string;
+  readonly kubeOvnPrimary?: boolean;
 }
 
 export function targetOf(options: TargetOptions): Target {
   if (options.target === 'lab') return new LabTarget();
-  return new HarvesterTarget({
+  const cluster = {
     ...(options.kubeconfig !== undefined && { kubeconfig: options.kubeconfig }),
     ...(options.context !== undefined && { context: options.context }),
     ...(options.namespace !== undefined && { namespace: options.namespace }),
     ...(options.image !== undefined && { image: options.image }),
     ...(options.internetIp !== undefined && { internetIP: options.internetIp }),
-  });
+  };
+  return options.target === 'kubeovn' ? new KubeOvnTarget({ ...cluster, ...(options.kubeOvnPrimary && { primary: true }) }) : new HarvesterTarget(cluster);
 }
 
 function events(io: Io): RunEvents {

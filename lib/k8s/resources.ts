@@ -40,6 +40,7 @@ const kubeOvn = (kind: keyof typeof crds): ResourceType => ({
 export const RESOURCES: readonly ResourceType[] = [
   { kind: 'Namespace', group: '', version: 'v1', plural: 'namespaces', namespaced: false, statusSubresource: true },
   { kind: 'Secret', group: '', version: 'v1', plural: 'secrets', namespaced: true, statusSubresource: false },
+  { kind: 'Pod', group: '', version: 'v1', plural: 'pods', namespaced: true, statusSubresource: true },
   // k8snetworkplumbingwg/network-attachment-definition-client:artifacts/networks-crd.yaml
   { kind: 'NetworkAttachmentDefinition', group: 'k8s.cni.cncf.io', version: 'v1', plural: 'network-attachment-definitions', namespaced: true, statusSubresource: false },
   kubeOvn('Vpc'),

@@ -99,7 +99,30 @@ const secret: JsonSchema = {
   properties: { apiVersion: str, kind: str, metadata, type: str, data: labels, stringData: labels },
 };
 
+// kubernetes/api:core/v1/types.go Namespace and Pod, the fields vpcheck renders (Container:
+// name, image, command, securityContext.capabilities.add).
+const namespace: JsonSchema = { type: 'object', required: ['apiVersion', 'kind', 'metadata'], properties: { apiVersion: str, kind: str, metadata } };
+const container = {
+  type: 'object',
+  required: ['name'],
+  properties: {
+    name: str,
+    image: str,
+    command: { type: 'array', items: str },
+    securityContext: { type: 'object', properties: { capabilities: { type: 'object', properties: { add: { type: 'array', items: str } } } } },
+  },
+};
+const podSpec = object({
+  type: 'object',
+  required: ['containers'],
+  properties: { terminationGracePeriodSeconds: { type: 'integer' }, containers: { type: 'array', minItems: 1, items: container } },
+});
+// The kubelet's status (phase, conditions, podIP) is the server's: kept as it is on every apply.
+const pod: JsonSchema = { ...podSpec, properties: { ...(podSpec.properties as object), status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } };
+
 const SCHEMAS: Record<string, JsonSchema> = {
+  Namespace: namespace,
+  Pod: pod,
   Vpc: crds.Vpc.openAPIV3Schema,
   Subnet: crds.Subnet.openAPIV3Schema,
   SecurityGroup: crds.SecurityGroup.openAPIV3Schema,

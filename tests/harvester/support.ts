@@ -1,15 +1,18 @@
-// Helpers of the Harvester target tests: a fake API server per test, a target pointed at it
+// Helpers of the cluster target tests: a fake API server per test, a target pointed at it
 // (internet = the lab's simulated upstream 192.0.2.1: never a real address here), and the
 // zero-leak check every test ends with.
 import { expect } from '@playwright/test';
 import { HarvesterTarget, type HarvesterOptions } from '../../lib/targets/harvester/harvester-target.ts';
+import type { ClusterOptions } from '../../lib/targets/k8s-common/cluster-target.ts';
+import type { Target } from '../../lib/targets/target.ts';
 import type { Platform } from '../../lib/topology/types.ts';
 import { FakeApiServer } from '../support/fake-apiserver/index.ts';
 import { expectNoLeak } from '../lab/support.ts';
 
 export const LAB_INTERNET = '192.0.2.1';
 
-export async function withFake(platform: Platform, body: (fake: FakeApiServer, target: HarvesterTarget) => Promise<void>, options: HarvesterOptions = {}): Promise<void> {
+/** Runs `body` with a fake API server and a cluster target made for it; then nothing may be left. */
+export async function withFakeTarget<T extends Target>(platform: Platform, make: (connect: ClusterOptions) => T, body: (fake: FakeApiServer, target: T) => Promise<void>): Promise<void> {
   const fake = await FakeApiServer.start({ platformOf: () => platform });
   const runs = new Set<string>();
   const unsubscribe = fake.store.subscribe((e) => {
@@ -17,7 +20,7 @@ export async function withFake(platform: Platform, body: (fake: FakeApiServer, t
     if (run) runs.add(run);
   });
   try {
-    await body(fake, new HarvesterTarget({ kubeconfig: fake.kubeconfig, internetIP: LAB_INTERNET, readyTimeoutMs: 30_000, ...options }));
+    await body(fake, make({ kubeconfig: fake.kubeconfig, internetIP: LAB_INTERNET, readyTimeoutMs: 30_000 }));
     await fake.reconciler.idle();
     expect(fake.leftovers().map((o) => `${o.kind} ${o.metadata.name}`), 'objects left on the fake').toEqual([]);
   } finally {
@@ -25,4 +28,8 @@ export async function withFake(platform: Platform, body: (fake: FakeApiServer, t
     await fake.close();
   }
   for (const run of runs) await expectNoLeak(run);
+}
+
+export function withFake(platform: Platform, body: (fake: FakeApiServer, target: HarvesterTarget) => Promise<void>, options: HarvesterOptions = {}): Promise<void> {
+  return withFakeTarget(platform, (connect) => new HarvesterTarget({ ...connect, ...options }), body);
 }

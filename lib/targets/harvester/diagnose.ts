@@ -9,7 +9,10 @@ import { prefixed, vpcName } from './names.ts';
 
 const NOT_COLLECTED = 'not collected by vpcheck on a cluster: run the command (kubectl with the kube-ovn plugin) and attach its output';
 
-export function diagnosticsFor(spec: TopologySpec, runId: string, request: DiagnoseRequest): Diagnostic[] {
+/** The pod of a VM for `kubectl ko trace`: KubeVirt's launcher pod (its suffix is KubeVirt's choice). */
+export const launcherPod = (runId: string, vm: string) => `<namespace>/virt-launcher-${prefixed(runId, vm)}-<id>`;
+
+export function diagnosticsFor(spec: TopologySpec, runId: string, request: DiagnoseRequest, podOf: (vm: string) => string): Diagnostic[] {
   const from = assignAddresses(spec).get(request.from);
   if (!from) return [];
   const vpc = vpcName(runId, from.subnet.vpc);
@@ -19,6 +22,6 @@ export function diagnosticsFor(spec: TopologySpec, runId: string, request: Diagn
     { title: `routes of ${vpc}`, command: `kubectl ko nbctl lr-route-list ${vpc}`, output: NOT_COLLECTED },
     { title: `policies of ${vpc}`, command: `kubectl ko nbctl lr-policy-list ${vpc}`, output: NOT_COLLECTED },
     { title: `ACLs of ${subnet}`, command: `kubectl ko nbctl acl-list ${subnet}`, output: NOT_COLLECTED },
-    { title: `trace ${request.from} -> ${request.toIp}`, command: `kubectl ko trace <namespace>/virt-launcher-${prefixed(runId, request.from)}-<id> ${request.toIp} ${proto}`, output: NOT_COLLECTED },
+    { title: `trace ${request.from} -> ${request.toIp}`, command: `kubectl ko trace ${podOf(request.from)} ${request.toIp} ${proto}`, output: NOT_COLLECTED },
   ];
 }

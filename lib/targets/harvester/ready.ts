@@ -26,6 +26,9 @@ export function isReady(o: KubeObject | undefined): boolean {
       return typeof status.portGroup === 'string' && status.portGroup !== '';
     case 'VirtualMachineInstance':
       return status.phase === 'Running';
+    case 'Pod':
+      // Running and Ready (containers started), as `kubectl wait --for=condition=Ready` decides.
+      return status.phase === 'Running' && conditions(o).some((c) => c.type === 'Ready' && c.status === 'True');
     default:
       return true;
   }

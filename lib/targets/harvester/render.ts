@@ -1,12 +1,12 @@
-// Pure rendering of a topology into the objects a Harvester cluster needs: per network a
-// NetworkAttachmentDefinition (OverlayNetwork), kubeovn.io Vpc, Subnet and SecurityGroup, and a
-// kubevirt.io VirtualMachine per VM. No I/O: the same input gives the same manifests.
-import { assignAddresses } from '../../model/ipam.ts';
-import { NAME_ANNOTATION, runLabels } from '../../k8s/labels.ts';
+// Pure rendering of a topology into the objects a Harvester cluster needs: the network objects
+// (k8s-common/render-network.ts) and a kubevirt.io VirtualMachine per VM. No I/O: the same
+// input gives the same manifests.
 import type { KubeObject } from '../../k8s/resources.ts';
-import { DEFAULT_VPC, type SecurityGroupRule, type TopologySpec, type Vpc } from '../../topology/types.ts';
-import { nadOf, prefixed, providerOf, vpcName } from './names.ts';
+import type { TopologySpec } from '../../topology/types.ts';
+import { renderNetwork, type OvnClusterPatch } from '../k8s-common/render-network.ts';
 import { renderVm } from './render-vm.ts';
+
+export type { OvnClusterPatch } from '../k8s-common/render-network.ts';
 
 /** A KubeVirt containerDisk with cloud-init (github.com/kubevirt/containerdisks); override with --image. */
 export const DEFAULT_IMAGE = 'quay.io/containerdisks/ubuntu:22.04';
@@ -19,12 +19,6 @@ export interface RenderOptions {
   readonly image: string;
 }
 
-/** What a run adds to the existing ovn-cluster: merged into its spec, never created or deleted. */
-export interface OvnClusterPatch {
-  readonly vpcPeerings: readonly { remoteVpc: string; localConnectIP: string }[];
-  readonly staticRoutes: readonly { cidr: string; nextHopIP: string; policy: string }[];
-}
-
 export interface Rendered {
   /** In apply order: NADs, Vpcs, Subnets, SecurityGroups, VirtualMachines. */
   readonly objects: readonly KubeObject[];
@@ -35,93 +29,20 @@ export interface Rendered {
 export const APPLY_ORDER = ['NetworkAttachmentDefinition', 'Secret', 'Vpc', 'Subnet', 'SecurityGroup', 'VirtualMachine'] as const;
 
 export function render(spec: TopologySpec, options: RenderOptions): Rendered {
-  const { runId } = options;
-  const meta = (name: string, original: string, namespace?: string): KubeObject['metadata'] => ({
-    name,
-    ...(namespace !== undefined && { namespace }),
-    labels: runLabels(runId, spec.name),
-    annotations: { [NAME_ANNOTATION]: original },
-  });
-  const networkByRef = new Map(spec.networks.map((n) => [n.ref, n]));
-  const nadByRef = (ref: string) => nadOf(runId, networkByRef.get(ref)!);
-  const providerByRef = (ref: string) => providerOf(nadByRef(ref));
-
-  const nads = spec.networks.map((n): KubeObject => {
-    const nad = nadOf(runId, n);
-    return {
-      apiVersion: 'k8s.cni.cncf.io/v1',
-      kind: 'NetworkAttachmentDefinition',
-      metadata: { ...meta(nad.name, n.name, nad.namespace), labels: { ...runLabels(runId, spec.name), 'network.harvesterhci.io/type': 'OverlayNetwork' } },
-      // Field order as the Harvester UI writes it (harvesterhci.io.networkattachmentdefinition.vue).
-      spec: { config: JSON.stringify({ cniVersion: '0.3.1', name: nad.name, type: 'kube-ovn', server_socket: '/run/openvswitch/kube-ovn-daemon.sock', provider: providerOf(nad) }) },
-    };
-  });
-
-  const vpcSpec = (v: Vpc) => ({
-    vpcPeerings: v.vpcPeerings.map((p) => ({ remoteVpc: vpcName(runId, p.remoteVpc), localConnectIP: p.localConnectIP })),
-    // Routes name addresses, not objects: they stay as written.
-    staticRoutes: v.staticRoutes.map((r) => ({ cidr: r.cidr, nextHopIP: r.nextHopIP, policy: r.policy })),
-  });
-  const vpcs = spec.vpcs.filter((v) => v.name !== DEFAULT_VPC).map((v): KubeObject => ({
-    apiVersion: 'kubeovn.io/v1', kind: 'Vpc', metadata: meta(vpcName(runId, v.name), v.name), spec: vpcSpec(v),
-  }));
-  const defaultVpc = spec.vpcs.find((v) => v.name === DEFAULT_VPC);
-  const ovnCluster = defaultVpc && (defaultVpc.vpcPeerings.length || defaultVpc.staticRoutes.length) ? vpcSpec(defaultVpc) : undefined;
-
-  const subnets = spec.subnets.map((s): KubeObject => ({
-    apiVersion: 'kubeovn.io/v1',
-    kind: 'Subnet',
-    metadata: meta(prefixed(runId, s.name), s.name),
-    spec: {
-      vpc: vpcName(runId, s.vpc),
-      protocol: 'IPv4',
-      cidrBlock: s.cidrBlock,
-      gateway: s.gateway,
-      provider: providerByRef(s.provider),
-      excludeIps: [...s.excludeIps],
-      private: s.private,
-      allowSubnets: [...s.allowSubnets],
-      natOutgoing: s.natOutgoing,
-      // No DHCP: VMs get their pinned address from cloud-init and no default route, as the docs'
-      // procedures expect (with DHCP, Harvester v1.8 switches the NIC to managedtap and the
-      // guest would learn a default route: harvester/harvester:pkg/webhook/resources/virtualmachine/mutator.go).
-      enableDHCP: false,
-    },
-  }));
-
-  const rule = (r: SecurityGroupRule) => ({
-    ipVersion: r.ipVersion,
-    protocol: r.protocol,
-    priority: r.priority,
-    remoteType: r.remoteType,
-    ...(r.remoteAddress !== undefined && { remoteAddress: r.remoteAddress }),
-    ...(r.remoteSecurityGroup !== undefined && { remoteSecurityGroup: prefixed(runId, r.remoteSecurityGroup) }),
-    ...(r.portRangeMin !== undefined && { portRangeMin: r.portRangeMin }),
-    ...(r.portRangeMax !== undefined && { portRangeMax: r.portRangeMax }),
-    policy: r.policy,
-  });
-  const securityGroups = spec.securityGroups.map((g): KubeObject => ({
-    apiVersion: 'kubeovn.io/v1',
-    kind: 'SecurityGroup',
-    metadata: meta(prefixed(runId, g.name), g.name),
-    spec: { allowSameGroupTraffic: g.allowSameGroupTraffic, ingressRules: g.ingressRules.map(rule), egressRules: g.egressRules.map(rule) },
-  }));
-
-  const addresses = assignAddresses(spec);
+  const network = renderNetwork(spec, options);
   const vms = spec.vms.flatMap((vm) => {
-    const addressed = addresses.get(vm.name);
-    if (!addressed) return [];
+    const a = network.vms.get(vm.name);
+    if (!a) return [];
     return [renderVm({
       vm,
-      ip: addressed.ip,
-      prefixLength: Number(addressed.subnet.cidrBlock.split('/')[1]),
-      provider: providerByRef(vm.network),
-      networkName: `${nadByRef(vm.network).namespace}/${nadByRef(vm.network).name}`,
-      securityGroups: vm.securityGroups.map((g) => prefixed(runId, g)),
-      metadata: meta(prefixed(runId, vm.name), vm.name, options.namespace),
+      ip: a.addressed.ip,
+      prefixLength: Number(a.addressed.subnet.cidrBlock.split('/')[1]),
+      provider: a.provider,
+      networkName: a.networkName,
+      securityGroups: a.securityGroups,
+      metadata: a.metadata,
       image: options.image,
     })];
   });
-
-  return { objects: [...nads, ...vpcs, ...subnets, ...securityGroups, ...vms], ...(ovnCluster && { ovnCluster }) };
+  return { objects: [...network.objects, ...vms], ...(network.ovnCluster && { ovnCluster: network.ovnCluster }) };
 }

@@ -12,10 +12,16 @@ import { TargetError } from '../target.ts';
 import { ovnClusterMergePatch, patchingRuns } from './ovn-cluster.ts';
 import { APPLY_ORDER } from './render.ts';
 
-const TEARDOWN_ORDER = ['VirtualMachine', 'VirtualMachineInstance', ...[...APPLY_ORDER].reverse().filter((k) => k !== 'VirtualMachine')];
+/** Deletion order of a kind list applied in `order`: the VMs first (with KubeVirt's VMIs), then the rest in reverse. */
+export function teardownOrder(order: readonly string[]): string[] {
+  const vms = order.filter((k) => k === 'VirtualMachine' || k === 'Pod').flatMap((k) => (k === 'VirtualMachine' ? [k, 'VirtualMachineInstance'] : [k]));
+  return [...vms, ...[...order].reverse().filter((k) => !vms.includes(k))];
+}
 
-export async function teardownRun(client: KubeClient, runId: string, timeoutMs: number): Promise<void> {
-  for (const kind of TEARDOWN_ORDER) {
+export const TEARDOWN_ORDER = teardownOrder(APPLY_ORDER);
+
+export async function teardownRun(client: KubeClient, runId: string, timeoutMs: number, order: readonly string[] = TEARDOWN_ORDER): Promise<void> {
+  for (const kind of order) {
     const r = resourceOf(kind);
     const objects = await listObjects(client, r, runSelector(runId));
     // VMIs belong to their VMs: KubeVirt deletes them; vpcheck only waits.
@@ -35,9 +41,9 @@ export async function teardownRun(client: KubeClient, runId: string, timeoutMs: 
 }
 
 /** Runs with objects on the cluster: run label values, and runs that patched ovn-cluster. */
-export async function runsOnCluster(client: KubeClient): Promise<string[]> {
+export async function runsOnCluster(client: KubeClient, order: readonly string[] = TEARDOWN_ORDER): Promise<string[]> {
   const ids = new Set<string>();
-  for (const kind of TEARDOWN_ORDER) {
+  for (const kind of order) {
     for (const o of await listObjects(client, resourceOf(kind), RUN_LABEL)) ids.add(o.metadata.labels![RUN_LABEL]!);
   }
   const ovnCluster = await getObject(client, resourceOf('Vpc'), DEFAULT_VPC);

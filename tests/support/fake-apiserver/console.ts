@@ -28,7 +28,7 @@ export class ConsoleBridge {
     const m = PATH.exec(url.pathname);
     if (!m) return reject(socket, 404, new ApiError(404, 'NotFound', 'the server could not find the requested resource'));
     const [ns, name] = [decodeURIComponent(m[1]!), decodeURIComponent(m[2]!)];
-    const target = this.reconciler.consoleTarget(ns, name);
+    const target = this.reconciler.vmTarget('VirtualMachineInstance', ns, name);
     if (!target || fire(this.faults, 'consoleNotReady')) return reject(socket, 400, new ApiError(400, 'BadRequest', `Unable to connect to VM because phase is Scheduling instead of Running`));
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const key = `${ns}/${name}`;

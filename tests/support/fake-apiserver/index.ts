@@ -9,6 +9,7 @@ import { stringify } from 'yaml';
 import type { KubeObject } from '../../../lib/k8s/resources.ts';
 import type { Platform } from '../../../lib/topology/types.ts';
 import { ConsoleBridge } from './console.ts';
+import { EXEC_PATH, ExecBridge } from './exec.ts';
 import { Reconciler } from './reconcile.ts';
 import { FakeHttpServer } from './server.ts';
 
@@ -25,6 +26,7 @@ export class FakeApiServer {
     readonly http: FakeHttpServer,
     readonly reconciler: Reconciler,
     readonly consoles: ConsoleBridge,
+    readonly execs: ExecBridge,
     readonly url: string,
     readonly kubeconfig: string,
     private readonly dir: string,
@@ -39,7 +41,8 @@ export class FakeApiServer {
     const reconciler = new Reconciler(http.store, http.faults, options.platformOf ?? (() => 'harvester'));
     reconciler.start();
     const consoles = new ConsoleBridge(reconciler, http.faults);
-    http.upgrade = (req, socket, head, url) => consoles.upgrade(req, socket, head, url);
+    const execs = new ExecBridge(reconciler);
+    http.upgrade = (req, socket, head, url) => (EXEC_PATH.test(url.pathname) ? execs : consoles).upgrade(req, socket, head, url);
     const url = await http.listen();
     const dir = await mkdtemp(join(tmpdir(), 'vpcheck-fake-apiserver-'));
     const kubeconfig = join(dir, 'kubeconfig');
@@ -51,7 +54,7 @@ export class FakeApiServer {
       contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake' } }],
       'current-context': 'fake',
     }), { mode: 0o600 });
-    return new FakeApiServer(http, reconciler, consoles, url, kubeconfig, dir);
+    return new FakeApiServer(http, reconciler, consoles, execs, url, kubeconfig, dir);
   }
 
   get store() {
@@ -69,6 +72,7 @@ export class FakeApiServer {
 
   async close(): Promise<void> {
     this.consoles.close();
+    this.execs.close();
     await this.reconciler.stop();
     await this.http.close();
     await rm(this.dir, { recursive: true, force: true });

@@ -17,7 +17,7 @@ import type { Platform } from '../../../lib/topology/types.ts';
 import type { Faults } from './faults.ts';
 import type { Store, WatchEvent } from './store.ts';
 import { runView } from './to-topology.ts';
-import { vmiOf, statusOf } from './vm-status.ts';
+import { podStatus, vmiOf, statusOf } from './vm-status.ts';
 
 /** Kube-OVN's (kubeovn/kube-ovn:pkg/util/const.go KubeOVNControllerFinalizer) and KubeVirt's finalizers. */
 const FINALIZERS: Record<string, string> = {
@@ -25,6 +25,8 @@ const FINALIZERS: Record<string, string> = {
   Subnet: 'kubeovn.io/kube-ovn-controller',
   SecurityGroup: 'kubeovn.io/kube-ovn-controller',
   VirtualMachine: 'kubevirt.io/virtualMachineControllerFinalize',
+  // The kubelet's graceful deletion: a Pod stays (with its deletionTimestamp) until its lab VM is gone.
+  Pod: 'fake.vpcheck/kubelet',
 };
 
 export interface ConsoleTarget {
@@ -60,12 +62,14 @@ export class Reconciler {
     while (this.running.size || this.late.size) await Promise.all([...this.running.values(), ...this.late]);
   }
 
-  consoleTarget(namespace: string, name: string): ConsoleTarget | undefined {
-    const vmi = this.store.get('VirtualMachineInstance', namespace, name);
-    const runId = vmi?.metadata.labels?.[RUN_LABEL];
+  /** The lab VM behind a VMI (its console) or a running Pod (its exec). */
+  vmTarget(kind: 'VirtualMachineInstance' | 'Pod', namespace: string, name: string): ConsoleTarget | undefined {
+    const o = this.store.get(kind, namespace, name);
+    const runId = o?.metadata.labels?.[RUN_LABEL];
     const lab = runId ? this.labs.get(runId) : undefined;
-    const vm = vmi?.metadata.annotations?.['vpcheck/name'];
-    return lab && vm ? { lab, vm } : undefined;
+    const vm = o?.metadata.annotations?.['vpcheck/name'];
+    const running = kind !== 'Pod' || (o?.status as { phase?: string } | undefined)?.phase === 'Running';
+    return lab && vm && running ? { lab, vm } : undefined;
   }
 
   private onEvent(e: WatchEvent): void {
@@ -132,8 +136,11 @@ export class Reconciler {
     // Status comes late when slowed, without holding up the next reconcile (deletions).
     const late = sleep(this.faults.readinessDelayMs).then(() => this.write(() => {
       for (const [name, vm] of view.vms) {
-        if (!this.store.get('VirtualMachine', vm.metadata.namespace, vm.metadata.name)) continue;
-        if (!this.store.get('VirtualMachineInstance', vm.metadata.namespace, vm.metadata.name)) this.store.create(vmiOf(vm, name, lab!.vm(name).ip));
+        const current = this.store.get(vm.kind, vm.metadata.namespace, vm.metadata.name);
+        if (!current) continue;
+        if (vm.kind === 'Pod') {
+          if ((current.status as { phase?: string } | undefined)?.phase !== 'Running') this.store.update({ ...current, status: podStatus(lab!.vm(name).ip) });
+        } else if (!this.store.get('VirtualMachineInstance', vm.metadata.namespace, vm.metadata.name)) this.store.create(vmiOf(vm, name, lab!.vm(name).ip));
       }
       for (const o of objects) {
         const current = this.store.get(o.kind, o.metadata.namespace, o.metadata.name);
@@ -149,7 +156,7 @@ export class Reconciler {
 
   /** cloud-init's part: the console user and password of the VMs' user-data (one per run). */
   private async cloudInit(runId: string, vms: Iterable<KubeObject>): Promise<void> {
-    for (const vm of vms) {
+    for (const vm of [...vms].filter((o) => o.kind === 'VirtualMachine')) {
       const volumes = (vm.spec as { template: { spec: { volumes: { cloudInitNoCloud?: { userDataSecretRef?: { name: string } } }[] } } }).template.spec.volumes;
       const ref = volumes.find((v) => v.cloudInitNoCloud)?.cloudInitNoCloud?.userDataSecretRef?.name;
       const secret = ref ? this.store.get('Secret', vm.metadata.namespace, ref) : undefined;

@@ -48,3 +48,8 @@ export function vmiOf(vm: KubeObject, topologyName: string, ip: string): KubeObj
     },
   };
 }
+
+/** A Pod the kubelet runs: phase Running, Ready, its address (the lab VM's). */
+export function podStatus(ip: string): Record<string, unknown> {
+  return { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now() }], podIP: ip, podIPs: [{ ip }] };
+}

@@ -1,0 +1,141 @@
+// One run's topology on a Kubernetes cluster with Kube-OVN, whatever stands in for the VMs
+// (Harvester: KubeVirt VMs; kube-ovn: Pods). Phases are converged by applying the objects whose
+// rendering changed and deleting those no longer rendered, each kind waited until Kube-OVN (or
+// KubeVirt, or the kubelet) reports it ready. Subclasses render and open sessions.
+import { KubeError, type KubeClient } from '../../k8s/client.ts';
+import { applyObject, deleteObject, getObject, mergePatchObject } from '../../k8s/objects.ts';
+import { describe, resourceOf, type KubeObject } from '../../k8s/resources.ts';
+import { waitUntil, WaitTimeout } from '../../k8s/watch.ts';
+import { assignAddresses, type Addressed } from '../../model/ipam.ts';
+import type { Session, Transport } from '../../sessions/session.ts';
+import { DEFAULT_VPC, type TopologySpec } from '../../topology/types.ts';
+import { TargetError, type DiagnoseRequest, type Diagnostic, type Logger, type Realized, type RealizedVm } from '../target.ts';
+import { diagnosticsFor } from '../harvester/diagnose.ts';
+import { ovnClusterMergePatch } from '../harvester/ovn-cluster.ts';
+import { describeState, isReady } from '../harvester/ready.ts';
+import { teardownRun } from '../harvester/teardown.ts';
+import type { OvnClusterPatch } from './render-network.ts';
+
+export interface ClusterRunOptions {
+  readonly runId: string;
+  readonly internetIP: string;
+  readonly readyTimeoutMs: number;
+}
+
+export interface Desired {
+  readonly objects: readonly KubeObject[];
+  readonly ovnCluster?: OvnClusterPatch;
+}
+
+const keyOf = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+export abstract class ClusterRealized implements Realized {
+  readonly runId: string;
+  readonly internetIP: string;
+  private applied = new Map<string, KubeObject>();
+  private ovnCluster = '';
+  private spec?: TopologySpec;
+  private addresses = new Map<string, Addressed>();
+  private downPromise?: Promise<void>;
+
+  /** "harvester" or "kube-ovn", at the start of every message. */
+  protected abstract readonly label: string;
+  /** Kinds in the order they are applied (reverse for deletion). */
+  protected abstract readonly applyOrder: readonly string[];
+  /** The NIC inside a VM, as the docs' commands name it. */
+  protected abstract readonly nic: string;
+  protected abstract desired(next: TopologySpec): Desired;
+  /** Waits until a VM-like object (VirtualMachine, Pod) runs with its pinned address. */
+  protected abstract waitVm(o: KubeObject): Promise<void>;
+  abstract openSession(vm: string, transport: Transport): Promise<Session>;
+  /** Closes the sessions the run opened (before teardown). */
+  protected abstract closeSessions(): Promise<void>;
+
+  protected readonly readyTimeoutMs: number;
+
+  constructor(protected readonly client: KubeClient, options: ClusterRunOptions, protected readonly log: Logger, private readonly teardownOrder: readonly string[]) {
+    this.runId = options.runId;
+    this.internetIP = options.internetIP;
+    this.readyTimeoutMs = options.readyTimeoutMs;
+  }
+
+  async update(next: TopologySpec): Promise<void> {
+    const { objects: desired, ovnCluster } = this.desired(next);
+    const changed = desired.filter((o) => JSON.stringify(this.applied.get(keyOf(o))) !== JSON.stringify(o));
+    const removed = [...this.applied.values()].filter((o) => !desired.some((d) => keyOf(d) === keyOf(o)));
+    for (const kind of this.applyOrder) {
+      const batch = changed.filter((o) => o.kind === kind);
+      await Promise.all(batch.map((o) => this.guard(o, applyObject(this.client, o))));
+      if (kind === 'Vpc') await this.patchOvnCluster(ovnCluster);
+      await Promise.all(batch.map((o) => this.waitReady(o)));
+    }
+    for (const kind of [...this.applyOrder].reverse()) {
+      await Promise.all(removed.filter((o) => o.kind === kind).map(async (o) => {
+        await this.guard(o, deleteObject(this.client, o));
+        await this.wait(o.kind, o.metadata.name, o.metadata.namespace, (x) => x === undefined, `${describe(o)} to be deleted`);
+      }));
+    }
+    this.applied = new Map(desired.map((o) => [keyOf(o), o]));
+    this.spec = next;
+    this.addresses = assignAddresses(next);
+    this.log.info(`${this.label} ${this.runId}: ${changed.length} objects applied, ${removed.length} deleted`);
+  }
+
+  /** Merges the run's peerings and routes into ovn-cluster (and takes out the ones it dropped). */
+  private async patchOvnCluster(patch: OvnClusterPatch | undefined): Promise<void> {
+    const text = JSON.stringify(patch ?? null);
+    if (text === this.ovnCluster) return;
+    const vpc = resourceOf('Vpc');
+    const current = await getObject(this.client, vpc, DEFAULT_VPC);
+    if (!current) throw new TargetError(`${this.label}: Vpc ${DEFAULT_VPC} does not exist: is Kube-OVN installed (on Harvester, the kubeovn-operator add-on)?`);
+    await mergePatchObject(this.client, vpc, DEFAULT_VPC, undefined, ovnClusterMergePatch(current, this.runId, patch));
+    this.ovnCluster = text;
+  }
+
+  private async guard<T>(o: KubeObject, p: Promise<T>): Promise<T> {
+    try {
+      return await p;
+    } catch (e) {
+      if (e instanceof KubeError) throw new TargetError(`${this.label}: ${describe(o)}: ${e.message}`);
+      throw e;
+    }
+  }
+
+  protected async wait(kind: string, name: string, namespace: string | undefined, done: (o: KubeObject | undefined) => boolean, what: string): Promise<KubeObject | undefined> {
+    try {
+      return await waitUntil(this.client, resourceOf(kind), name, namespace, done, this.readyTimeoutMs);
+    } catch (e) {
+      if (e instanceof WaitTimeout) throw new TargetError(`${this.label}: waited ${Math.round(this.readyTimeoutMs / 1000)} s for ${what}; ${describeState(e.last)}`);
+      if (e instanceof KubeError) throw new TargetError(`${this.label}: waiting for ${what}: ${e.message}`);
+      throw e;
+    }
+  }
+
+  /** Ready as Kube-OVN's e2e decides; a VM or Pod once it runs with the address vpcheck pinned. */
+  private async waitReady(o: KubeObject): Promise<void> {
+    if (['Vpc', 'Subnet', 'SecurityGroup'].includes(o.kind)) await this.wait(o.kind, o.metadata.name, undefined, isReady, `${describe(o)} to become ready`);
+    else if (o.kind === 'VirtualMachine' || o.kind === 'Pod') await this.waitVm(o);
+  }
+
+  vm(name: string): RealizedVm {
+    const a = this.addresses.get(name);
+    if (!a) throw new TargetError(`${this.label}: run ${this.runId} has no VM ${name}`);
+    // The MAC is the cluster's choice; vpcheck does not need it there.
+    return { name, ip: a.ip, mac: '', gateway: a.subnet.gateway, subnet: a.subnet.name, nic: this.nic };
+  }
+
+  /** "namespace/pod" of a VM, for `kubectl ko trace`. */
+  protected abstract podOf(vm: string): string;
+
+  async diagnose(request: DiagnoseRequest): Promise<Diagnostic[]> {
+    return diagnosticsFor(this.spec!, this.runId, request, (vm) => this.podOf(vm));
+  }
+
+  down(): Promise<void> {
+    this.downPromise ??= (async () => {
+      await this.closeSessions();
+      await teardownRun(this.client, this.runId, this.readyTimeoutMs, this.teardownOrder);
+    })();
+    return this.downPromise;
+  }
+}

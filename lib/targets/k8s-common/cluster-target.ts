@@ -1,0 +1,76 @@
+// What the cluster targets (Harvester, any Kubernetes with Kube-OVN) share: the kubeconfig
+// client, component versions, building a run (removed again if the build fails), and removing
+// runs by label. API failures no retry fixed mean the target could not be reached (exit 3).
+import { KubeClient, KubeError, loadKubeConfig, type ConnectOptions } from '../../k8s/client.ts';
+import type { TopologySpec } from '../../topology/types.ts';
+import { TargetError, type RunContext, type Target, type TargetKind } from '../target.ts';
+import { runsOnCluster, teardownRun } from '../harvester/teardown.ts';
+import type { ClusterRealized } from './cluster-realized.ts';
+
+export interface ClusterOptions extends ConnectOptions {
+  /** The address `to: internet` probes: 8.8.8.8 unless overridden. */
+  readonly internetIP?: string;
+  /** How long one object may take to become ready or to go. */
+  readonly readyTimeoutMs?: number;
+}
+
+export const DEFAULT_INTERNET_IP = '8.8.8.8';
+const DEFAULT_READY_TIMEOUT_MS = 300_000;
+
+export abstract class ClusterTarget implements Target {
+  abstract readonly kind: TargetKind;
+  private clientValue?: KubeClient;
+  /** Kinds a run of this target creates, in deletion order. */
+  protected abstract readonly teardownOrder: readonly string[];
+  protected abstract realize(client: KubeClient, run: RunContext): ClusterRealized;
+
+  constructor(protected readonly options: ClusterOptions) {}
+
+  protected get client(): KubeClient {
+    try {
+      this.clientValue ??= new KubeClient(loadKubeConfig(this.options));
+    } catch (e) {
+      throw new TargetError(`${this.kind}: cannot load the kubeconfig: ${(e as Error).message}`);
+    }
+    return this.clientValue;
+  }
+
+  protected get readyTimeoutMs(): number {
+    return this.options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+  }
+
+  protected get internetIP(): string {
+    return this.options.internetIP ?? DEFAULT_INTERNET_IP;
+  }
+
+  async versions(): Promise<Record<string, string>> {
+    const v = await this.unreachable(this.client.call<{ gitVersion: string }>({ method: 'GET', path: '/version' }));
+    return { kubernetes: v.gitVersion };
+  }
+
+  async up(spec: TopologySpec, run: RunContext): Promise<ClusterRealized> {
+    const realized = this.realize(this.client, run);
+    try {
+      await this.unreachable(realized.update(spec));
+    } catch (e) {
+      await realized.down().catch((cleanup: Error) => run.log.warn(`${this.kind}: cleanup after failed build: ${cleanup.message}`));
+      throw e;
+    }
+    return realized;
+  }
+
+  async down(which: { runId: string } | { all: true }): Promise<string[]> {
+    const ids = 'runId' in which ? [which.runId] : await this.unreachable(runsOnCluster(this.client, this.teardownOrder));
+    for (const id of ids) await this.unreachable(teardownRun(this.client, id, this.readyTimeoutMs, this.teardownOrder));
+    return ids;
+  }
+
+  private async unreachable<T>(p: Promise<T>): Promise<T> {
+    try {
+      return await p;
+    } catch (e) {
+      if (e instanceof KubeError) throw new TargetError(`${this.kind}: ${e.message}`);
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,134 @@
+// The network half of a cluster rendering, the same on Harvester and on any Kubernetes with
+// Kube-OVN: per network a NetworkAttachmentDefinition of type kube-ovn, and kubeovn.io Vpcs,
+// Subnets and SecurityGroups, run-prefixed and labelled; plus what the run adds to ovn-cluster
+// and, per VM, where its NIC attaches. Pure.
+import { assignAddresses, type Addressed } from '../../model/ipam.ts';
+import { NAME_ANNOTATION, runLabels } from '../../k8s/labels.ts';
+import type { KubeObject } from '../../k8s/resources.ts';
+import { DEFAULT_VPC, type SecurityGroupRule, type TopologySpec, type Vpc } from '../../topology/types.ts';
+import { nadOf, prefixed, providerOf, vpcName } from '../harvester/names.ts';
+
+/** What a run adds to the existing ovn-cluster: merged into its spec, never created or deleted. */
+export interface OvnClusterPatch {
+  readonly vpcPeerings: readonly { remoteVpc: string; localConnectIP: string }[];
+  readonly staticRoutes: readonly { cidr: string; nextHopIP: string; policy: string }[];
+}
+
+/** Where one VM's NIC attaches, in the cluster's names. */
+export interface VmAttachment {
+  readonly addressed: Addressed;
+  readonly provider: string;
+  /** The NAD as "namespace/name". */
+  readonly networkName: string;
+  readonly securityGroups: readonly string[];
+  readonly metadata: KubeObject['metadata'];
+}
+
+export interface RenderedNetwork {
+  /** NADs, Vpcs, Subnets, SecurityGroups, in that order. */
+  readonly objects: readonly KubeObject[];
+  readonly ovnCluster?: OvnClusterPatch;
+  /** Topology VM name -> its attachment (VMs IPAM could not place are absent). */
+  readonly vms: ReadonlyMap<string, VmAttachment>;
+}
+
+export interface NetworkOptions {
+  readonly runId: string;
+  /** Where the VMs (or pods) go. */
+  readonly namespace: string;
+  /** Kube-OVN Vpc spec.namespaces: the namespaces allowed to use a custom VPC (empty: all). */
+  readonly vpcNamespaces?: readonly string[];
+}
+
+export function renderNetwork(spec: TopologySpec, options: NetworkOptions): RenderedNetwork {
+  const { runId } = options;
+  const meta = (name: string, original: string, namespace?: string): KubeObject['metadata'] => ({
+    name,
+    ...(namespace !== undefined && { namespace }),
+    labels: runLabels(runId, spec.name),
+    annotations: { [NAME_ANNOTATION]: original },
+  });
+  const networkByRef = new Map(spec.networks.map((n) => [n.ref, n]));
+  const nadByRef = (ref: string) => nadOf(runId, networkByRef.get(ref)!);
+  const providerByRef = (ref: string) => providerOf(nadByRef(ref));
+
+  const nads = spec.networks.map((n): KubeObject => {
+    const nad = nadOf(runId, n);
+    return {
+      apiVersion: 'k8s.cni.cncf.io/v1',
+      kind: 'NetworkAttachmentDefinition',
+      metadata: { ...meta(nad.name, n.name, nad.namespace), labels: { ...runLabels(runId, spec.name), 'network.harvesterhci.io/type': 'OverlayNetwork' } },
+      // Field order as the Harvester UI writes it (harvesterhci.io.networkattachmentdefinition.vue).
+      spec: { config: JSON.stringify({ cniVersion: '0.3.1', name: nad.name, type: 'kube-ovn', server_socket: '/run/openvswitch/kube-ovn-daemon.sock', provider: providerOf(nad) }) },
+    };
+  });
+
+  const vpcSpec = (v: Vpc) => ({
+    vpcPeerings: v.vpcPeerings.map((p) => ({ remoteVpc: vpcName(runId, p.remoteVpc), localConnectIP: p.localConnectIP })),
+    // Routes name addresses, not objects: they stay as written.
+    staticRoutes: v.staticRoutes.map((r) => ({ cidr: r.cidr, nextHopIP: r.nextHopIP, policy: r.policy })),
+  });
+  const vpcs = spec.vpcs.filter((v) => v.name !== DEFAULT_VPC).map((v): KubeObject => ({
+    apiVersion: 'kubeovn.io/v1',
+    kind: 'Vpc',
+    metadata: meta(vpcName(runId, v.name), v.name),
+    spec: { ...(options.vpcNamespaces?.length && { namespaces: [...options.vpcNamespaces] }), ...vpcSpec(v) },
+  }));
+  const defaultVpc = spec.vpcs.find((v) => v.name === DEFAULT_VPC);
+  const ovnCluster = defaultVpc && (defaultVpc.vpcPeerings.length || defaultVpc.staticRoutes.length) ? vpcSpec(defaultVpc) : undefined;
+
+  const subnets = spec.subnets.map((s): KubeObject => ({
+    apiVersion: 'kubeovn.io/v1',
+    kind: 'Subnet',
+    metadata: meta(prefixed(runId, s.name), s.name),
+    spec: {
+      vpc: vpcName(runId, s.vpc),
+      protocol: 'IPv4',
+      cidrBlock: s.cidrBlock,
+      gateway: s.gateway,
+      provider: providerByRef(s.provider),
+      excludeIps: [...s.excludeIps],
+      private: s.private,
+      allowSubnets: [...s.allowSubnets],
+      natOutgoing: s.natOutgoing,
+      // No DHCP: VMs get their pinned address from cloud-init and no default route, as the docs'
+      // procedures expect (with DHCP, Harvester v1.8 switches the NIC to managedtap and the
+      // guest would learn a default route: harvester/harvester:pkg/webhook/resources/virtualmachine/mutator.go).
+      enableDHCP: false,
+    },
+  }));
+
+  const rule = (r: SecurityGroupRule) => ({
+    ipVersion: r.ipVersion,
+    protocol: r.protocol,
+    priority: r.priority,
+    remoteType: r.remoteType,
+    ...(r.remoteAddress !== undefined && { remoteAddress: r.remoteAddress }),
+    ...(r.remoteSecurityGroup !== undefined && { remoteSecurityGroup: prefixed(runId, r.remoteSecurityGroup) }),
+    ...(r.portRangeMin !== undefined && { portRangeMin: r.portRangeMin }),
+    ...(r.portRangeMax !== undefined && { portRangeMax: r.portRangeMax }),
+    policy: r.policy,
+  });
+  const securityGroups = spec.securityGroups.map((g): KubeObject => ({
+    apiVersion: 'kubeovn.io/v1',
+    kind: 'SecurityGroup',
+    metadata: meta(prefixed(runId, g.name), g.name),
+    spec: { allowSameGroupTraffic: g.allowSameGroupTraffic, ingressRules: g.ingressRules.map(rule), egressRules: g.egressRules.map(rule) },
+  }));
+
+  const addresses = assignAddresses(spec);
+  const vms = new Map<string, VmAttachment>();
+  for (const vm of spec.vms) {
+    const addressed = addresses.get(vm.name);
+    if (!addressed) continue;
+    const nad = nadByRef(vm.network);
+    vms.set(vm.name, {
+      addressed,
+      provider: providerOf(nad),
+      networkName: `${nad.namespace}/${nad.name}`,
+      securityGroups: vm.securityGroups.map((g) => prefixed(runId, g)),
+      metadata: meta(prefixed(runId, vm.name), vm.name, options.namespace),
+    });
+  }
+  return { objects: [...nads, ...vpcs, ...subnets, ...securityGroups], ...(ovnCluster && { ovnCluster }), vms };
+}

@@ -1,0 +1,36 @@
+// The kubeovn target: any Kubernetes cluster with Kube-OVN (e.g. kind + Kube-OVN). Builds the
+// topology's NADs, Vpcs, Subnets and SecurityGroups like the Harvester target, with a Pod per VM,
+// runs commands through the exec API, and removes exactly what carries vpcheck's run label.
+import type { KubeClient } from '../../k8s/client.ts';
+import { ClusterTarget, type ClusterOptions } from '../k8s-common/cluster-target.ts';
+import type { RunContext } from '../target.ts';
+import { KubeOvnRealized, POD_TEARDOWN_ORDER } from './realized.ts';
+import { DEFAULT_POD_IMAGE } from './render.ts';
+
+export interface KubeOvnOptions extends ClusterOptions {
+  /** Namespace of the pods; default: one the run creates and deletes. */
+  readonly namespace?: string;
+  readonly image?: string;
+  /** Kube-OVN is the primary CNI: pods attach with ovn.kubernetes.io/* annotations, no NADs. */
+  readonly primary?: boolean;
+}
+
+export class KubeOvnTarget extends ClusterTarget {
+  readonly kind = 'kubeovn' as const;
+  protected readonly teardownOrder = POD_TEARDOWN_ORDER;
+
+  constructor(protected override readonly options: KubeOvnOptions = {}) {
+    super(options);
+  }
+
+  protected realize(client: KubeClient, run: RunContext): KubeOvnRealized {
+    return new KubeOvnRealized(client, {
+      runId: run.runId,
+      ...(this.options.namespace !== undefined && { namespace: this.options.namespace }),
+      image: this.options.image ?? DEFAULT_POD_IMAGE,
+      ...(this.options.primary && { primary: true }),
+      internetIP: this.internetIP,
+      readyTimeoutMs: this.readyTimeoutMs,
+    }, run.log);
+  }
+}

@@ -1,0 +1,62 @@
+// One run's topology on any Kubernetes with Kube-OVN: the shared cluster convergence
+// (k8s-common) with Pods standing in for VMs, reached through the exec API.
+import type { KubeClient } from '../../k8s/client.ts';
+import type { KubeObject } from '../../k8s/resources.ts';
+import { SessionError, type Session, type Transport } from '../../sessions/session.ts';
+import type { TopologySpec } from '../../topology/types.ts';
+import { isReady } from '../harvester/ready.ts';
+import { prefixed } from '../harvester/names.ts';
+import { ClusterRealized, type ClusterRunOptions, type Desired } from '../k8s-common/cluster-realized.ts';
+import { TargetError, type Logger } from '../target.ts';
+import { PodExecSession } from './exec-session.ts';
+import { ATTACHMENT_NIC, PRIMARY_NIC } from './render-pod.ts';
+import { POD_APPLY_ORDER, renderPods, type PodRenderOptions } from './render.ts';
+import { teardownOrder } from '../harvester/teardown.ts';
+
+export const POD_TEARDOWN_ORDER = teardownOrder(POD_APPLY_ORDER);
+
+/**
+ * A pod boots with a default route from its CNI, a VM on an overlay subnet without one (the
+ * docs' starting point). Deleting it emulates the VM; the run then adds the docs' route where
+ * the topology says `defaultRoute: true`.
+ */
+export const DROP_DEFAULT_ROUTE = 'ip route del default 2>/dev/null; ip -4 route show default';
+
+export type KubeOvnRunOptions = PodRenderOptions & ClusterRunOptions;
+
+export class KubeOvnRealized extends ClusterRealized {
+  protected readonly label = 'kube-ovn';
+  protected readonly applyOrder = POD_APPLY_ORDER;
+  protected readonly nic: string;
+  private podNamespace = '';
+
+  constructor(client: KubeClient, private readonly options: KubeOvnRunOptions, log: Logger) {
+    super(client, options, log, POD_TEARDOWN_ORDER);
+    this.nic = options.primary ? PRIMARY_NIC : ATTACHMENT_NIC;
+  }
+
+  protected desired(next: TopologySpec): Desired {
+    const rendered = renderPods(next, this.options);
+    this.podNamespace = rendered.namespace;
+    return rendered;
+  }
+
+  protected async waitVm(o: KubeObject): Promise<void> {
+    await this.wait('Pod', o.metadata.name, o.metadata.namespace, isReady, `Pod ${o.metadata.namespace}/${o.metadata.name} to run`);
+  }
+
+  async openSession(vm: string, transport: Transport): Promise<Session> {
+    if (transport !== 'exec') throw new TargetError(`kube-ovn: transport ${transport} is not available (pods have no console or sshd); use --transport exec`);
+    this.vm(vm);
+    const session = new PodExecSession(vm, this.client, this.podNamespace, prefixed(this.runId, vm));
+    const r = await session.run(DROP_DEFAULT_ROUTE);
+    if (r.output.trim()) throw new SessionError(`${vm}: the pod's default route could not be removed (the container needs NET_ADMIN): ${r.output.trim()}`);
+    return session;
+  }
+
+  protected podOf(vm: string): string {
+    return `${this.podNamespace}/${prefixed(this.runId, vm)}`;
+  }
+
+  protected async closeSessions(): Promise<void> {}
+}

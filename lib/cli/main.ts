@@ -120,6 +120,12 @@ command that reproduces it in the VM's console. Ctrl-C tears everything down (ex
     )
     .action(async (files: string[], opts) => {
       opts.transport ??= opts.target === 'kubeovn' ? 'exec' : 'console';
+      // Pods have neither a serial console nor an sshd: say so before anything is built.
+      if (opts.target === 'kubeovn' && opts.transport !== 'exec') {
+        io.err(`run: --target kubeovn reaches its pods with --transport exec only (not ${opts.transport})`);
+        code = EXIT.invalid;
+        return;
+      }
       code = await runCommand(files, opts, io, () => targetOf(opts));
     });
   withClusterOptions(program.commands.at(-1)!);

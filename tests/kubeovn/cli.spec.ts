@@ -1,0 +1,26 @@
+// `vpcheck run --target kubeovn` from the command line against the fake API server: the exec
+// transport is the default there, the run passes, and `down --target kubeovn --all` finds
+// nothing left; a console transport is refused before anything is built (exit 2).
+import { fileURLToPath } from 'node:url';
+import { expect, test } from '@playwright/test';
+import { runCli } from '../support/cli.ts';
+import { LAB_INTERNET, withFakeTarget } from '../harvester/support.ts';
+import { KubeOvnTarget } from '../../lib/targets/kubeovn/kubeovn-target.ts';
+
+const seed = fileURLToPath(new URL('../../topologies/vpc-peering-example1.yaml', import.meta.url));
+
+test('vpcheck run --target kubeovn passes over exec by default; console is refused with exit 2; down finds nothing', async () => {
+  test.setTimeout(120_000);
+  await withFakeTarget('harvester', (connect) => new KubeOvnTarget(connect), async (fake) => {
+    const cluster = ['--target', 'kubeovn', '--kubeconfig', fake.kubeconfig, '--internet-ip', LAB_INTERNET];
+    const run = await runCli(['run', seed, ...cluster]);
+    expect(run.code, run.err).toBe(0);
+    expect(run.out).toMatch(/on kubeovn over exec/);
+    const console = await runCli(['run', seed, ...cluster, '--transport', 'console']);
+    expect(console.code).toBe(2);
+    expect(console.err).toContain('--transport exec only');
+    const down = await runCli(['down', '--all', '--target', 'kubeovn', '--kubeconfig', fake.kubeconfig]);
+    expect(down.code, down.err).toBe(0);
+    expect(fake.leftovers()).toEqual([]);
+  });
+});

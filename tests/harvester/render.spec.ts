@@ -10,7 +10,7 @@ import { OVERLAY_CNI_CONFIG } from '../../lib/k8s/schemas.ts';
 import { loadTopologyFile } from '../../lib/topology/load.ts';
 import type { KubeObject } from '../../lib/k8s/resources.ts';
 import { manifestsYaml, ovnClusterDocument } from '../../lib/targets/harvester/manifests.ts';
-import { prefixed } from '../../lib/targets/harvester/names.ts';
+import { prefixed } from '../../lib/targets/k8s-common/names.ts';
 import { DEFAULT_IMAGE, render } from '../../lib/targets/harvester/render.ts';
 
 const seeds = fileURLToPath(new URL('../../topologies/', import.meta.url));

@@ -6,7 +6,7 @@ import { expect, test } from '@playwright/test';
 import { KubeClient, loadKubeConfig } from '../../lib/k8s/client.ts';
 import { CHANNEL, exitCodeOf, exitStatus, frame, unframe } from '../../lib/k8s/exec-frames.ts';
 import { podExec } from '../../lib/k8s/pod-exec.ts';
-import { prefixed } from '../../lib/targets/harvester/names.ts';
+import { prefixed } from '../../lib/targets/k8s-common/names.ts';
 import { KubeOvnTarget } from '../../lib/targets/kubeovn/kubeovn-target.ts';
 import { SessionError } from '../../lib/sessions/session.ts';
 import { context, subnet, topology, vm } from '../lab/support.ts';

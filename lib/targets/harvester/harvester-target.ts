@@ -4,9 +4,8 @@
 import type { KubeClient } from '../../k8s/client.ts';
 import { ClusterTarget, type ClusterOptions } from '../k8s-common/cluster-target.ts';
 import type { RunContext } from '../target.ts';
-import { HarvesterRealized } from './realized.ts';
+import { HarvesterRealized, TEARDOWN_ORDER } from './realized.ts';
 import { DEFAULT_IMAGE } from './render.ts';
-import { TEARDOWN_ORDER } from './teardown.ts';
 
 export interface HarvesterOptions extends ClusterOptions {
   /** Namespace of the VMs and their cloud-init Secrets. */

@@ -2,7 +2,7 @@
 // takes, for review and bug reports.
 import { stringify } from 'yaml';
 import type { KubeObject } from '../../k8s/resources.ts';
-import { annotationKey } from './ovn-cluster.ts';
+import { annotationKey } from '../k8s-common/ovn-cluster.ts';
 import type { Rendered } from './render.ts';
 
 /** ovn-cluster as a document: the run's entries only (on a cluster, vpcheck merges them into what is there). */

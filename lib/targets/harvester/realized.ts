@@ -13,13 +13,15 @@ import { ClusterRealized, type ClusterRunOptions, type Desired } from '../k8s-co
 import { TargetError, type Logger } from '../target.ts';
 import { cloudInitSecret, GUEST_NIC, userData, type ConsoleCredentials } from './cloud-init.ts';
 import { ReconnectingConsole } from './console-session.ts';
-import { launcherPod } from './diagnose.ts';
-import { isReady } from './ready.ts';
-import { prefixed } from './names.ts';
+import { launcherPod } from '../k8s-common/diagnose.ts';
+import { isReady } from '../k8s-common/ready.ts';
+import { prefixed } from '../k8s-common/names.ts';
 import { APPLY_ORDER, render, type RenderOptions } from './render.ts';
-import { TEARDOWN_ORDER } from './teardown.ts';
+import { teardownOrder } from '../k8s-common/teardown.ts';
 
 export interface HarvesterRunOptions extends RenderOptions, ClusterRunOptions {}
+
+export const TEARDOWN_ORDER = teardownOrder(APPLY_ORDER);
 
 export class HarvesterRealized extends ClusterRealized {
   protected readonly label = 'harvester';

@@ -10,10 +10,10 @@ import { assignAddresses, type Addressed } from '../../model/ipam.ts';
 import type { Session, Transport } from '../../sessions/session.ts';
 import { DEFAULT_VPC, type TopologySpec } from '../../topology/types.ts';
 import { TargetError, type DiagnoseRequest, type Diagnostic, type Logger, type Realized, type RealizedVm } from '../target.ts';
-import { diagnosticsFor } from '../harvester/diagnose.ts';
-import { ovnClusterMergePatch } from '../harvester/ovn-cluster.ts';
-import { describeState, isReady } from '../harvester/ready.ts';
-import { teardownRun } from '../harvester/teardown.ts';
+import { diagnosticsFor } from './diagnose.ts';
+import { ovnClusterMergePatch } from './ovn-cluster.ts';
+import { describeState, isReady } from './ready.ts';
+import { teardownRun } from './teardown.ts';
 import type { OvnClusterPatch } from './render-network.ts';
 
 export interface ClusterRunOptions {

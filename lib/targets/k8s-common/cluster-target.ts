@@ -4,7 +4,7 @@
 import { KubeClient, KubeError, loadKubeConfig, type ConnectOptions } from '../../k8s/client.ts';
 import type { TopologySpec } from '../../topology/types.ts';
 import { TargetError, type RunContext, type Target, type TargetKind } from '../target.ts';
-import { runsOnCluster, teardownRun } from '../harvester/teardown.ts';
+import { runsOnCluster, teardownRun } from './teardown.ts';
 import type { ClusterRealized } from './cluster-realized.ts';
 
 export interface ClusterOptions extends ConnectOptions {

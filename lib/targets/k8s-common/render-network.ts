@@ -6,7 +6,7 @@ import { assignAddresses, type Addressed } from '../../model/ipam.ts';
 import { NAME_ANNOTATION, runLabels } from '../../k8s/labels.ts';
 import type { KubeObject } from '../../k8s/resources.ts';
 import { DEFAULT_VPC, type SecurityGroupRule, type TopologySpec, type Vpc } from '../../topology/types.ts';
-import { nadOf, prefixed, providerOf, vpcName } from '../harvester/names.ts';
+import { nadOf, prefixed, providerOf, vpcName } from './names.ts';
 
 /** What a run adds to the existing ovn-cluster: merged into its spec, never created or deleted. */
 export interface OvnClusterPatch {

@@ -4,14 +4,14 @@ import type { KubeClient } from '../../k8s/client.ts';
 import type { KubeObject } from '../../k8s/resources.ts';
 import { SessionError, type Session, type Transport } from '../../sessions/session.ts';
 import type { TopologySpec } from '../../topology/types.ts';
-import { isReady } from '../harvester/ready.ts';
-import { prefixed } from '../harvester/names.ts';
+import { isReady } from '../k8s-common/ready.ts';
+import { prefixed } from '../k8s-common/names.ts';
 import { ClusterRealized, type ClusterRunOptions, type Desired } from '../k8s-common/cluster-realized.ts';
 import { TargetError, type Logger } from '../target.ts';
 import { PodExecSession } from './exec-session.ts';
 import { ATTACHMENT_NIC, PRIMARY_NIC } from './render-pod.ts';
 import { POD_APPLY_ORDER, renderPods, type PodRenderOptions } from './render.ts';
-import { teardownOrder } from '../harvester/teardown.ts';
+import { teardownOrder } from '../k8s-common/teardown.ts';
 
 export const POD_TEARDOWN_ORDER = teardownOrder(POD_APPLY_ORDER);
 

@@ -4,7 +4,7 @@
 import { runLabels } from '../../k8s/labels.ts';
 import type { KubeObject } from '../../k8s/resources.ts';
 import type { TopologySpec } from '../../topology/types.ts';
-import { prefixed } from '../harvester/names.ts';
+import { prefixed } from '../k8s-common/names.ts';
 import { renderNetwork, type OvnClusterPatch } from '../k8s-common/render-network.ts';
 import { renderPod } from './render-pod.ts';
 

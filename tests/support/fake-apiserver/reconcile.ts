@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parse as parseYaml } from 'yaml';
 import { RUN_LABEL, TOPOLOGY_LABEL } from '../../../lib/k8s/labels.ts';
 import type { KubeObject } from '../../../lib/k8s/resources.ts';
-import { patchingRuns } from '../../../lib/targets/harvester/ovn-cluster.ts';
+import { patchingRuns } from '../../../lib/targets/k8s-common/ovn-cluster.ts';
 import { CONSOLE_CREDENTIALS } from '../../../lib/targets/lab/credentials.ts';
 import { LabTarget, type LabRealized } from '../../../lib/targets/lab/lab-target.ts';
 import { RunNames } from '../../../lib/targets/lab/names.ts';

@@ -5,12 +5,12 @@
 import { RUN_LABEL, TOPOLOGY_LABEL } from '../../../lib/k8s/labels.ts';
 import type { KubeObject } from '../../../lib/k8s/resources.ts';
 import { mapObjects } from '../../../lib/import/to-spec.ts';
-import { addedBy } from '../../../lib/targets/harvester/ovn-cluster.ts';
+import { addedBy } from '../../../lib/targets/k8s-common/ovn-cluster.ts';
 import { DEFAULT_VPC, type Platform, type TopologySpec } from '../../../lib/topology/types.ts';
 import type { Store } from './store.ts';
 
 /** The kinds a run creates that describe its topology (VMs or the Pods standing in for them). */
-export const TOPOLOGY_KINDS = ['NetworkAttachmentDefinition', 'Vpc', 'Subnet', 'SecurityGroup', 'VirtualMachine', 'Pod'] as const;
+const TOPOLOGY_KINDS = ['NetworkAttachmentDefinition', 'Vpc', 'Subnet', 'SecurityGroup', 'VirtualMachine', 'Pod'] as const;
 
 export interface RunView {
   readonly spec: TopologySpec;

@@ -3,7 +3,7 @@
 // annotation, so that teardown removes exactly those entries (and nothing of other users').
 import { OVN_CLUSTER_ANNOTATION_PREFIX } from '../../k8s/labels.ts';
 import type { KubeObject } from '../../k8s/resources.ts';
-import type { OvnClusterPatch } from './render.ts';
+import type { OvnClusterPatch } from './render-network.ts';
 
 interface VpcSpec {
   vpcPeerings?: OvnClusterPatch['vpcPeerings'];

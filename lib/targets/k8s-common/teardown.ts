@@ -10,7 +10,6 @@ import { waitUntil, WaitTimeout } from '../../k8s/watch.ts';
 import { DEFAULT_VPC } from '../../topology/types.ts';
 import { TargetError } from '../target.ts';
 import { ovnClusterMergePatch, patchingRuns } from './ovn-cluster.ts';
-import { APPLY_ORDER } from './render.ts';
 
 /** Deletion order of a kind list applied in `order`: the VMs first (with KubeVirt's VMIs), then the rest in reverse. */
 export function teardownOrder(order: readonly string[]): string[] {
@@ -18,9 +17,7 @@ export function teardownOrder(order: readonly string[]): string[] {
   return [...vms, ...[...order].reverse().filter((k) => !vms.includes(k))];
 }
 
-export const TEARDOWN_ORDER = teardownOrder(APPLY_ORDER);
-
-export async function teardownRun(client: KubeClient, runId: string, timeoutMs: number, order: readonly string[] = TEARDOWN_ORDER): Promise<void> {
+export async function teardownRun(client: KubeClient, runId: string, timeoutMs: number, order: readonly string[]): Promise<void> {
   for (const kind of order) {
     const r = resourceOf(kind);
     const objects = await listObjects(client, r, runSelector(runId));
@@ -41,7 +38,7 @@ export async function teardownRun(client: KubeClient, runId: string, timeoutMs: 
 }
 
 /** Runs with objects on the cluster: run label values, and runs that patched ovn-cluster. */
-export async function runsOnCluster(client: KubeClient, order: readonly string[] = TEARDOWN_ORDER): Promise<string[]> {
+export async function runsOnCluster(client: KubeClient, order: readonly string[]): Promise<string[]> {
   const ids = new Set<string>();
   for (const kind of order) {
     for (const o of await listObjects(client, resourceOf(kind), RUN_LABEL)) ids.add(o.metadata.labels![RUN_LABEL]!);

@@ -2,7 +2,7 @@
 // target, log in to every VM, set default routes as the docs do, probe each phase's cells,
 // re-probe only what differs from the model (bounded, every try recorded), and judge.
 import { randomBytes } from 'node:crypto';
-import { cellsOf, satisfies, type Cell, type PhaseCells } from '../model/index.ts';
+import { cellsOf, satisfies, type Cell, type PhaseCells, type Prediction } from '../model/index.ts';
 import { defaultRouteCommand, parseDefaultRoute } from '../probes/default-route.ts';
 import { runProbes, type ProbeTry } from '../probes/runner.ts';
 import type { ProbeJob } from '../probes/types.ts';
@@ -91,7 +91,9 @@ export class Runner {
     const prepared = Date.now();
     const controls = await this.setDefaultRoutes(phase);
     const probing = Date.now();
-    const byVm = this.jobsOf(phase);
+    // One model walk per cell: the probe needs its address, the verdict its reason.
+    const predictions = new Map(phase.cells.map((c) => [c, phase.model.predict(c)]));
+    const byVm = this.jobsOf(phase, predictions);
     const total = phase.cells.length;
     let done = 0;
     let failures = 0;
@@ -125,7 +127,7 @@ export class Runner {
     }
     const probeMs = Date.now() - probing;
     const unprepared = new Map(controls.filter((c) => !c.ok).map((c) => [c.vm, c.reason ?? 'not prepared']));
-    const results = await this.judge(phase, tries, index > 0 ? began : undefined, unprepared);
+    const results = await this.judge(phase, predictions, tries, index > 0 ? began : undefined, unprepared);
     const result: PhaseResult = {
       name: phase.phase,
       startedAt: new Date(began).toISOString(),
@@ -197,7 +199,7 @@ export class Runner {
   }
 
   /** One job per source VM; the gateway control only where the model says the gateway answers. */
-  private jobsOf(phase: PhaseCells): Map<string, { job: ProbeJob; cells: Map<string, Cell> }> {
+  private jobsOf(phase: PhaseCells, predictions: ReadonlyMap<Cell, Prediction>): Map<string, { job: ProbeJob; cells: Map<string, Cell> }> {
     const byVm = new Map<string, { job: ProbeJob; cells: Map<string, Cell> }>();
     phase.cells.forEach((cell, i) => {
       let entry = byVm.get(cell.from);
@@ -208,7 +210,7 @@ export class Runner {
         byVm.set(cell.from, entry);
       }
       const id = `c${i}`;
-      const toIp = phase.model.predict(cell).toIp;
+      const toIp = predictions.get(cell)!.toIp;
       (entry.job.destinations as { id: string; ip: string; probe: Cell['probe']; port?: number }[]).push({ id, ip: toIp, probe: cell.probe, ...(cell.port !== undefined && { port: cell.port }) });
       entry.cells.set(id, cell);
     });
@@ -235,7 +237,7 @@ export class Runner {
    * `unprepared`: VMs the run could not set up as the topology says (e.g. their default route).
    * A cell towards one of them that differs is inconclusive (`error`), not a network verdict.
    */
-  private async judge(phase: PhaseCells, tries: Map<Cell, ProbeTry[]>, appliedAt: number | undefined, unprepared: Map<string, string>): Promise<CellResult[]> {
+  private async judge(phase: PhaseCells, predictions: ReadonlyMap<Cell, Prediction>, tries: Map<Cell, ProbeTry[]>, appliedAt: number | undefined, unprepared: Map<string, string>): Promise<CellResult[]> {
     const file = this.topology.source.file;
     let diagnosed = 0;
     return mapPool(phase.cells, 4, async (cell): Promise<CellResult> => {
@@ -245,7 +247,7 @@ export class Runner {
       const blame = !satisfies(cell.expected, seen) && seen !== 'error' ? unprepared.get(cell.to) : undefined;
       const observed = blame ? 'error' : seen;
       const pass = satisfies(cell.expected, observed);
-      const prediction = phase.model.predict(cell);
+      const prediction = predictions.get(cell)!;
       const firstPass = all.find((t) => satisfies(cell.expected, t.outcome));
       const base: CellResult = {
         from: cell.from,

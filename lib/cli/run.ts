@@ -52,7 +52,14 @@ export async function runCommand(files: string[], options: RunCommandOptions, io
       await runner?.realized.down();
     });
     try {
-      runner = await Runner.start(topology, target, { ...DEFAULT_RUN_SETTINGS, ...options, ...(options.phase !== undefined && { phase: options.phase }) }, events(io), warnings);
+      const settings = {
+        ...DEFAULT_RUN_SETTINGS,
+        transport: options.transport,
+        concurrency: options.concurrency,
+        retries: options.retries,
+        ...(options.phase !== undefined && { phase: options.phase }),
+      };
+      runner = await Runner.start(topology, target, settings, events(io), warnings);
       await runner.runAll();
       if (options.keep) printKeep(runner, io);
       const result = await runner.finish({ keep: options.keep ?? false });

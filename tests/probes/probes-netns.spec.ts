@@ -2,17 +2,14 @@
 import { spawn } from 'node:child_process';
 import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from '@playwright/test';
 import { runProbes, type CellResult } from '../../lib/probes/runner.ts';
 import { DEFAULT_SETTINGS, type Destination, type ProbeJob } from '../../lib/probes/types.ts';
 import { openConsoleSession } from '../../lib/sessions/console.ts';
-import { spawnPty } from '../../lib/sessions/pty.ts';
 import { SessionError, type Session } from '../../lib/sessions/session.ts';
 import { sh, test, type NetnsPair } from '../support/netns-fixture.ts';
+import { agettyConsole } from '../sessions/agetty.ts';
 import { netnsSession } from './netns-session.ts';
-
-const LOGIN = fileURLToPath(new URL('../sessions/fake-login.sh', import.meta.url));
 
 function destinations(n: NetnsPair): Destination[] {
   return [
@@ -109,8 +106,7 @@ test('fan-out of 100 destinations from one VM over its console', async ({ netns 
   await sh('bash', '-c', `printf '%s\\n' "${batch}" | ip -n ${netns.b} -batch -`);
   await sh('ip', '-n', netns.a, 'route', 'add', '10.99.2.0/24', 'dev', netns.devA);
   const many: Destination[] = Array.from({ length: 100 }, (_, i) => ({ id: `d${i}`, ip: `10.99.2.${i + 1}`, probe: 'icmp' }));
-  const env = { ...process.env, TERM: 'vt100', VPCHECK_TEST_USER: 'root', VPCHECK_TEST_PASSWORD: 'bench-pw' };
-  const pty = spawnPty(`ip netns exec ${netns.a} /sbin/agetty -l ${LOGIN} - vt100`, { env });
+  const pty = agettyConsole(netns.a, { user: 'root', password: 'bench-pw' });
   try {
     const t0 = Date.now();
     const session = await openConsoleSession(pty.stream, { vm: 'vm-a', username: 'root', password: 'bench-pw' });

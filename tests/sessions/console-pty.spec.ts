@@ -1,23 +1,15 @@
 // The console session against a real terminal: agetty and a login program on a pty (`script`)
 // inside a network namespace, as the lab presents a VM's serial console.
-import { fileURLToPath } from 'node:url';
 import { expect } from '@playwright/test';
 import { openConsoleSession } from '../../lib/sessions/console.ts';
-import { spawnPty } from '../../lib/sessions/pty.ts';
 import { SessionError } from '../../lib/sessions/session.ts';
-import type { ChildStream } from '../../lib/sessions/child-stream.ts';
+import { agettyConsole } from './agetty.ts';
 import { test, type NetnsPair } from '../support/netns-fixture.ts';
 
-const LOGIN = fileURLToPath(new URL('./fake-login.sh', import.meta.url));
 const PASSWORD = 'pty-Secret-1';
 
-function consolePty(ns: string, options: { noise?: boolean } = {}): ChildStream {
-  const env = { ...process.env, TERM: 'vt100', VPCHECK_TEST_USER: 'root', VPCHECK_TEST_PASSWORD: PASSWORD, VPCHECK_TEST_NOISE: options.noise ? '1' : '' };
-  return spawnPty(`ip netns exec ${ns} /sbin/agetty -l ${LOGIN} - vt100`, { env });
-}
-
 async function loggedIn(netns: NetnsPair, options: { noise?: boolean; password?: string } = {}) {
-  const pty = consolePty(netns.b, options);
+  const pty = agettyConsole(netns.b, { user: 'root', password: PASSWORD, noise: options.noise });
   const began = Date.now();
   const session = await openConsoleSession(pty.stream, { vm: 'vm-b', username: 'root', password: options.password ?? PASSWORD, loginTimeoutMs: 10_000 });
   return { pty, session, loginMs: Date.now() - began };
@@ -65,7 +57,7 @@ test('kernel lines written to the terminal mid-output do not reach the command o
 });
 
 test('a wrong password on a real login gives SessionError "wrong password"', async ({ netns }) => {
-  const pty = consolePty(netns.b);
+  const pty = agettyConsole(netns.b, { user: 'root', password: PASSWORD });
   try {
     const err = await openConsoleSession(pty.stream, { vm: 'vm-b', username: 'root', password: 'not-it', loginTimeoutMs: 10_000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SessionError);

@@ -1,7 +1,7 @@
 // Reads a topology file's bytes into a YAML document that can answer "where is this field?",
 // refusing inputs that would exhaust memory or time (huge files, alias bombs, bad encodings).
 import { isUtf8 } from 'node:buffer';
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
 import type { Position } from './types.ts';
 
 /** Generated 1,000-VM topologies are about 200 KB; anything this large is a mistake. */
@@ -55,6 +55,15 @@ export function readYaml(bytes: Uint8Array): ReadResult {
     return fail(pos(contentDocs[1]!.range[0]), 'file holds several YAML documents; a topology file holds exactly one');
   }
   const doc = contentDocs[0]!;
+  // Converting a mapping with a list or mapping as a key would stringify it (and yaml warns on
+  // stderr); no field of the format has such a key, so it is an error at the key.
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key as Node | null;
+      if (key && !isScalar(key) && key.range) problems.push({ pos: pos(key.range[0]), message: 'a key must be a plain name, not a list or mapping' });
+    },
+  });
+  if (problems.length) return { ok: false, problems };
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });

@@ -38,6 +38,8 @@ const cases: Case[] = [
   { name: 'unclosed flow sequence', yaml: `${HEAD}networks: [ { name: n1 }\n‸`, path: '', message: /invalid YAML/ },
   { name: 'tab indentation', yaml: `${HEAD}networks:\n‸\t- name: n1\n`, path: '', message: /invalid YAML/ },
   { name: 'duplicate key', yaml: `apiVersion: vpcheck/v1\nkind: Topology\nname: t\n‸name: u\n`, path: '', message: /duplicate key/ },
+  { name: 'list as a key', yaml: `${HEAD}networks:\n  - name: n1\n    ? ‸[a]\n    : x\n`, path: '', message: /a key must be a plain name, not a list or mapping/ },
+  { name: 'mapping as a key', yaml: `${HEAD}networks: [ { name: n1, ‸{ a: 1 }: x } ]\n`, path: '', message: /a key must be a plain name/ },
   { name: 'empty file', yaml: `‸`, path: '', message: /file is empty/ },
   { name: 'only comments', yaml: `‸# nothing here\n# at all\n`, path: '', message: /no YAML content/ },
   { name: 'two documents', yaml: `${HEAD}‸---\nname: again\n`, path: '', message: /several YAML documents/ },

@@ -11,6 +11,7 @@ import type { Logger, Realized, Target } from '../targets/target.ts';
 import type { Topology } from '../topology/types.ts';
 import { layoutOf } from '../report/layout.ts';
 import { mapPool } from './pool.ts';
+import { vmDiagnostics } from './vm-diagnostics.ts';
 import { consoleCommand, explainCommand } from './reproduce.ts';
 import { summarize, type CellResult, type ControlResult, type PhaseResult, type RunResult, type Try } from './result.ts';
 import pkg from '../../package.json' with { type: 'json' };
@@ -273,10 +274,13 @@ export class Runner {
       const reproduce = { console: consoleCommand(cell.probe, prediction.toIp, cell.port), explain: explainCommand(file, cell.from, cell.to, cell.port, phase.phase) };
       if (observed === 'error' || diagnosed >= this.settings.diagnoseLimit) return { ...base, reproduce };
       diagnosed++;
-      const diagnostics = await this.realized
-        .diagnose({ from: cell.from, toIp: prediction.toIp, probe: cell.probe, ...(cell.port !== undefined && { port: cell.port }) })
-        .catch((e: Error) => [{ title: 'diagnostics failed', command: '', output: e.message }]);
-      return { ...base, reproduce, diagnostics };
+      const [target, vm] = await Promise.all([
+        this.realized
+          .diagnose({ from: cell.from, toIp: prediction.toIp, probe: cell.probe, ...(cell.port !== undefined && { port: cell.port }) })
+          .catch((e: Error) => [{ title: 'diagnostics failed', command: '', output: e.message }]),
+        this.session(cell.from).then((s) => vmDiagnostics(s, prediction.toIp), (e: Error) => [{ title: `session to ${cell.from}`, command: '', output: e.message }]),
+      ]);
+      return { ...base, reproduce, diagnostics: [...target, ...vm] };
     });
   }
 }

@@ -20,6 +20,9 @@ test('a wrong topology fails with exit 1; each differing cell carries the model 
   const cell = result.phases[0]!.results.find((c) => c.from === 'vm-a')!;
   expect(cell.tries.map((t) => t.outcome)).toEqual(['timeout', 'timeout']);
   expect(cell.diagnostics!.some((d) => /lr_in_ip_routing|ovn-trace/.test(d.title + d.output))).toBe(true);
+  // From inside the VM, over its console: the route it took, so the forward path is ruled out.
+  expect(cell.diagnostics!.find((d) => d.title === 'route vm-a picks for 10.2.0.2')).toMatchObject({ command: 'ip route get 10.2.0.2', output: expect.stringMatching(/^10\.2\.0\.2 via 10\.1\.0\.1 dev enp1s0 src 10\.1\.0\.2/) });
+  expect(cell.diagnostics!.find((d) => d.title === 'ip route in vm-a')!.output).toMatch(/^default via 10\.1\.0\.1 dev enp1s0/m);
 });
 
 test('a passing run exits 0 and records what was tested', async () => {

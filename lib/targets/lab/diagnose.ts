@@ -1,11 +1,12 @@
-// Evidence for a cell that differs from the model: ovn-trace of the probe's first packet from the
-// VM's port, the VPC's routes and policies, the VM's own routes. Output is shown with the run's
+// Evidence for a cell that differs from the model, from the lab's OVN: ovn-trace of the probe's
+// first packet from the VM's port, the VPC's routes and policies (the VM's own routes come from
+// the runner, over the VM's session). Output is shown with the run's
 // name prefix removed, so it speaks of the topology's objects.
 import type { DiagnoseRequest, Diagnostic } from '../target.ts';
 import type { LabDaemons } from './daemons.ts';
 import type { VmPlan } from './host-plan.ts';
 import type { RunNames } from './names.ts';
-import { inNamespace, run, shellQuote } from './proc.ts';
+import { run, shellQuote } from './proc.ts';
 
 /** The microflow of the probe's first packet: an echo request, or a SYN for tcp. */
 export function microflow(from: VmPlan, dstMac: string, request: DiagnoseRequest): string {
@@ -24,11 +25,8 @@ export async function diagnose(daemons: LabDaemons, names: RunNames, from: VmPla
     [`routes of VPC ${from.vpc}`, 'ovn-nbctl', [...nb, 'lr-route-list', router]],
     [`router policies of VPC ${from.vpc}`, 'ovn-nbctl', [...nb, 'lr-policy-list', router]],
   ];
-  const results = await Promise.all(items.map(async ([title, file, args]) => {
+  return Promise.all(items.map(async ([title, file, args]) => {
     const r = await run(file, args, { env: daemons.env, allowFailure: true, timeoutMs: 15_000 });
     return { title, command: names.unprefix([file, ...args].map(shellQuote).join(' ')), output: names.unprefix(r.stdout + r.stderr) };
   }));
-  const route = await inNamespace(from.namespace, ['ip', 'route'], { allowFailure: true });
-  results.push({ title: `ip route in ${from.name}`, command: 'ip route', output: route.stdout + route.stderr });
-  return results;
 }

@@ -96,13 +96,22 @@ export class KubeClient {
     const chunks: Buffer[] = [];
     for await (const c of res) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
-    let parsed: Record<string, unknown> = {};
-    try {
-      parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    } catch {
-      parsed = { message: text };
-    }
+    const parsed = parseBody(text);
     if (res.statusCode! < 400) return parsed;
-    return new KubeError(res.statusCode!, String(parsed.reason ?? ''), `${call.method} ${call.path}: ${res.statusCode} ${String(parsed.message ?? text)}`);
+    return new KubeError(res.statusCode!, String(parsed.reason ?? ''), `${call.method} ${call.path}: ${res.statusCode} ${statusMessage(text)}`);
   }
+}
+
+function parseBody(text: string): Record<string, unknown> {
+  try {
+    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    return { message: text };
+  }
+}
+
+/** The message of a refusal: a metav1.Status's own, or the start of whatever else came. */
+export function statusMessage(body: string): string {
+  const message = parseBody(body).message;
+  return typeof message === 'string' ? message.slice(0, 500) : body.slice(0, 300);
 }

@@ -5,7 +5,7 @@
 // with no deadline; this is the one call vpcheck needs, with its errors as SessionError.
 import WebSocket from 'ws';
 import { SessionError } from '../sessions/session.ts';
-import type { KubeClient } from './client.ts';
+import { statusMessage, type KubeClient } from './client.ts';
 import { CHANNEL, EXEC_PROTOCOLS, exitCodeOf, unframe, type ExecStatus } from './exec-frames.ts';
 
 export interface ExecResult {
@@ -46,7 +46,7 @@ export async function podExec(client: KubeClient, request: ExecRequest): Promise
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
-        failure = new SessionError(`${what}: ${res.statusCode} ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}`);
+        failure = new SessionError(`${what}: ${res.statusCode} ${statusMessage(Buffer.concat(chunks).toString('utf8'))}`);
         ws.terminate();
       });
     });

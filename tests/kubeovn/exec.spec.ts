@@ -31,7 +31,7 @@ test('exec through the fake: exit codes, stderr apart, 1.2 MB of output, a dropp
     const realized = await target.up(spec, context('exec'));
     try {
       const client = new KubeClient(loadKubeConfig({ kubeconfig: fake.kubeconfig }));
-      const pod = fake.store.list({ kind: 'Pod' })[0]!;
+      const pod = fake.store.list({ kind: 'Pod', labelSelector: `vpcheck/run=${realized.runId}` })[0]!;
       expect(pod.metadata.name).toBe(prefixed(realized.runId, 'vm1'));
       const exec = (script: string) => podExec(client, { namespace: pod.metadata.namespace!, pod: pod.metadata.name, command: ['sh', '-c', script], timeoutMs: 20_000 });
 

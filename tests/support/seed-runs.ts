@@ -15,7 +15,7 @@ export const SEEDS = fileURLToPath(new URL('../../topologies/', import.meta.url)
 export const seedFiles = readdirSync(SEEDS).filter((f) => f.endsWith('.yaml'));
 const quiet = { info: () => undefined, warn: () => undefined };
 
-async function runSeed(topology: Topology, target: Target, transport: Transport): Promise<RunResult> {
+export async function runSeed(topology: Topology, target: Target, transport: Transport): Promise<RunResult> {
   const runner = await Runner.start(topology, target, { ...DEFAULT_RUN_SETTINGS, transport }, quiet);
   await runner.runAll().catch(async (e: Error) => {
     await runner.finish();

@@ -10,7 +10,7 @@ import { assignAddresses, type Addressed } from '../../model/ipam.ts';
 import type { Session, Transport } from '../../sessions/session.ts';
 import { DEFAULT_VPC, type TopologySpec } from '../../topology/types.ts';
 import { TargetError, type DiagnoseRequest, type Diagnostic, type Logger, type Realized, type RealizedVm } from '../target.ts';
-import { diagnosticsFor } from './diagnose.ts';
+import { diagnosticsFor, OvnCentral } from './diagnose.ts';
 import { ovnClusterMergePatch } from './ovn-cluster.ts';
 import { describeState, isReady } from './ready.ts';
 import { teardownRun } from './teardown.ts';
@@ -37,6 +37,7 @@ export abstract class ClusterRealized implements Realized {
   private spec?: TopologySpec;
   private addresses = new Map<string, Addressed>();
   private downPromise?: Promise<void>;
+  private readonly central: OvnCentral;
 
   /** "harvester" or "kube-ovn", at the start of every message. */
   protected abstract readonly label: string;
@@ -57,6 +58,7 @@ export abstract class ClusterRealized implements Realized {
     this.runId = options.runId;
     this.internetIP = options.internetIP;
     this.readyTimeoutMs = options.readyTimeoutMs;
+    this.central = new OvnCentral(client);
   }
 
   async update(next: TopologySpec): Promise<void> {
@@ -128,7 +130,7 @@ export abstract class ClusterRealized implements Realized {
   protected abstract podOf(vm: string): string;
 
   async diagnose(request: DiagnoseRequest): Promise<Diagnostic[]> {
-    return diagnosticsFor(this.spec!, this.runId, request, (vm) => this.podOf(vm));
+    return diagnosticsFor(this.spec!, this.runId, request, (vm) => this.podOf(vm), this.central);
   }
 
   down(): Promise<void> {

@@ -10,6 +10,7 @@ import type { KubeObject } from '../../../lib/k8s/resources.ts';
 import type { Platform } from '../../../lib/topology/types.ts';
 import { ConsoleBridge } from './console.ts';
 import { EXEC_PATH, ExecBridge } from './exec.ts';
+import { OVN_CENTRAL_POD } from './ovn-central.ts';
 import { Reconciler } from './reconcile.ts';
 import { FakeHttpServer } from './server.ts';
 
@@ -38,10 +39,11 @@ export class FakeApiServer {
     for (const ns of ['default', 'kube-system', ...(options.namespaces ?? [])]) http.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns }, status: { phase: 'Active' } });
     // Every Kube-OVN cluster has the default VPC (kubeovn/kube-ovn:pkg/controller/init.go InitDefaultVpc).
     http.store.create({ apiVersion: 'kubeovn.io/v1', kind: 'Vpc', metadata: { name: 'ovn-cluster' }, spec: {}, status: { default: true, standby: true, router: 'ovn-cluster' } });
+    http.store.create(OVN_CENTRAL_POD);
     const reconciler = new Reconciler(http.store, http.faults, options.platformOf ?? (() => 'harvester'));
     reconciler.start();
     const consoles = new ConsoleBridge(reconciler, http.faults);
-    const execs = new ExecBridge(reconciler);
+    const execs = new ExecBridge(reconciler, http.store);
     http.upgrade = (req, socket, head, url) => (EXEC_PATH.test(url.pathname) ? execs : consoles).upgrade(req, socket, head, url);
     const url = await http.listen();
     const dir = await mkdtemp(join(tmpdir(), 'vpcheck-fake-apiserver-'));

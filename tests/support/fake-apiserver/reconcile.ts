@@ -62,6 +62,11 @@ export class Reconciler {
     while (this.running.size || this.late.size) await Promise.all([...this.running.values(), ...this.late]);
   }
 
+  /** Runs built on the lab, oldest first. */
+  runs(): string[] {
+    return [...this.labs.keys()];
+  }
+
   /** The lab VM behind a VMI (its console) or a running Pod (its exec). */
   vmTarget(kind: 'VirtualMachineInstance' | 'Pod', namespace: string, name: string): ConsoleTarget | undefined {
     const o = this.store.get(kind, namespace, name);

@@ -1,0 +1,59 @@
+// Evidence for a failing cell on a cluster: the VPC's routes and policies and the subnet's ACLs
+// read with ovn-nbctl in kube-system's ovn-central pod over the exec API, the VM's own routes over
+// its console; where exec there is forbidden, each item says so and keeps the command to run.
+import { expect, test } from '@playwright/test';
+import type { CellResult } from '../../lib/run/result.ts';
+import { prefixed } from '../../lib/targets/k8s-common/names.ts';
+import { loadTopologyFile } from '../../lib/topology/load.ts';
+import { runSeed } from '../support/seed-runs.ts';
+import { withFake } from './support.ts';
+
+const WRONG = 'tests/fixtures/missing-return-route.yaml';
+
+async function failingCell(forbidExec: boolean): Promise<{ cell: CellResult; runId: string }> {
+  const { topology } = await loadTopologyFile(WRONG);
+  let out: { cell: CellResult; runId: string } | undefined;
+  await withFake('harvester', async (fake, target) => {
+    if (forbidExec) fake.execs.forbidden.add('kube-system');
+    const result = await runSeed(topology!, target, 'console');
+    out = { cell: result.phases[0]!.results.find((c) => c.from === 'vm-a')!, runId: result.runId };
+  });
+  return out!;
+}
+
+const item = (cell: CellResult, title: string) => {
+  const found = cell.diagnostics?.find((d) => d.title === title);
+  expect(found, `diagnostic "${title}" among ${cell.diagnostics?.map((d) => d.title).join(', ')}`).toBeDefined();
+  return found!;
+};
+
+test('a failing cell carries the routes, policies and ACLs read in ovn-central, and the VM routes from its console', async () => {
+  test.setTimeout(180_000);
+  const { cell, runId } = await failingCell(false);
+  expect(cell).toMatchObject({ expected: 'reachable', observed: 'timeout', pass: false });
+  const vpcA = prefixed(runId, 'vpc-a');
+  const routes = item(cell, `routes of ${vpcA}`);
+  expect(routes.command).toBe(`kubectl ko nbctl lr-route-list ${vpcA}`);
+  // vpc-a's own static route, read from the OVN database the run was built in, in cluster names.
+  expect(routes.output).toMatch(/10\.2\.0\.0\/16\s+169\.254\.5\.2/);
+  expect(routes.output).not.toContain(`${runId}.`);
+  expect(item(cell, `policies of ${vpcA}`).output).not.toMatch(/not collected/);
+  const acls = item(cell, `ACLs of ${prefixed(runId, 'sa')}`);
+  expect(acls.command).toBe(`kubectl ko nbctl acl-list ${prefixed(runId, 'sa')}`);
+  expect(acls.output).not.toMatch(/not collected|exited with/);
+  expect(item(cell, 'trace vm-a -> 10.2.0.2').command).toMatch(/^kubectl ko trace .* 10\.2\.0\.2 icmp$/);
+  expect(item(cell, 'route vm-a picks for 10.2.0.2').output).toMatch(/^10\.2\.0\.2 via 10\.1\.0\.1 dev enp1s0/);
+});
+
+test('without pods/exec in kube-system every OVN item says why it was not collected and keeps its command', async () => {
+  test.setTimeout(180_000);
+  const { cell, runId } = await failingCell(true);
+  const vpcA = prefixed(runId, 'vpc-a');
+  for (const title of [`routes of ${vpcA}`, `policies of ${vpcA}`, `ACLs of ${prefixed(runId, 'sa')}`]) {
+    const d = item(cell, title);
+    expect(d.command).toMatch(/^kubectl ko nbctl /);
+    expect(d.output).toMatch(/^not collected: exec in kube-system\/ovn-central-\S+: 403 pods "ovn-central-\S+" is forbidden: User "fake" cannot create resource "pods\/exec" in API group "" in the namespace "kube-system"; run the command/);
+  }
+  // The VM's own view needs nothing beyond its console.
+  expect(item(cell, 'ip route in vm-a').output).toMatch(/^default via 10\.1\.0\.1 dev enp1s0/m);
+});

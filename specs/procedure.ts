@@ -43,7 +43,12 @@ export async function startProcedure(file: string, target: Target, runId: string
     async edit(phase) {
       const next = topology.phases.find((p) => p.name === phase);
       if (!next) throw new Error(`${file} has no phase "${phase}"`);
-      await realized.update(next.topology);
+      const { replaced } = await realized.update(next.topology);
+      for (const vm of replaced) {
+        const s = sessions.get(vm);
+        sessions.delete(vm);
+        await s?.then((x) => x.close()).catch(() => undefined);
+      }
     },
     async close() {
       await Promise.all([...sessions.values()].map((s) => s.then((x) => x.close()).catch(() => undefined)));

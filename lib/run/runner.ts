@@ -86,7 +86,8 @@ export class Runner {
     let applyMs = 0;
     if (index > 0) {
       this.events.info(`phase ${phase.phase}: applying the patch`);
-      await this.realized.update(phase.spec);
+      const { replaced } = await this.realized.update(phase.spec);
+      await this.forget(replaced);
       applyMs = Date.now() - began;
     }
     const prepared = Date.now();
@@ -164,6 +165,17 @@ export class Runner {
       phases: this.results.map((r) => ({ ...r, layout: layoutOf(this.phases.find((p) => p.phase === r.name)!.spec) })),
       summary: summarize(this.results),
     };
+  }
+
+  /** VMs the target rebuilt: a new session next time, and their default route set again. */
+  private async forget(vms: readonly string[]): Promise<void> {
+    if (vms.length) this.events.info(`rebuilt by the patch: ${vms.join(', ')}`);
+    await Promise.all(vms.map(async (vm) => {
+      const s = this.sessions.get(vm);
+      this.sessions.delete(vm);
+      this.routed.delete(vm);
+      await s?.then((x) => x.close()).catch(() => undefined);
+    }));
   }
 
   private session(vm: string): Promise<Session> {

@@ -43,13 +43,21 @@ export interface DiagnoseRequest {
   readonly port?: number;
 }
 
+export interface UpdateResult {
+  /**
+   * VMs the change rebuilt or restarted (a new network, address or template): their sessions are
+   * gone and so is what was set inside them, such as the default route.
+   */
+  readonly replaced: readonly string[];
+}
+
 export interface Realized {
   readonly runId: string;
   /** The address `to: internet` probes (lab: 192.0.2.1; clusters: 8.8.8.8 unless overridden). */
   readonly internetIP: string;
   vm(name: string): RealizedVm;
   /** Converge the live topology to the next phase's spec (minimal diff) and wait until applied. */
-  update(next: TopologySpec): Promise<void>;
+  update(next: TopologySpec): Promise<UpdateResult>;
   openSession(vm: string, transport: Transport): Promise<Session>;
   diagnose(request: DiagnoseRequest): Promise<Diagnostic[]>;
   /** Remove everything this run created. Safe to call twice. */

@@ -4,12 +4,13 @@
 // KubeVirt, or the kubelet) reports it ready. Subclasses render and open sessions.
 import { KubeError, type KubeClient } from '../../k8s/client.ts';
 import { applyObject, deleteObject, getObject, mergePatchObject } from '../../k8s/objects.ts';
+import { NAME_ANNOTATION } from '../../k8s/labels.ts';
 import { describe, resourceOf, type KubeObject } from '../../k8s/resources.ts';
 import { waitUntil, WaitTimeout } from '../../k8s/watch.ts';
 import { assignAddresses, type Addressed } from '../../model/ipam.ts';
 import type { Session, Transport } from '../../sessions/session.ts';
 import { DEFAULT_VPC, type TopologySpec } from '../../topology/types.ts';
-import { TargetError, type DiagnoseRequest, type Diagnostic, type Logger, type Realized, type RealizedVm } from '../target.ts';
+import { TargetError, type DiagnoseRequest, type Diagnostic, type Logger, type Realized, type RealizedVm, type UpdateResult } from '../target.ts';
 import { diagnosticsFor, OvnCentral } from './diagnose.ts';
 import { ovnClusterMergePatch } from './ovn-cluster.ts';
 import { describeState, isReady } from './ready.ts';
@@ -26,6 +27,9 @@ export interface Desired {
   readonly objects: readonly KubeObject[];
   readonly ovnCluster?: OvnClusterPatch;
 }
+
+/** The kinds that stand in for a topology VM. */
+const VM_KINDS = new Set(['VirtualMachine', 'Pod']);
 
 const keyOf = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
@@ -61,26 +65,36 @@ export abstract class ClusterRealized implements Realized {
     this.central = new OvnCentral(client);
   }
 
-  async update(next: TopologySpec): Promise<void> {
+  async update(next: TopologySpec): Promise<UpdateResult> {
     const { objects: desired, ovnCluster } = this.desired(next);
     const changed = desired.filter((o) => JSON.stringify(this.applied.get(keyOf(o))) !== JSON.stringify(o));
     const removed = [...this.applied.values()].filter((o) => !desired.some((d) => keyOf(d) === keyOf(o)));
+    // A running VMI or Pod keeps the network, address and annotations it started with (KubeVirt
+    // does not carry a changed template into a running VMI; Kube-OVN does not re-address a pod):
+    // a changed one is deleted and created again. vpcheck's VMs boot from a containerDisk, so
+    // nothing of value goes with them.
+    const replaced = changed.filter((o) => VM_KINDS.has(o.kind) && this.applied.has(keyOf(o)));
     for (const kind of this.applyOrder) {
       const batch = changed.filter((o) => o.kind === kind);
+      await Promise.all(batch.filter((o) => replaced.includes(o)).map((o) => this.remove(o)));
       await Promise.all(batch.map((o) => this.guard(o, applyObject(this.client, o))));
       if (kind === 'Vpc') await this.patchOvnCluster(ovnCluster);
       await Promise.all(batch.map((o) => this.waitReady(o)));
     }
     for (const kind of [...this.applyOrder].reverse()) {
-      await Promise.all(removed.filter((o) => o.kind === kind).map(async (o) => {
-        await this.guard(o, deleteObject(this.client, o));
-        await this.wait(o.kind, o.metadata.name, o.metadata.namespace, (x) => x === undefined, `${describe(o)} to be deleted`);
-      }));
+      await Promise.all(removed.filter((o) => o.kind === kind).map((o) => this.remove(o)));
     }
     this.applied = new Map(desired.map((o) => [keyOf(o), o]));
     this.spec = next;
     this.addresses = assignAddresses(next);
-    this.log.info(`${this.label} ${this.runId}: ${changed.length} objects applied, ${removed.length} deleted`);
+    this.log.info(`${this.label} ${this.runId}: ${changed.length} objects applied (${replaced.length} VMs replaced), ${removed.length} deleted`);
+    return { replaced: replaced.map((o) => o.metadata.annotations?.[NAME_ANNOTATION] ?? o.metadata.name) };
+  }
+
+  /** Deletes an object and waits until it is gone (finalizers done). */
+  private async remove(o: KubeObject): Promise<void> {
+    await this.guard(o, deleteObject(this.client, o));
+    await this.wait(o.kind, o.metadata.name, o.metadata.namespace, (x) => x === undefined, `${describe(o)} to be deleted`);
   }
 
   /** Merges the run's peerings and routes into ovn-cluster (and takes out the ones it dropped). */

@@ -9,7 +9,7 @@ import type { Session, Transport } from '../../sessions/session.ts';
 import { openSshSession } from '../../sessions/ssh.ts';
 import type { TopologySpec } from '../../topology/types.ts';
 import { contains, parseIPv4, parsePrefix } from '../../net/ipv4.ts';
-import { TargetError, type DiagnoseRequest, type Diagnostic, type Logger, type Realized, type RealizedVm } from '../target.ts';
+import { TargetError, type DiagnoseRequest, type Diagnostic, type Logger, type Realized, type RealizedVm, type UpdateResult } from '../target.ts';
 import { createCredentials, hostKeyBlob, type LabCredentials } from './credentials.ts';
 import type { LabDaemons } from './daemons.ts';
 import { diagnose } from './diagnose.ts';
@@ -65,7 +65,7 @@ export class LabRealized implements Realized {
     await this.update(spec);
   }
 
-  async update(next: TopologySpec): Promise<void> {
+  async update(next: TopologySpec): Promise<UpdateResult> {
     this.daemons.assertAlive();
     const addresses = addressesOf(next);
     const target: State = {
@@ -89,6 +89,8 @@ export class LabRealized implements Realized {
     this.state = target;
     await this.daemons.syncHv();
     this.log.info(`lab ${this.runId}: ${commands.length} NB commands, ${added.length} VMs added, ${gone.length} removed`);
+    // A VM whose plan changed was removed and added again: a new namespace, a fresh console.
+    return { replaced: gone.filter((vm) => target.vms.has(vm.name)).map((vm) => vm.name) };
   }
 
   private plan(vm: string): VmPlan {

@@ -10,7 +10,7 @@ const REQUIRED: Record<string, string> = {
   'ovn-northd': 'ovn-central', 'ovn-nbctl': 'ovn-central', 'ovn-sbctl': 'ovn-central', 'ovn-trace': 'ovn-central',
   'ovn-controller': 'ovn-host',
   ip: 'iproute2', ss: 'iproute2', ping: 'iputils-ping', fping: 'fping', iptables: 'iptables', ethtool: 'ethtool',
-  sshd: 'openssh-server', 'ssh-keygen': 'openssh-client', socat: 'socat', tcpdump: 'tcpdump', script: 'util-linux',
+  sshd: 'openssh-server', socat: 'socat', tcpdump: 'tcpdump', script: 'util-linux',
 };
 
 function onPath(program: string): boolean {

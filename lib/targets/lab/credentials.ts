@@ -1,10 +1,11 @@
-// Per-run credentials for the VMs' console and sshd, generated fresh with ssh-keygen and kept in
-// the run's directory (mode 0700). They are handed to sessions, never logged.
+// Per-run credentials for the VMs' console and sshd, generated fresh and kept in the run's
+// directory (mode 0700) where the console's login and sshd read them. They are handed to
+// sessions, never logged.
 import { randomBytes } from 'node:crypto';
-import { registerSecret } from '../../secrets/redact.ts';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { run } from './proc.ts';
+import { registerSecret } from '../../secrets/redact.ts';
+import { generateSshKeyPair } from '../../sessions/ssh-keys.ts';
 
 export interface LabCredentials {
   /** sshd maps users to real accounts and root is the only one on a lab machine. */
@@ -17,26 +18,22 @@ export interface LabCredentials {
 }
 
 export const CONSOLE_CREDENTIALS = 'console-credentials';
+/** The files every lab VM's sshd reads, in the run directory. */
+export const HOST_KEY = 'host_ed25519';
+export const AUTHORIZED_KEYS = 'authorized_keys';
 
 export async function createCredentials(runDir: string): Promise<LabCredentials> {
-  const key = (name: string) => run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'vpcheck', '-f', join(runDir, name)]);
-  await Promise.all([key('client_ed25519'), key('host_ed25519')]);
+  const client = generateSshKeyPair();
+  const host = generateSshKeyPair();
   const username = 'root';
   const password = randomBytes(12).toString('base64url');
-  // Reports and logs must never show it, whatever output it ends up in.
-  registerSecret(password);
-  await writeFile(join(runDir, CONSOLE_CREDENTIALS), `${username}\n${password}\n`, { mode: 0o600 });
-  const publicKey = await readFile(join(runDir, 'client_ed25519.pub'), 'utf8');
-  await writeFile(join(runDir, 'authorized_keys'), publicKey, { mode: 0o600 });
-  return {
-    username,
-    password,
-    privateKey: await readFile(join(runDir, 'client_ed25519'), 'utf8'),
-    hostPublicKey: (await readFile(join(runDir, 'host_ed25519.pub'), 'utf8')).trim(),
-  };
-}
-
-/** The key blob as the SSH wire protocol carries it (what ssh2's host verifier compares). */
-export function hostKeyBlob(publicKeyLine: string): Buffer {
-  return Buffer.from(publicKeyLine.split(' ')[1] ?? '', 'base64');
+  // Reports and logs must never show them, whatever output they end up in.
+  for (const secret of [password, client.privateKey, host.privateKey]) registerSecret(secret);
+  // sshd refuses a host key that others may read.
+  await Promise.all([
+    writeFile(join(runDir, CONSOLE_CREDENTIALS), `${username}\n${password}\n`, { mode: 0o600 }),
+    writeFile(join(runDir, HOST_KEY), host.privateKey, { mode: 0o600 }),
+    writeFile(join(runDir, AUTHORIZED_KEYS), `${client.publicKey}\n`, { mode: 0o600 }),
+  ]);
+  return { username, password, privateKey: client.privateKey, hostPublicKey: host.publicKey };
 }

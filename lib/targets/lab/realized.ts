@@ -7,10 +7,11 @@ import { openConsoleSession } from '../../sessions/console.ts';
 import type { ChildStream } from '../../sessions/child-stream.ts';
 import type { Session, Transport } from '../../sessions/session.ts';
 import { openSshSession } from '../../sessions/ssh.ts';
+import { publicKeyBlob } from '../../sessions/ssh-keys.ts';
 import type { TopologySpec } from '../../topology/types.ts';
 import { contains, parseIPv4, parsePrefix } from '../../net/ipv4.ts';
 import { TargetError, type DiagnoseRequest, type Diagnostic, type Logger, type Realized, type RealizedVm, type UpdateResult } from '../target.ts';
-import { createCredentials, hostKeyBlob, type LabCredentials } from './credentials.ts';
+import { createCredentials, type LabCredentials } from './credentials.ts';
 import type { LabDaemons } from './daemons.ts';
 import { diagnose } from './diagnose.ts';
 import { ExecSession } from './exec-session.ts';
@@ -19,7 +20,7 @@ import { RunNames, UPSTREAM_IP, VM_NIC } from './names.ts';
 import { Namespaces } from './namespaces.ts';
 import { nbRows, transaction } from './nb-commands.ts';
 import { inNamespace, type RunResult } from './proc.ts';
-import { ensureSshd, openConsole, openSshRelay } from './vm-streams.ts';
+import { ensureSshd, labSshd, openConsole, openSshRelay } from './vm-streams.ts';
 import { leaveLab } from './registry.ts';
 import { diffRows, type Row } from './rows.ts';
 import { teardownRun } from './teardown.ts';
@@ -142,7 +143,7 @@ export class LabRealized implements Realized {
   /** A TCP stream to the VM's sshd (started on first use). */
   async sshStream(vm: string): Promise<Duplex> {
     const plan = this.plan(vm);
-    await ensureSshd(plan, this.names.runDir);
+    await ensureSshd(labSshd(plan, this.names.runDir));
     return this.track(openSshRelay(plan));
   }
 
@@ -150,7 +151,7 @@ export class LabRealized implements Realized {
     if (transport === 'exec') return new ExecSession(vm, this.namespace(vm));
     const creds = this.credentials;
     if (transport === 'console') return openConsoleSession(this.consoleStream(vm), { vm, username: creds.username, password: creds.password });
-    return openSshSession(await this.sshStream(vm), { vm, username: creds.username, privateKey: creds.privateKey, hostKey: hostKeyBlob(creds.hostPublicKey) });
+    return openSshSession(await this.sshStream(vm), { vm, username: creds.username, privateKey: creds.privateKey, hostKey: publicKeyBlob(creds.hostPublicKey) });
   }
 
   async diagnose(request: DiagnoseRequest): Promise<Diagnostic[]> {

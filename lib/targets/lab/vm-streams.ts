@@ -11,7 +11,7 @@ import type { ChildStream } from '../../sessions/child-stream.ts';
 import { spawnStream } from '../../sessions/child-stream.ts';
 import { spawnPty } from '../../sessions/pty.ts';
 import { TargetError } from '../target.ts';
-import { CONSOLE_CREDENTIALS } from './credentials.ts';
+import { AUTHORIZED_KEYS, CONSOLE_CREDENTIALS, HOST_KEY } from './credentials.ts';
 import type { VmPlan } from './host-plan.ts';
 import { shellQuote } from './proc.ts';
 
@@ -24,12 +24,34 @@ export function openConsole(vm: VmPlan, runDir: string): ChildStream {
   return spawnPty(command, { env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', TERM: 'vt100', LANG: 'C.UTF-8', SHELL: '/bin/sh' } });
 }
 
-function sshdConfig(vm: VmPlan, runDir: string, dir: string): string {
+/** An sshd inside a namespace, listening on ip:22, with key logins only. */
+export interface SshdSpec {
+  /** Names it in errors. */
+  readonly vm: string;
+  readonly namespace: string;
+  readonly ip: string;
+  /** Holds its config, pid file and log. */
+  readonly dir: string;
+  readonly hostKey: string;
+  readonly authorizedKeys: string;
+  /**
+   * passwd and shadow files that only this sshd sees, bound over /etc's in the mount namespace
+   * `ip netns exec` makes for it (never the machine's): users that exist only in a guest.
+   */
+  readonly accounts?: { readonly passwd: string; readonly shadow: string };
+}
+
+/** The lab's own sshd of a VM: root, with the run's keys. */
+export function labSshd(vm: VmPlan, runDir: string): SshdSpec {
+  return { vm: vm.name, namespace: vm.namespace, ip: vm.ip, dir: join(runDir, 'sshd', vm.name), hostKey: join(runDir, HOST_KEY), authorizedKeys: join(runDir, AUTHORIZED_KEYS) };
+}
+
+function sshdConfig(spec: SshdSpec): string {
   return [
-    `ListenAddress ${vm.ip}:22`,
-    `HostKey ${join(runDir, 'host_ed25519')}`,
-    `PidFile ${join(dir, 'sshd.pid')}`,
-    `AuthorizedKeysFile ${join(runDir, 'authorized_keys')}`,
+    `ListenAddress ${spec.ip}:22`,
+    `HostKey ${spec.hostKey}`,
+    `PidFile ${join(spec.dir, 'sshd.pid')}`,
+    `AuthorizedKeysFile ${spec.authorizedKeys}`,
     'PermitRootLogin prohibit-password',
     'PubkeyAuthentication yes',
     'PasswordAuthentication no',
@@ -42,20 +64,21 @@ function sshdConfig(vm: VmPlan, runDir: string, dir: string): string {
   ].join('\n');
 }
 
-/** Starts the VM's sshd unless it runs; ready once it has written its pid file (after listening). */
-export async function ensureSshd(vm: VmPlan, runDir: string): Promise<void> {
-  const dir = join(runDir, 'sshd', vm.name);
-  const pidFile = join(dir, 'sshd.pid');
+/** Starts the sshd unless it runs; ready once it has written its pid file (after listening). */
+export async function ensureSshd(spec: SshdSpec): Promise<void> {
+  const pidFile = join(spec.dir, 'sshd.pid');
   if (existsSync(pidFile)) return;
-  await mkdir(dir, { recursive: true });
+  await mkdir(spec.dir, { recursive: true });
   await mkdir('/run/sshd', { recursive: true });
-  const config = join(dir, 'sshd_config');
-  await writeFile(config, sshdConfig(vm, runDir, dir));
-  const child = spawn('ip', ['netns', 'exec', vm.namespace, '/usr/sbin/sshd', '-D', '-f', config, '-E', join(dir, 'sshd.log')], { detached: true, stdio: 'ignore' });
+  const config = join(spec.dir, 'sshd_config');
+  await writeFile(config, sshdConfig(spec));
+  const sshd = ['/usr/sbin/sshd', '-D', '-f', config, '-E', join(spec.dir, 'sshd.log')];
+  const accounts = spec.accounts ? ['sh', '-c', 'mount --bind "$0" /etc/passwd && mount --bind "$1" /etc/shadow && shift && exec "$@"', spec.accounts.passwd, spec.accounts.shadow] : [];
+  const child = spawn('ip', ['netns', 'exec', spec.namespace, ...accounts, ...sshd], { detached: true, stdio: 'ignore' });
   child.unref();
   const deadline = Date.now() + SSHD_START_MS;
   while (!existsSync(pidFile)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new TargetError(`lab: sshd of VM ${vm.name} did not start (see ${join(dir, 'sshd.log')})`);
+    if (child.exitCode !== null || Date.now() > deadline) throw new TargetError(`lab: sshd of VM ${spec.vm} did not start (see ${join(spec.dir, 'sshd.log')})`);
     await sleep(10);
   }
 }

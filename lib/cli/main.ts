@@ -15,6 +15,10 @@ import { DEFAULT_POD_IMAGE } from '../targets/kubeovn/render.ts';
 import { reportCommand } from './report.ts';
 import { diffCommand } from './diff.ts';
 import pkg from '../../package.json' with { type: 'json' };
+import type { Transport } from '../sessions/session.ts';
+
+/** What each target offers, its default first: pods have no console or sshd; KubeVirt VMs no exec API. */
+const TRANSPORTS = { lab: ['console', 'ssh', 'exec'], harvester: ['console', 'ssh'], kubeovn: ['exec'] } as const satisfies Record<string, readonly Transport[]>;
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let code: number = EXIT.ok;
@@ -98,7 +102,7 @@ Example:
     .description('build topologies on a target, log in to every VM, probe, and compare with the model')
     .argument('<files...>', 'topology files')
     .addOption(new Option('--target <kind>', 'where to build').choices(['lab', 'harvester', 'kubeovn']).default('lab'))
-    .addOption(new Option('--transport <kind>', 'how to reach the VMs (default: console; exec on kubeovn, whose pods have no console)').choices(['console', 'ssh', 'exec']))
+    .addOption(new Option('--transport <kind>', 'how to reach the VMs: console (the default), ssh (lab: the VM\'s own sshd; harvester: through KubeVirt port-forward to the first NIC), exec (the default and only one on kubeovn, whose pods have no console)').choices(['console', 'ssh', 'exec']))
     .option('--json <file>', 'write the JSON result (an array for several topologies)')
     .option('--html <file>', 'write a self-contained HTML report (matrix, topology diagram, details)')
     .option('--junit <file>', 'write JUnit XML: one testsuite per phase, one testcase per cell')
@@ -119,10 +123,11 @@ A failing cell prints the model's reason, the lab's evidence (ovn-trace, routes)
 command that reproduces it in the VM's console. Ctrl-C tears everything down (exit 130).`,
     )
     .action(async (files: string[], opts) => {
-      opts.transport ??= opts.target === 'kubeovn' ? 'exec' : 'console';
-      // Pods have neither a serial console nor an sshd: say so before anything is built.
-      if (opts.target === 'kubeovn' && opts.transport !== 'exec') {
-        io.err(`run: --target kubeovn reaches its pods with --transport exec only (not ${opts.transport})`);
+      const offered = TRANSPORTS[opts.target as keyof typeof TRANSPORTS];
+      opts.transport ??= offered[0];
+      // Say so before anything is built.
+      if (!(offered as readonly string[]).includes(opts.transport)) {
+        io.err(`run: --target ${opts.target} reaches its VMs with --transport ${offered.join(' or ')} only (not ${opts.transport})`);
         code = EXIT.invalid;
         return;
       }

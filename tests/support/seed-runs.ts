@@ -29,11 +29,12 @@ const verdicts = (r: RunResult) => r.phases.flatMap((p) => p.results.map((c) => 
 const failures = (r: RunResult) => r.phases.flatMap((p) => p.results.filter((c) => !c.pass).map((c) => `${p.name}: ${c.from} -> ${c.to}: expected ${c.expected}, observed ${c.observed} (${c.detail.note ?? ''})`));
 
 /**
- * One test per seed: the run on a cluster target (built by `onTarget`, which also checks that
- * nothing is left) passes every cell with the lab's own verdicts over the same transport.
+ * One test per seed (of `files`, default all): the run on a cluster target (built by `onTarget`,
+ * which also checks that nothing is left) passes every cell with the lab's own verdicts over the
+ * same transport.
  */
-export function seedSuite(kind: string, transport: Transport, onTarget: (platform: Platform, body: (target: Target) => Promise<void>) => Promise<void>): void {
-  for (const file of seedFiles) {
+export function seedSuite(kind: string, transport: Transport, onTarget: (platform: Platform, body: (target: Target) => Promise<void>) => Promise<void>, files: readonly string[] = seedFiles): void {
+  for (const file of files) {
     test(`seed ${file} on the ${kind} target (fake API server, ${transport}): same verdicts as the lab, nothing left`, async () => {
       test.setTimeout(300_000);
       const { topology } = await loadTopologyFile(SEEDS + file);

@@ -1,17 +1,24 @@
 // cloud-init for a VM booted from a cloud image: its pinned address (network-config v2, no
 // gateway: the docs' procedures add the default route by hand), a console user whose password
-// vpcheck generated, and the `listen:` ports served. Pure; the user-data goes into a Secret.
+// and SSH key vpcheck generated, the VM's SSH host key, and the `listen:` ports served. Pure;
+// the user-data goes into a Secret.
 import { stringify } from 'yaml';
 import type { Listen } from '../../topology/types.ts';
 import { NAME_ANNOTATION, runLabels } from '../../k8s/labels.ts';
 import type { KubeObject } from '../../k8s/resources.ts';
+import type { SshKeyPair } from '../../sessions/ssh-keys.ts';
 
 /** The NIC name of the first virtio NIC in the guest: the docs' `dev enp1s0`. */
 export const GUEST_NIC = 'enp1s0';
 
-export interface ConsoleCredentials {
+export interface GuestCredentials {
   readonly username: string;
+  /** For the serial console. */
   readonly password: string;
+  /** The user's authorized key: vpcheck logs in over SSH with its private half. */
+  readonly clientKey: SshKeyPair;
+  /** The VM's SSH host key, so that vpcheck knows it before it connects (no trust on first use). */
+  readonly hostKey: SshKeyPair;
 }
 
 /** Harvester v1.6 docs, Limitations: "cloud-init static IP must equal the IP Kube-OVN reserved". */
@@ -19,10 +26,14 @@ export function networkData(ip: string, prefixLength: number): string {
   return stringify({ version: 2, ethernets: { [GUEST_NIC]: { addresses: [`${ip}/${prefixLength}`] } } });
 }
 
-export function userData(credentials: ConsoleCredentials, listen: readonly Listen[]): string {
+export function userData(credentials: GuestCredentials, listen: readonly Listen[]): string {
+  const { username, password, clientKey, hostKey } = credentials;
   const config = {
-    users: [{ name: credentials.username, lock_passwd: false, plain_text_passwd: credentials.password, shell: '/bin/bash', sudo: 'ALL=(ALL) NOPASSWD:ALL' }],
+    users: [{ name: username, lock_passwd: false, plain_text_passwd: password, ssh_authorized_keys: [clientKey.publicKey], shell: '/bin/bash', sudo: 'ALL=(ALL) NOPASSWD:ALL' }],
     ssh_pwauth: false,
+    // Given ssh_keys, cloud-init deletes the image's host keys and installs only these
+    // (canonical/cloud-init:cloudinit/config/cc_ssh.py handle, CONFIG_KEY_TO_FILE).
+    ssh_keys: { ed25519_private: hostKey.privateKey, ed25519_public: hostKey.publicKey },
     // Cloud images ship python3, not socat or nc -l: a transient unit per port keeps it running.
     runcmd: listen.map((l) => ['systemd-run', `--unit=vpcheck-listen-${l.port}`, 'python3', '-m', 'http.server', String(l.port)]),
   };

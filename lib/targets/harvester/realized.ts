@@ -1,17 +1,22 @@
 // One run's topology on a Harvester cluster: the shared cluster convergence (k8s-common) with
-// KubeVirt VMs and their cloud-init Secrets; VMs are reached over their KubeVirt serial console.
+// KubeVirt VMs and their cloud-init Secrets; VMs are reached over their KubeVirt serial console
+// or, with --transport ssh, over SSH through KubeVirt's port-forward to their first NIC.
 import { randomBytes } from 'node:crypto';
 import type { KubeClient } from '../../k8s/client.ts';
 import { openKubevirtConsole } from '../../k8s/kubevirt-console.ts';
+import { openKubevirtPortForward } from '../../k8s/kubevirt-portforward.ts';
+import { SubresourceRefused } from '../../k8s/kubevirt-stream.ts';
 import { NAME_ANNOTATION } from '../../k8s/labels.ts';
 import type { KubeObject } from '../../k8s/resources.ts';
 import { registerSecret } from '../../secrets/redact.ts';
 import { openConsoleSession } from '../../sessions/console.ts';
-import type { Session, Transport } from '../../sessions/session.ts';
+import { SessionError, type Session, type Transport } from '../../sessions/session.ts';
+import { openSshSession } from '../../sessions/ssh.ts';
+import { generateSshKeyPair, publicKeyBlob } from '../../sessions/ssh-keys.ts';
 import type { TopologySpec } from '../../topology/types.ts';
 import { ClusterRealized, type ClusterRunOptions, type Desired } from '../k8s-common/cluster-realized.ts';
 import { TargetError, type Logger } from '../target.ts';
-import { cloudInitSecret, GUEST_NIC, userData, type ConsoleCredentials } from './cloud-init.ts';
+import { cloudInitSecret, GUEST_NIC, userData, type GuestCredentials } from './cloud-init.ts';
 import { ReconnectingConsole } from './console-session.ts';
 import { launcherPod } from '../k8s-common/diagnose.ts';
 import { isReady } from '../k8s-common/ready.ts';
@@ -27,14 +32,19 @@ export class HarvesterRealized extends ClusterRealized {
   protected readonly label = 'harvester';
   protected readonly applyOrder = APPLY_ORDER;
   protected readonly nic = GUEST_NIC;
-  private readonly consoles = new Map<string, ReconnectingConsole>();
-  /** Generated per run; only the VMs' cloud-init Secrets hold it. Never logged. */
-  private readonly credentials: ConsoleCredentials = { username: 'vpcheck', password: randomBytes(12).toString('base64url') };
+  private readonly sessions = new Map<string, Session>();
+  /** Generated per run; only the VMs' cloud-init Secrets hold them. Never logged. */
+  private readonly credentials: GuestCredentials = {
+    username: 'vpcheck',
+    password: randomBytes(12).toString('base64url'),
+    clientKey: generateSshKeyPair(),
+    hostKey: generateSshKeyPair(),
+  };
 
   constructor(client: KubeClient, private readonly options: HarvesterRunOptions, log: Logger) {
     super(client, options, log, TEARDOWN_ORDER);
-    // Reports and logs redact it wherever it would appear (a console transcript, an error).
-    registerSecret(this.credentials.password);
+    // Reports and logs redact them wherever they would appear (a console transcript, an error).
+    for (const secret of [this.credentials.password, this.credentials.clientKey.privateKey, this.credentials.hostKey.privateKey]) registerSecret(secret);
   }
 
   protected desired(next: TopologySpec): Desired {
@@ -54,14 +64,31 @@ export class HarvesterRealized extends ClusterRealized {
   }
 
   async openSession(vm: string, transport: Transport): Promise<Session> {
-    if (transport !== 'console') throw new TargetError(`harvester: transport ${transport} is not available (a VM on an overlay subnet is reachable only over its serial console); use --transport console`);
+    if (transport === 'exec') throw new TargetError(`harvester: transport exec is not available (a VM has no exec API; that is --target kubeovn's); use --transport console or ssh`);
     this.vm(vm);
     const name = prefixed(this.runId, vm);
-    // One console per VMI: a new connection would close the previous one.
-    await this.consoles.get(vm)?.close();
-    const session = new ReconnectingConsole(vm, async () => openConsoleSession(await openKubevirtConsole(this.client, this.options.namespace, name, this.readyTimeoutMs), { vm, ...this.credentials }), (m) => this.log.warn(m));
-    this.consoles.set(vm, session);
-    return session.connect();
+    // One session per VM: a new console connection would close the previous one anyway.
+    await this.sessions.get(vm)?.close();
+    if (transport === 'ssh') {
+      const ssh = await this.openSsh(vm, name);
+      this.sessions.set(vm, ssh);
+      return ssh;
+    }
+    const { username, password } = this.credentials;
+    const open = async () => openConsoleSession(await openKubevirtConsole(this.client, this.options.namespace, name, this.readyTimeoutMs), { vm, username, password });
+    const console = new ReconnectingConsole(vm, open, (m) => this.log.warn(m));
+    // Kept before it connects: a login that fails may leave a console open for closeSessions.
+    this.sessions.set(vm, console);
+    return console.connect();
+  }
+
+  /** SSH to port 22 of the VMI's first NIC; the host key must be the one cloud-init installed. */
+  private async openSsh(vm: string, name: string): Promise<Session> {
+    const { username, clientKey, hostKey } = this.credentials;
+    const stream = await openKubevirtPortForward(this.client, this.options.namespace, name, 22, this.readyTimeoutMs).catch((e: Error) => {
+      throw e instanceof SubresourceRefused ? new SessionError(`${vm}: ${e.message}`) : e;
+    });
+    return openSshSession(stream, { vm, username, privateKey: clientKey.privateKey, hostKey: publicKeyBlob(hostKey.publicKey) });
   }
 
   protected podOf(vm: string): string {
@@ -69,6 +96,6 @@ export class HarvesterRealized extends ClusterRealized {
   }
 
   protected async closeSessions(): Promise<void> {
-    await Promise.all([...this.consoles.values()].map((c) => c.close()));
+    await Promise.all([...this.sessions.values()].map((s) => s.close().catch(() => undefined)));
   }
 }

@@ -11,6 +11,7 @@ import { fire, type Faults } from './faults.ts';
 import type { Reconciler } from './reconcile.ts';
 import { reject } from './server.ts';
 import { ApiError } from './status.ts';
+import { bridge } from './ws-stream.ts';
 
 const PATH = /^\/apis\/subresources\.kubevirt\.io\/v1\/namespaces\/([^/]+)\/virtualmachineinstances\/([^/]+)\/console$/;
 export const PLAIN_PROTOCOL = 'plain.kubevirt.io';
@@ -38,12 +39,9 @@ export class ConsoleBridge {
       const stream = target.lab.consoleStream(target.vm);
       const drop = fire(this.faults, 'dropConsoles');
       let sent = 0;
-      stream.on('data', (d: Buffer) => ws.readyState === ws.OPEN && ws.send(d, { binary: true }));
-      stream.on('close', () => ws.close(1000, 'console closed'));
-      stream.on('error', () => ws.close(1011, 'console failed'));
+      bridge(ws, stream, 'console');
       ws.on('message', (data: Buffer, binary: boolean) => {
         if (!binary) return;
-        stream.write(data);
         sent += data.length;
         // Mid-command: past the login (a user name and a password are short lines), a command
         // line has gone in and its output is still coming back.
@@ -51,7 +49,6 @@ export class ConsoleBridge {
       });
       ws.on('close', () => {
         if (this.current.get(key) === ws) this.current.delete(key);
-        stream.destroy();
       });
     });
   }

@@ -13,14 +13,18 @@ export interface Faults {
   readinessDelayMs: number;
   /** The next N console upgrades answer 400 "VMI is not running", as while a VM boots. */
   consoleNotReady: number;
+  /** The next N port-forward upgrades answer 400 "no network interfaces are present", as before the VMI reports its NIC. */
+  portForwardNotReady: number;
+  /** The next N port-forward upgrades answer 500 "connection refused", as while the guest boots and nothing listens yet. */
+  portForwardRefused: number;
 }
 
 export function noFaults(): Faults {
-  return { serverErrors: 0, conflicts: 0, dropWatches: 0, dropConsoles: 0, readinessDelayMs: 0, consoleNotReady: 0 };
+  return { serverErrors: 0, conflicts: 0, dropWatches: 0, dropConsoles: 0, readinessDelayMs: 0, consoleNotReady: 0, portForwardNotReady: 0, portForwardRefused: 0 };
 }
 
 /** Fires a countdown switch: true (and one fewer left) when it is on. */
-export function fire(faults: Faults, key: 'serverErrors' | 'conflicts' | 'dropWatches' | 'dropConsoles' | 'consoleNotReady'): boolean {
+export function fire(faults: Faults, key: Exclude<keyof Faults, 'readinessDelayMs'>): boolean {
   if (faults[key] <= 0) return false;
   faults[key]--;
   return true;

@@ -10,6 +10,7 @@ import type { KubeObject } from '../../../lib/k8s/resources.ts';
 import type { Platform } from '../../../lib/topology/types.ts';
 import { ConsoleBridge } from './console.ts';
 import { EXEC_PATH, ExecBridge } from './exec.ts';
+import { PORTFORWARD_PATH, PortForwardBridge } from './portforward.ts';
 import { OVN_CENTRAL_POD } from './ovn-central.ts';
 import { Reconciler } from './reconcile.ts';
 import { FakeHttpServer } from './server.ts';
@@ -28,6 +29,7 @@ export class FakeApiServer {
     readonly reconciler: Reconciler,
     readonly consoles: ConsoleBridge,
     readonly execs: ExecBridge,
+    readonly portForwards: PortForwardBridge,
     readonly url: string,
     readonly kubeconfig: string,
     private readonly dir: string,
@@ -44,7 +46,8 @@ export class FakeApiServer {
     reconciler.start();
     const consoles = new ConsoleBridge(reconciler, http.faults);
     const execs = new ExecBridge(reconciler, http.store);
-    http.upgrade = (req, socket, head, url) => (EXEC_PATH.test(url.pathname) ? execs : consoles).upgrade(req, socket, head, url);
+    const portForwards = new PortForwardBridge(http.store, reconciler, http.faults);
+    http.upgrade = (req, socket, head, url) => (EXEC_PATH.test(url.pathname) ? execs : PORTFORWARD_PATH.test(url.pathname) ? portForwards : consoles).upgrade(req, socket, head, url);
     const url = await http.listen();
     const dir = await mkdtemp(join(tmpdir(), 'vpcheck-fake-apiserver-'));
     const kubeconfig = join(dir, 'kubeconfig');
@@ -56,7 +59,7 @@ export class FakeApiServer {
       contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake' } }],
       'current-context': 'fake',
     }), { mode: 0o600 });
-    return new FakeApiServer(http, reconciler, consoles, execs, url, kubeconfig, dir);
+    return new FakeApiServer(http, reconciler, consoles, execs, portForwards, url, kubeconfig, dir);
   }
 
   get store() {
@@ -75,6 +78,7 @@ export class FakeApiServer {
   async close(): Promise<void> {
     this.consoles.close();
     this.execs.close();
+    this.portForwards.close();
     await this.reconciler.stop();
     await this.http.close();
     await rm(this.dir, { recursive: true, force: true });

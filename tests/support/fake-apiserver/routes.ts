@@ -9,7 +9,7 @@ export interface Route {
   readonly subresource?: string;
 }
 
-/** Resources of a group/version; VMI console lives in subresources.kubevirt.io. */
+/** Resources of a group/version; VMI console and portforward live in subresources.kubevirt.io. */
 export function resourcesOf(group: string, version: string): ResourceType[] {
   return RESOURCES.filter((r) => r.group === group && r.version === version);
 }
@@ -57,7 +57,7 @@ export function discovery(pathname: string): unknown {
   }
   if (pathname === '/api/v1') return list('v1', resourcesOf('', 'v1'));
   if (pathname === '/apis/subresources.kubevirt.io/v1') {
-    return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'subresources.kubevirt.io/v1', resources: [{ name: 'virtualmachineinstances/console', namespaced: true, kind: '', verbs: ['get'] }] };
+    return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'subresources.kubevirt.io/v1', resources: ['console', 'portforward'].map((sub) => ({ name: `virtualmachineinstances/${sub}`, namespaced: true, kind: '', verbs: ['get'] })) };
   }
   const m = /^\/apis\/([^/]+)\/([^/]+)$/.exec(pathname);
   if (m && groups.includes(`${m[1]}/${m[2]}`)) return list(`${m[1]}/${m[2]}`, resourcesOf(m[1]!, m[2]!));

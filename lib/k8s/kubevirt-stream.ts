@@ -1,0 +1,64 @@
+// A streaming subresource of a KubeVirt VMI (console, portforward) as a byte stream: a websocket
+// GET on /apis/subresources.kubevirt.io/v1/namespaces/NS/virtualmachineinstances/NAME/<subresource>
+// with subprotocol plain.kubevirt.io, raw bytes in binary frames both ways
+// (kubevirt/kubevirt:staging/src/kubevirt.io/client-go/kubevirt/typed/core/v1/async.go
+// RequestFromConfig and roundTripperFromConfig, client-go/subresources/constants.go
+// PlainStreamProtocolName). virt-api refuses a VMI it cannot stream yet with an HTTP status
+// before the upgrade; virtctl retries every second until its timeout (kubecli/vmi.go SerialConsole).
+import type { Duplex } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import WebSocket, { createWebSocketStream } from 'ws';
+import type { KubeClient } from './client.ts';
+
+const PLAIN_PROTOCOL = 'plain.kubevirt.io';
+
+/** virt-api answered the upgrade with an error status; the message carries its Status text. */
+export class SubresourceRefused extends Error {
+  constructor(message: string, readonly status: number) {
+    super(message);
+    this.name = 'SubresourceRefused';
+  }
+}
+
+export interface VmiStreamRequest {
+  readonly namespace: string;
+  readonly name: string;
+  /** The path below the VMI: "console", "portforward/22/tcp". */
+  readonly subresource: string;
+  /** Keep trying for this long while `retryable` says the VMI is not ready for it yet. */
+  readonly timeoutMs: number;
+  readonly retryable: (refused: SubresourceRefused) => boolean;
+}
+
+function connect(client: KubeClient, r: VmiStreamRequest): Promise<Duplex> {
+  const what = `${r.subresource} of ${r.namespace}/${r.name}`;
+  const url = client.url(`/apis/subresources.kubevirt.io/v1/namespaces/${encodeURIComponent(r.namespace)}/virtualmachineinstances/${encodeURIComponent(r.name)}/${r.subresource}`);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return client.options(url, 'GET').then((opts) => new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, [PLAIN_PROTOCOL], { ...opts, headers: opts.headers as Record<string, string> });
+    // Binary frames both ways: these streams carry bytes, not text.
+    ws.binaryType = 'nodebuffer';
+    // The stream takes over in 'open' itself: bytes that came with the upgrade response (an
+    // sshd's banner) are emitted before an awaiting caller would get to listen.
+    ws.once('open', () => resolve(createWebSocketStream(ws)));
+    ws.once('unexpected-response', (_req, res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => reject(new SubresourceRefused(`${what}: ${res.statusCode} ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}`, res.statusCode ?? 0)));
+    });
+    ws.once('error', reject);
+  }));
+}
+
+/** Opens the stream, retrying what `retryable` accepts every second for up to `timeoutMs`. */
+export async function openVmiStream(client: KubeClient, request: VmiStreamRequest): Promise<Duplex> {
+  const deadline = Date.now() + request.timeoutMs;
+  for (;;) {
+    try {
+      return await connect(client, request);
+    } catch (e) {
+      if (!(e instanceof SubresourceRefused && request.retryable(e)) || Date.now() > deadline) throw e;
+      await sleep(1000);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+// cloud-init's SSH part on the fake's VMs, which are lab VMs: the VM's sshd gets the host key of
+// the user-data's ssh_keys and the first user's ssh_authorized_keys (canonical/cloud-init:
+// cloudinit/config/cc_ssh.py, cloudinit/distros/__init__.py create_user). That user exists only
+// in the guest, so this sshd alone sees it, as a uid-0 account (the user-data gives it sudo ALL
+// anyway). Started on the first port-forward to port 22, as the lab starts its own sshd on first
+// use.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { KubeObject } from '../../../lib/k8s/resources.ts';
+import { RunNames } from '../../../lib/targets/lab/names.ts';
+import { ensureSshd, type SshdSpec } from '../../../lib/targets/lab/vm-streams.ts';
+import type { ConsoleTarget } from './reconcile.ts';
+import type { Store } from './store.ts';
+
+interface SshUserData {
+  readonly users?: readonly { readonly name: string; readonly ssh_authorized_keys?: readonly string[] }[];
+  readonly ssh_keys?: { readonly ed25519_private?: string };
+}
+
+/** The user-data of the Secret a VMI's cloudInitNoCloud names (KubeVirt reads "userdata"). */
+function userDataOf(store: Store, vmi: KubeObject): string {
+  const volumes = (vmi.spec as { volumes?: { cloudInitNoCloud?: { userDataSecretRef?: { name: string } } }[] }).volumes ?? [];
+  const ref = volumes.find((v) => v.cloudInitNoCloud)?.cloudInitNoCloud?.userDataSecretRef?.name;
+  const secret = ref ? store.get('Secret', vmi.metadata.namespace, ref) : undefined;
+  const text = (secret?.stringData as Record<string, string> | undefined)?.userdata;
+  return text ?? Buffer.from((secret?.data as Record<string, string> | undefined)?.userdata ?? '', 'base64').toString('utf8');
+}
+
+export class GuestSshd {
+  /** Starts under way: two port-forwards at once must not start two sshds. */
+  private readonly starting = new Map<string, Promise<void>>();
+
+  constructor(private readonly store: Store) {}
+
+  /**
+   * Starts the sshd of the lab VM behind `vmi` unless it runs (a VM rebuilt in a later phase
+   * lost its sshd with its namespace); throws when its user-data has no SSH part.
+   */
+  ensure(target: ConsoleTarget, vmi: KubeObject): Promise<void> {
+    const dir = join(new RunNames(target.lab.runId).runDir, 'guest-sshd', target.vm);
+    const start = this.starting.get(dir) ?? this.start(target, vmi, dir).finally(() => this.starting.delete(dir));
+    this.starting.set(dir, start);
+    return start;
+  }
+
+  private async start(target: ConsoleTarget, vmi: KubeObject, dir: string): Promise<void> {
+    const data = (parseYaml(userDataOf(this.store, vmi) || '{}') ?? {}) as SshUserData;
+    const user = data.users?.[0];
+    const hostKey = data.ssh_keys?.ed25519_private;
+    if (!user?.ssh_authorized_keys?.length || !hostKey) throw new Error(`the user-data of ${vmi.metadata.name} has no ssh_authorized_keys or ssh_keys.ed25519_private`);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const passwd = await readFile('/etc/passwd', 'utf8');
+    const spec: SshdSpec = {
+      vm: target.vm,
+      namespace: target.lab.namespace(target.vm),
+      ip: target.lab.vm(target.vm).ip,
+      dir,
+      hostKey: join(dir, 'ssh_host_ed25519_key'),
+      authorizedKeys: join(dir, 'authorized_keys'),
+      accounts: { passwd: join(dir, 'passwd'), shadow: join(dir, 'shadow') },
+    };
+    // sshd refuses a host key that others may read; "*": no password, keys only.
+    await Promise.all([
+      writeFile(spec.hostKey, hostKey, { mode: 0o600 }),
+      writeFile(spec.authorizedKeys, `${user.ssh_authorized_keys.join('\n')}\n`, { mode: 0o600 }),
+      writeFile(spec.accounts!.passwd, `${passwd.trimEnd()}\n${user.name}:x:0:0:${user.name}:/root:/bin/bash\n`),
+      writeFile(spec.accounts!.shadow, `${user.name}:*:20000:0:99999:7:::\n`, { mode: 0o600 }),
+    ]);
+    await ensureSshd(spec);
+  }
+}

@@ -3,7 +3,9 @@ import type { SuiteOptions } from './specs/fixtures.ts';
 
 // One runner for everything:
 // - `unit`: tests of lib/ (pure code, and lab integration tests against real OVN);
-// - `lab-console`, `lab-ssh`: the user-facing e2e suite (specs/) on the lab, once per transport;
+// - `e2e-console`, `e2e-ssh`: the user-facing e2e suite (specs/), once per transport, on the lab
+//   or on the cluster VPCHECK_TARGET names; `e2e-exec` exists for VPCHECK_TARGET=kubeovn, whose
+//   pods have neither console nor sshd;
 // - `exclusive`: tests that need the machine's userspace datapath to themselves, run after those;
 // - `leaks`: checks that the whole suite left nothing behind.
 // Select topologies with VPCHECK_TOPOLOGIES=peering,nat (substrings of file names).
@@ -24,10 +26,11 @@ export default defineConfig<SuiteOptions>({
   ],
   projects: [
     { name: 'unit', testDir: './tests', testIgnore: ['**/*.exclusive.spec.ts', '**/*.final.spec.ts'] },
-    { name: 'lab-console', testDir: './specs', use: { transport: 'console' } },
-    // The docs' procedures are console procedures: they run once, in lab-console.
-    { name: 'lab-ssh', testDir: './specs', testIgnore: '**/harvester-docs.spec.ts', use: { transport: 'ssh' } },
-    { name: 'exclusive', testDir: './tests', testMatch: '**/*.exclusive.spec.ts', dependencies: ['unit', 'lab-console', 'lab-ssh'] },
+    { name: 'e2e-console', testDir: './specs', use: { transport: 'console' } },
+    // The docs' procedures are console procedures: they run once, in e2e-console.
+    { name: 'e2e-ssh', testDir: './specs', testIgnore: '**/harvester-docs.spec.ts', use: { transport: 'ssh' } },
+    ...(process.env.VPCHECK_TARGET === 'kubeovn' ? [{ name: 'e2e-exec', testDir: './specs', testIgnore: '**/harvester-docs.spec.ts', use: { transport: 'exec' as const } }] : []),
+    { name: 'exclusive', testDir: './tests', testMatch: '**/*.exclusive.spec.ts', dependencies: ['unit', 'e2e-console', 'e2e-ssh'] },
     // Last: nothing any test started may be left behind.
     { name: 'leaks', testDir: './tests', testMatch: '**/*.final.spec.ts', dependencies: ['exclusive'] },
   ],

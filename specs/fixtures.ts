@@ -17,15 +17,17 @@ export const test = base.extend<{}, SuiteOptions & { target: Target }>({
 });
 
 /**
- * VPCHECK_TARGET=lab (default) or harvester; for harvester, VPCHECK_KUBECONFIG, VPCHECK_CONTEXT,
- * VPCHECK_NAMESPACE, VPCHECK_IMAGE and VPCHECK_INTERNET_IP (default 8.8.8.8) say which cluster and how.
+ * VPCHECK_TARGET=lab (default), harvester or kubeovn; on a cluster VPCHECK_KUBECONFIG,
+ * VPCHECK_CONTEXT, VPCHECK_NAMESPACE, VPCHECK_IMAGE and VPCHECK_INTERNET_IP (default 8.8.8.8) say
+ * which cluster and how, and VPCHECK_KUBE_OVN_PRIMARY=1 that Kube-OVN is the primary CNI.
  */
 function suiteTarget(): Target {
   const env = process.env;
   const kind = env.VPCHECK_TARGET ?? 'lab';
-  if (kind !== 'lab' && kind !== 'harvester') throw new Error(`VPCHECK_TARGET=${kind}: use lab or harvester`);
+  if (kind !== 'lab' && kind !== 'harvester' && kind !== 'kubeovn') throw new Error(`VPCHECK_TARGET=${kind}: use lab, harvester or kubeovn`);
   return targetOf({
     target: kind,
+    ...(env.VPCHECK_KUBE_OVN_PRIMARY === '1' && { kubeOvnPrimary: true }),
     ...(env.VPCHECK_KUBECONFIG && { kubeconfig: env.VPCHECK_KUBECONFIG }),
     ...(env.VPCHECK_CONTEXT && { context: env.VPCHECK_CONTEXT }),
     ...(env.VPCHECK_NAMESPACE && { namespace: env.VPCHECK_NAMESPACE }),

@@ -43,8 +43,8 @@ export function prepLine(token: string): string {
 export async function logIn(io: ConsoleIo, credentials: Credentials, token: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const remaining = (): number => Math.max(1, deadline - Date.now());
-  const fail = (message: string): never => {
-    throw new SessionError(message, io.screen());
+  const fail = (message: string, refused = false): never => {
+    throw new SessionError(message, io.screen(), refused);
   };
 
   let prompt = promptOf(io.since(0)) ?? (await poke(io, deadline, timeoutMs));
@@ -80,7 +80,7 @@ export async function logIn(io: ConsoleIo, credentials: Credentials, token: stri
         return 'quiet' as const;
       });
     if (seen === 'ready') return;
-    if (seen === 'failed') fail(`console login as ${credentials.username} failed: wrong password`);
+    if (seen === 'failed') fail(`console login as ${credentials.username} failed: wrong password`, true);
     io.write(prepLine(token));
   }
 }

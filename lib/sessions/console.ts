@@ -28,7 +28,7 @@ export async function openConsoleSession(stream: Duplex, options: ConsoleOptions
     await logIn(io, options, `${nonce}0`, options.loginTimeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS);
   } catch (err) {
     stream.destroy();
-    throw err instanceof SessionError ? new SessionError(`${options.vm}: ${err.message}`, err.transcript) : err;
+    throw err instanceof SessionError ? new SessionError(`${options.vm}: ${err.message}`, err.transcript, err.refused) : err;
   }
   return new ConsoleSession(stream, io, options.vm, nonce, options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
 }

@@ -27,6 +27,11 @@ export class SessionError extends Error {
     message: string,
     /** What the session showed last (terminal screen, sshd banner), secrets redacted. */
     readonly transcript = '',
+    /**
+     * The VM answered and refused: a wrong password or key, another host key. Connecting again
+     * cannot help, so reconnecting sessions give up at once.
+     */
+    readonly refused = false,
   ) {
     super(message);
     this.name = 'SessionError';

@@ -40,18 +40,18 @@ export function openSshSession(stream: Duplex, options: SshOptions): Promise<Ssh
   let seenKey: Buffer | undefined;
   return new Promise<SshSession>((resolve, reject) => {
     let settled = false;
-    const fail = (message: string): void => {
+    const fail = (message: string, refused = false): void => {
       if (settled) return;
       settled = true;
       client.end();
       stream.destroy();
-      reject(new SessionError(`${options.vm}: ${message}`));
+      reject(new SessionError(`${options.vm}: ${message}`, '', refused));
     };
     const onError = (err: Error & { level?: string }): void => {
       if (options.hostKey && seenKey && !seenKey.equals(options.hostKey)) {
-        fail(`host key mismatch: expected ${fingerprint(options.hostKey)}, the VM presented ${fingerprint(seenKey)}`);
+        fail(`host key mismatch: expected ${fingerprint(options.hostKey)}, the VM presented ${fingerprint(seenKey)}`, true);
       } else if (err.level === 'client-authentication') {
-        fail(`ssh refused the key for user ${options.username}`);
+        fail(`ssh refused the key for user ${options.username}`, true);
       } else {
         fail(`ssh connection failed: ${err.message}`);
       }
@@ -70,6 +70,10 @@ export function openSshSession(stream: Duplex, options: SshOptions): Promise<Ssh
         reject(err);
       });
     });
+    // ssh2 takes a stream whose reading side ended (a websocket closed under it) for half-open:
+    // it stops its keepalives and waits for a 'close' that such streams never send, so commands
+    // would wait out their timeout. SSH has no use for half-open: the connection is over.
+    stream.once('end', () => stream.destroy());
     try {
       client.connect({
         sock: stream,

@@ -132,3 +132,24 @@ test('vpcheck run --target harvester --transport ssh passes against the fake; --
     expect(fake.consoles.accepted).toBe(0);
   });
 });
+
+test('a port-forward that closes mid-command is noticed at once, reopened, logged into again, and the command re-run', async () => {
+  await withFake('harvester', async (fake, target) => {
+    const warnings: string[] = [];
+    const realized = await target.up(oneVm, { runId: 'hv-pfdrop', log: { info: () => undefined, warn: (m) => warnings.push(m) } });
+    try {
+      fake.faults.dropPortForwards = 1;
+      const session = await realized.openSession('vm1', 'ssh');
+      // Long enough to carry the byte count past the drop mark while the command runs.
+      const outputs = [];
+      for (let i = 0; i < 6; i++) outputs.push((await session.run(`echo ${'x'.repeat(300)} ${i} | wc -c`)).output);
+      expect(outputs).toEqual(Array.from({ length: 6 }, (_, i) => `${302 + String(i).length}\n`));
+      expect(fake.faults.dropPortForwards).toBe(0);
+      expect(fake.portForwards.accepted).toBe(2);
+      // The end of the stream, not the command timeout, is what ended the first connection.
+      expect(warnings).toEqual([expect.stringMatching(/^vm1: ssh dropped during a command \(vm1: ssh connection closed during "echo x+/)]);
+    } finally {
+      await realized.down();
+    }
+  });
+});

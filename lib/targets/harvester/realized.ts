@@ -17,7 +17,7 @@ import type { TopologySpec } from '../../topology/types.ts';
 import { ClusterRealized, type ClusterRunOptions, type Desired } from '../k8s-common/cluster-realized.ts';
 import { TargetError, type Logger } from '../target.ts';
 import { cloudInitSecret, GUEST_NIC, userData, type GuestCredentials } from './cloud-init.ts';
-import { ReconnectingConsole } from './console-session.ts';
+import { ReconnectingSession } from './reconnecting-session.ts';
 import { launcherPod } from '../k8s-common/diagnose.ts';
 import { isReady } from '../k8s-common/ready.ts';
 import { prefixed } from '../k8s-common/names.ts';
@@ -69,17 +69,14 @@ export class HarvesterRealized extends ClusterRealized {
     const name = prefixed(this.runId, vm);
     // One session per VM: a new console connection would close the previous one anyway.
     await this.sessions.get(vm)?.close();
-    if (transport === 'ssh') {
-      const ssh = await this.openSsh(vm, name);
-      this.sessions.set(vm, ssh);
-      return ssh;
-    }
     const { username, password } = this.credentials;
-    const open = async () => openConsoleSession(await openKubevirtConsole(this.client, this.options.namespace, name, this.readyTimeoutMs), { vm, username, password });
-    const console = new ReconnectingConsole(vm, open, (m) => this.log.warn(m));
-    // Kept before it connects: a login that fails may leave a console open for closeSessions.
-    this.sessions.set(vm, console);
-    return console.connect();
+    const open = transport === 'ssh'
+      ? () => this.openSsh(vm, name)
+      : async () => openConsoleSession(await openKubevirtConsole(this.client, this.options.namespace, name, this.readyTimeoutMs), { vm, username, password });
+    const session = new ReconnectingSession(vm, transport, open, (m) => this.log.warn(m));
+    // Kept before it connects: a login that fails may leave a stream open for closeSessions.
+    this.sessions.set(vm, session);
+    return session.connect();
   }
 
   /** SSH to port 22 of the VMI's first NIC; the host key must be the one cloud-init installed. */

@@ -17,10 +17,12 @@ export interface Faults {
   portForwardNotReady: number;
   /** The next N port-forward upgrades answer 500 "connection refused", as while the guest boots and nothing listens yet. */
   portForwardRefused: number;
+  /** The next N port-forward websockets close once SSH is past its login and a command is in flight. */
+  dropPortForwards: number;
 }
 
 export function noFaults(): Faults {
-  return { serverErrors: 0, conflicts: 0, dropWatches: 0, dropConsoles: 0, readinessDelayMs: 0, consoleNotReady: 0, portForwardNotReady: 0, portForwardRefused: 0 };
+  return { serverErrors: 0, conflicts: 0, dropWatches: 0, dropConsoles: 0, readinessDelayMs: 0, consoleNotReady: 0, portForwardNotReady: 0, portForwardRefused: 0, dropPortForwards: 0 };
 }
 
 /** Fires a countdown switch: true (and one fewer left) when it is on. */

@@ -1,17 +1,17 @@
-// A console Session that survives its websocket closing: KubeVirt closes a console when another
-// client connects, when virt-handler restarts, or when a proxy drops the connection. The session
-// reconnects, logs in again and re-runs the interrupted command (vpcheck's commands are probes and
-// the idempotent default-route step, so running one twice is harmless). Bounded attempts.
-import { SessionError, type CommandResult, type RunOptions, type Session } from '../../sessions/session.ts';
+// A Session that survives its websocket closing: KubeVirt closes a console when another client
+// connects, and a console or port-forward when virt-handler or virt-api restarts or a proxy drops
+// the connection. The session reconnects, logs in again and re-runs the interrupted command
+// (vpcheck's commands are probes and the idempotent default-route step, so running one twice is
+// harmless). Bounded attempts.
+import { SessionError, type CommandResult, type RunOptions, type Session, type Transport } from '../../sessions/session.ts';
 
-export const CONSOLE_ATTEMPTS = 3;
+export const ATTEMPTS = 3;
 
-export class ReconnectingConsole implements Session {
-  readonly transport = 'console' as const;
+export class ReconnectingSession implements Session {
   private current?: Promise<Session>;
   private closed = false;
 
-  constructor(readonly vm: string, private readonly open: () => Promise<Session>, private readonly log: (message: string) => void) {}
+  constructor(readonly vm: string, readonly transport: Transport, private readonly open: () => Promise<Session>, private readonly log: (message: string) => void) {}
 
   /** Logs in now, so that a VM that cannot be reached fails at open like other transports. */
   async connect(): Promise<this> {
@@ -26,14 +26,14 @@ export class ReconnectingConsole implements Session {
   /** Runs `f` on the current session; a console that dropped (SessionError) is reopened. */
   private async retrying<T>(what: string, f: (session: Session) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      if (this.closed) throw new SessionError(`${this.vm}: console session closed`);
+      if (this.closed) throw new SessionError(`${this.vm}: ${this.transport} session closed`);
       this.current ??= this.open();
       const current = this.current;
       try {
         return await f(await current);
       } catch (e) {
-        if (!(e instanceof SessionError) || attempt >= CONSOLE_ATTEMPTS) throw e;
-        this.log(`${this.vm}: console dropped during ${what === 'login' ? 'login' : 'a command'} (${e.message}); reconnecting (attempt ${attempt + 1} of ${CONSOLE_ATTEMPTS})`);
+        if (!(e instanceof SessionError) || e.refused || attempt >= ATTEMPTS) throw e;
+        this.log(`${this.vm}: ${this.transport} dropped during ${what === 'login' ? 'login' : 'a command'} (${e.message}); reconnecting (attempt ${attempt + 1} of ${ATTEMPTS})`);
         if (this.current === current) this.current = undefined;
         await current.then((s) => s.close()).catch(() => undefined);
       }

@@ -8,7 +8,7 @@
 import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket, { createWebSocketStream } from 'ws';
-import type { KubeClient } from './client.ts';
+import { statusMessage, type KubeClient } from './client.ts';
 
 const PLAIN_PROTOCOL = 'plain.kubevirt.io';
 
@@ -44,7 +44,7 @@ function connect(client: KubeClient, r: VmiStreamRequest): Promise<Duplex> {
     ws.once('unexpected-response', (_req, res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => reject(new SubresourceRefused(`${what}: ${res.statusCode} ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}`, res.statusCode ?? 0)));
+      res.on('end', () => reject(new SubresourceRefused(`${what}: ${res.statusCode} ${statusMessage(Buffer.concat(chunks).toString('utf8'))}`, res.statusCode ?? 0)));
     });
     ws.once('error', reject);
   }));

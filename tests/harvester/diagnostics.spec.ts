@@ -41,7 +41,14 @@ test('a failing cell carries the routes, policies and ACLs read in ovn-central, 
   const acls = item(cell, `ACLs of ${prefixed(runId, 'sa')}`);
   expect(acls.command).toBe(`kubectl ko nbctl acl-list ${prefixed(runId, 'sa')}`);
   expect(acls.output).not.toMatch(/not collected|exited with/);
-  expect(item(cell, 'trace vm-a -> 10.2.0.2').command).toMatch(/^kubectl ko trace .* 10\.2\.0\.2 icmp$/);
+  // ovn-trace of the first packet, as kubectl ko trace builds it: the forward path reaches vm-b
+  // (what is missing is vpc-b's route back, which the routes above and the model name).
+  const lspA = `${prefixed(runId, 'vm-a')}.default.${prefixed(runId, 'na')}.default.ovn`;
+  const trace = item(cell, 'ovn-trace from vm-a');
+  expect(trace.command).toContain(`ovn-trace --ct=new ${prefixed(runId, 'sa')} 'inport == "${lspA}" && ip.ttl == 64 && icmp && eth.src == `);
+  expect(trace.output).toContain(`ingress(dp="${prefixed(runId, 'sa')}", inport="${lspA}")`);
+  expect(trace.output).toContain(`output to "${prefixed(runId, 'vm-b')}.default.${prefixed(runId, 'nb')}.default.ovn"`);
+  expect(trace.output).not.toContain(`${runId}.`);
   expect(item(cell, 'route vm-a picks for 10.2.0.2').output).toMatch(/^10\.2\.0\.2 via 10\.1\.0\.1 dev enp1s0/);
 });
 
@@ -49,7 +56,7 @@ test('without pods/exec in kube-system every OVN item says why it was not collec
   test.setTimeout(180_000);
   const { cell, runId } = await failingCell(true);
   const vpcA = prefixed(runId, 'vpc-a');
-  for (const title of [`routes of ${vpcA}`, `policies of ${vpcA}`, `ACLs of ${prefixed(runId, 'sa')}`]) {
+  for (const title of [`routes of ${vpcA}`, `policies of ${vpcA}`, `ACLs of ${prefixed(runId, 'sa')}`, 'ovn-trace from vm-a']) {
     const d = item(cell, title);
     expect(d.command).toMatch(/^kubectl ko nbctl /);
     expect(d.output).toMatch(/^not collected: exec in kube-system\/ovn-central-\S+: 403 pods "ovn-central-\S+" is forbidden: User "fake" cannot create resource "pods\/exec" in API group "" in the namespace "kube-system"; run the command/);

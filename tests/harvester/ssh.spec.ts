@@ -111,7 +111,7 @@ test('a port-forward still refused at the deadline is a SessionError with virt-a
     const error = await realized.openSession('vm1', 'ssh').catch((e: unknown) => e);
     fake.faults.portForwardNotReady = 0;
     expect(error).toBeInstanceOf(SessionError);
-    expect((error as Error).message).toMatch(/^vm1: portforward\/22\/tcp of default\/hv-pfgiveup-vm1: 400 .*no network interfaces are present/);
+    expect((error as Error).message).toBe('vm1: portforward/22/tcp of default/hv-pfgiveup-vm1: 400 no network interfaces are present');
     expect(fake.portForwards.accepted).toBe(0);
   }, { readyTimeoutMs: 2000 });
 });

@@ -63,9 +63,14 @@ test('exec through the fake: exit codes, stderr apart, 1.2 MB of output, a dropp
       const routes = await session.run('ip -4 route show default; echo done');
       expect(routes).toMatchObject({ exitCode: 0, output: 'done\n' });
       await expect(realized.openSession('vm1', 'console')).rejects.toThrow(/use --transport exec/);
-      // Evidence for a differing cell names the run's own Pod.
+      // Evidence for a differing cell: ovn-trace from the Pod's own logical switch port (an
+      // attachment's: "<pod>.<namespace>.<provider>"), to the gateway's MAC, read in ovn-central.
       const evidence = await realized.diagnose({ from: 'vm1', toIp: '10.77.0.1', probe: 'icmp' });
-      expect(evidence.at(-1)!.command).toBe(`kubectl ko trace ${pod.metadata.namespace}/${pod.metadata.name} 10.77.0.1 icmp`);
+      const trace = evidence.find((d) => d.title === 'ovn-trace from vm1')!;
+      const provider = Object.keys(pod.metadata.annotations!).find((k) => k.endsWith('.kubernetes.io/ip_address'))!.replace('.kubernetes.io/ip_address', '');
+      expect(trace.command).toContain(`'inport == "${pod.metadata.name}.${pod.metadata.namespace}.${provider}" && ip.ttl == 64 && icmp && `);
+      expect(trace.output).toMatch(/^ingress\(dp="[^"]+", inport="[^"]+"\)$/m);
+      expect(trace.output).toContain('ip4.dst == 10.77.0.1');
     } finally {
       await realized.down();
     }

@@ -18,7 +18,6 @@ import { ClusterRealized, type ClusterRunOptions, type Desired } from '../k8s-co
 import { TargetError, type Logger } from '../target.ts';
 import { cloudInitSecret, GUEST_NIC, userData, type GuestCredentials } from './cloud-init.ts';
 import { ReconnectingSession } from './reconnecting-session.ts';
-import { launcherPod } from '../k8s-common/diagnose.ts';
 import { isReady } from '../k8s-common/ready.ts';
 import { prefixed } from '../k8s-common/names.ts';
 import { APPLY_ORDER, render, type RenderOptions } from './render.ts';
@@ -88,9 +87,6 @@ export class HarvesterRealized extends ClusterRealized {
     return openSshSession(stream, { vm, username, privateKey: clientKey.privateKey, hostKey: publicKeyBlob(hostKey.publicKey) });
   }
 
-  protected podOf(vm: string): string {
-    return launcherPod(this.runId, vm);
-  }
 
   protected async closeSessions(): Promise<void> {
     await Promise.all([...this.sessions.values()].map((s) => s.close().catch(() => undefined)));

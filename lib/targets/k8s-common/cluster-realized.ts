@@ -11,7 +11,7 @@ import { assignAddresses, type Addressed } from '../../model/ipam.ts';
 import type { Session, Transport } from '../../sessions/session.ts';
 import { DEFAULT_VPC, type TopologySpec } from '../../topology/types.ts';
 import { TargetError, type DiagnoseRequest, type Diagnostic, type Logger, type Realized, type RealizedVm, type UpdateResult } from '../target.ts';
-import { diagnosticsFor, OvnCentral } from './diagnose.ts';
+import { diagnosticsFor, logicalSwitchPort, OvnCentral } from './diagnose.ts';
 import { ovnClusterMergePatch } from './ovn-cluster.ts';
 import { describeState, isReady } from './ready.ts';
 import { teardownRun } from './teardown.ts';
@@ -140,11 +140,12 @@ export abstract class ClusterRealized implements Realized {
     return { name, ip: a.ip, mac: '', gateway: a.subnet.gateway, subnet: a.subnet.name, nic: this.nic };
   }
 
-  /** "namespace/pod" of a VM, for `kubectl ko trace`. */
-  protected abstract podOf(vm: string): string;
-
   async diagnose(request: DiagnoseRequest): Promise<Diagnostic[]> {
-    return diagnosticsFor(this.spec!, this.runId, request, (vm) => this.podOf(vm), this.central);
+    const lspOf = (vm: string) => {
+      const o = [...this.applied.values()].find((x) => VM_KINDS.has(x.kind) && x.metadata.annotations?.[NAME_ANNOTATION] === vm);
+      return o && logicalSwitchPort(o);
+    };
+    return diagnosticsFor(this.spec!, this.runId, request, lspOf, this.central);
   }
 
   down(): Promise<void> {

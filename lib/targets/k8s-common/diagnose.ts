@@ -1,10 +1,10 @@
-// Evidence for a cell that differs from the model, on a cluster, read where `kubectl ko nbctl`
-// reads it: ovn-nbctl in the NB leader's ovn-central pod of kube-system (label ovn-nb-leader=true,
-// container ovn-central: kubeovn/kube-ovn:dist/images/kubectl-ko getOvnCentralPod; Kube-OVN's
-// e2e execs "ovn-nbctl" in container "ovn-central" the same way), through the pods/exec API.
-// Where vpcheck may not exec there (no pods/exec on kube-system, no Kube-OVN pod found), each item
-// keeps the command to run by hand and says why it was not collected. The OVN trace stays a
-// command: it needs the VM's launcher pod and MACs, which `kubectl ko trace` works out itself.
+// Evidence for a cell that differs from the model, on a cluster, read where `kubectl ko` reads
+// it, in the ovn-central pods of kube-system through the pods/exec API (container ovn-central;
+// kubeovn/kube-ovn:dist/images/kubectl-ko getOvnCentralPod picks the NB leader, label
+// ovn-nb-leader=true, for ovn-nbctl and the SB leader, ovn-sb-leader=true, for ovn-trace): the
+// VPC's routes and policies, the subnet's ACLs, and ovn-trace of the probe's first packet built
+// as `kubectl ko trace` builds it. Where vpcheck may not exec there (no pods/exec on kube-system,
+// no Kube-OVN pod found), each item says why and keeps the command to run by hand.
 import type { KubeClient } from '../../k8s/client.ts';
 import { podExec } from '../../k8s/pod-exec.ts';
 import { collectionPath, resourceOf, type KubeObject } from '../../k8s/resources.ts';
@@ -16,40 +16,70 @@ import { prefixed, vpcName } from './names.ts';
 export const KUBE_OVN_NAMESPACE = 'kube-system';
 export const OVN_CENTRAL_CONTAINER = 'ovn-central';
 const NB_LEADER = 'ovn-nb-leader=true';
+const SB_LEADER = 'ovn-sb-leader=true';
 const EXEC_TIMEOUT_MS = 20_000;
+/** Kube-OVN's provider of its primary network (pkg/util/const.go OvnProvider). */
+const OVN_PROVIDER = 'ovn';
 
-/** The pod of a VM for `kubectl ko trace`: KubeVirt's launcher pod (its suffix is KubeVirt's choice). */
-export const launcherPod = (runId: string, vm: string) => `<namespace>/virt-launcher-${prefixed(runId, vm)}-<id>`;
+/**
+ * The logical switch port of a VM-like object (a VirtualMachine's pod, a Pod): Kube-OVN's
+ * PodNameToPortName (pkg/ovs), "<name>.<namespace>" on its primary network and
+ * "<name>.<namespace>.<provider>" on an attachment; a KubeVirt VM's port keeps the VM's name
+ * (keep-vm-ip). The provider is the one of the object's `<provider>.kubernetes.io/ip_address`.
+ */
+export function logicalSwitchPort(o: KubeObject): string | undefined {
+  const template = (o.spec as { template?: { metadata?: { annotations?: Record<string, string> } } } | undefined)?.template;
+  const annotations = template?.metadata?.annotations ?? o.metadata.annotations ?? {};
+  const provider = Object.keys(annotations).find((k) => k.endsWith('.kubernetes.io/ip_address'))?.slice(0, -'.kubernetes.io/ip_address'.length);
+  if (!provider) return undefined;
+  return provider === OVN_PROVIDER ? `${o.metadata.name}.${o.metadata.namespace}` : `${o.metadata.name}.${o.metadata.namespace}.${provider}`;
+}
 
-/** Runs ovn-nbctl in the NB leader's pod; the pod is looked up once per run. */
+/** The first packet of a probe, as `kubectl ko trace` writes it (icmp, or tcp from port 10000). */
+export function traceFlow(lsp: string, mac: string, ip: string, gatewayMac: string, request: DiagnoseRequest): string {
+  const l4 = request.probe === 'tcp' ? ` && tcp.src == 10000 && tcp.dst == ${request.port}` : '';
+  return `inport == "${lsp}" && ip.ttl == 64${request.probe === 'icmp' ? ' && icmp' : ''} && eth.src == ${mac} && ip4.src == ${ip} && eth.dst == ${gatewayMac} && ip4.dst == ${request.toIp}${l4}`;
+}
+
+/** Runs OVN's tools in the ovn-central pods; each pod is looked up once per run. */
 export class OvnCentral {
-  private pod?: Promise<string>;
+  private readonly pods = new Map<string, Promise<string>>();
 
   constructor(private readonly client: KubeClient) {}
 
-  /** The command's output; throws with the reason it could not be run. */
-  async nbctl(args: readonly string[]): Promise<string> {
-    this.pod ??= this.findPod();
-    // A failed lookup is not retried within a run: every cell would pay for it again.
-    const pod = await this.pod;
-    const r = await podExec(this.client, { namespace: KUBE_OVN_NAMESPACE, pod, container: OVN_CENTRAL_CONTAINER, command: ['ovn-nbctl', ...args], timeoutMs: EXEC_TIMEOUT_MS });
-    return r.exitCode === 0 ? r.stdout : `${r.output}(ovn-nbctl exited with ${r.exitCode})\n`;
+  nbctl(args: readonly string[]): Promise<string> {
+    return this.run(NB_LEADER, ['ovn-nbctl', ...args]);
   }
 
-  private async findPod(): Promise<string> {
-    const list = await this.client.call<{ items: KubeObject[] }>({ method: 'GET', path: collectionPath(resourceOf('Pod'), KUBE_OVN_NAMESPACE), query: { labelSelector: NB_LEADER } });
+  trace(args: readonly string[]): Promise<string> {
+    return this.run(SB_LEADER, ['ovn-trace', ...args]);
+  }
+
+  /** The command's output; throws with the reason it could not be run. */
+  private async run(leader: string, command: readonly string[]): Promise<string> {
+    // A failed lookup is not retried within a run: every cell would pay for it again.
+    let pod = this.pods.get(leader);
+    if (!pod) this.pods.set(leader, (pod = this.findPod(leader)));
+    const r = await podExec(this.client, { namespace: KUBE_OVN_NAMESPACE, pod: await pod, container: OVN_CENTRAL_CONTAINER, command, timeoutMs: EXEC_TIMEOUT_MS });
+    return r.exitCode === 0 ? r.stdout : `${r.output}(${command[0]} exited with ${r.exitCode})\n`;
+  }
+
+  private async findPod(leader: string): Promise<string> {
+    const list = await this.client.call<{ items: KubeObject[] }>({ method: 'GET', path: collectionPath(resourceOf('Pod'), KUBE_OVN_NAMESPACE), query: { labelSelector: leader } });
     const pod = list.items.find((p) => p.metadata.name.includes('ovn-central') && (p.status as { phase?: string } | undefined)?.phase === 'Running');
-    if (!pod) throw new Error(`no running ovn-central pod with label ${NB_LEADER} in ${KUBE_OVN_NAMESPACE}`);
+    if (!pod) throw new Error(`no running ovn-central pod with label ${leader} in ${KUBE_OVN_NAMESPACE}`);
     return pod.metadata.name;
   }
 }
 
-export async function diagnosticsFor(spec: TopologySpec, runId: string, request: DiagnoseRequest, podOf: (vm: string) => string, central: OvnCentral): Promise<Diagnostic[]> {
+const notCollected = (e: Error) => `not collected: ${e.message}; run the command (kubectl with Kube-OVN's ko plugin) and attach its output`;
+const bare = ['--data=bare', '--no-heading'];
+
+export async function diagnosticsFor(spec: TopologySpec, runId: string, request: DiagnoseRequest, lspOf: (vm: string) => string | undefined, central: OvnCentral): Promise<Diagnostic[]> {
   const from = assignAddresses(spec).get(request.from);
   if (!from) return [];
   const vpc = vpcName(runId, from.subnet.vpc);
   const subnet = prefixed(runId, from.subnet.name);
-  const proto = request.probe === 'tcp' ? `tcp ${request.port}` : 'icmp';
   // Kube-OVN names a VPC's logical router and a subnet's logical switch after the objects.
   const nb: [title: string, args: string[]][] = [
     [`routes of ${vpc}`, ['lr-route-list', vpc]],
@@ -59,8 +89,26 @@ export async function diagnosticsFor(spec: TopologySpec, runId: string, request:
   const collected = await Promise.all(nb.map(async ([title, args]): Promise<Diagnostic> => ({
     title,
     command: `kubectl ko nbctl ${args.join(' ')}`,
-    output: await central.nbctl(args).catch((e: Error) => `not collected: ${e.message}; run the command (kubectl with Kube-OVN's ko plugin) and attach its output`),
+    output: await central.nbctl(args).catch(notCollected),
   })));
-  const trace = `kubectl ko trace ${podOf(request.from)} ${request.toIp} ${proto}`;
-  return [...collected, { title: `trace ${request.from} -> ${request.toIp}`, command: trace, output: 'not collected by vpcheck: run the command and attach its output' }];
+  return [...collected, await trace(central, vpc, subnet, lspOf(request.from), from.ip, request)];
+}
+
+/** ovn-trace from the VM's port: its MAC and the gateway's read first, as kubectl ko trace does. */
+async function trace(central: OvnCentral, vpc: string, subnet: string, lsp: string | undefined, ip: string, request: DiagnoseRequest): Promise<Diagnostic> {
+  const title = `ovn-trace from ${request.from}`;
+  if (!lsp) return { title, command: '', output: `not collected: the logical switch port of ${request.from} is unknown` };
+  const portMac = ['--columns=addresses', 'find', 'logical_switch_port', `name=${lsp}`];
+  const gatewayMac = ['--columns=mac', 'find', 'logical_router_port', `name=${vpc}-${subnet}`];
+  const lookup = `kubectl ko nbctl ${[...bare, ...portMac].join(' ')}; kubectl ko nbctl ${[...bare, ...gatewayMac].join(' ')}`;
+  try {
+    const [addresses, gateway] = await Promise.all([central.nbctl([...bare, ...portMac]), central.nbctl([...bare, ...gatewayMac])]);
+    const mac = addresses.trim().split(/\s+/)[0];
+    if (!mac || !gateway.trim()) return { title, command: lookup, output: `not collected: no MAC for port ${lsp} or router port ${vpc}-${subnet} in the northbound database` };
+    const args = ['--ct=new', subnet, traceFlow(lsp, mac, ip, gateway.trim(), request)];
+    const command = `kubectl -n ${KUBE_OVN_NAMESPACE} exec <ovn-central pod with ${SB_LEADER}> -c ${OVN_CENTRAL_CONTAINER} -- ovn-trace ${args.slice(0, 2).join(' ')} '${args[2]}'`;
+    return { title, command, output: await central.trace(args).catch(notCollected) };
+  } catch (e) {
+    return { title, command: lookup, output: notCollected(e as Error) };
+  }
 }

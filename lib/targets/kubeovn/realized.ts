@@ -54,9 +54,5 @@ export class KubeOvnRealized extends ClusterRealized {
     return session;
   }
 
-  protected podOf(vm: string): string {
-    return `${this.podNamespace}/${prefixed(this.runId, vm)}`;
-  }
-
   protected async closeSessions(): Promise<void> {}
 }

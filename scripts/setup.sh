@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 debs=(openvswitch-switch ovn-central ovn-host iputils-ping fping iproute2 iptables ethtool
-      openssh-server socat tcpdump chromium util-linux procps)
+      openssh-server socat tcpdump chromium util-linux procps openssl)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -32,6 +32,8 @@ export interface Call {
 export const RETRY = { tries: 6, firstMs: 200, factor: 2, jitter: 0.2 };
 const RETRYABLE = new Set([409, 429, 500, 502, 503, 504]);
 const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+/** Node's certificate checks that fail: the kubeconfig's CA or server is wrong; no retry helps. */
+const TLS = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_SIGNATURE_FAILURE', 'ERR_TLS_CERT_ALTNAME_INVALID']);
 
 export function loadKubeConfig(options: ConnectOptions): KubeConfig {
   const kc = new KubeConfig();
@@ -80,11 +82,12 @@ export class KubeClient {
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.once(call).catch((e: NodeJS.ErrnoException) => {
         if (e.code && NETWORK.has(e.code)) return new KubeError(0, e.code, `${call.method} ${call.path}: ${e.message}`);
+        if (e.code && TLS.has(e.code)) return new KubeError(0, 'TLS', `${call.method} ${this.server}${call.path}: TLS: ${e.message} (${e.code}): is the kubeconfig's certificate-authority the cluster's?`);
         throw e;
       });
       if (!(outcome instanceof KubeError)) return outcome as T;
       // AlreadyExists is a 409 too, but no retry changes it.
-      const transient = outcome.code === 0 || (RETRYABLE.has(outcome.code) && outcome.reason !== 'AlreadyExists');
+      const transient = (outcome.code === 0 && outcome.reason !== 'TLS') || (RETRYABLE.has(outcome.code) && outcome.reason !== 'AlreadyExists');
       if (!transient || attempt >= RETRY.tries) throw outcome;
       const delay = RETRY.firstMs * RETRY.factor ** (attempt - 1);
       await sleep(delay * (1 + (Math.random() * 2 - 1) * RETRY.jitter));

@@ -49,6 +49,11 @@ export const RESOURCES: readonly ResourceType[] = [
   // kubevirt/kubevirt:pkg/virt-operator/resource/generate/components/crds.go (status subresource on both)
   { kind: 'VirtualMachine', group: 'kubevirt.io', version: 'v1', plural: 'virtualmachines', namespaced: true, statusSubresource: true },
   { kind: 'VirtualMachineInstance', group: 'kubevirt.io', version: 'v1', plural: 'virtualmachineinstances', namespaced: true, statusSubresource: true },
+  // Read for versions only: KubeVirt's install (status.observedKubeVirtVersion) and Harvester's
+  // settings (harvester/harvester:pkg/apis/harvesterhci.io/v1beta1 Setting: cluster-scoped, value
+  // and default at the top level).
+  { kind: 'KubeVirt', group: 'kubevirt.io', version: 'v1', plural: 'kubevirts', namespaced: true, statusSubresource: true },
+  { kind: 'Setting', group: 'harvesterhci.io', version: 'v1beta1', plural: 'settings', namespaced: false, statusSubresource: false },
 ];
 
 export function resourceOf(kind: string): ResourceType {

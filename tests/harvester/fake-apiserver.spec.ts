@@ -32,7 +32,7 @@ test.describe('fake API server protocol', () => {
     expect(res.status).toBe(401);
     expect((await res.json()).reason).toBe('Unauthorized');
     const groups = await client.call<{ groups: { name: string }[] }>({ method: 'GET', path: '/apis' });
-    expect(groups.groups.map((g) => g.name)).toEqual(['k8s.cni.cncf.io', 'kubeovn.io', 'kubevirt.io', 'subresources.kubevirt.io']);
+    expect(groups.groups.map((g) => g.name)).toEqual(['k8s.cni.cncf.io', 'kubeovn.io', 'kubevirt.io', 'harvesterhci.io', 'subresources.kubevirt.io']);
     const kubeovn = await client.call<{ resources: { name: string }[] }>({ method: 'GET', path: '/apis/kubeovn.io/v1' });
     expect(kubeovn.resources.map((r) => r.name)).toEqual(['vpcs', 'vpcs/status', 'subnets', 'subnets/status', 'security-groups', 'security-groups/status']);
   });

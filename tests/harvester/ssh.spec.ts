@@ -18,6 +18,7 @@ import { loadTopologyFile } from '../../lib/topology/load.ts';
 import type { Topology } from '../../lib/topology/types.ts';
 import { runCli, tempFile } from '../support/cli.ts';
 import type { FakeApiServer } from '../support/fake-apiserver/index.ts';
+import { FAKE_VERSIONS } from '../support/fake-apiserver/versions.ts';
 import { LAB_INTERNET, withFake } from './support.ts';
 
 const quiet = { info: () => undefined, warn: () => undefined };
@@ -127,7 +128,7 @@ test('vpcheck run --target harvester --transport ssh passes against the fake; --
     const ssh = await runCli(['run', 'topologies/same-vpc-subnets.yaml', ...cluster, '--transport', 'ssh', '--json', json]);
     expect(ssh.code, ssh.err).toBe(0);
     expect(ssh.out).toMatch(/same-vpc-subnets: \d+ passed, 0 failed/);
-    expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ target: 'harvester', transport: 'ssh', summary: { failed: 0, errors: 0 } });
+    expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ target: 'harvester', transport: 'ssh', summary: { failed: 0, errors: 0 }, versions: FAKE_VERSIONS });
     expect(fake.portForwards.accepted).toBe(3);
     expect(fake.consoles.accepted).toBe(0);
   });

@@ -1,9 +1,12 @@
 // `vpcheck run --target kubeovn` from the command line against the fake API server: the exec
 // transport is the default there, the run passes, and `down --target kubeovn --all` finds
 // nothing left; a console transport is refused before anything is built (exit 2).
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { runCli } from '../support/cli.ts';
+import type { RunResult } from '../../lib/run/result.ts';
+import { runCli, tempFile } from '../support/cli.ts';
+import { FAKE_VERSIONS } from '../support/fake-apiserver/versions.ts';
 import { LAB_INTERNET, withFakeTarget } from '../harvester/support.ts';
 import { KubeOvnTarget } from '../../lib/targets/kubeovn/kubeovn-target.ts';
 
@@ -13,9 +16,12 @@ test('vpcheck run --target kubeovn passes over exec by default; console is refus
   test.setTimeout(120_000);
   await withFakeTarget('harvester', (connect) => new KubeOvnTarget(connect), async (fake) => {
     const cluster = ['--target', 'kubeovn', '--kubeconfig', fake.kubeconfig, '--internet-ip', LAB_INTERNET];
-    const run = await runCli(['run', seed, ...cluster]);
+    const json = tempFile('', 'kubeovn-run.json');
+    const run = await runCli(['run', seed, ...cluster, '--json', json]);
     expect(run.code, run.err).toBe(0);
     expect(run.out).toMatch(/on kubeovn over exec/);
+    // Kubernetes and Kube-OVN (from the ovn-central image), nothing of Harvester's.
+    expect((JSON.parse(readFileSync(json, 'utf8')) as RunResult).versions).toEqual({ kubernetes: FAKE_VERSIONS.kubernetes, 'kube-ovn': FAKE_VERSIONS['kube-ovn'] });
     const console = await runCli(['run', seed, ...cluster, '--transport', 'console']);
     expect(console.code).toBe(2);
     expect(console.err).toContain('--transport exec only');

@@ -4,6 +4,7 @@
 import type { KubeClient } from '../../k8s/client.ts';
 import { ClusterTarget, type ClusterOptions } from '../k8s-common/cluster-target.ts';
 import type { RunContext } from '../target.ts';
+import { harvesterVersions } from '../k8s-common/versions.ts';
 import { HarvesterRealized, TEARDOWN_ORDER } from './realized.ts';
 import { DEFAULT_IMAGE } from './render.ts';
 
@@ -19,6 +20,10 @@ export class HarvesterTarget extends ClusterTarget {
 
   constructor(protected override readonly options: HarvesterOptions = {}) {
     super(options);
+  }
+
+  override async versions(): Promise<Record<string, string>> {
+    return { ...(await super.versions()), ...(await harvesterVersions(this.client)) };
   }
 
   protected realize(client: KubeClient, run: RunContext): HarvesterRealized {

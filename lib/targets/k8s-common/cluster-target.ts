@@ -5,6 +5,7 @@ import { KubeClient, KubeError, loadKubeConfig, type ConnectOptions } from '../.
 import type { TopologySpec } from '../../topology/types.ts';
 import { TargetError, type RunContext, type Target, type TargetKind } from '../target.ts';
 import { runsOnCluster, teardownRun } from './teardown.ts';
+import { kubeOvnVersion } from './versions.ts';
 import type { ClusterRealized } from './cluster-realized.ts';
 
 export interface ClusterOptions extends ConnectOptions {
@@ -45,7 +46,8 @@ export abstract class ClusterTarget implements Target {
 
   async versions(): Promise<Record<string, string>> {
     const v = await this.unreachable(this.client.call<{ gitVersion: string }>({ method: 'GET', path: '/version' }));
-    return { kubernetes: v.gitVersion };
+    const kubeOvn = await kubeOvnVersion(this.client);
+    return { kubernetes: v.gitVersion, ...(kubeOvn && { 'kube-ovn': kubeOvn }) };
   }
 
   async up(spec: TopologySpec, run: RunContext): Promise<ClusterRealized> {

@@ -12,6 +12,7 @@ import { ConsoleBridge } from './console.ts';
 import { EXEC_PATH, ExecBridge } from './exec.ts';
 import { PORTFORWARD_PATH, PortForwardBridge } from './portforward.ts';
 import { OVN_CENTRAL_POD } from './ovn-central.ts';
+import { FAKE_VERSIONS } from './versions.ts';
 import { Reconciler } from './reconcile.ts';
 import { FakeHttpServer } from './server.ts';
 
@@ -38,10 +39,12 @@ export class FakeApiServer {
   static async start(options: FakeApiServerOptions = {}): Promise<FakeApiServer> {
     const token = randomBytes(16).toString('hex');
     const http = new FakeHttpServer({ token, ...(options.tls && { tls: options.tls }) });
-    for (const ns of ['default', 'kube-system', ...(options.namespaces ?? [])]) http.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns }, status: { phase: 'Active' } });
+    for (const ns of ['default', 'kube-system', 'harvester-system', ...(options.namespaces ?? [])]) http.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns }, status: { phase: 'Active' } });
     // Every Kube-OVN cluster has the default VPC (kubeovn/kube-ovn:pkg/controller/init.go InitDefaultVpc).
     http.store.create({ apiVersion: 'kubeovn.io/v1', kind: 'Vpc', metadata: { name: 'ovn-cluster' }, spec: {}, status: { default: true, standby: true, router: 'ovn-cluster' } });
     http.store.create(OVN_CENTRAL_POD);
+    http.store.create({ apiVersion: 'harvesterhci.io/v1beta1', kind: 'Setting', metadata: { name: 'server-version' }, default: 'dev', value: FAKE_VERSIONS.harvester });
+    http.store.create({ apiVersion: 'kubevirt.io/v1', kind: 'KubeVirt', metadata: { name: 'kubevirt', namespace: 'harvester-system' }, spec: {}, status: { phase: 'Deployed', observedKubeVirtVersion: FAKE_VERSIONS.kubevirt } });
     const reconciler = new Reconciler(http.store, http.faults, options.platformOf ?? (() => 'harvester'));
     reconciler.start();
     const consoles = new ConsoleBridge(reconciler, http.faults);

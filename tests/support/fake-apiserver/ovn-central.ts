@@ -12,12 +12,13 @@ import { LabDaemons } from '../../../lib/targets/lab/daemons.ts';
 import { DEFAULT_LAB_DIR, RunNames } from '../../../lib/targets/lab/names.ts';
 import { DEFAULT_VPC } from '../../../lib/topology/types.ts';
 import type { Store } from './store.ts';
+import { FAKE_VERSIONS } from './versions.ts';
 
 export const OVN_CENTRAL_POD: KubeObject = {
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name: 'ovn-central-5c9f7d8b6-fake1', namespace: KUBE_OVN_NAMESPACE, labels: { app: 'ovn-central', component: 'network', 'ovn-nb-leader': 'true', 'ovn-sb-leader': 'true', 'ovn-northd-leader': 'true' } },
-  spec: { containers: [{ name: OVN_CENTRAL_CONTAINER, image: 'docker.io/kubeovn/kube-ovn:v1.14.10' }] },
+  spec: { containers: [{ name: OVN_CENTRAL_CONTAINER, image: `docker.io/kubeovn/kube-ovn:${FAKE_VERSIONS['kube-ovn']}` }] },
   status: { phase: 'Running' },
 };
 

@@ -1,6 +1,7 @@
 // URL paths of the Kubernetes API, parsed: /api/v1/..., /apis/GROUP/VERSION/..., with or without
 // namespaces/NS, a name and a subresource.
 import { RESOURCES, type ResourceType } from '../../../lib/k8s/resources.ts';
+import { FAKE_VERSIONS } from './versions.ts';
 
 export interface Route {
   readonly resource: ResourceType;
@@ -61,6 +62,6 @@ export function discovery(pathname: string): unknown {
   }
   const m = /^\/apis\/([^/]+)\/([^/]+)$/.exec(pathname);
   if (m && groups.includes(`${m[1]}/${m[2]}`)) return list(`${m[1]}/${m[2]}`, resourcesOf(m[1]!, m[2]!));
-  if (pathname === '/version') return { major: '1', minor: '31', gitVersion: 'v1.31.4+fake', platform: 'linux/amd64' };
+  if (pathname === '/version') return { major: '1', minor: '31', gitVersion: FAKE_VERSIONS.kubernetes, platform: 'linux/amd64' };
   return undefined;
 }

@@ -3,4 +3,6 @@
 import { register } from 'tsx/esm/api';
 register();
 const { main } = await import('../lib/cli/main.ts');
+const { quietOnClosedStdout } = await import('../lib/cli/io.ts');
+quietOnClosedStdout();
 process.exitCode = await main(process.argv.slice(2));

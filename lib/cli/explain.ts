@@ -2,7 +2,8 @@
 import { buildModel, renderExplain } from '../model/index.ts';
 import type { TargetKind } from '../targets/target.ts';
 import { EXIT, type Io } from './io.ts';
-import { internetIpOf, loadForCommand, phaseNames } from './topology-input.ts';
+import { INITIAL_PHASE, phaseSpec } from '../topology/phases.ts';
+import { internetIpOf, loadForCommand } from './topology-input.ts';
 
 export interface ExplainOptions {
   readonly from: string;
@@ -17,12 +18,13 @@ export async function explainCommand(file: string, options: ExplainOptions, io: 
   const internetIP = internetIpOf(options.target, options.internetIp);
   const topology = await loadForCommand(file, internetIP, io);
   if (!topology) return EXIT.invalid;
-  const phase = options.phase ?? 'initial';
-  const spec = phase === 'initial' ? topology : topology.phases.find((p) => p.name === phase)?.topology;
-  if (!spec) {
-    io.err(`${file}: no phase "${phase}"; phases: ${phaseNames(topology).join(', ')}`);
+  const phase = options.phase ?? INITIAL_PHASE;
+  const found = phaseSpec(topology, phase);
+  if ('error' in found) {
+    io.err(`${file}: ${found.error}`);
     return EXIT.invalid;
   }
+  const { spec } = found;
   const model = buildModel(spec, { internetIP });
   const vms = spec.vms.map((v) => v.name);
   if (!vms.includes(options.from)) {
@@ -36,7 +38,7 @@ export async function explainCommand(file: string, options: ExplainOptions, io: 
     return EXIT.invalid;
   }
   const req = { from: options.from, to: options.to, probe: options.port === undefined ? ('icmp' as const) : ('tcp' as const), ...(options.port !== undefined && { port: options.port }) };
-  const header = phase === 'initial' ? '' : `phase ${phase}\n`;
+  const header = phase === INITIAL_PHASE ? '' : `phase ${phase}\n`;
   io.out(header + renderExplain(req, model.predict(req)));
   return EXIT.ok;
 }

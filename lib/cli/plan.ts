@@ -4,7 +4,8 @@ import { subnetOf } from '../model/ipam.ts';
 import { renderGrid, type GridCell } from '../report/grid.ts';
 import type { Topology } from '../topology/types.ts';
 import { EXIT, type Io } from './io.ts';
-import { internetIpOf, loadForCommand, phaseNames } from './topology-input.ts';
+import { phaseSpec } from '../topology/phases.ts';
+import { internetIpOf, loadForCommand } from './topology-input.ts';
 import type { TargetKind } from '../targets/target.ts';
 
 export interface PlanOptions {
@@ -18,8 +19,9 @@ export async function planCommand(file: string, options: PlanOptions, io: Io): P
   const internetIP = internetIpOf(options.target, options.internetIp);
   const topology = await loadForCommand(file, internetIP, io);
   if (!topology) return EXIT.invalid;
-  if (options.phase !== undefined && !phaseNames(topology).includes(options.phase)) {
-    io.err(`${file}: no phase "${options.phase}"; phases: ${phaseNames(topology).join(', ')}`);
+  const selected = options.phase === undefined ? undefined : phaseSpec(topology, options.phase);
+  if (selected && 'error' in selected) {
+    io.err(`${file}: ${selected.error}`);
     return EXIT.invalid;
   }
   const phases = cellsOf(topology, { internetIP }).filter((p) => options.phase === undefined || p.phase === options.phase);

@@ -4,7 +4,8 @@ import { manifestsYaml } from '../targets/harvester/manifests.ts';
 import { DEFAULT_IMAGE, render } from '../targets/harvester/render.ts';
 import { DEFAULT_POD_IMAGE, renderPods } from '../targets/kubeovn/render.ts';
 import { EXIT, type Io } from './io.ts';
-import { loadForCommand, phaseNames } from './topology-input.ts';
+import { INITIAL_PHASE, phaseSpec } from '../topology/phases.ts';
+import { loadForCommand } from './topology-input.ts';
 
 export interface RenderCommandOptions {
   readonly target: string;
@@ -22,12 +23,13 @@ export async function renderCommand(file: string, options: RenderCommandOptions,
   }
   const topology = await loadForCommand(file, '8.8.8.8', io);
   if (!topology) return EXIT.invalid;
-  const phase = options.phase ?? 'initial';
-  if (!phaseNames(topology).includes(phase)) {
-    io.err(`render: no phase "${phase}"; phases: ${phaseNames(topology).join(', ')}`);
+  const phase = options.phase ?? INITIAL_PHASE;
+  const found = phaseSpec(topology, phase);
+  if ('error' in found) {
+    io.err(`render: ${found.error}`);
     return EXIT.invalid;
   }
-  const spec = topology.phases.find((p) => p.name === phase)?.topology ?? topology;
+  const { spec } = found;
   if (options.target === 'kubeovn') {
     const pods = renderPods(spec, { runId: options.runId, image: options.image ?? DEFAULT_POD_IMAGE, ...(options.kubeOvnPrimary && { primary: true }) });
     io.out(manifestsYaml(pods, options.runId, [

@@ -33,7 +33,3 @@ export async function loadForCommand(file: string, internetIP: string, io: Io): 
   for (const d of diagnostics) io.err(formatDiagnostic(d));
   return topology;
 }
-
-export function phaseNames(topology: Topology): string[] {
-  return ['initial', ...topology.phases.map((p) => p.name)];
-}

@@ -10,6 +10,7 @@ import type { Session, Transport } from '../sessions/session.ts';
 import type { Logger, Realized, Target } from '../targets/target.ts';
 import type { Topology } from '../topology/types.ts';
 import { layoutOf } from '../report/layout.ts';
+import { phaseSpec } from '../topology/phases.ts';
 import { mapPool } from './pool.ts';
 import { vmDiagnostics } from './vm-diagnostics.ts';
 import { consoleCommand, explainCommand } from './reproduce.ts';
@@ -62,9 +63,9 @@ export class Runner {
 
   /** Builds the topology (the selected phase's, if any) and computes every phase's cells. */
   static async start(topology: Topology, target: Target, settings: RunSettings, events: RunEvents, warnings: readonly string[] = []): Promise<Runner> {
-    const names = ['initial', ...topology.phases.map((p) => p.name)];
-    if (settings.phase !== undefined && !names.includes(settings.phase)) throw new Error(`no phase "${settings.phase}"; phases: ${names.join(', ')}`);
-    const first = topology.phases.find((p) => p.name === settings.phase)?.topology ?? topology;
+    const selected = settings.phase === undefined ? { spec: topology } : phaseSpec(topology, settings.phase);
+    if ('error' in selected) throw new Error(selected.error);
+    const first = selected.spec;
     // Run ids prefix every lab name and label, so they stay short (24 characters at most).
     const runId = settings.runId ?? `${topology.name.slice(0, 17).replace(/-+$/, '')}-${randomBytes(3).toString('hex')}`;
     events.info(`building ${topology.name} on ${target.kind} (run ${runId}): ${first.vms.length} VMs, ${first.subnets.length} subnets`);

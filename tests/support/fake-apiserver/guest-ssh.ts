@@ -6,26 +6,12 @@
 // use.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from '../../../lib/k8s/resources.ts';
 import { RunNames } from '../../../lib/targets/lab/names.ts';
 import { ensureSshd, type SshdSpec } from '../../../lib/targets/lab/vm-streams.ts';
 import type { ConsoleTarget } from './reconcile.ts';
 import type { Store } from './store.ts';
-
-interface SshUserData {
-  readonly users?: readonly { readonly name: string; readonly ssh_authorized_keys?: readonly string[] }[];
-  readonly ssh_keys?: { readonly ed25519_private?: string };
-}
-
-/** The user-data of the Secret a VMI's cloudInitNoCloud names (KubeVirt reads "userdata"). */
-function userDataOf(store: Store, vmi: KubeObject): string {
-  const volumes = (vmi.spec as { volumes?: { cloudInitNoCloud?: { userDataSecretRef?: { name: string } } }[] }).volumes ?? [];
-  const ref = volumes.find((v) => v.cloudInitNoCloud)?.cloudInitNoCloud?.userDataSecretRef?.name;
-  const secret = ref ? store.get('Secret', vmi.metadata.namespace, ref) : undefined;
-  const text = (secret?.stringData as Record<string, string> | undefined)?.userdata;
-  return text ?? Buffer.from((secret?.data as Record<string, string> | undefined)?.userdata ?? '', 'base64').toString('utf8');
-}
+import { userDataOf } from './user-data.ts';
 
 export class GuestSshd {
   /** Starts under way: two port-forwards at once must not start two sshds. */
@@ -45,7 +31,7 @@ export class GuestSshd {
   }
 
   private async start(target: ConsoleTarget, vmi: KubeObject, dir: string): Promise<void> {
-    const data = (parseYaml(userDataOf(this.store, vmi) || '{}') ?? {}) as SshUserData;
+    const data = userDataOf(this.store, vmi);
     const user = data.users?.[0];
     const hostKey = data.ssh_keys?.ed25519_private;
     if (!user?.ssh_authorized_keys?.length || !hostKey) throw new Error(`the user-data of ${vmi.metadata.name} has no ssh_authorized_keys or ssh_keys.ed25519_private`);

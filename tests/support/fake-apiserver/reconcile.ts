@@ -6,7 +6,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parse as parseYaml } from 'yaml';
 import { RUN_LABEL, TOPOLOGY_LABEL } from '../../../lib/k8s/labels.ts';
 import type { KubeObject } from '../../../lib/k8s/resources.ts';
 import { patchingRuns } from '../../../lib/targets/k8s-common/ovn-cluster.ts';
@@ -17,6 +16,7 @@ import type { Platform } from '../../../lib/topology/types.ts';
 import type { Faults } from './faults.ts';
 import type { Store, WatchEvent } from './store.ts';
 import { runView } from './to-topology.ts';
+import { userDataOf } from './user-data.ts';
 import { podStatus, vmiOf, statusOf } from './vm-status.ts';
 
 /** Kube-OVN's (kubeovn/kube-ovn:pkg/util/const.go KubeOVNControllerFinalizer) and KubeVirt's finalizers. */
@@ -162,11 +162,7 @@ export class Reconciler {
   /** cloud-init's part: the console user and password of the VMs' user-data (one per run). */
   private async cloudInit(runId: string, vms: Iterable<KubeObject>): Promise<void> {
     for (const vm of [...vms].filter((o) => o.kind === 'VirtualMachine')) {
-      const volumes = (vm.spec as { template: { spec: { volumes: { cloudInitNoCloud?: { userDataSecretRef?: { name: string } } }[] } } }).template.spec.volumes;
-      const ref = volumes.find((v) => v.cloudInitNoCloud)?.cloudInitNoCloud?.userDataSecretRef?.name;
-      const secret = ref ? this.store.get('Secret', vm.metadata.namespace, ref) : undefined;
-      const data = (secret?.stringData as Record<string, string> | undefined)?.userdata ?? Buffer.from((secret?.data as Record<string, string> | undefined)?.userdata ?? '', 'base64').toString('utf8');
-      const user = (parseYaml(data || '{}') as { users?: { name: string; plain_text_passwd: string }[] } | null)?.users?.[0];
+      const user = userDataOf(this.store, vm).users?.[0];
       if (user) return writeFile(join(new RunNames(runId).runDir, CONSOLE_CREDENTIALS), `${user.name}\n${user.plain_text_passwd}\n`, { mode: 0o600 });
     }
   }

@@ -38,7 +38,6 @@ export abstract class ClusterRealized implements Realized {
   readonly internetIP: string;
   private applied = new Map<string, KubeObject>();
   private ovnCluster = '';
-  private spec?: TopologySpec;
   private addresses = new Map<string, Addressed>();
   private downPromise?: Promise<void>;
   private readonly central: OvnCentral;
@@ -85,7 +84,6 @@ export abstract class ClusterRealized implements Realized {
       await Promise.all(removed.filter((o) => o.kind === kind).map((o) => this.remove(o)));
     }
     this.applied = new Map(desired.map((o) => [keyOf(o), o]));
-    this.spec = next;
     this.addresses = assignAddresses(next);
     this.log.info(`${this.label} ${this.runId}: ${changed.length} objects applied (${replaced.length} VMs replaced), ${removed.length} deleted`);
     return { replaced: replaced.map((o) => o.metadata.annotations?.[NAME_ANNOTATION] ?? o.metadata.name) };
@@ -141,11 +139,10 @@ export abstract class ClusterRealized implements Realized {
   }
 
   async diagnose(request: DiagnoseRequest): Promise<Diagnostic[]> {
-    const lspOf = (vm: string) => {
-      const o = [...this.applied.values()].find((x) => VM_KINDS.has(x.kind) && x.metadata.annotations?.[NAME_ANNOTATION] === vm);
-      return o && logicalSwitchPort(o);
-    };
-    return diagnosticsFor(this.spec!, this.runId, request, lspOf, this.central);
+    const from = this.addresses.get(request.from);
+    if (!from) return [];
+    const o = [...this.applied.values()].find((x) => VM_KINDS.has(x.kind) && x.metadata.annotations?.[NAME_ANNOTATION] === request.from);
+    return diagnosticsFor(this.runId, request, from, o && logicalSwitchPort(o), this.central);
   }
 
   down(): Promise<void> {

@@ -8,8 +8,7 @@
 import type { KubeClient } from '../../k8s/client.ts';
 import { podExec } from '../../k8s/pod-exec.ts';
 import { collectionPath, resourceOf, type KubeObject } from '../../k8s/resources.ts';
-import { assignAddresses } from '../../model/ipam.ts';
-import type { TopologySpec } from '../../topology/types.ts';
+import type { Addressed } from '../../model/ipam.ts';
 import type { DiagnoseRequest, Diagnostic } from '../target.ts';
 import { prefixed, vpcName } from './names.ts';
 
@@ -75,9 +74,8 @@ export class OvnCentral {
 const notCollected = (e: Error) => `not collected: ${e.message}; run the command (kubectl with Kube-OVN's ko plugin) and attach its output`;
 const bare = ['--data=bare', '--no-heading'];
 
-export async function diagnosticsFor(spec: TopologySpec, runId: string, request: DiagnoseRequest, lspOf: (vm: string) => string | undefined, central: OvnCentral): Promise<Diagnostic[]> {
-  const from = assignAddresses(spec).get(request.from);
-  if (!from) return [];
+/** Evidence for a probe from `from` (the VM's address and subnet) whose port is `lsp`. */
+export async function diagnosticsFor(runId: string, request: DiagnoseRequest, from: Addressed, lsp: string | undefined, central: OvnCentral): Promise<Diagnostic[]> {
   const vpc = vpcName(runId, from.subnet.vpc);
   const subnet = prefixed(runId, from.subnet.name);
   // Kube-OVN names a VPC's logical router and a subnet's logical switch after the objects.
@@ -91,7 +89,7 @@ export async function diagnosticsFor(spec: TopologySpec, runId: string, request:
     command: `kubectl ko nbctl ${args.join(' ')}`,
     output: await central.nbctl(args).catch(notCollected),
   })));
-  return [...collected, await trace(central, vpc, subnet, lspOf(request.from), from.ip, request)];
+  return [...collected, await trace(central, vpc, subnet, lsp, from.ip, request)];
 }
 
 /** ovn-trace from the VM's port: its MAC and the gateway's read first, as kubectl ko trace does. */

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket, { createWebSocketStream } from 'ws';
 import { statusMessage, type KubeClient } from './client.ts';
 
-const PLAIN_PROTOCOL = 'plain.kubevirt.io';
+export const PLAIN_PROTOCOL = 'plain.kubevirt.io';
 
 /** virt-api answered the upgrade with an error status; the message carries its Status text. */
 export class SubresourceRefused extends Error {

@@ -6,19 +6,18 @@
 // VMI that is not running is refused with 400 (pkg/virt-api/rest/console.go).
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { fire, type Faults } from './faults.ts';
 import type { Reconciler } from './reconcile.ts';
 import { reject } from './server.ts';
 import { ApiError } from './status.ts';
-import { bridge } from './ws-stream.ts';
+import { bridge, plainWebSocketServer } from './ws-stream.ts';
 
 const PATH = /^\/apis\/subresources\.kubevirt\.io\/v1\/namespaces\/([^/]+)\/virtualmachineinstances\/([^/]+)\/console$/;
-export const PLAIN_PROTOCOL = 'plain.kubevirt.io';
 const DROP_AFTER_BYTES = 100;
 
 export class ConsoleBridge {
-  private readonly wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has(PLAIN_PROTOCOL) ? PLAIN_PROTOCOL : false) });
+  private readonly wss = plainWebSocketServer();
   private readonly current = new Map<string, WebSocket>();
   /** Console connections accepted so far (tests count reconnects). */
   accepted = 0;

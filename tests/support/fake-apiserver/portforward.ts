@@ -9,16 +9,15 @@ import { spawn } from 'node:child_process';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { childStream } from '../../../lib/sessions/child-stream.ts';
-import { PLAIN_PROTOCOL } from './console.ts';
 import { fire, type Faults } from './faults.ts';
 import { GuestSshd } from './guest-ssh.ts';
 import type { Reconciler } from './reconcile.ts';
 import { reject } from './server.ts';
 import { ApiError, badRequest } from './status.ts';
 import type { Store } from './store.ts';
-import { bridge } from './ws-stream.ts';
+import { bridge, plainWebSocketServer } from './ws-stream.ts';
 
 export const PORTFORWARD_PATH = /^\/apis\/subresources\.kubevirt\.io\/v1\/namespaces\/([^/]+)\/virtualmachineinstances\/([^/]+)\/portforward\/(\d+)(?:\/([a-z]+))?$/;
 const STDERR_TAIL = 2048;
@@ -53,7 +52,7 @@ function dropMidCommand(ws: WebSocket): void {
 }
 
 export class PortForwardBridge {
-  private readonly wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has(PLAIN_PROTOCOL) ? PLAIN_PROTOCOL : false) });
+  private readonly wss = plainWebSocketServer();
   private readonly open = new Set<WebSocket>();
   private readonly guests: GuestSshd;
   /** Port-forward connections accepted so far. */

@@ -67,7 +67,8 @@ export abstract class ClusterRealized implements Realized {
   async update(next: TopologySpec): Promise<UpdateResult> {
     const { objects: desired, ovnCluster } = this.desired(next);
     const changed = desired.filter((o) => JSON.stringify(this.applied.get(keyOf(o))) !== JSON.stringify(o));
-    const removed = [...this.applied.values()].filter((o) => !desired.some((d) => keyOf(d) === keyOf(o)));
+    const wanted = new Set(desired.map(keyOf));
+    const removed = [...this.applied.values()].filter((o) => !wanted.has(keyOf(o)));
     // A running VMI or Pod keeps the network, address and annotations it started with (KubeVirt
     // does not carry a changed template into a running VMI; Kube-OVN does not re-address a pod):
     // a changed one is deleted and created again. vpcheck's VMs boot from a containerDisk, so

@@ -21,7 +21,7 @@ const SSHD_START_MS = 10_000;
 /** A pty with the VM's login prompt; only what the console needs reaches its environment. */
 export function openConsole(vm: VmPlan, runDir: string): ChildStream {
   const command = ['ip', 'netns', 'exec', vm.namespace, 'bash', LOGIN, vm.name, join(runDir, CONSOLE_CREDENTIALS)].map(shellQuote).join(' ');
-  return spawnPty(command, { env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', TERM: 'vt100', LANG: 'C.UTF-8', SHELL: '/bin/sh' } });
+  return spawnPty(command, { env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', TERM: 'vt100', LANG: 'C.UTF-8' } });
 }
 
 /** An sshd inside a namespace, listening on ip:22, with key logins only. */

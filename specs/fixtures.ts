@@ -3,6 +3,7 @@
 import { test as base } from '@playwright/test';
 import { readdirSync } from 'node:fs';
 import { targetOf } from '../lib/cli/run.ts';
+import { sshJumpOptions } from '../lib/cli/ssh-jump-flags.ts';
 import type { Target } from '../lib/targets/target.ts';
 import type { Transport } from '../lib/sessions/session.ts';
 
@@ -20,6 +21,8 @@ export const test = base.extend<{}, SuiteOptions & { target: Target }>({
  * VPCHECK_TARGET=lab (default), harvester or kubeovn; on a cluster VPCHECK_KUBECONFIG,
  * VPCHECK_CONTEXT, VPCHECK_NAMESPACE, VPCHECK_IMAGE and VPCHECK_INTERNET_IP (default 8.8.8.8) say
  * which cluster and how, and VPCHECK_KUBE_OVN_PRIMARY=1 that Kube-OVN is the primary CNI.
+ * VPCHECK_SSH_JUMP, VPCHECK_SSH_JUMP_IDENTITY and VPCHECK_SSH_JUMP_KNOWN_HOSTS are run's
+ * --ssh-jump flags for the e2e-ssh project on harvester.
  */
 function suiteTarget(): Target {
   const env = process.env;
@@ -33,6 +36,7 @@ function suiteTarget(): Target {
     ...(env.VPCHECK_NAMESPACE && { namespace: env.VPCHECK_NAMESPACE }),
     ...(env.VPCHECK_IMAGE && { image: env.VPCHECK_IMAGE }),
     ...(env.VPCHECK_INTERNET_IP && { internetIp: env.VPCHECK_INTERNET_IP }),
+    sshJumpOptions: sshJumpOptions({ sshJump: env.VPCHECK_SSH_JUMP, sshJumpIdentity: env.VPCHECK_SSH_JUMP_IDENTITY, sshJumpKnownHosts: env.VPCHECK_SSH_JUMP_KNOWN_HOSTS }),
   });
 }
 

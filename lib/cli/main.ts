@@ -7,6 +7,7 @@ import { validateCommand } from './validate.ts';
 import { planCommand } from './plan.ts';
 import { explainCommand } from './explain.ts';
 import { runCommand, targetOf, type TargetOptions } from './run.ts';
+import { SshJumpFlagError, sshJumpOptions as sshJumpOptionsOf } from './ssh-jump-flags.ts';
 import { downCommand } from './down.ts';
 import { renderCommand } from './render.ts';
 import { importCommand } from './import.ts';
@@ -102,7 +103,10 @@ Example:
     .description('build topologies on a target, log in to every VM, probe, and compare with the model')
     .argument('<files...>', 'topology files')
     .addOption(new Option('--target <kind>', 'where to build').choices(['lab', 'harvester', 'kubeovn']).default('lab'))
-    .addOption(new Option('--transport <kind>', 'how to reach the VMs: console (the default), ssh (lab: the VM\'s own sshd; harvester: through KubeVirt port-forward to the first NIC), exec (the default and only one on kubeovn, whose pods have no console)').choices(['console', 'ssh', 'exec']))
+    .addOption(new Option('--transport <kind>', 'how to reach the VMs: console (the default), ssh (lab: the VM\'s own sshd; harvester: through --ssh-jump, else KubeVirt port-forward to the first NIC), exec (the default and only one on kubeovn, whose pods have no console)').choices(['console', 'ssh', 'exec']))
+    .option('--ssh-jump <[user@]host[:port]>', 'harvester, --transport ssh: reach each VM\'s address through this SSH jump host (as ssh -J), e.g. a VM with a NIC on the VPC and one the runner can reach')
+    .option('--ssh-jump-identity <file>', 'private key for the jump host (default: ssh-agent, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa)')
+    .option('--ssh-jump-known-hosts <file>', 'known_hosts that must list the jump host\'s key (default: ~/.ssh/known_hosts; never written)')
     .option('--json <file>', 'write the JSON result (an array for several topologies)')
     .option('--html <file>', 'write a self-contained HTML report (matrix, topology diagram, details)')
     .option('--junit <file>', 'write JUnit XML: one testsuite per phase, one testcase per cell')
@@ -131,7 +135,21 @@ command that reproduces it in the VM's console. Ctrl-C tears everything down (ex
         code = EXIT.invalid;
         return;
       }
-      code = await runCommand(files, opts, io, () => targetOf(opts));
+      if (opts.sshJump && (opts.target !== 'harvester' || opts.transport !== 'ssh')) {
+        io.err(`run: --ssh-jump is for --target harvester --transport ssh (the lab reaches its VMs' sshd directly)`);
+        code = EXIT.invalid;
+        return;
+      }
+      let sshJumpOptions;
+      try {
+        sshJumpOptions = sshJumpOptionsOf(opts);
+      } catch (err) {
+        if (!(err instanceof SshJumpFlagError)) throw err;
+        io.err(`run: ${err.message}`);
+        code = EXIT.invalid;
+        return;
+      }
+      code = await runCommand(files, opts, io, () => targetOf({ ...opts, ...(sshJumpOptions && { sshJumpOptions }) }));
     });
   withClusterOptions(program.commands.at(-1)!);
 

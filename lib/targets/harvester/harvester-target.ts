@@ -7,11 +7,14 @@ import type { RunContext } from '../target.ts';
 import { harvesterVersions } from '../k8s-common/versions.ts';
 import { HarvesterRealized, TEARDOWN_ORDER } from './realized.ts';
 import { DEFAULT_IMAGE } from './render.ts';
+import type { SshJumpOptions } from '../../sessions/ssh-jump.ts';
 
 export interface HarvesterOptions extends ClusterOptions {
   /** Namespace of the VMs and their cloud-init Secrets. */
   readonly namespace?: string;
   readonly image?: string;
+  /** --transport ssh through this jump host instead of KubeVirt's port-forward. */
+  readonly sshJump?: SshJumpOptions;
 }
 
 export class HarvesterTarget extends ClusterTarget {
@@ -33,6 +36,7 @@ export class HarvesterTarget extends ClusterTarget {
       image: this.options.image ?? DEFAULT_IMAGE,
       internetIP: this.internetIP,
       readyTimeoutMs: this.readyTimeoutMs,
+      ...(this.options.sshJump && { sshJump: this.options.sshJump }),
     }, run.log);
   }
 }

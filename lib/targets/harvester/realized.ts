@@ -1,6 +1,6 @@
 // One run's topology on a Harvester cluster: the shared cluster convergence (k8s-common) with
 // KubeVirt VMs and their cloud-init Secrets; VMs are reached over their KubeVirt serial console
-// or, with --transport ssh, over SSH through KubeVirt's port-forward to their first NIC.
+// or, with --transport ssh, over SSH through a jump host or KubeVirt's port-forward to their first NIC.
 import { randomBytes } from 'node:crypto';
 import type { KubeClient } from '../../k8s/client.ts';
 import { openKubevirtConsole } from '../../k8s/kubevirt-console.ts';
@@ -13,6 +13,7 @@ import { openConsoleSession } from '../../sessions/console.ts';
 import { SessionError, type Session, type Transport } from '../../sessions/session.ts';
 import { openSshSession } from '../../sessions/ssh.ts';
 import { generateSshKeyPair, publicKeyBlob } from '../../sessions/ssh-keys.ts';
+import { SshJump, type SshJumpOptions } from '../../sessions/ssh-jump.ts';
 import type { TopologySpec } from '../../topology/types.ts';
 import { ClusterRealized, type ClusterRunOptions, type Desired } from '../k8s-common/cluster-realized.ts';
 import { TargetError, type Logger } from '../target.ts';
@@ -23,7 +24,9 @@ import { prefixed } from '../k8s-common/names.ts';
 import { APPLY_ORDER, render, type RenderOptions } from './render.ts';
 import { teardownOrder } from '../k8s-common/teardown.ts';
 
-export interface HarvesterRunOptions extends RenderOptions, ClusterRunOptions {}
+export interface HarvesterRunOptions extends RenderOptions, ClusterRunOptions {
+  readonly sshJump?: SshJumpOptions;
+}
 
 export const TEARDOWN_ORDER = teardownOrder(APPLY_ORDER);
 
@@ -32,6 +35,7 @@ export class HarvesterRealized extends ClusterRealized {
   protected readonly applyOrder = APPLY_ORDER;
   protected readonly nic = GUEST_NIC;
   private readonly sessions = new Map<string, Session>();
+  private readonly jump?: SshJump;
   /** Generated per run; only the VMs' cloud-init Secrets hold them. Never logged. */
   private readonly credentials: GuestCredentials = {
     username: 'vpcheck',
@@ -42,6 +46,7 @@ export class HarvesterRealized extends ClusterRealized {
 
   constructor(client: KubeClient, private readonly options: HarvesterRunOptions, log: Logger) {
     super(client, options, log, TEARDOWN_ORDER);
+    if (options.sshJump) this.jump = new SshJump(options.sshJump);
     // Reports and logs redact them wherever they would appear (a console transcript, an error).
     for (const secret of [this.credentials.password, this.credentials.clientKey.privateKey, this.credentials.hostKey.privateKey]) registerSecret(secret);
   }
@@ -78,17 +83,22 @@ export class HarvesterRealized extends ClusterRealized {
     return session.connect();
   }
 
-  /** SSH to port 22 of the VMI's first NIC; the host key must be the one cloud-init installed. */
+  /**
+   * SSH to port 22 of the VM's address through the jump host, or of the VMI's first NIC through
+   * KubeVirt's port-forward; the host key must be the one cloud-init installed.
+   */
   private async openSsh(vm: string, name: string): Promise<Session> {
     const { username, clientKey, hostKey } = this.credentials;
-    const stream = await openKubevirtPortForward(this.client, this.options.namespace, name, 22, this.readyTimeoutMs).catch((e: Error) => {
-      throw e instanceof SubresourceRefused ? new SessionError(`${vm}: ${e.message}`) : e;
-    });
+    const stream = this.jump
+      ? await this.jump.tunnel(vm, this.vm(vm).ip, 22, this.readyTimeoutMs)
+      : await openKubevirtPortForward(this.client, this.options.namespace, name, 22, this.readyTimeoutMs).catch((e: Error) => {
+        throw e instanceof SubresourceRefused ? new SessionError(`${vm}: ${e.message}`) : e;
+      });
     return openSshSession(stream, { vm, username, privateKey: clientKey.privateKey, hostKey: publicKeyBlob(hostKey.publicKey) });
   }
 
-
   protected async closeSessions(): Promise<void> {
     await Promise.all([...this.sessions.values()].map((s) => s.close().catch(() => undefined)));
+    await this.jump?.close();
   }
 }

@@ -30,6 +30,8 @@ export interface SshdSpec {
   readonly vm: string;
   readonly namespace: string;
   readonly ip: string;
+  /** 22 unless given. */
+  readonly port?: number;
   /** Holds its config, pid file and log. */
   readonly dir: string;
   readonly hostKey: string;
@@ -48,7 +50,7 @@ export function labSshd(vm: VmPlan, runDir: string): SshdSpec {
 
 function sshdConfig(spec: SshdSpec): string {
   return [
-    `ListenAddress ${spec.ip}:22`,
+    `ListenAddress ${spec.ip}:${spec.port ?? 22}`,
     `HostKey ${spec.hostKey}`,
     `PidFile ${join(spec.dir, 'sshd.pid')}`,
     `AuthorizedKeysFile ${spec.authorizedKeys}`,

@@ -9,6 +9,7 @@ import { stringify } from 'yaml';
 import type { KubeObject } from '../../../lib/k8s/resources.ts';
 import type { Platform } from '../../../lib/topology/types.ts';
 import { ConsoleBridge } from './console.ts';
+import { GuestSshd } from './guest-ssh.ts';
 import { EXEC_PATH, ExecBridge } from './exec.ts';
 import { PORTFORWARD_PATH, PortForwardBridge } from './portforward.ts';
 import { OVN_CENTRAL_POD } from './ovn-central.ts';
@@ -22,6 +23,8 @@ export interface FakeApiServerOptions {
   readonly tls?: { readonly key: string; readonly cert: string; readonly ca: string };
   /** Namespaces that exist besides default. */
   readonly namespaces?: readonly string[];
+  /** Start each VM's sshd when it boots, not on the first port-forward to port 22. */
+  readonly sshdAtBoot?: boolean;
 }
 
 export class FakeApiServer {
@@ -45,11 +48,12 @@ export class FakeApiServer {
     http.store.create(OVN_CENTRAL_POD);
     http.store.create({ apiVersion: 'harvesterhci.io/v1beta1', kind: 'Setting', metadata: { name: 'server-version' }, default: 'dev', value: FAKE_VERSIONS.harvester });
     http.store.create({ apiVersion: 'kubevirt.io/v1', kind: 'KubeVirt', metadata: { name: 'kubevirt', namespace: 'harvester-system' }, spec: {}, status: { phase: 'Deployed', observedKubeVirtVersion: FAKE_VERSIONS.kubevirt } });
-    const reconciler = new Reconciler(http.store, http.faults, options.platformOf ?? (() => 'harvester'));
+    const guests = new GuestSshd(http.store);
+    const reconciler = new Reconciler(http.store, http.faults, options.platformOf ?? (() => 'harvester'), options.sshdAtBoot ? guests : undefined);
     reconciler.start();
     const consoles = new ConsoleBridge(reconciler, http.faults);
     const execs = new ExecBridge(reconciler, http.store);
-    const portForwards = new PortForwardBridge(http.store, reconciler, http.faults);
+    const portForwards = new PortForwardBridge(http.store, reconciler, http.faults, guests);
     http.upgrade = (req, socket, head, url) => (EXEC_PATH.test(url.pathname) ? execs : PORTFORWARD_PATH.test(url.pathname) ? portForwards : consoles).upgrade(req, socket, head, url);
     const url = await http.listen();
     const dir = await mkdtemp(join(tmpdir(), 'vpcheck-fake-apiserver-'));

@@ -12,7 +12,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { childStream } from '../../../lib/sessions/child-stream.ts';
 import { fire, type Faults } from './faults.ts';
-import { GuestSshd } from './guest-ssh.ts';
+import type { GuestSshd } from './guest-ssh.ts';
 import type { Reconciler } from './reconcile.ts';
 import { reject } from './server.ts';
 import { ApiError, badRequest } from './status.ts';
@@ -23,7 +23,7 @@ export const PORTFORWARD_PATH = /^\/apis\/subresources\.kubevirt\.io\/v1\/namesp
 const STDERR_TAIL = 2048;
 
 /** socat inside `namespace` to ip:port; resolves once it is connected (its -d -d notices say so). */
-function dial(namespace: string, ip: string, port: number): Promise<Duplex> {
+export function dial(namespace: string, ip: string, port: number): Promise<Duplex> {
   const child = spawn('ip', ['netns', 'exec', namespace, 'socat', '-d', '-d', 'STDIO', `TCP:${ip}:${port}`], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   return new Promise((resolve, reject) => {
@@ -54,13 +54,10 @@ function dropMidCommand(ws: WebSocket): void {
 export class PortForwardBridge {
   private readonly wss = plainWebSocketServer();
   private readonly open = new Set<WebSocket>();
-  private readonly guests: GuestSshd;
   /** Port-forward connections accepted so far. */
   accepted = 0;
 
-  constructor(private readonly store: Store, private readonly reconciler: Reconciler, private readonly faults: Faults) {
-    this.guests = new GuestSshd(store);
-  }
+  constructor(private readonly store: Store, private readonly reconciler: Reconciler, private readonly faults: Faults, private readonly guests: GuestSshd) {}
 
   upgrade(req: IncomingMessage, socket: Socket, head: Buffer, url: URL): void {
     void this.serve(req, socket, head, url);

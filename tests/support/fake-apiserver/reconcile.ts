@@ -14,6 +14,7 @@ import { LabTarget, type LabRealized } from '../../../lib/targets/lab/lab-target
 import { RunNames } from '../../../lib/targets/lab/names.ts';
 import type { Platform } from '../../../lib/topology/types.ts';
 import type { Faults } from './faults.ts';
+import type { GuestSshd } from './guest-ssh.ts';
 import type { Store, WatchEvent } from './store.ts';
 import { runView } from './to-topology.ts';
 import { userDataOf } from './user-data.ts';
@@ -44,7 +45,11 @@ export class Reconciler {
   /** The last error of each run's build, for tests and for Subnet conditions. */
   readonly errors = new Map<string, string>();
 
-  constructor(private readonly store: Store, private readonly faults: Faults, private readonly platformOf: (topology: string) => Platform) {}
+  /**
+   * With `sshdAtBoot` the VMs' sshds start as they do in a booted cloud image, for SSH that does
+   * not come through a port-forward (a jump host); otherwise on the first port-forward to port 22.
+   */
+  constructor(private readonly store: Store, private readonly faults: Faults, private readonly platformOf: (topology: string) => Platform, private readonly guests?: GuestSshd) {}
 
   start(): void {
     this.unsubscribe = this.store.subscribe((e) => this.onEvent(e));
@@ -127,7 +132,7 @@ export class Reconciler {
       this.labs.set(runId, lab);
     } else await lab.update(view.spec);
     this.errors.delete(runId);
-    if (lab) await this.cloudInit(runId, view.vms.values());
+    if (lab) await this.cloudInit(runId, lab, view.vms);
     // The finalizers go as soon as the data plane is gone; only status comes late when slowed.
     this.write(() => {
       for (const o of objects) {
@@ -159,11 +164,11 @@ export class Reconciler {
     void late.finally(() => this.late.delete(late));
   }
 
-  /** cloud-init's part: the console user and password of the VMs' user-data (one per run). */
-  private async cloudInit(runId: string, vms: Iterable<KubeObject>): Promise<void> {
-    for (const vm of [...vms].filter((o) => o.kind === 'VirtualMachine')) {
-      const user = userDataOf(this.store, vm).users?.[0];
-      if (user) return writeFile(join(new RunNames(runId).runDir, CONSOLE_CREDENTIALS), `${user.name}\n${user.plain_text_passwd}\n`, { mode: 0o600 });
-    }
+  /** cloud-init's part: the console user and password of the VMs' user-data (one per run); sshd at boot. */
+  private async cloudInit(runId: string, lab: LabRealized, vms: ReadonlyMap<string, KubeObject>): Promise<void> {
+    const machines = [...vms].filter(([, o]) => o.kind === 'VirtualMachine');
+    const user = machines.map(([, vm]) => userDataOf(this.store, vm).users?.[0]).find(Boolean);
+    if (user) await writeFile(join(new RunNames(runId).runDir, CONSOLE_CREDENTIALS), `${user.name}\n${user.plain_text_passwd}\n`, { mode: 0o600 });
+    if (this.guests) await Promise.all(machines.map(([name, vm]) => this.guests!.ensure({ lab, vm: name }, vm)));
   }
 }

@@ -1,0 +1,91 @@
+// A jump host for tests of --ssh-jump: a real OpenSSH sshd on port 2222 of one of the run's VMs
+// (a VM with a NIC on the VPC, as a user's bastion is), with its own host key and the test's
+// authorized key, reached from this namespace through a loopback port that relays into the VM's
+// namespace (the bastion's "public address"). The sshd starts on the first connection, after the
+// run has built the VM; it goes with the VM's namespace.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NAME_ANNOTATION } from '../../lib/k8s/labels.ts';
+import { generateSshKeyPair, publicKeyBlob, type SshKeyPair } from '../../lib/sessions/ssh-keys.ts';
+import { ensureSshd } from '../../lib/targets/lab/vm-streams.ts';
+import type { FakeApiServer } from './fake-apiserver/index.ts';
+import { dial } from './fake-apiserver/portforward.ts';
+
+export const BASTION_PORT = 2222;
+
+export class Bastion {
+  readonly dir = mkdtempSync(join(tmpdir(), 'vpcheck-bastion-'));
+  readonly userKey: SshKeyPair = generateSshKeyPair('vpcheck-test-user');
+  readonly hostKey: SshKeyPair = generateSshKeyPair('bastion');
+  /** Files for --ssh-jump-identity and --ssh-jump-known-hosts. */
+  readonly identityFile = join(this.dir, 'id_ed25519');
+  readonly knownHostsFile = join(this.dir, 'known_hosts');
+  /** Connections accepted on the loopback port so far. */
+  accepted = 0;
+  private readonly sockets = new Set<Socket>();
+  private server?: Server;
+  private fake?: FakeApiServer;
+  port = 0;
+
+  /** `vm` is the topology's name of the VM that serves as the bastion. */
+  constructor(private readonly vm: string) {
+    writeFileSync(this.identityFile, this.userKey.privateKey, { mode: 0o600 });
+    writeFileSync(join(this.dir, 'ssh_host_ed25519_key'), this.hostKey.privateKey, { mode: 0o600 });
+    writeFileSync(join(this.dir, 'authorized_keys'), `${this.userKey.publicKey}\n`, { mode: 0o600 });
+  }
+
+  /** The fake whose run holds the bastion VM; needed before the first connection. */
+  attach(fake: FakeApiServer): void {
+    this.fake = fake;
+  }
+
+  /** Listens on loopback; returns the --ssh-jump spec. */
+  async start(): Promise<string> {
+    this.server = createServer((socket) => void this.relay(socket));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as { port: number }).port;
+    writeFileSync(this.knownHostsFile, `[127.0.0.1]:${this.port} ${this.hostKey.publicKey}\n`);
+    return `root@127.0.0.1:${this.port}`;
+  }
+
+  /** The host key's wire blob, as known_hosts holds it. */
+  get hostKeyBlob(): Buffer {
+    return publicKeyBlob(this.hostKey.publicKey);
+  }
+
+  /** Cuts every connection through the bastion, as a network blip would. */
+  dropConnections(): void {
+    for (const s of this.sockets) s.destroy();
+  }
+
+  private async relay(socket: Socket): Promise<void> {
+    this.accepted++;
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    try {
+      const fake = this.fake!;
+      const vmi = fake.store.list({ kind: 'VirtualMachineInstance' }).find((o) => o.metadata.annotations?.[NAME_ANNOTATION] === this.vm);
+      const target = vmi && fake.reconciler.vmTarget('VirtualMachineInstance', vmi.metadata.namespace!, vmi.metadata.name);
+      if (!target) throw new Error(`no running VM ${this.vm}`);
+      const namespace = target.lab.namespace(target.vm);
+      const ip = target.lab.vm(target.vm).ip;
+      await ensureSshd({ vm: `bastion ${this.vm}`, namespace, ip, port: BASTION_PORT, dir: join(this.dir, 'sshd', namespace), hostKey: join(this.dir, 'ssh_host_ed25519_key'), authorizedKeys: join(this.dir, 'authorized_keys') });
+      const upstream = await dial(namespace, ip, BASTION_PORT);
+      socket.pipe(upstream).pipe(socket);
+      socket.once('close', () => upstream.destroy());
+      upstream.once('close', () => socket.destroy());
+      upstream.on('error', () => socket.destroy());
+      socket.on('error', () => upstream.destroy());
+    } catch {
+      socket.destroy();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.dropConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -50,10 +50,6 @@ export function importObjects(all: readonly KubeObject[], options: ImportOptions
     else if (VM_KINDS.has(o.kind) && options.namespace !== undefined && o.metadata.namespace !== options.namespace) continue;
     else objects.push(o);
   }
-  for (const o of objects) {
-    const fields = unmappedFields(o);
-    if (fields.length) lose(`${describe(o)}: fields a topology cannot hold`, fields);
-  }
   const ovnCluster = objects.find((o) => o.kind === 'Vpc' && o.metadata.name === DEFAULT_VPC);
   const labelled = all.find((o) => o.metadata.labels?.[TOPOLOGY_LABEL])?.metadata.labels?.[TOPOLOGY_LABEL];
   const name = options.name ?? (labelled && DNS1123.test(labelled) ? labelled : 'imported');
@@ -62,7 +58,13 @@ export function importObjects(all: readonly KubeObject[], options: ImportOptions
     platform: options.platform ?? 'harvester',
     ...(ovnCluster && { ovnCluster: ovnCluster.spec as OvnClusterEntries }),
     inferNetworks: true,
+    dropIdlePrimarySubnets: true,
   });
+  // A skipped object's fields are not lost piecemeal: the whole object is, with its reason.
+  for (const o of objects.filter((x) => !mapped.skipped.has(x))) {
+    const fields = unmappedFields(o);
+    if (fields.length) lose(`${describe(o)}: fields a topology cannot hold`, fields);
+  }
   for (const [o, reason] of mapped.skipped) lose(`${describe(o)} not imported: ${reason}`);
   for (const note of mapped.notes) lose(note);
   for (const n of mapped.spec.vms.map((v) => v.name).concat(mapped.spec.subnets.map((s) => s.name)).filter((n) => !DNS1123.test(n))) lose(`name ${n} is not a DNS-1123 label: rename it before running`);

@@ -20,6 +20,11 @@ export interface MapOptions {
   readonly ovnCluster?: OvnClusterEntries;
   /** A Subnet whose NAD is not among the objects gets a network named by its provider (import), instead of being skipped (a cluster). */
   readonly inferNetworks?: boolean;
+  /**
+   * Leave out Subnets of Kube-OVN's primary network that no mapped VM is on (import: every
+   * cluster's export has ovn-default); a cluster builds every Subnet.
+   */
+  readonly dropIdlePrimarySubnets?: boolean;
 }
 
 export interface Mapped {
@@ -34,6 +39,10 @@ export interface Mapped {
 
 type Spec = Record<string, never>;
 const PROVIDER = /^([^.]+)\.([^.]+)\.ovn$/;
+/** Kube-OVN's own network: a Subnet without a NAD's provider (kubeovn/kube-ovn:pkg/util/const.go OvnProvider). */
+const PRIMARY_PROVIDER = 'ovn';
+/** The switch Kube-OVN joins nodes to pods with (kube-ovn-controller --node-switch, default "join"); vpcheck models it itself. */
+const JOIN_SUBNET = 'join';
 
 /** The name in the topology: vpcheck's original (before its run prefix) when it made the object. */
 export const originalName = (o: KubeObject) => o.metadata.annotations?.[NAME_ANNOTATION] ?? o.metadata.name;
@@ -74,23 +83,39 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
     ...vpcObjects.map((v) => vpcOf(originalName(v), (v.spec ?? {}) as OvnClusterEntries, false)),
   ];
 
-  const subnetObjects = new Map<string, { subnet: Subnet; enableDHCP: boolean }>();
+  // A Subnet of Kube-OVN's primary network has no NAD: the topology gets a network of its own name
+  // for it (one subnet per network), which the kubeovn target renders as no NAD again.
+  const primaryNetwork = (o: KubeObject): Network => {
+    const name = networkByNad.has(`default/${originalName(o)}`) ? `${originalName(o)}-ovn` : originalName(o);
+    return { name, namespace: 'default', ref: `default/${name}` };
+  };
+  const subnetObjects = new Map<string, { subnet: Subnet; enableDHCP: boolean; primary?: KubeObject }>();
+  /** Primary-network Subnets by object name: their network and the namespaces bound to them. */
+  const primarySubnets = new Map<string, { network: Network; namespaces: readonly string[] }>();
   for (const o of of('Subnet')) {
     const s = (o.spec ?? {}) as Spec;
-    const network = networkOfProvider(s.provider);
+    const primary = (s.provider ?? PRIMARY_PROVIDER) === PRIMARY_PROVIDER;
+    if (primary && o.metadata.name === JOIN_SUBNET) {
+      skipped.set(o, `Kube-OVN's join subnet (nodes to pods): vpcheck builds its own`);
+      continue;
+    }
+    const network = primary ? primaryNetwork(o) : networkOfProvider(s.provider);
     const vpc = vpcNames.get(s.vpc ?? DEFAULT_VPC);
     if (!network || !vpc) {
-      skipped.set(o, !network ? `provider ${s.provider ?? 'ovn'} is not a NetworkAttachmentDefinition's ("<nad>.<namespace>.ovn")` : `vpc ${s.vpc} not found`);
+      skipped.set(o, !network ? `provider ${s.provider} is neither ovn nor a NetworkAttachmentDefinition's ("<nad>.<namespace>.ovn")` : `vpc ${s.vpc} not found`);
       continue;
+    }
+    if (primary) {
+      primarySubnets.set(o.metadata.name, { network, namespaces: (s.namespaces ?? []) as string[] });
     }
     // Kube-OVN appends the gateway to excludeIps (pkg/controller/subnet.go formatSubnet); IPAM skips it anyway.
     const excludeIps = ((s.excludeIps ?? []) as string[]).filter((ip) => ip !== s.gateway);
     subnetObjects.set(network.ref, {
       subnet: { name: originalName(o), vpc, cidrBlock: s.cidrBlock, gateway: s.gateway, provider: network.ref, private: s.private ?? false, allowSubnets: s.allowSubnets ?? [], natOutgoing: s.natOutgoing ?? false, excludeIps },
       enableDHCP: s.enableDHCP ?? false,
+      ...(primary && { primary: o }),
     });
   }
-  const subnets = [...subnetObjects.values()].map((x) => x.subnet);
 
   const sgObjects = of('SecurityGroup');
   const sgNames = new Map(sgObjects.map((g) => [g.metadata.name, originalName(g)]));
@@ -113,15 +138,26 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
     return { name: originalName(g), allowSameGroupTraffic: s.allowSameGroupTraffic ?? false, ingressRules: ((s.ingressRules ?? []) as Record<string, unknown>[]).map(rule), egressRules: ((s.egressRules ?? []) as Record<string, unknown>[]).map(rule) };
   });
 
+  // Kube-OVN's choice for a pod on its primary network: the logical_switch annotation (which it
+  // also writes on every pod it allocates), else the Subnet bound to the pod's namespace
+  // (pkg/controller/pod.go getPodDefaultSubnet). Its last resort, the default Subnet, is not
+  // followed: a pod network without either is no sign of Kube-OVN (on Harvester it is the
+  // management network).
+  const primarySubnetOf = (o: KubeObject, annotations: Readonly<Record<string, string>>): Network | undefined => {
+    const namespace = o.metadata.namespace ?? 'default';
+    const chosen = annotations[`${PRIMARY_PROVIDER}.kubernetes.io/logical_switch`] ?? [...primarySubnets].find(([, x]) => x.namespaces.includes(namespace))?.[0];
+    return chosen === undefined ? undefined : primarySubnets.get(chosen)?.network;
+  };
   const vmObjects = new Map<string, KubeObject>();
   const vms = objects.flatMap((o): Vm[] => {
     const a = attachmentOf(o);
     if (!a) return [];
     const name = originalName(o);
-    const network = networkByNad.get(a.networks[0] ?? '');
+    const primary = a.networks.length === 0;
+    const network = primary ? primarySubnetOf(o, a.podAnnotations) : networkByNad.get(a.networks[0]!);
     const subnet = network && subnetObjects.get(network.ref);
     if (!network || !subnet) {
-      skipped.set(o, `no subnet for network ${a.networks[0] ?? '(none: the VM has no multus NIC)'}`);
+      skipped.set(o, primary ? `no multus NIC, and no Kube-OVN Subnet among the objects for its pod network (${PRIMARY_PROVIDER}.kubernetes.io/logical_switch, or a Subnet's spec.namespaces)` : `no subnet for network ${a.networks[0]}`);
       return [];
     }
     if (vmObjects.has(name)) {
@@ -130,16 +166,26 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
     }
     if (a.networks.length > 1) notes.push(`${o.kind} ${name}: only its first overlay NIC (${a.networks[0]}) is tested; ${a.networks.slice(1).join(', ')} left out`);
     vmObjects.set(name, o);
-    const provider = `${a.networks[0]!.split('/')[1]}.${a.networks[0]!.split('/')[0]}.ovn`;
+    const provider = primary ? PRIMARY_PROVIDER : `${a.networks[0]!.split('/')[1]}.${a.networks[0]!.split('/')[0]}.ovn`;
     const ip = providerAnnotation(a.podAnnotations, provider, 'ip_address');
     const groups = (providerAnnotation(a.podAnnotations, provider, 'security_groups') ?? '').split(',').map((g) => g.trim()).filter(Boolean);
     for (const g of groups.filter((x) => !sgNames.has(x))) notes.push(`${o.kind} ${name}: security group ${g} is not among the objects; left out`);
     const listen = (a.own[LISTEN_ANNOTATION] ?? '').split(',').filter(Boolean).map((l) => ({ protocol: 'tcp' as const, port: Number(l.split('/')[1]) }));
-    // Without vpcheck's note, a NIC on a DHCP subnet learns a default route (Harvester's managedtap binding); otherwise it has none.
+    // Without vpcheck's note, a NIC on a DHCP subnet learns a default route (Harvester's managedtap
+    // binding), as does a pod's primary NIC from the CNI; otherwise it has none.
     const route = a.own[DEFAULT_ROUTE_ANNOTATION];
-    return [{ name, network: network.ref, ...(ip !== undefined && { ip }), defaultRoute: route !== undefined ? route === 'true' : subnet.enableDHCP, securityGroups: groups.filter((g) => sgNames.has(g)).map((g) => sgNames.get(g)!), listen }];
+    return [{ name, network: network.ref, ...(ip !== undefined && { ip }), defaultRoute: route !== undefined ? route === 'true' : subnet.enableDHCP || subnet.primary !== undefined, securityGroups: groups.filter((g) => sgNames.has(g)).map((g) => sgNames.get(g)!), listen }];
   });
 
-  const networks = [...new Map([...networkByNad.values()].map((n) => [n.ref, n])).values()];
+  const onSubnets = new Set(vms.map((v) => v.network));
+  for (const [ref, x] of subnetObjects) {
+    if (options.dropIdlePrimarySubnets && x.primary && !onSubnets.has(ref)) {
+      subnetObjects.delete(ref);
+      skipped.set(x.primary, `a Subnet of Kube-OVN's primary network (provider ${PRIMARY_PROVIDER}) with none of the imported VMs or Pods on it`);
+    }
+  }
+  const subnets = [...subnetObjects.values()].map((x) => x.subnet);
+  const primaryNetworks = [...primarySubnets.values()].map((x) => x.network).filter((n) => subnetObjects.has(n.ref));
+  const networks = [...new Map([...networkByNad.values(), ...primaryNetworks].map((n) => [n.ref, n])).values()];
   return { spec: { name: options.name, platform: options.platform, networks, vpcs, subnets, securityGroups, vms }, vms: vmObjects, skipped, notes };
 }

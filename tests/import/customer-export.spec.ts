@@ -22,7 +22,7 @@ test('a customer export imports with warnings, keeps what it cannot map as comme
     'Secret tenant-a/db-1-cloudinit dropped: credentials are never imported',
     'Service tenant-a/web not imported',
     'NetworkAttachmentDefinition default/vlan100 not imported: its CNI type is not kube-ovn',
-    'Subnet ovn-default not imported: provider ovn is not',
+    "Subnet ovn-default not imported: a Subnet of Kube-OVN's primary network (provider ovn) with none of the imported VMs or Pods on it",
     'Vpc tenant-vpc: fields a topology cannot hold: spec.namespaces: ["tenant-a"]; spec.policyRoutes',
     'Subnet tenant-web: fields a topology cannot hold: spec.enableDHCP: true; spec.dhcpV4Options',
   ]) expect(warnings.some((l) => l.startsWith('warning: ') && l.includes(w)), `${w}\n${r.err}`).toBe(true);
@@ -83,4 +83,41 @@ test('multi-document YAML on stdin, single objects; bad input exits 2', async ()
   expect(await importCommand('-', {}, io, Readable.from(['kind: Vpc\nspec: {}\n']))).toBe(2);
   expect(err).toContain('not a Kubernetes object');
   expect(await importCommand('/nonexistent/export.yaml', {}, io)).toBe(2);
+});
+
+test('an export of Kube-OVN as the primary CNI (kind): Subnets of provider ovn become networks of their own, pods land where Kube-OVN put them', async () => {
+  const kind = fileURLToPath(new URL('./fixtures/kind-kube-ovn-export.yaml', import.meta.url));
+  const r = await runCli(['import', kind, '--namespace', 'shop', '--platform', 'kube-ovn', '--name', 'shop-bug']);
+  expect(r.code, r.err).toBe(0);
+  expect(r.err).toContain("warning: Subnet join not imported: Kube-OVN's join subnet (nodes to pods): vpcheck builds its own");
+  expect(r.err).toContain("warning: Subnet ovn-default not imported: a Subnet of Kube-OVN's primary network (provider ovn) with none of the imported VMs or Pods on it");
+  // Kube-OVN's allocation annotations and the pods' status are state, not topology.
+  for (const state of ['00:00:00:5E:2A:01', 'veth-pair', 'podIP', 'coredns', 'v4usingIPs']) expect(r.out).not.toContain(state);
+  const doc = parse(r.out) as Record<string, unknown>;
+  expect(doc.networks).toEqual([{ name: 'shop-web' }, { name: 'shop-db' }]);
+  expect((doc.subnets as { name: string; provider: string; private: boolean; allowSubnets: string[] }[]).map((s) => [s.name, s.provider, s.private, s.allowSubnets])).toEqual([
+    ['shop-web', 'shop-web', false, []],
+    ['shop-db', 'shop-db', true, ['10.50.1.0/24']],
+  ]);
+  expect(doc.vms).toEqual([
+    // A pod's primary NIC has its default route from the CNI.
+    { name: 'web-0', network: 'shop-web', ip: '10.50.1.7', defaultRoute: true },
+    { name: 'db-0', network: 'shop-db', ip: '10.50.2.5', defaultRoute: true },
+    // Not yet allocated: no logical_switch annotation; its namespace is bound to shop-web.
+    { name: 'worker-0', network: 'shop-web', defaultRoute: true },
+  ]);
+  const file = tempFile(r.out);
+  try {
+    const plan = await runCli(['plan', file, '--target', 'kubeovn']);
+    expect(plan.code, plan.err).toBe(0);
+    expect(plan.out).toMatch(/web-0/);
+  } finally {
+    await rm(file);
+  }
+  // The same pods without Kube-OVN's annotations or a bound namespace are on no Kube-OVN network.
+  const unbound = readFileSync(kind, 'utf8').replace('namespaces: [shop], protocol', 'protocol').replace(/ovn\.kubernetes\.io\/logical_switch: shop-(web|db)/g, 'note: none');
+  const r2 = await runCli(['import', tempFile(unbound, 'unbound-export.yaml'), '--namespace', 'shop', '--platform', 'kube-ovn']);
+  expect(r2.code).toBe(0);
+  expect(r2.err).toMatch(/Pod shop\/web-0 not imported: no multus NIC, and no Kube-OVN Subnet among the objects for its pod network/);
+  expect((parse(r2.out) as { vms: unknown[] }).vms).toEqual([]);
 });

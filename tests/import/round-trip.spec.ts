@@ -1,5 +1,6 @@
 // Round trip through the CLI: for every seed topology and each of its phases, `vpcheck render
-// --target harvester` (VirtualMachines) or `--target kubeovn` (Pods) then `vpcheck import` gives back a topology that loads without errors
+// --target harvester` (VirtualMachines) or `--target kubeovn` (Pods, on multus attachments or on
+// Kube-OVN as the primary CNI) then `vpcheck import` gives back a topology that loads without errors
 // and whose model matrix (every mesh, internet and extra probe cell) is the seed's, cell by cell.
 import { readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -21,14 +22,15 @@ function matrix(t: Topology, probes: Topology['probes']): string[] {
 }
 
 /** What a target's rendering holds beyond the topology: the kubeovn run's Namespace and its binding to the VPCs. */
-const EXPECTED_WARNINGS: Record<string, RegExp> = { harvester: /^$/, kubeovn: /^(warning: (Namespace rt-pods not imported: .*|Vpc [a-z0-9-]+: fields a topology cannot hold: spec\.namespaces: \["rt-pods"\])\n)+$/ };
+const KUBEOVN_WARNINGS = /^(warning: (Namespace rt-pods not imported: .*|Vpc [a-z0-9-]+: fields a topology cannot hold: spec\.namespaces: \["rt-pods"\])\n)+$/;
+const EXPECTED_WARNINGS: Record<string, RegExp> = { harvester: /^$/, kubeovn: KUBEOVN_WARNINGS, 'kubeovn --kube-ovn-primary': KUBEOVN_WARNINGS };
 
-for (const file of files) for (const target of ['harvester', 'kubeovn']) {
+for (const file of files) for (const target of ['harvester', 'kubeovn', 'kubeovn --kube-ovn-primary']) {
   test(`round trip ${file}: render --target ${target} then import keeps the model matrix of every phase`, async () => {
     const { topology: seed } = await loadTopologyFile(seeds + file);
     expect(seed).toBeDefined();
     for (const phase of ['initial', ...seed!.phases.map((p) => p.name)]) {
-      const rendered = await runCli(['render', seeds + file, '--target', target, '--phase', phase, '--run-id', 'rt']);
+      const rendered = await runCli(['render', seeds + file, '--target', ...target.split(' '), '--phase', phase, '--run-id', 'rt']);
       expect(rendered.code).toBe(0);
       const exported = tempFile(rendered.out);
       const imported = await runCli(['import', exported, '--platform', seed!.platform]);

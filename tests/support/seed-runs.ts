@@ -33,9 +33,9 @@ const failures = (r: RunResult) => r.phases.flatMap((p) => p.results.filter((c) 
  * which also checks that nothing is left) passes every cell with the lab's own verdicts over the
  * same transport.
  */
-export function seedSuite(kind: string, transport: Transport, onTarget: (platform: Platform, body: (target: Target) => Promise<void>) => Promise<void>, files: readonly string[] = seedFiles): void {
+export function seedSuite(kind: string, transport: Transport, onTarget: (platform: Platform, body: (target: Target) => Promise<void>) => Promise<void>, files: readonly string[] = seedFiles, variant = ''): void {
   for (const file of files) {
-    test(`seed ${file} on the ${kind} target (fake API server, ${transport}): same verdicts as the lab, nothing left`, async () => {
+    test(`seed ${file} on the ${kind} target${variant && ` (${variant})`} (fake API server, ${transport}): same verdicts as the lab, nothing left`, async () => {
       test.setTimeout(300_000);
       const { topology } = await loadTopologyFile(SEEDS + file);
       expect(topology).toBeDefined();

@@ -4,7 +4,7 @@ import type { TopologySpec } from '../../topology/types.ts';
 import { DEFAULT_VPC } from '../../topology/types.ts';
 import type { Addressed } from '../../model/ipam.ts';
 import { parsePrefix } from '../../net/ipv4.ts';
-import { JOIN_GATEWAY, NODE_UPLINK, VM_NIC, type RunNames } from './names.ts';
+import { JOIN_GATEWAY, NODE_UPLINK, type RunNames } from './names.ts';
 import type { Command, Row } from './rows.ts';
 
 export interface VmPlan {
@@ -19,9 +19,11 @@ export interface VmPlan {
   readonly subnet: string;
   readonly vpc: string;
   readonly listen: readonly number[];
+  /** The guest's NIC on its subnet. */
+  readonly nic: string;
 }
 
-export function vmPlans(names: RunNames, addresses: ReadonlyMap<string, Addressed>): VmPlan[] {
+export function vmPlans(names: RunNames, addresses: ReadonlyMap<string, Addressed>, nicOf: (vm: string) => string): VmPlan[] {
   return [...addresses.values()].map(({ vm, subnet, ip }) => ({
     name: vm.name,
     namespace: names.vmNamespace(vm.name),
@@ -34,6 +36,7 @@ export function vmPlans(names: RunNames, addresses: ReadonlyMap<string, Addresse
     subnet: subnet.name,
     vpc: subnet.vpc,
     listen: vm.listen.map((l) => l.port),
+    nic: nicOf(vm.name),
   }));
 }
 
@@ -41,11 +44,11 @@ export function vmPlans(names: RunNames, addresses: ReadonlyMap<string, Addresse
 export function vmScript(vm: VmPlan): Command[] {
   return [
     ['ip', 'link', 'set', 'lo', 'up'],
-    ['ip', 'addr', 'add', `${vm.ip}/${vm.prefixLength}`, 'dev', VM_NIC],
-    ['ip', 'link', 'set', VM_NIC, 'up'],
+    ['ip', 'addr', 'add', `${vm.ip}/${vm.prefixLength}`, 'dev', vm.nic],
+    ['ip', 'link', 'set', vm.nic, 'up'],
     // The userspace datapath does not fill in offloaded checksums: without this every TCP
     // segment (RSTs included) is dropped and an open port looks like a timeout.
-    ['ethtool', '-K', VM_NIC, 'tx', 'off'],
+    ['ethtool', '-K', vm.nic, 'tx', 'off'],
   ];
 }
 

@@ -4,7 +4,7 @@ import type { TopologySpec } from '../../topology/types.ts';
 import type { RunContext, Target } from '../target.ts';
 import { checkMachine } from './bootstrap.ts';
 import { LabDaemons } from './daemons.ts';
-import { DEFAULT_LAB_DIR, RunNames } from './names.ts';
+import { DEFAULT_LAB_DIR, RunNames, VM_NIC } from './names.ts';
 import { run } from './proc.ts';
 import { LabRealized } from './realized.ts';
 import { isLive, joinLab, leaveLab, readRecord, recordedRuns } from './registry.ts';
@@ -13,14 +13,21 @@ import { runsWithObjects, teardownRun } from './teardown.ts';
 export interface LabOptions {
   /** Where the lab's daemons keep databases, sockets, pids and logs. */
   readonly labDir?: string;
+  /**
+   * Each guest's NIC name: enp1s0 (the default) as the docs' VMs have it; a fake cluster's Pod on
+   * Kube-OVN's primary network has eth0.
+   */
+  readonly vmNic?: (vm: string) => string;
 }
 
 export class LabTarget implements Target {
   readonly kind = 'lab' as const;
   readonly labDir: string;
+  private readonly vmNic: (vm: string) => string;
 
   constructor(options: LabOptions = {}) {
     this.labDir = options.labDir ?? DEFAULT_LAB_DIR;
+    this.vmNic = options.vmNic ?? (() => VM_NIC);
   }
 
   async versions(): Promise<Record<string, string>> {
@@ -33,7 +40,7 @@ export class LabTarget implements Target {
     checkMachine();
     const names = new RunNames(context.runId);
     const daemons = await joinLab(this.labDir, names.runId);
-    const realized = new LabRealized(daemons, names, context.log);
+    const realized = new LabRealized(daemons, names, context.log, this.vmNic);
     try {
       await realized.build(spec);
     } catch (e) {

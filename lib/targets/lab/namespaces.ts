@@ -9,7 +9,7 @@ import { TargetError } from '../target.ts';
 import type { LabDaemons } from './daemons.ts';
 import { isAlive } from './lock.ts';
 import { type VmPlan, vmScript } from './host-plan.ts';
-import { EXTERNAL_ID, NODE_JOIN_IP, NODE_JOIN_NIC, NODE_UPLINK, NODE_UPLINK_IP, UPSTREAM_IP, VM_NIC, type RunNames } from './names.ts';
+import { EXTERNAL_ID, NODE_JOIN_IP, NODE_JOIN_NIC, NODE_UPLINK, NODE_UPLINK_IP, UPSTREAM_IP, type RunNames } from './names.ts';
 import { inNamespace, nsScript, pool, run } from './proc.ts';
 import type { Command } from './rows.ts';
 
@@ -77,7 +77,7 @@ export class Namespaces {
   }
 
   async addVms(vms: readonly VmPlan[]): Promise<void> {
-    await this.plug(vms.map((vm) => ({ ns: vm.namespace, hostIf: vm.hostIf, nic: VM_NIC, mac: vm.mac, lsp: vm.lsp })));
+    await this.plug(vms.map((vm) => ({ ns: vm.namespace, hostIf: vm.hostIf, nic: vm.nic, mac: vm.mac, lsp: vm.lsp })));
     await pool(vms, PARALLEL, async (vm) => {
       await nsScript(vm.namespace, vmScript(vm));
       await this.listen(vm);

@@ -16,7 +16,7 @@ import type { LabDaemons } from './daemons.ts';
 import { diagnose } from './diagnose.ts';
 import { ExecSession } from './exec-session.ts';
 import { nodeRows, vmPlans, type VmPlan } from './host-plan.ts';
-import { RunNames, UPSTREAM_IP, VM_NIC } from './names.ts';
+import { RunNames, UPSTREAM_IP } from './names.ts';
 import { Namespaces } from './namespaces.ts';
 import { nbRows, transaction } from './nb-commands.ts';
 import { inNamespace, type RunResult } from './proc.ts';
@@ -52,7 +52,7 @@ export class LabRealized implements Realized {
   private creds?: LabCredentials;
   private downPromise?: Promise<void>;
 
-  constructor(private readonly daemons: LabDaemons, private readonly names: RunNames, private readonly log: Logger) {
+  constructor(private readonly daemons: LabDaemons, private readonly names: RunNames, private readonly log: Logger, private readonly nicOf: (vm: string) => string) {
     this.runId = names.runId;
     this.namespaces = new Namespaces(daemons, names);
   }
@@ -72,7 +72,7 @@ export class LabRealized implements Realized {
     const target: State = {
       nb: nbRows(next, this.names, addresses),
       node: nodeRows(next),
-      vms: new Map(vmPlans(this.names, addresses).map((p) => [p.name, p])),
+      vms: new Map(vmPlans(this.names, addresses, this.nicOf).map((p) => [p.name, p])),
     };
     const nb = diffRows(this.state.nb, target.nb);
     const node = diffRows(this.state.node, target.node);
@@ -102,7 +102,7 @@ export class LabRealized implements Realized {
 
   vm(name: string): RealizedVm {
     const p = this.plan(name);
-    return { name: p.name, ip: p.ip, mac: p.mac, gateway: p.gateway, subnet: p.subnet, nic: VM_NIC };
+    return { name: p.name, ip: p.ip, mac: p.mac, gateway: p.gateway, subnet: p.subnet, nic: p.nic };
   }
 
   namespace(vm: string): string {

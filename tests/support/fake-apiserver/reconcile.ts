@@ -6,7 +6,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RUN_LABEL, TOPOLOGY_LABEL } from '../../../lib/k8s/labels.ts';
+import { NAME_ANNOTATION, RUN_LABEL, TOPOLOGY_LABEL } from '../../../lib/k8s/labels.ts';
+import { ATTACHMENT_NIC, PRIMARY_NIC } from '../../../lib/targets/kubeovn/render-pod.ts';
+import { NETWORKS_ANNOTATION } from '../../../lib/import/attachment.ts';
 import type { KubeObject } from '../../../lib/k8s/resources.ts';
 import { patchingRuns } from '../../../lib/targets/k8s-common/ovn-cluster.ts';
 import { CONSOLE_CREDENTIALS } from '../../../lib/targets/lab/credentials.ts';
@@ -114,7 +116,8 @@ export class Reconciler {
 
   private async reconcile(runId: string): Promise<void> {
     const objects = Object.keys(FINALIZERS).flatMap((kind) => this.store.list({ kind, labelSelector: `${RUN_LABEL}=${runId}` }));
-    const topology = this.store.list({ kind: 'NetworkAttachmentDefinition', labelSelector: `${RUN_LABEL}=${runId}` })[0]?.metadata.labels?.[TOPOLOGY_LABEL] ?? '';
+    // Any of the run's objects names the topology: with Kube-OVN as the primary CNI there are no NADs.
+    const topology = objects.find((o) => o.metadata.labels?.[TOPOLOGY_LABEL])?.metadata.labels?.[TOPOLOGY_LABEL] ?? '';
     const view = runView(this.store, runId, this.platformOf(topology));
     this.write(() => {
       for (const o of objects) {
@@ -128,7 +131,7 @@ export class Reconciler {
       if (lab) await lab.down();
       this.labs.delete(runId);
     } else if (!lab) {
-      lab = await new LabTarget().up(view.spec, { runId, log: { info: () => undefined, warn: () => undefined } });
+      lab = await new LabTarget({ vmNic: (vm) => this.nicOf(runId, vm) }).up(view.spec, { runId, log: { info: () => undefined, warn: () => undefined } });
       this.labs.set(runId, lab);
     } else await lab.update(view.spec);
     this.errors.delete(runId);
@@ -162,6 +165,12 @@ export class Reconciler {
     }));
     this.late.add(late);
     void late.finally(() => this.late.delete(late));
+  }
+
+  /** A Pod on Kube-OVN's primary network (no multus attachment) has eth0; a VM or attached Pod enp1s0. */
+  private nicOf(runId: string, vm: string): string {
+    const pod = this.store.list({ kind: 'Pod', labelSelector: `${RUN_LABEL}=${runId}` }).find((o) => o.metadata.annotations?.[NAME_ANNOTATION] === vm);
+    return pod && !pod.metadata.annotations?.[NETWORKS_ANNOTATION] ? PRIMARY_NIC : ATTACHMENT_NIC;
   }
 
   /** cloud-init's part: the console user and password of the VMs' user-data (one per run); sshd at boot. */

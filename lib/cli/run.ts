@@ -27,6 +27,9 @@ export interface RunCommandOptions {
   readonly html?: string;
   readonly junit?: string;
   readonly keep?: boolean;
+  /** A cluster target's connection, repeated in the `down` command --keep prints. */
+  readonly kubeconfig?: string;
+  readonly context?: string;
   readonly phase?: string;
   readonly concurrency: number;
   readonly retries: number;
@@ -62,7 +65,7 @@ export async function runCommand(files: string[], options: RunCommandOptions, io
       };
       runner = await Runner.start(topology, target, settings, events(io), warnings);
       await runner.runAll();
-      if (options.keep) printKeep(runner, io);
+      if (options.keep) printKeep(runner, options, io);
       const result = await runner.finish({ keep: options.keep ?? false });
       results.push(result);
       const vms = topology.vms.map((v) => v.name);
@@ -130,13 +133,12 @@ function events(io: Io): RunEvents {
   };
 }
 
-function printKeep(runner: Runner, io: Io): void {
-  const lines = [`kept run ${runner.realized.runId} up. Reach the VMs with:`];
-  for (const vm of runner.topology.vms) {
-    const v = runner.realized.vm(vm.name);
-    const ns = 'namespace' in runner.realized ? (runner.realized as unknown as { namespace(vm: string): string }).namespace(vm.name) : '';
-    lines.push(`  ${vm.name} (${v.ip})${ns ? `: ip netns exec ${ns} bash` : ''}`);
-  }
-  lines.push(`remove it with: vpcheck down --run ${runner.realized.runId}`);
+function printKeep(runner: Runner, options: RunCommandOptions, io: Io): void {
+  const { realized } = runner;
+  const lines = [`kept run ${realized.runId} up. Reach the VMs with:`];
+  for (const vm of runner.topology.vms) lines.push(`  ${vm.name} (${realized.vm(vm.name).ip}): ${realized.reach(vm.name)}`);
+  // The same cluster as this run, or `down` would look for the run elsewhere.
+  const down = ['vpcheck down', ...(options.target === 'lab' ? [] : [`--target ${options.target}`]), ...(options.kubeconfig ? [`--kubeconfig ${options.kubeconfig}`] : []), ...(options.context ? [`--context ${options.context}`] : []), `--run ${realized.runId}`];
+  lines.push(`remove it with: ${down.join(' ')}`);
   io.err(lines.join('\n'));
 }

@@ -59,6 +59,8 @@ export interface Realized {
   /** Converge the live topology to the next phase's spec (minimal diff) and wait until applied. */
   update(next: TopologySpec): Promise<UpdateResult>;
   openSession(vm: string, transport: Transport): Promise<Session>;
+  /** How a person gets a shell in the VM (a command line, comments allowed): printed by run --keep. */
+  reach(vm: string): string;
   diagnose(request: DiagnoseRequest): Promise<Diagnostic[]>;
   /** Remove everything this run created. Safe to call twice. */
   down(): Promise<void>;

@@ -1,6 +1,7 @@
 // Evidence for a failing cell on a cluster: the VPC's routes and policies and the subnet's ACLs
-// read with ovn-nbctl in kube-system's ovn-central pod over the exec API, the VM's own routes over
-// its console; where exec there is forbidden, each item says so and keeps the command to run.
+// read with ovn-nbctl in kube-system's ovn-central pod over the exec API, ovn-trace there and
+// ofproto/trace in the node's ovs-ovn pod, the VM's own routes over its console; where exec there
+// is forbidden, each item says so and keeps the command to run.
 import { expect, test } from '@playwright/test';
 import type { CellResult } from '../../lib/run/result.ts';
 import { prefixed } from '../../lib/targets/k8s-common/names.ts';
@@ -50,13 +51,21 @@ test('a failing cell carries the routes, policies and ACLs read in ovn-central, 
   expect(trace.output).toContain(`output to "${prefixed(runId, 'vm-b')}.default.${prefixed(runId, 'nb')}.default.ovn"`);
   expect(trace.output).not.toContain(`${runId}.`);
   expect(item(cell, 'route vm-a picks for 10.2.0.2').output).toMatch(/^10\.2\.0\.2 via 10\.1\.0\.1 dev enp1s0/);
+  // kubectl ko trace's OVS half, in the ovs-ovn pod of the VMI's node: the OpenFlow tables of the
+  // node's br-int deliver the packet (to a port, not drop), as ovn-trace said.
+  const ovs = item(cell, 'OVS trace from vm-a on node fake-node-1');
+  expect(ovs.command).toMatch(/^kubectl -n kube-system exec <ovs-ovn pod on fake-node-1> -c openvswitch -- ovs-appctl ofproto\/trace br-int 'in_port=\d+,icmp,icmp_type=8,dl_src=\S+,dl_dst=\S+,nw_src=10\.1\.0\.\d+,nw_dst=10\.2\.0\.2,nw_ttl=64'$/);
+  expect(ovs.output).toMatch(/^Flow: icmp,in_port=\d+,/m);
+  expect(ovs.output).toContain('bridge("br-int")');
+  expect(ovs.output).toMatch(/Datapath actions: \S*\d/);
+  expect(ovs.output).not.toContain(`${runId}.`);
 });
 
 test('without pods/exec in kube-system every OVN item says why it was not collected and keeps its command', async () => {
   test.setTimeout(180_000);
   const { cell, runId } = await failingCell(true);
   const vpcA = prefixed(runId, 'vpc-a');
-  for (const title of [`routes of ${vpcA}`, `policies of ${vpcA}`, `ACLs of ${prefixed(runId, 'sa')}`, 'ovn-trace from vm-a']) {
+  for (const title of [`routes of ${vpcA}`, `policies of ${vpcA}`, `ACLs of ${prefixed(runId, 'sa')}`, 'ovn-trace from vm-a', 'OVS trace from vm-a on node fake-node-1']) {
     const d = item(cell, title);
     expect(d.command).toMatch(/^kubectl ko nbctl /);
     expect(d.output).toMatch(/^not collected: exec in kube-system\/ovn-central-\S+: 403 pods "ovn-central-\S+" is forbidden: User "fake" cannot create resource "pods\/exec" in API group "" in the namespace "kube-system"; run the command/);

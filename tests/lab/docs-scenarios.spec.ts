@@ -85,10 +85,14 @@ test('peering Example 2 fails: the routes do not cover the remote subnets', asyn
     await addDefaultRoutes(lab, spec);
     expect(await ping(lab, 'vm1-vpcpeer1', '20.1.0.2', 'timeout')).toBe('timeout');
     expect(await ping(lab, 'vm1-vpcpeer2', '10.1.0.2', 'timeout')).toBe('timeout');
-    const trace = (await lab.diagnose({ from: 'vm1-vpcpeer1', toIp: '20.1.0.2', probe: 'icmp' }))[0]!;
-    expect(trace.command).toContain('ovn-trace');
-    expect(trace.output).toMatch(/lr_in_ip_routing[\s\S]*drop/);
-    expect(trace.output).not.toContain(lab.runId);
+    const [trace, ovs] = await lab.diagnose({ from: 'vm1-vpcpeer1', toIp: '20.1.0.2', probe: 'icmp' });
+    expect(trace!.command).toContain('ovn-trace');
+    expect(trace!.output).toMatch(/lr_in_ip_routing[\s\S]*drop/);
+    expect(trace!.output).not.toContain(lab.runId);
+    // The same packet through br-int's OpenFlow tables: it enters at the VM's port and goes nowhere.
+    expect(ovs!.command).toMatch(/ovs-appctl -t \S+ ofproto\/trace \S+ in_port=\S+,icmp,icmp_type=8,dl_src=\S+,dl_dst=\S+,nw_src=10\.1\.0\.\d+,nw_dst=20\.1\.0\.2,nw_ttl=64$/);
+    expect(ovs!.output).toMatch(/^Flow: icmp,in_port=\d+,/m);
+    expect(ovs!.output).toMatch(/Datapath actions: drop/);
   });
 });
 

@@ -83,6 +83,14 @@ export class HarvesterRealized extends ClusterRealized {
     return session.connect();
   }
 
+  /** The serial console as vpcheck uses it; the password is the run's, kept only in the VM's cloud-init Secret. */
+  reach(vm: string): string {
+    this.vm(vm);
+    const name = prefixed(this.runId, vm);
+    const ns = this.options.namespace;
+    return `virtctl console ${name} -n ${ns}   # user ${this.credentials.username}; password: kubectl get secret ${name} -n ${ns} -o jsonpath='{.data.userdata}' | base64 -d | grep plain_text_passwd`;
+  }
+
   /**
    * SSH to port 22 of the VM's address through the jump host, or of the VMI's first NIC through
    * KubeVirt's port-forward; the host key must be the one cloud-init installed.

@@ -5,13 +5,13 @@
 import { KubeError, type KubeClient } from '../../k8s/client.ts';
 import { applyObject, deleteObject, getObject, mergePatchObject } from '../../k8s/objects.ts';
 import { NAME_ANNOTATION } from '../../k8s/labels.ts';
-import { describe, resourceOf, type KubeObject } from '../../k8s/resources.ts';
+import { describe, objectPath, resourceOf, type KubeObject } from '../../k8s/resources.ts';
 import { waitUntil, WaitTimeout } from '../../k8s/watch.ts';
 import { assignAddresses, type Addressed } from '../../model/ipam.ts';
 import type { Session, Transport } from '../../sessions/session.ts';
 import { DEFAULT_VPC, type TopologySpec } from '../../topology/types.ts';
 import { TargetError, type DiagnoseRequest, type Diagnostic, type Logger, type Realized, type RealizedVm, type UpdateResult } from '../target.ts';
-import { diagnosticsFor, logicalSwitchPort, OvnCentral } from './diagnose.ts';
+import { diagnosticsFor, KubeOvnPods, logicalSwitchPort, type VmPlacement } from './diagnose.ts';
 import { ovnClusterMergePatch } from './ovn-cluster.ts';
 import { describeState, isReady } from './ready.ts';
 import { teardownRun } from './teardown.ts';
@@ -40,7 +40,7 @@ export abstract class ClusterRealized implements Realized {
   private ovnCluster = '';
   private addresses = new Map<string, Addressed>();
   private downPromise?: Promise<void>;
-  private readonly central: OvnCentral;
+  private readonly central: KubeOvnPods;
 
   /** "harvester" or "kube-ovn", at the start of every message. */
   protected abstract readonly label: string;
@@ -52,6 +52,7 @@ export abstract class ClusterRealized implements Realized {
   /** Waits until a VM-like object (VirtualMachine, Pod) runs with its pinned address. */
   protected abstract waitVm(o: KubeObject): Promise<void>;
   abstract openSession(vm: string, transport: Transport): Promise<Session>;
+  abstract reach(vm: string): string;
   /** Closes the sessions the run opened (before teardown). */
   protected abstract closeSessions(): Promise<void>;
 
@@ -61,7 +62,7 @@ export abstract class ClusterRealized implements Realized {
     this.runId = options.runId;
     this.internetIP = options.internetIP;
     this.readyTimeoutMs = options.readyTimeoutMs;
-    this.central = new OvnCentral(client);
+    this.central = new KubeOvnPods(client);
   }
 
   async update(next: TopologySpec): Promise<UpdateResult> {
@@ -143,7 +144,16 @@ export abstract class ClusterRealized implements Realized {
     const from = this.addresses.get(request.from);
     if (!from) return [];
     const o = [...this.applied.values()].find((x) => VM_KINDS.has(x.kind) && x.metadata.annotations?.[NAME_ANNOTATION] === request.from);
-    return diagnosticsFor(this.runId, request, from, o && logicalSwitchPort(o), this.central);
+    return diagnosticsFor(this.runId, request, from, o ? await this.placement(o) : {}, this.central);
+  }
+
+  /** The VM's port, and its node: a VMI's status.nodeName, a Pod's spec.nodeName (read now: it may have moved). */
+  private async placement(o: KubeObject): Promise<VmPlacement> {
+    const lsp = logicalSwitchPort(o);
+    const kind = o.kind === 'VirtualMachine' ? 'VirtualMachineInstance' : o.kind;
+    const live = await this.client.call<KubeObject>({ method: 'GET', path: objectPath(resourceOf(kind), o.metadata.name, o.metadata.namespace) }).catch(() => undefined);
+    const node = kind === 'Pod' ? (live?.spec as { nodeName?: string } | undefined)?.nodeName : (live?.status as { nodeName?: string } | undefined)?.nodeName;
+    return { ...(lsp && { lsp }), ...(node && { node }) };
   }
 
   down(): Promise<void> {

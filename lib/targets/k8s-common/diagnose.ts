@@ -3,17 +3,23 @@
 // kubeovn/kube-ovn:dist/images/kubectl-ko getOvnCentralPod picks the NB leader, label
 // ovn-nb-leader=true, for ovn-nbctl and the SB leader, ovn-sb-leader=true, for ovn-trace): the
 // VPC's routes and policies, the subnet's ACLs, and ovn-trace of the probe's first packet built
-// as `kubectl ko trace` builds it. Where vpcheck may not exec there (no pods/exec on kube-system,
-// no Kube-OVN pod found), each item says why and keeps the command to run by hand.
+// as `kubectl ko trace` builds it; then ko trace's OVS half, the same packet through br-int's
+// OpenFlow tables (ofproto/trace) in the ovs-ovn pod (label app=ovs, container openvswitch) of
+// the VM's node. Where vpcheck may not exec there (no pods/exec on kube-system, no Kube-OVN pod
+// found), each item says why and keeps the command to run by hand.
 import type { KubeClient } from '../../k8s/client.ts';
 import { podExec } from '../../k8s/pod-exec.ts';
 import { collectionPath, resourceOf, type KubeObject } from '../../k8s/resources.ts';
 import type { Addressed } from '../../model/ipam.ts';
 import type { DiagnoseRequest, Diagnostic } from '../target.ts';
 import { prefixed, vpcName } from './names.ts';
+import { ofprotoFlow, type TraceSource } from '../ofproto-flow.ts';
 
 export const KUBE_OVN_NAMESPACE = 'kube-system';
 export const OVN_CENTRAL_CONTAINER = 'ovn-central';
+/** Kube-OVN's ovs-ovn DaemonSet (dist/images/install.sh): one pod per node. */
+export const OVS_LABEL = 'app=ovs';
+export const OVS_CONTAINER = 'openvswitch';
 const NB_LEADER = 'ovn-nb-leader=true';
 const SB_LEADER = 'ovn-sb-leader=true';
 const EXEC_TIMEOUT_MS = 20_000;
@@ -40,42 +46,59 @@ export function traceFlow(lsp: string, mac: string, ip: string, gatewayMac: stri
   return `inport == "${lsp}" && ip.ttl == 64${request.probe === 'icmp' ? ' && icmp' : ''} && eth.src == ${mac} && ip4.src == ${ip} && eth.dst == ${gatewayMac} && ip4.dst == ${request.toIp}${l4}`;
 }
 
-/** Runs OVN's tools in the ovn-central pods; each pod is looked up once per run. */
-export class OvnCentral {
+/** Runs OVN's and OVS's tools in Kube-OVN's pods; each pod is looked up once per run. */
+export class KubeOvnPods {
   private readonly pods = new Map<string, Promise<string>>();
 
   constructor(private readonly client: KubeClient) {}
 
   nbctl(args: readonly string[]): Promise<string> {
-    return this.run(NB_LEADER, ['ovn-nbctl', ...args]);
+    return this.run(this.pod(NB_LEADER, (p) => p.metadata.name.includes('ovn-central'), `ovn-central pod with label ${NB_LEADER}`), OVN_CENTRAL_CONTAINER, ['ovn-nbctl', ...args]);
   }
 
   trace(args: readonly string[]): Promise<string> {
-    return this.run(SB_LEADER, ['ovn-trace', ...args]);
+    return this.run(this.pod(SB_LEADER, (p) => p.metadata.name.includes('ovn-central'), `ovn-central pod with label ${SB_LEADER}`), OVN_CENTRAL_CONTAINER, ['ovn-trace', ...args]);
+  }
+
+  /** ovs-vsctl or ovs-appctl in the ovs-ovn pod of `node`. */
+  ovs(node: string, command: readonly string[]): Promise<string> {
+    return this.run(this.pod(OVS_LABEL, (p) => (p.spec as { nodeName?: string } | undefined)?.nodeName === node, `ovs-ovn pod (label ${OVS_LABEL}) on node ${node}`), OVS_CONTAINER, command);
   }
 
   /** The command's output; throws with the reason it could not be run. */
-  private async run(leader: string, command: readonly string[]): Promise<string> {
-    // A failed lookup is not retried within a run: every cell would pay for it again.
-    let pod = this.pods.get(leader);
-    if (!pod) this.pods.set(leader, (pod = this.findPod(leader)));
-    const r = await podExec(this.client, { namespace: KUBE_OVN_NAMESPACE, pod: await pod, container: OVN_CENTRAL_CONTAINER, command, timeoutMs: EXEC_TIMEOUT_MS });
+  private async run(pod: Promise<string>, container: string, command: readonly string[]): Promise<string> {
+    const r = await podExec(this.client, { namespace: KUBE_OVN_NAMESPACE, pod: await pod, container, command, timeoutMs: EXEC_TIMEOUT_MS });
     return r.exitCode === 0 ? r.stdout : `${r.output}(${command[0]} exited with ${r.exitCode})\n`;
   }
 
-  private async findPod(leader: string): Promise<string> {
-    const list = await this.client.call<{ items: KubeObject[] }>({ method: 'GET', path: collectionPath(resourceOf('Pod'), KUBE_OVN_NAMESPACE), query: { labelSelector: leader } });
-    const pod = list.items.find((p) => p.metadata.name.includes('ovn-central') && (p.status as { phase?: string } | undefined)?.phase === 'Running');
-    if (!pod) throw new Error(`no running ovn-central pod with label ${leader} in ${KUBE_OVN_NAMESPACE}`);
-    return pod.metadata.name;
+  /** A running pod of kube-system with `label` for which `pick` holds. */
+  private pod(label: string, pick: (p: KubeObject) => boolean, what: string): Promise<string> {
+    // A failed lookup is not retried within a run: every cell would pay for it again.
+    let pod = this.pods.get(what);
+    if (!pod) {
+      pod = (async () => {
+        const list = await this.client.call<{ items: KubeObject[] }>({ method: 'GET', path: collectionPath(resourceOf('Pod'), KUBE_OVN_NAMESPACE), query: { labelSelector: label } });
+        const found = list.items.find((p) => pick(p) && (p.status as { phase?: string } | undefined)?.phase === 'Running');
+        if (!found) throw new Error(`no running ${what} in ${KUBE_OVN_NAMESPACE}`);
+        return found.metadata.name;
+      })();
+      this.pods.set(what, pod);
+    }
+    return pod;
   }
 }
 
 const notCollected = (e: Error) => `not collected: ${e.message}; run the command (kubectl with Kube-OVN's ko plugin) and attach its output`;
 const bare = ['--data=bare', '--no-heading'];
 
-/** Evidence for a probe from `from` (the VM's address and subnet) whose port is `lsp`. */
-export async function diagnosticsFor(runId: string, request: DiagnoseRequest, from: Addressed, lsp: string | undefined, central: OvnCentral): Promise<Diagnostic[]> {
+/** Where the VM runs, as far as the cluster knows: its port and its node. */
+export interface VmPlacement {
+  readonly lsp?: string;
+  readonly node?: string;
+}
+
+/** Evidence for a probe from `from` (the VM's address and subnet), placed as `at` says. */
+export async function diagnosticsFor(runId: string, request: DiagnoseRequest, from: Addressed, at: VmPlacement, central: KubeOvnPods): Promise<Diagnostic[]> {
   const vpc = vpcName(runId, from.subnet.vpc);
   const subnet = prefixed(runId, from.subnet.name);
   // Kube-OVN names a VPC's logical router and a subnet's logical switch after the objects.
@@ -89,24 +112,51 @@ export async function diagnosticsFor(runId: string, request: DiagnoseRequest, fr
     command: `kubectl ko nbctl ${args.join(' ')}`,
     output: await central.nbctl(args).catch(notCollected),
   })));
-  return [...collected, await trace(central, vpc, subnet, lsp, from.ip, request)];
+  return [...collected, ...(await traces(central, vpc, subnet, at, from.ip, request))];
 }
 
-/** ovn-trace from the VM's port: its MAC and the gateway's read first, as kubectl ko trace does. */
-async function trace(central: OvnCentral, vpc: string, subnet: string, lsp: string | undefined, ip: string, request: DiagnoseRequest): Promise<Diagnostic> {
+/**
+ * ovn-trace from the VM's port, then the OVS trace on its node: its MAC and the gateway's read
+ * first, as kubectl ko trace does.
+ */
+async function traces(central: KubeOvnPods, vpc: string, subnet: string, at: VmPlacement, ip: string, request: DiagnoseRequest): Promise<Diagnostic[]> {
   const title = `ovn-trace from ${request.from}`;
-  if (!lsp) return { title, command: '', output: `not collected: the logical switch port of ${request.from} is unknown` };
+  const { lsp, node } = at;
+  if (!lsp) return [{ title, command: '', output: `not collected: the logical switch port of ${request.from} is unknown` }, ovsTraceItem(request, node, '', 'not collected: the logical switch port is unknown')];
   const portMac = ['--columns=addresses', 'find', 'logical_switch_port', `name=${lsp}`];
   const gatewayMac = ['--columns=mac', 'find', 'logical_router_port', `name=${vpc}-${subnet}`];
   const lookup = `kubectl ko nbctl ${[...bare, ...portMac].join(' ')}; kubectl ko nbctl ${[...bare, ...gatewayMac].join(' ')}`;
   try {
     const [addresses, gateway] = await Promise.all([central.nbctl([...bare, ...portMac]), central.nbctl([...bare, ...gatewayMac])]);
     const mac = addresses.trim().split(/\s+/)[0];
-    if (!mac || !gateway.trim()) return { title, command: lookup, output: `not collected: no MAC for port ${lsp} or router port ${vpc}-${subnet} in the northbound database` };
+    if (!mac || !gateway.trim()) {
+      const output = `not collected: no MAC for port ${lsp} or router port ${vpc}-${subnet} in the northbound database`;
+      return [{ title, command: lookup, output }, ovsTraceItem(request, node, lookup, output)];
+    }
     const args = ['--ct=new', subnet, traceFlow(lsp, mac, ip, gateway.trim(), request)];
     const command = `kubectl -n ${KUBE_OVN_NAMESPACE} exec <ovn-central pod with ${SB_LEADER}> -c ${OVN_CENTRAL_CONTAINER} -- ovn-trace ${args.slice(0, 2).join(' ')} '${args[2]}'`;
-    return { title, command, output: await central.trace(args).catch(notCollected) };
+    const [ovn, ovs] = await Promise.all([central.trace(args).catch(notCollected), ovsTrace(central, request, node, lsp, { mac, ip, dstMac: gateway.trim() })]);
+    return [{ title, command, output: ovn }, ovs];
   } catch (e) {
-    return { title, command: lookup, output: notCollected(e as Error) };
+    return [{ title, command: lookup, output: notCollected(e as Error) }, ovsTraceItem(request, node, lookup, notCollected(e as Error))];
+  }
+}
+
+function ovsTraceItem(request: DiagnoseRequest, node: string | undefined, command: string, output: string): Diagnostic {
+  return { title: `OVS trace from ${request.from}${node ? ` on node ${node}` : ''}`, command, output };
+}
+
+/** ko trace's OVS half: the port's OpenFlow number on the node's br-int, then ofproto/trace. */
+async function ovsTrace(central: KubeOvnPods, request: DiagnoseRequest, node: string | undefined, lsp: string, from: Omit<TraceSource, 'inPort'>): Promise<Diagnostic> {
+  if (!node) return ovsTraceItem(request, node, '', `not collected: the node of ${request.from} is unknown`);
+  const exec = `kubectl -n ${KUBE_OVN_NAMESPACE} exec <ovs-ovn pod on ${node}> -c ${OVS_CONTAINER} --`;
+  const find = ['ovs-vsctl', '--format=csv', '--data=bare', '--no-heading', '--columns=ofport', 'find', 'interface', `external_ids:iface-id=${lsp}`];
+  try {
+    const inPort = (await central.ovs(node, find)).trim();
+    if (!/^\d+$/.test(inPort)) return ovsTraceItem(request, node, `${exec} ${find.join(' ')}`, `not collected: no interface with iface-id ${lsp} on ${node}'s br-int${inPort ? ` (${inPort})` : ''}`);
+    const flow = ofprotoFlow({ ...from, inPort }, request);
+    return ovsTraceItem(request, node, `${exec} ovs-appctl ofproto/trace br-int '${flow}'`, await central.ovs(node, ['ovs-appctl', 'ofproto/trace', 'br-int', flow]));
+  } catch (e) {
+    return ovsTraceItem(request, node, `${exec} ${find.join(' ')}`, notCollected(e as Error));
   }
 }

@@ -54,5 +54,10 @@ export class KubeOvnRealized extends ClusterRealized {
     return session;
   }
 
+  reach(vm: string): string {
+    this.vm(vm);
+    return `kubectl exec -it -n ${this.podNamespace} ${prefixed(this.runId, vm)} -- sh`;
+  }
+
   protected async closeSessions(): Promise<void> {}
 }

@@ -49,6 +49,11 @@ export class LabDaemons {
     return { OVS_RUNDIR: d, OVS_DBDIR: d, OVS_LOGDIR: d, OVS_SYSCONFDIR: d, OVN_RUNDIR: d, OVN_DBDIR: d, OVN_LOGDIR: d, OVN_SYSCONFDIR: d };
   }
 
+  /** ovs-vswitchd's control socket, for ovs-appctl -t. */
+  get vswitchdCtl(): string {
+    return this.file('ovs-vswitchd', 'ctl');
+  }
+
   private file(name: DaemonName, ext: string): string {
     return join(this.dir, `${name}.${ext}`);
   }

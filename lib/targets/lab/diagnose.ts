@@ -1,12 +1,14 @@
 // Evidence for a cell that differs from the model, from the lab's OVN: ovn-trace of the probe's
-// first packet from the VM's port, the VPC's routes and policies (the VM's own routes come from
-// the runner, over the VM's session). Output is shown with the run's
+// first packet from the VM's port, the same packet through br-int's OpenFlow tables
+// (ofproto/trace, which sees what OVN compiled and conntrack), the VPC's routes and policies (the
+// VM's own routes come from the runner, over the VM's session). Output is shown with the run's
 // name prefix removed, so it speaks of the topology's objects.
 import type { DiagnoseRequest, Diagnostic } from '../target.ts';
 import type { LabDaemons } from './daemons.ts';
 import type { VmPlan } from './host-plan.ts';
 import type { RunNames } from './names.ts';
 import { run, shellQuote } from './proc.ts';
+import { ofprotoFlow } from '../ofproto-flow.ts';
 
 /** The microflow of the probe's first packet: an echo request, or a SYN for tcp. */
 export function microflow(from: VmPlan, dstMac: string, request: DiagnoseRequest): string {
@@ -22,6 +24,8 @@ export async function diagnose(daemons: LabDaemons, names: RunNames, from: VmPla
   const nb = [`--db=unix:${daemons.nbSock}`];
   const items: [string, string, string[]][] = [
     [`ovn-trace from ${from.name}`, 'ovn-trace', [`--db=unix:${daemons.sbSock}`, '--detailed', names.switch(from.subnet), flow]],
+    // The VM's veth is br-int's port of that name.
+    [`OVS trace from ${from.name}`, 'ovs-appctl', ['-t', daemons.vswitchdCtl, 'ofproto/trace', daemons.bridge, ofprotoFlow({ inPort: from.hostIf, mac: from.mac, ip: from.ip, dstMac }, request)]],
     [`routes of VPC ${from.vpc}`, 'ovn-nbctl', [...nb, 'lr-route-list', router]],
     [`router policies of VPC ${from.vpc}`, 'ovn-nbctl', [...nb, 'lr-policy-list', router]],
   ];

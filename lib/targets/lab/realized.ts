@@ -105,6 +105,10 @@ export class LabRealized implements Realized {
     return { name: p.name, ip: p.ip, mac: p.mac, gateway: p.gateway, subnet: p.subnet, nic: p.nic };
   }
 
+  reach(vm: string): string {
+    return `ip netns exec ${this.namespace(vm)} bash`;
+  }
+
   namespace(vm: string): string {
     return this.plan(vm).namespace;
   }

@@ -3,13 +3,14 @@
 // bytes 1 stdout, 2 stderr, 3 the metav1.Status with the exit code, then close — as the kubelet
 // streams it (kubernetes/kubernetes:staging/src/k8s.io/apimachinery/pkg/util/remotecommand/
 // constants.go). The command runs with `ip netns exec` in the lab VM namespace of the pod; in
-// kube-system's ovn-central pod it is ovn-nbctl on the lab's database (ovn-central.ts).
+// kube-system's ovn-central and ovs-ovn pods it is OVN's or OVS's tool on the lab's databases and
+// vswitchd (ovn-central.ts).
 import { spawn } from 'node:child_process';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CHANNEL, EXEC_PROTOCOLS, exitStatus, frame } from '../../../lib/k8s/exec-frames.ts';
-import { centralCommand, OVN_CENTRAL_POD } from './ovn-central.ts';
+import { centralCommand, isKubeOvnPod } from './ovn-central.ts';
 import type { Reconciler } from './reconcile.ts';
 import { reject } from './server.ts';
 import { ApiError } from './status.ts';
@@ -35,7 +36,7 @@ export class ExecBridge {
 
   /** What runs for an exec into a pod, or why the kubelet would refuse it. */
   private launchOf(namespace: string, name: string, container: string | null, command: readonly string[]): Launch | string {
-    if (namespace === OVN_CENTRAL_POD.metadata.namespace && name === OVN_CENTRAL_POD.metadata.name) return centralCommand(this.store, this.reconciler.runs(), container, command);
+    if (isKubeOvnPod(namespace, name)) return centralCommand(this.store, this.reconciler.runs(), name, container, command);
     // The lab VM namespace of a running pod: the command runs there.
     const target = this.reconciler.vmTarget('Pod', namespace, name);
     return target ? { argv: ['ip', 'netns', 'exec', target.lab.namespace(target.vm), ...command] } : `pod ${name} is not running`;

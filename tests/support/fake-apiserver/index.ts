@@ -12,7 +12,7 @@ import { ConsoleBridge } from './console.ts';
 import { GuestSshd } from './guest-ssh.ts';
 import { EXEC_PATH, ExecBridge } from './exec.ts';
 import { PORTFORWARD_PATH, PortForwardBridge } from './portforward.ts';
-import { OVN_CENTRAL_POD } from './ovn-central.ts';
+import { OVN_CENTRAL_POD, OVS_OVN_POD } from './ovn-central.ts';
 import { FAKE_VERSIONS } from './versions.ts';
 import { Reconciler } from './reconcile.ts';
 import { FakeHttpServer } from './server.ts';
@@ -46,6 +46,7 @@ export class FakeApiServer {
     // Every Kube-OVN cluster has the default VPC (kubeovn/kube-ovn:pkg/controller/init.go InitDefaultVpc).
     http.store.create({ apiVersion: 'kubeovn.io/v1', kind: 'Vpc', metadata: { name: 'ovn-cluster' }, spec: {}, status: { default: true, standby: true, router: 'ovn-cluster' } });
     http.store.create(OVN_CENTRAL_POD);
+    http.store.create(OVS_OVN_POD);
     http.store.create({ apiVersion: 'harvesterhci.io/v1beta1', kind: 'Setting', metadata: { name: 'server-version' }, default: 'dev', value: FAKE_VERSIONS.harvester });
     http.store.create({ apiVersion: 'kubevirt.io/v1', kind: 'KubeVirt', metadata: { name: 'kubevirt', namespace: 'harvester-system' }, spec: {}, status: { phase: 'Deployed', observedKubeVirtVersion: FAKE_VERSIONS.kubevirt } });
     const guests = new GuestSshd(http.store);

@@ -1,13 +1,14 @@
-// The fake's Kube-OVN central pod: kube-system/ovn-central-*, labelled as the NB and SB leader,
-// with the container "ovn-central" in which `kubectl ko` runs ovn-nbctl and ovn-trace. Here they
-// run against the lab's databases, where the fake built every run: cluster names in the arguments
-// (a Vpc, a Subnet, a VM's logical switch port, a subnet's router port), also inside an
-// ovn-trace flow, become the lab's row names, and the lab's names in the output become cluster
+// The fake's Kube-OVN pods where `kubectl ko` runs its tools: kube-system/ovn-central-*, labelled
+// as the NB and SB leader, container "ovn-central", for ovn-nbctl and ovn-trace; and the node's
+// ovs-ovn-* (label app=ovs, container "openvswitch") for ovs-vsctl and ovs-appctl. Here they run
+// against the lab's databases and vswitchd, where the fake built every run: cluster names in the
+// arguments (a Vpc, a Subnet, a VM's logical switch port, a subnet's router port, br-int), also
+// inside a trace flow, become the lab's names, and the lab's names in the output become cluster
 // names again, so the output reads as it would on the cluster.
 import { RUN_LABEL } from '../../../lib/k8s/labels.ts';
 import type { KubeObject } from '../../../lib/k8s/resources.ts';
 import { originalName } from '../../../lib/import/to-spec.ts';
-import { KUBE_OVN_NAMESPACE, logicalSwitchPort, OVN_CENTRAL_CONTAINER } from '../../../lib/targets/k8s-common/diagnose.ts';
+import { KUBE_OVN_NAMESPACE, logicalSwitchPort, OVN_CENTRAL_CONTAINER, OVS_CONTAINER } from '../../../lib/targets/k8s-common/diagnose.ts';
 import { LabDaemons } from '../../../lib/targets/lab/daemons.ts';
 import { DEFAULT_LAB_DIR, RunNames } from '../../../lib/targets/lab/names.ts';
 import { DEFAULT_VPC } from '../../../lib/topology/types.ts';
@@ -19,6 +20,17 @@ export const OVN_CENTRAL_POD: KubeObject = {
   kind: 'Pod',
   metadata: { name: 'ovn-central-5c9f7d8b6-fake1', namespace: KUBE_OVN_NAMESPACE, labels: { app: 'ovn-central', component: 'network', 'ovn-nb-leader': 'true', 'ovn-sb-leader': 'true', 'ovn-northd-leader': 'true' } },
   spec: { containers: [{ name: OVN_CENTRAL_CONTAINER, image: `docker.io/kubeovn/kube-ovn:${FAKE_VERSIONS['kube-ovn']}` }] },
+  status: { phase: 'Running' },
+};
+
+/** The one node of the fake cluster: every VM and Pod runs there. */
+export const FAKE_NODE = 'fake-node-1';
+
+export const OVS_OVN_POD: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'ovs-ovn-fake1', namespace: KUBE_OVN_NAMESPACE, labels: { app: 'ovs', component: 'network', type: 'infra' } },
+  spec: { nodeName: FAKE_NODE, containers: [{ name: OVS_CONTAINER, image: `docker.io/kubeovn/kube-ovn:${FAKE_VERSIONS['kube-ovn']}` }] },
   status: { phase: 'Running' },
 };
 
@@ -58,21 +70,29 @@ function renamer(pairs: Iterable<readonly [string, string]>): (text: string) => 
   return (text) => sorted.reduce((t, [from, to]) => t.replace(new RegExp(`(?<![a-z0-9.-])${escape(from)}(?![a-z0-9.-])`, 'g'), to), text);
 }
 
-const TOOLS: Record<string, (daemons: LabDaemons) => string> = {
-  'ovn-nbctl': (d) => `--db=unix:${d.nbSock}`,
-  'ovn-trace': (d) => `--db=unix:${d.sbSock}`,
-};
+/** Each pod's tools, with the option that points a tool at the lab's daemon. */
+const PODS = [
+  { pod: OVN_CENTRAL_POD, container: OVN_CENTRAL_CONTAINER, tools: { 'ovn-nbctl': (d: LabDaemons) => `--db=unix:${d.nbSock}`, 'ovn-trace': (d: LabDaemons) => `--db=unix:${d.sbSock}` } },
+  { pod: OVS_OVN_POD, container: OVS_CONTAINER, tools: { 'ovs-vsctl': (d: LabDaemons) => `--db=unix:${d.confSock}`, 'ovs-appctl': (d: LabDaemons) => `--target=${d.vswitchdCtl}` } },
+] as const;
 
-/** What an exec into the ovn-central pod runs, or the reason the fake refuses it. */
-export function centralCommand(store: Store, runs: readonly string[], container: string | null, command: readonly string[]): CentralCommand | string {
-  if ((container ?? OVN_CENTRAL_CONTAINER) !== OVN_CENTRAL_CONTAINER) return `container ${container} is not valid for pod ${OVN_CENTRAL_POD.metadata.name}`;
-  const db = TOOLS[command[0]!];
-  if (!db) return `the fake's ovn-central runs only ${Object.keys(TOOLS).join(' and ')}, not ${command[0]}`;
-  const toLab = namesOf(store, runs);
-  const toCluster = renamer([...toLab].map(([cluster, lab]) => [lab, cluster] as const));
+/** Whether namespace/name is one of the fake's Kube-OVN pods. */
+export function isKubeOvnPod(namespace: string, name: string): boolean {
+  return PODS.some(({ pod }) => pod.metadata.namespace === namespace && pod.metadata.name === name);
+}
+
+/** What an exec into one of the fake's Kube-OVN pods runs, or the reason the fake refuses it. */
+export function centralCommand(store: Store, runs: readonly string[], name: string, container: string | null, command: readonly string[]): CentralCommand | string {
+  const { pod, container: own, tools } = PODS.find((p) => p.pod.metadata.name === name)!;
+  if ((container ?? own) !== own) return `container ${container} is not valid for pod ${pod.metadata.name}`;
+  const option = (tools as Record<string, (d: LabDaemons) => string>)[command[0]!];
+  if (!option) return `the fake's ${pod.metadata.name} runs only ${Object.keys(tools).join(' and ')}, not ${command[0]}`;
   const daemons = new LabDaemons(DEFAULT_LAB_DIR);
+  const toLab = namesOf(store, runs);
+  toLab.set('br-int', daemons.bridge);
+  const toCluster = renamer([...toLab].map(([cluster, lab]) => [lab, cluster] as const));
   return {
-    argv: [command[0]!, db(daemons), ...command.slice(1).map(renamer(toLab))],
+    argv: [command[0]!, option(daemons), ...command.slice(1).map(renamer(toLab))],
     env: daemons.env,
     rewrite: (output) => runs.reduce((text, run) => new RunNames(run).unprefix(text), toCluster(output)),
   };

@@ -17,6 +17,7 @@ import { RunNames } from '../../../lib/targets/lab/names.ts';
 import type { Platform } from '../../../lib/topology/types.ts';
 import type { Faults } from './faults.ts';
 import type { GuestSshd } from './guest-ssh.ts';
+import { FAKE_NODE } from './ovn-central.ts';
 import type { Store, WatchEvent } from './store.ts';
 import { runView } from './to-topology.ts';
 import { userDataOf } from './user-data.ts';
@@ -152,7 +153,7 @@ export class Reconciler {
         const current = this.store.get(vm.kind, vm.metadata.namespace, vm.metadata.name);
         if (!current) continue;
         if (vm.kind === 'Pod') {
-          if ((current.status as { phase?: string } | undefined)?.phase !== 'Running') this.store.update({ ...current, status: podStatus(lab!.vm(name).ip) });
+          if ((current.status as { phase?: string } | undefined)?.phase !== 'Running') this.store.update({ ...current, spec: { ...(current.spec as object), nodeName: FAKE_NODE }, status: podStatus(lab!.vm(name).ip) });
         } else if (!this.store.get('VirtualMachineInstance', vm.metadata.namespace, vm.metadata.name)) this.store.create(vmiOf(vm, name, lab!.vm(name).ip));
       }
       for (const o of objects) {

@@ -6,6 +6,7 @@
 import { NAME_ANNOTATION } from '../../../lib/k8s/labels.ts';
 import type { KubeObject } from '../../../lib/k8s/resources.ts';
 import { GUEST_NIC } from '../../../lib/targets/harvester/cloud-init.ts';
+import { FAKE_NODE } from './ovn-central.ts';
 
 const now = () => new Date().toISOString();
 
@@ -43,6 +44,7 @@ export function vmiOf(vm: KubeObject, topologyName: string, ip: string): KubeObj
     spec: template.spec,
     status: {
       phase: 'Running',
+      nodeName: FAKE_NODE,
       conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now() }],
       interfaces: [{ name: 'nic-1', interfaceName: GUEST_NIC, ipAddress: ip, ipAddresses: [ip] }],
     },

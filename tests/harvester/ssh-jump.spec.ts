@@ -2,7 +2,10 @@
 // OpenSSH jump host (tests/support/bastion.ts) on the VPC, not through KubeVirt's port-forward;
 // the jump host's key checked against known_hosts; its failures named, and a dropped jump
 // connection survived.
-import { writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { parseJumpHost } from '../../lib/sessions/ssh-jump.ts';
 import { SessionError } from '../../lib/sessions/session.ts';
@@ -41,11 +44,11 @@ test.beforeAll(async () => {
 });
 
 /** A bastion, the fake (VMs' sshd up at boot unless told) and a target given the `flags` for it. */
-async function withBastion(flags: (bastion: Bastion, spec: string) => SshJumpFlags, body: (fake: FakeApiServer, bastion: Bastion, target: HarvesterTarget) => Promise<void>, { readyTimeoutMs = 30_000, sshdAtBoot = true } = {}): Promise<void> {
+async function withBastion(flags: (bastion: Bastion, spec: string) => SshJumpFlags, body: (fake: FakeApiServer, bastion: Bastion, target: HarvesterTarget) => Promise<void>, { readyTimeoutMs = 30_000, sshdAtBoot = true, env = {} as NodeJS.ProcessEnv } = {}): Promise<void> {
   const bastion = new Bastion('bastion');
   try {
     const spec = await bastion.start();
-    const sshJump = sshJumpOptions(flags(bastion, spec), {})!;
+    const sshJump = sshJumpOptions(flags(bastion, spec), env)!;
     await withFake('harvester', async (fake, target) => {
       bastion.attach(fake);
       await body(fake, bastion, target);
@@ -149,6 +152,32 @@ test('VMs whose sshd never answers: the jump host\'s reason, after retrying for 
       await realized.down();
     }
   }, { readyTimeoutMs: 3000, sshdAtBoot: false });
+});
+
+test('the key in a real ssh-agent, no identity file: the jump host lets vpcheck in', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vpcheck-agent-'));
+  const socket = join(dir, 'agent.sock');
+  const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+  try {
+    for (let i = 0; i < 200 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 10));
+    const env = { SSH_AUTH_SOCK: socket };
+    await withBastion((b, spec) => {
+      const added = spawnSync('ssh-add', [b.identityFile], { env: { ...process.env, ...env }, encoding: 'utf8' });
+      expect(added.status, added.stderr).toBe(0);
+      return { sshJump: spec, sshJumpKnownHosts: b.knownHostsFile };
+    }, async (_fake, _bastion, target) => {
+      const realized = await target.up(topology, { runId: 'hv-jump-g', log: quiet });
+      try {
+        const session = await realized.openSession('vm1', 'ssh');
+        expect((await session.run('echo through the agent')).output).toBe('through the agent\n');
+      } finally {
+        await realized.down();
+      }
+    }, { env });
+  } finally {
+    agent.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a jump connection that drops mid-run: the session reconnects through a new one and the command runs', async () => {

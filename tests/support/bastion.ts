@@ -71,7 +71,7 @@ export class Bastion {
       if (!target) throw new Error(`no running VM ${this.vm}`);
       const namespace = target.lab.namespace(target.vm);
       const ip = target.lab.vm(target.vm).ip;
-      await ensureSshd({ vm: `bastion ${this.vm}`, namespace, ip, port: BASTION_PORT, dir: join(this.dir, 'sshd', namespace), hostKey: join(this.dir, 'ssh_host_ed25519_key'), authorizedKeys: join(this.dir, 'authorized_keys') });
+      await ensureSshd({ vm: `bastion ${this.vm}`, namespace, ip, port: BASTION_PORT, dir: join(this.dir, 'sshd', namespace), hostKey: join(this.dir, 'ssh_host_ed25519_key'), authorizedKeys: join(this.dir, 'authorized_keys'), user: 'root' });
       const upstream = await dial(namespace, ip, BASTION_PORT);
       socket.pipe(upstream).pipe(socket);
       socket.once('close', () => upstream.destroy());

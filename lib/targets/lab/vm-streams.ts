@@ -3,7 +3,7 @@
 // (a sshd per VM up front would cost memory for nothing).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -37,15 +37,33 @@ export interface SshdSpec {
   readonly hostKey: string;
   readonly authorizedKeys: string;
   /**
-   * passwd and shadow files that only this sshd sees, bound over /etc's in the mount namespace
-   * `ip netns exec` makes for it (never the machine's): users that exist only in a guest.
+   * The guest's login user (uid 0), in passwd and shadow files that only this sshd sees, bound
+   * over /etc's in the mount namespace `ip netns exec` makes for it (never the machine's), with a
+   * home of its own holding /etc/skel as a fresh cloud image's does. The machine's own home
+   * directories stay out: a root .bashrc that sets up pyenv cost every lab login 120 ms.
    */
-  readonly accounts?: { readonly passwd: string; readonly shadow: string };
+  readonly user: string;
 }
 
 /** The lab's own sshd of a VM: root, with the run's keys. */
 export function labSshd(vm: VmPlan, runDir: string): SshdSpec {
-  return { vm: vm.name, namespace: vm.namespace, ip: vm.ip, dir: join(runDir, 'sshd', vm.name), hostKey: join(runDir, HOST_KEY), authorizedKeys: join(runDir, AUTHORIZED_KEYS) };
+  return { vm: vm.name, namespace: vm.namespace, ip: vm.ip, dir: join(runDir, 'sshd', vm.name), hostKey: join(runDir, HOST_KEY), authorizedKeys: join(runDir, AUTHORIZED_KEYS), user: 'root' };
+}
+
+/** passwd (the machine's, with `user` as uid 0 at `home`), shadow (`user` only, no password) and the home. */
+async function writeAccounts(spec: SshdSpec): Promise<{ passwd: string; shadow: string }> {
+  const home = join(spec.dir, 'home');
+  const passwd = join(spec.dir, 'passwd');
+  const shadow = join(spec.dir, 'shadow');
+  const others = (await readFile('/etc/passwd', 'utf8')).split('\n').filter((l) => l && !l.startsWith(`${spec.user}:`));
+  await mkdir(home, { recursive: true, mode: 0o700 });
+  if (existsSync('/etc/skel')) await cp('/etc/skel', home, { recursive: true });
+  // "*": no password; sshd's key login goes through PAM (UsePAM), which does not ask for one.
+  await Promise.all([
+    writeFile(passwd, [...others, `${spec.user}:x:0:0:${spec.user}:${home}:/bin/bash`, ''].join('\n')),
+    writeFile(shadow, `${spec.user}:*:20000:0:99999:7:::\n`, { mode: 0o600 }),
+  ]);
+  return { passwd, shadow };
 }
 
 function sshdConfig(spec: SshdSpec): string {
@@ -58,7 +76,7 @@ function sshdConfig(spec: SshdSpec): string {
     'PubkeyAuthentication yes',
     'PasswordAuthentication no',
     'KbdInteractiveAuthentication no',
-    // root's password is locked on these machines: only PAM lets key logins through.
+    // The guest user has no password ("*"): only PAM lets key logins through.
     'UsePAM yes',
     'StrictModes no',
     'PrintMotd no',
@@ -73,10 +91,10 @@ export async function ensureSshd(spec: SshdSpec): Promise<void> {
   await mkdir(spec.dir, { recursive: true });
   await mkdir('/run/sshd', { recursive: true });
   const config = join(spec.dir, 'sshd_config');
-  await writeFile(config, sshdConfig(spec));
+  const [accounts] = await Promise.all([writeAccounts(spec), writeFile(config, sshdConfig(spec))]);
   const sshd = ['/usr/sbin/sshd', '-D', '-f', config, '-E', join(spec.dir, 'sshd.log')];
-  const accounts = spec.accounts ? ['sh', '-c', 'mount --bind "$0" /etc/passwd && mount --bind "$1" /etc/shadow && shift && exec "$@"', spec.accounts.passwd, spec.accounts.shadow] : [];
-  const child = spawn('ip', ['netns', 'exec', spec.namespace, ...accounts, ...sshd], { detached: true, stdio: 'ignore' });
+  const bind = ['sh', '-c', 'mount --bind "$0" /etc/passwd && mount --bind "$1" /etc/shadow && shift && exec "$@"', accounts.passwd, accounts.shadow];
+  const child = spawn('ip', ['netns', 'exec', spec.namespace, ...bind, ...sshd], { detached: true, stdio: 'ignore' });
   child.unref();
   const deadline = Date.now() + SSHD_START_MS;
   while (!existsSync(pidFile)) {

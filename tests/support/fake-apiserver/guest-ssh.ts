@@ -3,8 +3,8 @@
 // cloudinit/config/cc_ssh.py, cloudinit/distros/__init__.py create_user). That user exists only
 // in the guest, so this sshd alone sees it, as a uid-0 account (the user-data gives it sudo ALL
 // anyway). Started on the first port-forward to port 22, as the lab starts its own sshd on first
-// use.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+// use, or at boot when the fake is asked to (sshdAtBoot).
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KubeObject } from '../../../lib/k8s/resources.ts';
 import { RunNames } from '../../../lib/targets/lab/names.ts';
@@ -36,7 +36,6 @@ export class GuestSshd {
     const hostKey = data.ssh_keys?.ed25519_private;
     if (!user?.ssh_authorized_keys?.length || !hostKey) throw new Error(`the user-data of ${vmi.metadata.name} has no ssh_authorized_keys or ssh_keys.ed25519_private`);
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    const passwd = await readFile('/etc/passwd', 'utf8');
     const spec: SshdSpec = {
       vm: target.vm,
       namespace: target.lab.namespace(target.vm),
@@ -44,14 +43,12 @@ export class GuestSshd {
       dir,
       hostKey: join(dir, 'ssh_host_ed25519_key'),
       authorizedKeys: join(dir, 'authorized_keys'),
-      accounts: { passwd: join(dir, 'passwd'), shadow: join(dir, 'shadow') },
+      user: user.name,
     };
-    // sshd refuses a host key that others may read; "*": no password, keys only.
+    // sshd refuses a host key that others may read.
     await Promise.all([
       writeFile(spec.hostKey, hostKey, { mode: 0o600 }),
       writeFile(spec.authorizedKeys, `${user.ssh_authorized_keys.join('\n')}\n`, { mode: 0o600 }),
-      writeFile(spec.accounts!.passwd, `${passwd.trimEnd()}\n${user.name}:x:0:0:${user.name}:/root:/bin/bash\n`),
-      writeFile(spec.accounts!.shadow, `${user.name}:*:20000:0:99999:7:::\n`, { mode: 0o600 }),
     ]);
     await ensureSshd(spec);
   }

@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { NAME_ANNOTATION, RUN_LABEL, TOPOLOGY_LABEL } from '../../../lib/k8s/labels.ts';
+import { NAME_ANNOTATION, RUN_LABEL } from '../../../lib/k8s/labels.ts';
 import { ATTACHMENT_NIC, PRIMARY_NIC } from '../../../lib/targets/kubeovn/render-pod.ts';
 import { NETWORKS_ANNOTATION } from '../../../lib/import/attachment.ts';
 import type { KubeObject } from '../../../lib/k8s/resources.ts';
@@ -117,9 +117,7 @@ export class Reconciler {
 
   private async reconcile(runId: string): Promise<void> {
     const objects = Object.keys(FINALIZERS).flatMap((kind) => this.store.list({ kind, labelSelector: `${RUN_LABEL}=${runId}` }));
-    // Any of the run's objects names the topology: with Kube-OVN as the primary CNI there are no NADs.
-    const topology = objects.find((o) => o.metadata.labels?.[TOPOLOGY_LABEL])?.metadata.labels?.[TOPOLOGY_LABEL] ?? '';
-    const view = runView(this.store, runId, this.platformOf(topology));
+    const view = runView(this.store, runId, this.platformOf);
     this.write(() => {
       for (const o of objects) {
         const f = FINALIZERS[o.kind]!;

@@ -20,10 +20,12 @@ export interface RunView {
   readonly pending: ReadonlyMap<KubeObject, string>;
 }
 
-export function runView(store: Store, runId: string, platform: Platform): RunView {
+/** `platformOf` gives the behaviour the fake's Kube-OVN plays for the run's topology. */
+export function runView(store: Store, runId: string, platformOf: (topology: string) => Platform): RunView {
   const objects = TOPOLOGY_KINDS.flatMap((kind) => store.list({ kind, labelSelector: `${RUN_LABEL}=${runId}` }).filter((o) => !o.metadata.deletionTimestamp));
   const ovnCluster = store.get('Vpc', undefined, DEFAULT_VPC);
+  // Any of the run's objects names the topology: with Kube-OVN as the primary CNI there are no NADs.
   const name = objects.find((o) => o.metadata.labels?.[TOPOLOGY_LABEL])?.metadata.labels?.[TOPOLOGY_LABEL] ?? runId;
-  const mapped = mapObjects(objects, { name, platform, ...(ovnCluster && { ovnCluster: addedBy(ovnCluster, runId) }) });
+  const mapped = mapObjects(objects, { name, platform: platformOf(name), ...(ovnCluster && { ovnCluster: addedBy(ovnCluster, runId) }) });
   return { spec: mapped.spec, vms: mapped.vms, pending: mapped.skipped };
 }

@@ -4,6 +4,7 @@
 // in the guest, so this sshd alone sees it, as a uid-0 account (the user-data gives it sudo ALL
 // anyway). Started on the first port-forward to port 22, as the lab starts its own sshd on first
 // use, or at boot when the fake is asked to (sshdAtBoot).
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KubeObject } from '../../../lib/k8s/resources.ts';
@@ -31,6 +32,8 @@ export class GuestSshd {
   }
 
   private async start(target: ConsoleTarget, vmi: KubeObject, dir: string): Promise<void> {
+    // Running already (ensureSshd's own check): every reconcile with sshdAtBoot comes here.
+    if (existsSync(join(dir, 'sshd.pid'))) return;
     const data = userDataOf(this.store, vmi);
     const user = data.users?.[0];
     const hostKey = data.ssh_keys?.ed25519_private;

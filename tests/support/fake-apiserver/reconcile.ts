@@ -175,8 +175,13 @@ export class Reconciler {
   /** cloud-init's part: the console user and password of the VMs' user-data (one per run); sshd at boot. */
   private async cloudInit(runId: string, lab: LabRealized, vms: ReadonlyMap<string, KubeObject>): Promise<void> {
     const machines = [...vms].filter(([, o]) => o.kind === 'VirtualMachine');
-    const user = machines.map(([, vm]) => userDataOf(this.store, vm).users?.[0]).find(Boolean);
-    if (user) await writeFile(join(new RunNames(runId).runDir, CONSOLE_CREDENTIALS), `${user.name}\n${user.plain_text_passwd}\n`, { mode: 0o600 });
+    for (const [, vm] of machines) {
+      const user = userDataOf(this.store, vm).users?.[0];
+      if (user) {
+        await writeFile(join(new RunNames(runId).runDir, CONSOLE_CREDENTIALS), `${user.name}\n${user.plain_text_passwd}\n`, { mode: 0o600 });
+        break;
+      }
+    }
     if (this.guests) await Promise.all(machines.map(([name, vm]) => this.guests!.ensure({ lab, vm: name }, vm)));
   }
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NAME_ANNOTATION, RUN_LABEL } from '../../../lib/k8s/labels.ts';
 import { ATTACHMENT_NIC, PRIMARY_NIC } from '../../../lib/targets/kubeovn/render-pod.ts';
-import { NETWORKS_ANNOTATION } from '../../../lib/import/attachment.ts';
+import { attachmentOf } from '../../../lib/import/attachment.ts';
 import type { KubeObject } from '../../../lib/k8s/resources.ts';
 import { patchingRuns } from '../../../lib/targets/k8s-common/ovn-cluster.ts';
 import { CONSOLE_CREDENTIALS } from '../../../lib/targets/lab/credentials.ts';
@@ -80,7 +80,7 @@ export class Reconciler {
     const o = this.store.get(kind, namespace, name);
     const runId = o?.metadata.labels?.[RUN_LABEL];
     const lab = runId ? this.labs.get(runId) : undefined;
-    const vm = o?.metadata.annotations?.['vpcheck/name'];
+    const vm = o?.metadata.annotations?.[NAME_ANNOTATION];
     const running = kind !== 'Pod' || (o?.status as { phase?: string } | undefined)?.phase === 'Running';
     return lab && vm && running ? { lab, vm } : undefined;
   }
@@ -169,7 +169,7 @@ export class Reconciler {
   /** A Pod on Kube-OVN's primary network (no multus attachment) has eth0; a VM or attached Pod enp1s0. */
   private nicOf(runId: string, vm: string): string {
     const pod = this.store.list({ kind: 'Pod', labelSelector: `${RUN_LABEL}=${runId}` }).find((o) => o.metadata.annotations?.[NAME_ANNOTATION] === vm);
-    return pod && !pod.metadata.annotations?.[NETWORKS_ANNOTATION] ? PRIMARY_NIC : ATTACHMENT_NIC;
+    return pod && attachmentOf(pod)?.networks.length === 0 ? PRIMARY_NIC : ATTACHMENT_NIC;
   }
 
   /** cloud-init's part: the console user and password of the VMs' user-data (one per run); sshd at boot. */

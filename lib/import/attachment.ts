@@ -6,6 +6,9 @@ import type { KubeObject } from '../k8s/resources.ts';
 /** Multus' pod annotation (k8snetworkplumbingwg/multi-net-spec: "ns/name@if" list or JSON). */
 export const NETWORKS_ANNOTATION = 'k8s.v1.cni.cncf.io/networks';
 
+/** Kube-OVN's provider of its primary network, which has no NAD (kubeovn/kube-ovn:pkg/util/const.go OvnProvider). */
+export const PRIMARY_PROVIDER = 'ovn';
+
 export interface Attachment {
   /** NADs as "namespace/name", in the object's order. */
   readonly networks: readonly string[];

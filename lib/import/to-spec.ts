@@ -6,7 +6,7 @@
 import { DEFAULT_ROUTE_ANNOTATION, LISTEN_ANNOTATION, NAME_ANNOTATION } from '../k8s/labels.ts';
 import type { KubeObject } from '../k8s/resources.ts';
 import { DEFAULT_VPC, type Network, type Platform, type SecurityGroupRule, type StaticRoute, type Subnet, type TopologySpec, type Vm, type VpcPeering } from '../topology/types.ts';
-import { attachmentOf, providerAnnotation } from './attachment.ts';
+import { attachmentOf, PRIMARY_PROVIDER, providerAnnotation } from './attachment.ts';
 
 export interface OvnClusterEntries {
   readonly vpcPeerings?: readonly { remoteVpc: string; localConnectIP: string }[];
@@ -39,8 +39,6 @@ export interface Mapped {
 
 type Spec = Record<string, never>;
 const PROVIDER = /^([^.]+)\.([^.]+)\.ovn$/;
-/** Kube-OVN's own network: a Subnet without a NAD's provider (kubeovn/kube-ovn:pkg/util/const.go OvnProvider). */
-const PRIMARY_PROVIDER = 'ovn';
 /** The switch Kube-OVN joins nodes to pods with (kube-ovn-controller --node-switch, default "join"); vpcheck models it itself. */
 const JOIN_SUBNET = 'join';
 

@@ -7,6 +7,7 @@
 // OpenFlow tables (ofproto/trace) in the ovs-ovn pod (label app=ovs, container openvswitch) of
 // the VM's node. Where vpcheck may not exec there (no pods/exec on kube-system, no Kube-OVN pod
 // found), each item says why and keeps the command to run by hand.
+import { PRIMARY_PROVIDER } from '../../import/attachment.ts';
 import type { KubeClient } from '../../k8s/client.ts';
 import { podExec } from '../../k8s/pod-exec.ts';
 import { collectionPath, resourceOf, type KubeObject } from '../../k8s/resources.ts';
@@ -23,8 +24,6 @@ export const OVS_CONTAINER = 'openvswitch';
 const NB_LEADER = 'ovn-nb-leader=true';
 const SB_LEADER = 'ovn-sb-leader=true';
 const EXEC_TIMEOUT_MS = 20_000;
-/** Kube-OVN's provider of its primary network (pkg/util/const.go OvnProvider). */
-const OVN_PROVIDER = 'ovn';
 
 /**
  * The logical switch port of a VM-like object (a VirtualMachine's pod, a Pod): Kube-OVN's
@@ -37,7 +36,7 @@ export function logicalSwitchPort(o: KubeObject): string | undefined {
   const annotations = template?.metadata?.annotations ?? o.metadata.annotations ?? {};
   const provider = Object.keys(annotations).find((k) => k.endsWith('.kubernetes.io/ip_address'))?.slice(0, -'.kubernetes.io/ip_address'.length);
   if (!provider) return undefined;
-  return provider === OVN_PROVIDER ? `${o.metadata.name}.${o.metadata.namespace}` : `${o.metadata.name}.${o.metadata.namespace}.${provider}`;
+  return provider === PRIMARY_PROVIDER ? `${o.metadata.name}.${o.metadata.namespace}` : `${o.metadata.name}.${o.metadata.namespace}.${provider}`;
 }
 
 /** The first packet of a probe, as `kubectl ko trace` writes it (icmp, or tcp from port 10000). */

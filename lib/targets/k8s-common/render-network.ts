@@ -1,7 +1,9 @@
 // The network half of a cluster rendering, the same on Harvester and on any Kubernetes with
 // Kube-OVN: per network a NetworkAttachmentDefinition of type kube-ovn, and kubeovn.io Vpcs,
 // Subnets and SecurityGroups, run-prefixed and labelled; plus what the run adds to ovn-cluster
-// and, per VM, where its NIC attaches. Pure.
+// and, per VM, where its NIC attaches. On Kube-OVN's primary network there are no NADs: Subnets
+// and NICs keep Kube-OVN's own provider. Pure.
+import { PRIMARY_PROVIDER } from '../../import/attachment.ts';
 import { assignAddresses, type Addressed } from '../../model/ipam.ts';
 import { NAME_ANNOTATION, runLabels } from '../../k8s/labels.ts';
 import type { KubeObject } from '../../k8s/resources.ts';
@@ -38,6 +40,8 @@ export interface NetworkOptions {
   readonly namespace: string;
   /** Kube-OVN Vpc spec.namespaces: the namespaces allowed to use a custom VPC (empty: all). */
   readonly vpcNamespaces?: readonly string[];
+  /** Kube-OVN is the primary CNI: no NADs, and every Subnet and NIC on its primary network. */
+  readonly primary?: boolean;
 }
 
 export function renderNetwork(spec: TopologySpec, options: NetworkOptions): RenderedNetwork {
@@ -50,9 +54,9 @@ export function renderNetwork(spec: TopologySpec, options: NetworkOptions): Rend
   });
   const networkByRef = new Map(spec.networks.map((n) => [n.ref, n]));
   const nadByRef = (ref: string) => nadOf(runId, networkByRef.get(ref)!);
-  const providerByRef = (ref: string) => providerOf(nadByRef(ref));
+  const providerByRef = (ref: string) => (options.primary ? PRIMARY_PROVIDER : providerOf(nadByRef(ref)));
 
-  const nads = spec.networks.map((n): KubeObject => {
+  const nads = options.primary ? [] : spec.networks.map((n): KubeObject => {
     const nad = nadOf(runId, n);
     return {
       apiVersion: 'k8s.cni.cncf.io/v1',
@@ -124,7 +128,7 @@ export function renderNetwork(spec: TopologySpec, options: NetworkOptions): Rend
     const nad = nadByRef(vm.network);
     vms.set(vm.name, {
       addressed,
-      provider: providerOf(nad),
+      provider: providerByRef(vm.network),
       networkName: `${nad.namespace}/${nad.name}`,
       securityGroups: vm.securityGroups.map((g) => prefixed(runId, g)),
       metadata: meta(prefixed(runId, vm.name), vm.name, options.namespace),

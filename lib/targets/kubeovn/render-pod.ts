@@ -15,8 +15,6 @@ import type { VmAttachment } from '../k8s-common/render-network.ts';
 export const ATTACHMENT_NIC = 'enp1s0';
 /** The pod's own interface when Kube-OVN is the primary CNI. */
 export const PRIMARY_NIC = 'eth0';
-/** Kube-OVN's provider name for its primary network (kubeovn/kube-ovn:pkg/util/const.go OvnProvider). */
-const PRIMARY_PROVIDER = 'ovn';
 
 export interface PodInput {
   readonly vm: Vm;
@@ -30,8 +28,7 @@ export interface PodInput {
 
 export function renderPod(input: PodInput): KubeObject {
   const { vm, attachment: a } = input;
-  const provider = input.primary ? PRIMARY_PROVIDER : a.provider;
-  const key = (suffix: string) => `${provider}.kubernetes.io/${suffix}`;
+  const key = (suffix: string) => `${a.provider}.kubernetes.io/${suffix}`;
   // Ports the topology serves: one socat per port (netshoot-like images ship it), then the pod idles.
   const listeners = vm.listen.map((l) => `socat TCP-LISTEN:${l.port},fork,reuseaddr SYSTEM:true &`).join(' ');
   return {

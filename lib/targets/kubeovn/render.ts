@@ -35,15 +35,11 @@ export const POD_APPLY_ORDER = ['Namespace', 'NetworkAttachmentDefinition', 'Vpc
 export function renderPods(spec: TopologySpec, options: PodRenderOptions): RenderedPods {
   const namespace = options.namespace ?? prefixed(options.runId, 'pods');
   const own: KubeObject[] = options.namespace === undefined ? [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: runLabels(options.runId, spec.name) } }] : [];
-  const network = renderNetwork(spec, { runId: options.runId, namespace, vpcNamespaces: [namespace] });
   const primary = options.primary ?? false;
+  const network = renderNetwork(spec, { runId: options.runId, namespace, vpcNamespaces: [namespace], primary });
   const pods = spec.vms.flatMap((vm) => {
     const attachment = network.vms.get(vm.name);
     return attachment ? [renderPod({ vm, attachment, subnet: prefixed(options.runId, attachment.addressed.subnet.name), image: options.image, primary })] : [];
   });
-  // On the primary network there are no NADs; Subnets keep Kube-OVN's own provider, "ovn".
-  const networkObjects = primary
-    ? network.objects.filter((o) => o.kind !== 'NetworkAttachmentDefinition').map((o) => (o.kind === 'Subnet' ? { ...o, spec: { ...(o.spec as object), provider: 'ovn' } } : o))
-    : network.objects;
-  return { objects: [...own, ...networkObjects, ...pods], ...(network.ovnCluster && { ovnCluster: network.ovnCluster }), namespace };
+  return { objects: [...own, ...network.objects, ...pods], ...(network.ovnCluster && { ovnCluster: network.ovnCluster }), namespace };
 }

@@ -10,7 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CHANNEL, EXEC_PROTOCOLS, exitStatus, frame } from '../../../lib/k8s/exec-frames.ts';
-import { centralCommand, isKubeOvnPod } from './ovn-central.ts';
+import { centralCommand, kubeOvnPod } from './ovn-central.ts';
 import type { Reconciler } from './reconcile.ts';
 import { reject } from './server.ts';
 import { ApiError } from './status.ts';
@@ -18,7 +18,8 @@ import type { Store } from './store.ts';
 
 export const EXEC_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/;
 
-interface Launch {
+/** What an exec runs: argv with env on top of ours; `rewrite` turns lab names in the output into cluster names. */
+export interface Launch {
   readonly argv: readonly string[];
   readonly env?: Record<string, string>;
   readonly rewrite?: (output: string) => string;
@@ -36,7 +37,8 @@ export class ExecBridge {
 
   /** What runs for an exec into a pod, or why the kubelet would refuse it. */
   private launchOf(namespace: string, name: string, container: string | null, command: readonly string[]): Launch | string {
-    if (isKubeOvnPod(namespace, name)) return centralCommand(this.store, this.reconciler.runs(), name, container, command);
+    const central = kubeOvnPod(namespace, name);
+    if (central) return centralCommand(this.store, this.reconciler.runs(), central, container, command);
     // The lab VM namespace of a running pod: the command runs there.
     const target = this.reconciler.vmTarget('Pod', namespace, name);
     return target ? { argv: ['ip', 'netns', 'exec', target.lab.namespace(target.vm), ...command] } : `pod ${name} is not running`;

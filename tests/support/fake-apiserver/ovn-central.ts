@@ -12,6 +12,7 @@ import { KUBE_OVN_NAMESPACE, logicalSwitchPort, OVN_CENTRAL_CONTAINER, OVS_CONTA
 import { LabDaemons } from '../../../lib/targets/lab/daemons.ts';
 import { DEFAULT_LAB_DIR, RunNames } from '../../../lib/targets/lab/names.ts';
 import { DEFAULT_VPC } from '../../../lib/topology/types.ts';
+import type { Launch } from './exec.ts';
 import type { Store } from './store.ts';
 import { FAKE_VERSIONS } from './versions.ts';
 
@@ -33,13 +34,6 @@ export const OVS_OVN_POD: KubeObject = {
   spec: { nodeName: FAKE_NODE, containers: [{ name: OVS_CONTAINER, image: `docker.io/kubeovn/kube-ovn:${FAKE_VERSIONS['kube-ovn']}` }] },
   status: { phase: 'Running' },
 };
-
-export interface CentralCommand {
-  readonly argv: readonly string[];
-  readonly env: Record<string, string>;
-  /** Lab names in the output back to cluster names. */
-  readonly rewrite: (output: string) => string;
-}
 
 /** Cluster name -> lab row name, for the runs the fake has built. */
 function namesOf(store: Store, runs: readonly string[]): Map<string, string> {
@@ -66,26 +60,32 @@ function namesOf(store: Store, runs: readonly string[]): Map<string, string> {
 
 /** Replaces whole names (not a name that merely starts like one), longest first. */
 function renamer(pairs: Iterable<readonly [string, string]>): (text: string) => string {
-  const sorted = [...pairs].sort((a, b) => b[0].length - a[0].length);
-  return (text) => sorted.reduce((t, [from, to]) => t.replace(new RegExp(`(?<![a-z0-9.-])${escape(from)}(?![a-z0-9.-])`, 'g'), to), text);
+  const patterns = [...pairs].sort((a, b) => b[0].length - a[0].length).map(([from, to]) => [new RegExp(`(?<![a-z0-9.-])${escape(from)}(?![a-z0-9.-])`, 'g'), to] as const);
+  return (text) => patterns.reduce((t, [pattern, to]) => t.replace(pattern, to), text);
 }
 
-/** Each pod's tools, with the option that points a tool at the lab's daemon. */
-const PODS = [
-  { pod: OVN_CENTRAL_POD, container: OVN_CENTRAL_CONTAINER, tools: { 'ovn-nbctl': (d: LabDaemons) => `--db=unix:${d.nbSock}`, 'ovn-trace': (d: LabDaemons) => `--db=unix:${d.sbSock}` } },
-  { pod: OVS_OVN_POD, container: OVS_CONTAINER, tools: { 'ovs-vsctl': (d: LabDaemons) => `--db=unix:${d.confSock}`, 'ovs-appctl': (d: LabDaemons) => `--target=${d.vswitchdCtl}` } },
-] as const;
+/** One of the fake's Kube-OVN pods, its container, and the tools an exec into it may run. */
+export interface KubeOvnPod {
+  readonly pod: KubeObject;
+  readonly container: string;
+  /** Each tool with the option that points it at the lab's daemon. */
+  readonly tools: Readonly<Record<string, (d: LabDaemons) => string>>;
+}
 
-/** Whether namespace/name is one of the fake's Kube-OVN pods. */
-export function isKubeOvnPod(namespace: string, name: string): boolean {
-  return PODS.some(({ pod }) => pod.metadata.namespace === namespace && pod.metadata.name === name);
+const PODS: readonly KubeOvnPod[] = [
+  { pod: OVN_CENTRAL_POD, container: OVN_CENTRAL_CONTAINER, tools: { 'ovn-nbctl': (d) => `--db=unix:${d.nbSock}`, 'ovn-trace': (d) => `--db=unix:${d.sbSock}` } },
+  { pod: OVS_OVN_POD, container: OVS_CONTAINER, tools: { 'ovs-vsctl': (d) => `--db=unix:${d.confSock}`, 'ovs-appctl': (d) => `--target=${d.vswitchdCtl}` } },
+];
+
+/** The fake's Kube-OVN pod at namespace/name, if there is one. */
+export function kubeOvnPod(namespace: string, name: string): KubeOvnPod | undefined {
+  return PODS.find(({ pod }) => pod.metadata.namespace === namespace && pod.metadata.name === name);
 }
 
 /** What an exec into one of the fake's Kube-OVN pods runs, or the reason the fake refuses it. */
-export function centralCommand(store: Store, runs: readonly string[], name: string, container: string | null, command: readonly string[]): CentralCommand | string {
-  const { pod, container: own, tools } = PODS.find((p) => p.pod.metadata.name === name)!;
+export function centralCommand(store: Store, runs: readonly string[], { pod, container: own, tools }: KubeOvnPod, container: string | null, command: readonly string[]): Launch | string {
   if ((container ?? own) !== own) return `container ${container} is not valid for pod ${pod.metadata.name}`;
-  const option = (tools as Record<string, (d: LabDaemons) => string>)[command[0]!];
+  const option = tools[command[0]!];
   if (!option) return `the fake's ${pod.metadata.name} runs only ${Object.keys(tools).join(' and ')}, not ${command[0]}`;
   const daemons = new LabDaemons(DEFAULT_LAB_DIR);
   const toLab = namesOf(store, runs);

@@ -10,10 +10,10 @@ import { LabTarget } from '../../lib/targets/lab/lab-target.ts';
 import type { Target } from '../../lib/targets/target.ts';
 import { loadTopologyFile } from '../../lib/topology/load.ts';
 import type { Platform, Topology } from '../../lib/topology/types.ts';
+import { quiet } from '../lab/support.ts';
 
 export const SEEDS = fileURLToPath(new URL('../../topologies/', import.meta.url));
 export const seedFiles = readdirSync(SEEDS).filter((f) => f.endsWith('.yaml'));
-const quiet = { info: () => undefined, warn: () => undefined };
 
 export async function runSeed(topology: Topology, target: Target, transport: Transport): Promise<RunResult> {
   const runner = await Runner.start(topology, target, { ...DEFAULT_RUN_SETTINGS, transport }, quiet);

@@ -10,7 +10,7 @@ import type { WebSocket } from 'ws';
 import { fire, type Faults } from './faults.ts';
 import type { Reconciler } from './reconcile.ts';
 import { reject } from './server.ts';
-import { ApiError } from './status.ts';
+import { ApiError, badRequest } from './status.ts';
 import { bridge, plainWebSocketServer } from './ws-stream.ts';
 
 const PATH = /^\/apis\/subresources\.kubevirt\.io\/v1\/namespaces\/([^/]+)\/virtualmachineinstances\/([^/]+)\/console$/;
@@ -29,7 +29,7 @@ export class ConsoleBridge {
     if (!m) return reject(socket, 404, new ApiError(404, 'NotFound', 'the server could not find the requested resource'));
     const [ns, name] = [decodeURIComponent(m[1]!), decodeURIComponent(m[2]!)];
     const target = this.reconciler.vmTarget('VirtualMachineInstance', ns, name);
-    if (!target || fire(this.faults, 'consoleNotReady')) return reject(socket, 400, new ApiError(400, 'BadRequest', `Unable to connect to VM because phase is Scheduling instead of Running`));
+    if (!target || fire(this.faults, 'consoleNotReady')) return reject(socket, 400, badRequest(`Unable to connect to VM because phase is Scheduling instead of Running`));
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const key = `${ns}/${name}`;
       this.current.get(key)?.close(1000, 'a new console connection replaced this one');

@@ -13,7 +13,7 @@ import { CHANNEL, EXEC_PROTOCOLS, exitStatus, frame } from '../../../lib/k8s/exe
 import { centralCommand, kubeOvnPod } from './ovn-central.ts';
 import type { Reconciler } from './reconcile.ts';
 import { reject } from './server.ts';
-import { ApiError } from './status.ts';
+import { ApiError, badRequest } from './status.ts';
 import type { Store } from './store.ts';
 
 export const EXEC_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/;
@@ -47,11 +47,11 @@ export class ExecBridge {
   upgrade(req: IncomingMessage, socket: Socket, head: Buffer, url: URL): void {
     const m = EXEC_PATH.exec(url.pathname)!;
     const command = url.searchParams.getAll('command');
-    if (!command.length) return reject(socket, 400, new ApiError(400, 'BadRequest', 'you must specify at least 1 command'));
+    if (!command.length) return reject(socket, 400, badRequest('you must specify at least 1 command'));
     const [namespace, pod] = [decodeURIComponent(m[1]!), decodeURIComponent(m[2]!)];
     if (this.forbidden.has(namespace)) return reject(socket, 403, new ApiError(403, 'Forbidden', `pods "${pod}" is forbidden: User "fake" cannot create resource "pods/exec" in API group "" in the namespace "${namespace}"`));
     const launch = this.launchOf(namespace, pod, url.searchParams.get('container'), command);
-    if (typeof launch === 'string') return reject(socket, 400, new ApiError(400, 'BadRequest', launch));
+    if (typeof launch === 'string') return reject(socket, 400, badRequest(launch));
     const { argv, env, rewrite } = launch;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.open.add(ws);

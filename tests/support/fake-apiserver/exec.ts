@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import { CHANNEL, EXEC_PROTOCOLS, exitStatus, frame } from '../../../lib/k8s/exec-frames.ts';
 import { centralCommand, kubeOvnPod } from './ovn-central.ts';
 import type { Reconciler } from './reconcile.ts';
@@ -27,7 +27,6 @@ export interface Launch {
 
 export class ExecBridge {
   private readonly wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => EXEC_PROTOCOLS.find((p) => protocols.has(p)) ?? false });
-  private readonly open = new Set<WebSocket>();
   /** Test switch: close the stream after this many output bytes, before any status. */
   dropAfterBytes?: number;
   /** Test switch: namespaces where the caller has no pods/exec (RBAC), answered 403. */
@@ -54,7 +53,6 @@ export class ExecBridge {
     if (typeof launch === 'string') return reject(socket, 400, badRequest(launch));
     const { argv, env, rewrite } = launch;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.open.add(ws);
       const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env, LC_ALL: 'C' } });
       let sent = 0;
       const held: [number, Buffer][] = [];
@@ -79,14 +77,14 @@ export class ExecBridge {
         ws.close(1000);
       });
       ws.on('close', () => {
-        this.open.delete(ws);
         if (child.exitCode === null) child.kill('SIGKILL');
       });
     });
   }
 
   close(): void {
-    for (const ws of this.open) ws.terminate();
+    // ws tracks the sockets it accepted (clientTracking); its close() leaves them open.
+    for (const ws of this.wss.clients) ws.terminate();
     this.wss.close();
   }
 }

@@ -53,7 +53,6 @@ function dropMidCommand(ws: WebSocket): void {
 
 export class PortForwardBridge {
   private readonly wss = plainWebSocketServer();
-  private readonly open = new Set<WebSocket>();
   /** Port-forward connections accepted so far. */
   accepted = 0;
 
@@ -82,16 +81,15 @@ export class PortForwardBridge {
     // The client may have given up while the dial ran.
     if (socket.destroyed) return void stream.destroy();
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.open.add(ws);
       this.accepted++;
       bridge(ws, stream, 'port-forward');
       if (fire(this.faults, 'dropPortForwards')) dropMidCommand(ws);
-      ws.on('close', () => this.open.delete(ws));
     });
   }
 
   close(): void {
-    for (const ws of this.open) ws.terminate();
+    // ws tracks the sockets it accepted (clientTracking); its close() leaves them open.
+    for (const ws of this.wss.clients) ws.terminate();
     this.wss.close();
   }
 }

@@ -2,11 +2,12 @@
 // KubeVirt VMs through the Kubernetes API of a real cluster (kubeconfig, context or in-cluster),
 // and removes exactly what carries vpcheck's run label.
 import type { KubeClient } from '../../k8s/client.ts';
+import type { ClusterRunOptions } from '../k8s-common/cluster-realized.ts';
 import { ClusterTarget, type ClusterOptions } from '../k8s-common/cluster-target.ts';
-import type { RunContext } from '../target.ts';
+import type { Logger } from '../target.ts';
 import { harvesterVersions } from '../k8s-common/versions.ts';
-import { HarvesterRealized, TEARDOWN_ORDER } from './realized.ts';
-import { DEFAULT_IMAGE } from './render.ts';
+import { HarvesterRealized } from './realized.ts';
+import { APPLY_ORDER, DEFAULT_IMAGE } from './render.ts';
 import type { SshJumpOptions } from '../../sessions/ssh-jump.ts';
 
 export interface HarvesterOptions extends ClusterOptions {
@@ -17,26 +18,20 @@ export interface HarvesterOptions extends ClusterOptions {
   readonly sshJump?: SshJumpOptions;
 }
 
-export class HarvesterTarget extends ClusterTarget {
+export class HarvesterTarget extends ClusterTarget<HarvesterOptions> {
   readonly kind = 'harvester' as const;
-  protected readonly teardownOrder = TEARDOWN_ORDER;
-
-  constructor(protected override readonly options: HarvesterOptions = {}) {
-    super(options);
-  }
+  protected readonly applyOrder = APPLY_ORDER;
 
   override async versions(): Promise<Record<string, string>> {
     return { ...(await super.versions()), ...(await harvesterVersions(this.client)) };
   }
 
-  protected realize(client: KubeClient, run: RunContext): HarvesterRealized {
+  protected realize(client: KubeClient, run: ClusterRunOptions, log: Logger): HarvesterRealized {
     return new HarvesterRealized(client, {
-      runId: run.runId,
+      ...run,
       namespace: this.options.namespace ?? 'default',
       image: this.options.image ?? DEFAULT_IMAGE,
-      internetIP: this.internetIP,
-      readyTimeoutMs: this.readyTimeoutMs,
       ...(this.options.sshJump && { sshJump: this.options.sshJump }),
-    }, run.log);
+    }, log);
   }
 }

@@ -22,13 +22,10 @@ import { ReconnectingSession } from './reconnecting-session.ts';
 import { isReady } from '../k8s-common/ready.ts';
 import { prefixed } from '../k8s-common/names.ts';
 import { APPLY_ORDER, render, type RenderOptions } from './render.ts';
-import { teardownOrder } from '../k8s-common/teardown.ts';
 
 export interface HarvesterRunOptions extends RenderOptions, ClusterRunOptions {
   readonly sshJump?: SshJumpOptions;
 }
-
-export const TEARDOWN_ORDER = teardownOrder(APPLY_ORDER);
 
 export class HarvesterRealized extends ClusterRealized {
   protected readonly label = 'harvester';
@@ -45,7 +42,7 @@ export class HarvesterRealized extends ClusterRealized {
   };
 
   constructor(client: KubeClient, private readonly options: HarvesterRunOptions, log: Logger) {
-    super(client, options, log, TEARDOWN_ORDER);
+    super(client, options, log);
     if (options.sshJump) this.jump = new SshJump(options.sshJump);
     // Reports and logs redact them wherever they would appear (a console transcript, an error).
     for (const secret of [this.credentials.password, this.credentials.clientKey.privateKey, this.credentials.hostKey.privateKey]) registerSecret(secret);

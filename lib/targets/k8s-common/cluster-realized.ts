@@ -14,7 +14,7 @@ import { TargetError, type DiagnoseRequest, type Diagnostic, type Logger, type R
 import { diagnosticsFor, KubeOvnPods, logicalSwitchPort, type VmPlacement } from './diagnose.ts';
 import { ovnClusterMergePatch } from './ovn-cluster.ts';
 import { describeState, isReady } from './ready.ts';
-import { teardownRun } from './teardown.ts';
+import { teardownOrder, teardownRun } from './teardown.ts';
 import type { OvnClusterPatch } from './render-network.ts';
 
 export interface ClusterRunOptions {
@@ -58,7 +58,7 @@ export abstract class ClusterRealized implements Realized {
 
   protected readonly readyTimeoutMs: number;
 
-  constructor(protected readonly client: KubeClient, options: ClusterRunOptions, protected readonly log: Logger, private readonly teardownOrder: readonly string[]) {
+  constructor(protected readonly client: KubeClient, options: ClusterRunOptions, protected readonly log: Logger) {
     this.runId = options.runId;
     this.internetIP = options.internetIP;
     this.readyTimeoutMs = options.readyTimeoutMs;
@@ -159,7 +159,7 @@ export abstract class ClusterRealized implements Realized {
   down(): Promise<void> {
     this.downPromise ??= (async () => {
       await this.closeSessions();
-      await teardownRun(this.client, this.runId, this.readyTimeoutMs, this.teardownOrder);
+      await teardownRun(this.client, this.runId, this.readyTimeoutMs, teardownOrder(this.applyOrder));
     })();
     return this.downPromise;
   }

@@ -3,10 +3,10 @@
 // runs by label. API failures no retry fixed mean the target could not be reached (exit 3).
 import { KubeClient, KubeError, loadKubeConfig, type ConnectOptions } from '../../k8s/client.ts';
 import type { TopologySpec } from '../../topology/types.ts';
-import { TargetError, type RunContext, type Target, type TargetKind } from '../target.ts';
-import { runsOnCluster, teardownRun } from './teardown.ts';
+import { TargetError, type Logger, type RunContext, type Target, type TargetKind } from '../target.ts';
+import { runsOnCluster, teardownOrder, teardownRun } from './teardown.ts';
 import { kubeOvnVersion } from './versions.ts';
-import type { ClusterRealized } from './cluster-realized.ts';
+import type { ClusterRealized, ClusterRunOptions } from './cluster-realized.ts';
 
 export interface ClusterOptions extends ConnectOptions {
   /** The address `to: internet` probes: 8.8.8.8 unless overridden. */
@@ -18,14 +18,15 @@ export interface ClusterOptions extends ConnectOptions {
 export const DEFAULT_INTERNET_IP = '8.8.8.8';
 const DEFAULT_READY_TIMEOUT_MS = 300_000;
 
-export abstract class ClusterTarget implements Target {
+export abstract class ClusterTarget<O extends ClusterOptions = ClusterOptions> implements Target {
   abstract readonly kind: TargetKind;
   private clientValue?: KubeClient;
-  /** Kinds a run of this target creates, in deletion order. */
-  protected abstract readonly teardownOrder: readonly string[];
-  protected abstract realize(client: KubeClient, run: RunContext): ClusterRealized;
+  /** Kinds a run of this target creates, in the order its realization applies them. */
+  protected abstract readonly applyOrder: readonly string[];
+  protected abstract realize(client: KubeClient, run: ClusterRunOptions, log: Logger): ClusterRealized;
 
-  constructor(protected readonly options: ClusterOptions) {}
+  // Every option has a default, so a target built with none reaches the kubeconfig's cluster.
+  constructor(protected readonly options: O = {} as O) {}
 
   protected get client(): KubeClient {
     try {
@@ -36,12 +37,8 @@ export abstract class ClusterTarget implements Target {
     return this.clientValue;
   }
 
-  protected get readyTimeoutMs(): number {
+  private get readyTimeoutMs(): number {
     return this.options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
-  }
-
-  protected get internetIP(): string {
-    return this.options.internetIP ?? DEFAULT_INTERNET_IP;
   }
 
   async versions(): Promise<Record<string, string>> {
@@ -51,7 +48,7 @@ export abstract class ClusterTarget implements Target {
   }
 
   async up(spec: TopologySpec, run: RunContext): Promise<ClusterRealized> {
-    const realized = this.realize(this.client, run);
+    const realized = this.realize(this.client, { runId: run.runId, internetIP: this.options.internetIP ?? DEFAULT_INTERNET_IP, readyTimeoutMs: this.readyTimeoutMs }, run.log);
     try {
       await this.unreachable(realized.update(spec));
     } catch (e) {
@@ -62,8 +59,9 @@ export abstract class ClusterTarget implements Target {
   }
 
   async down(which: { runId: string } | { all: true }): Promise<string[]> {
-    const ids = 'runId' in which ? [which.runId] : await this.unreachable(runsOnCluster(this.client, this.teardownOrder));
-    for (const id of ids) await this.unreachable(teardownRun(this.client, id, this.readyTimeoutMs, this.teardownOrder));
+    const order = teardownOrder(this.applyOrder);
+    const ids = 'runId' in which ? [which.runId] : await this.unreachable(runsOnCluster(this.client, order));
+    for (const id of ids) await this.unreachable(teardownRun(this.client, id, this.readyTimeoutMs, order));
     return ids;
   }
 

@@ -2,10 +2,11 @@
 // topology's NADs, Vpcs, Subnets and SecurityGroups like the Harvester target, with a Pod per VM,
 // runs commands through the exec API, and removes exactly what carries vpcheck's run label.
 import type { KubeClient } from '../../k8s/client.ts';
+import type { ClusterRunOptions } from '../k8s-common/cluster-realized.ts';
 import { ClusterTarget, type ClusterOptions } from '../k8s-common/cluster-target.ts';
-import type { RunContext } from '../target.ts';
-import { KubeOvnRealized, POD_TEARDOWN_ORDER } from './realized.ts';
-import { DEFAULT_POD_IMAGE } from './render.ts';
+import type { Logger } from '../target.ts';
+import { KubeOvnRealized } from './realized.ts';
+import { DEFAULT_POD_IMAGE, POD_APPLY_ORDER } from './render.ts';
 
 export interface KubeOvnOptions extends ClusterOptions {
   /** Namespace of the pods; default: one the run creates and deletes. */
@@ -15,22 +16,16 @@ export interface KubeOvnOptions extends ClusterOptions {
   readonly primary?: boolean;
 }
 
-export class KubeOvnTarget extends ClusterTarget {
+export class KubeOvnTarget extends ClusterTarget<KubeOvnOptions> {
   readonly kind = 'kubeovn' as const;
-  protected readonly teardownOrder = POD_TEARDOWN_ORDER;
+  protected readonly applyOrder = POD_APPLY_ORDER;
 
-  constructor(protected override readonly options: KubeOvnOptions = {}) {
-    super(options);
-  }
-
-  protected realize(client: KubeClient, run: RunContext): KubeOvnRealized {
+  protected realize(client: KubeClient, run: ClusterRunOptions, log: Logger): KubeOvnRealized {
     return new KubeOvnRealized(client, {
-      runId: run.runId,
+      ...run,
       ...(this.options.namespace !== undefined && { namespace: this.options.namespace }),
       image: this.options.image ?? DEFAULT_POD_IMAGE,
       ...(this.options.primary && { primary: true }),
-      internetIP: this.internetIP,
-      readyTimeoutMs: this.readyTimeoutMs,
-    }, run.log);
+    }, log);
   }
 }

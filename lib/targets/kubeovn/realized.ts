@@ -11,9 +11,6 @@ import { TargetError, type Logger } from '../target.ts';
 import { PodExecSession } from './exec-session.ts';
 import { ATTACHMENT_NIC, PRIMARY_NIC } from './render-pod.ts';
 import { POD_APPLY_ORDER, renderPods, type PodRenderOptions } from './render.ts';
-import { teardownOrder } from '../k8s-common/teardown.ts';
-
-export const POD_TEARDOWN_ORDER = teardownOrder(POD_APPLY_ORDER);
 
 /**
  * A pod boots with a default route from its CNI, a VM on an overlay subnet without one (the
@@ -31,7 +28,7 @@ export class KubeOvnRealized extends ClusterRealized {
   private podNamespace = '';
 
   constructor(client: KubeClient, private readonly options: KubeOvnRunOptions, log: Logger) {
-    super(client, options, log, POD_TEARDOWN_ORDER);
+    super(client, options, log);
     this.nic = options.primary ? PRIMARY_NIC : ATTACHMENT_NIC;
   }
 

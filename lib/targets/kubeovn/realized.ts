@@ -10,7 +10,7 @@ import { ClusterRealized, type ClusterRunOptions, type Desired } from '../k8s-co
 import { TargetError, type Logger } from '../target.ts';
 import { PodExecSession } from './exec-session.ts';
 import { ATTACHMENT_NIC, PRIMARY_NIC } from './render-pod.ts';
-import { POD_APPLY_ORDER, renderPods, type PodRenderOptions } from './render.ts';
+import { POD_APPLY_ORDER, podNamespace, renderPods, type PodRenderOptions } from './render.ts';
 
 /**
  * A pod boots with a default route from its CNI, a VM on an overlay subnet without one (the
@@ -25,17 +25,16 @@ export class KubeOvnRealized extends ClusterRealized {
   protected readonly label = 'kube-ovn';
   protected readonly applyOrder = POD_APPLY_ORDER;
   protected readonly nic: string;
-  private podNamespace = '';
+  private readonly podNamespace: string;
 
   constructor(client: KubeClient, private readonly options: KubeOvnRunOptions, log: Logger) {
     super(client, options, log);
     this.nic = options.primary ? PRIMARY_NIC : ATTACHMENT_NIC;
+    this.podNamespace = podNamespace(options);
   }
 
   protected desired(next: TopologySpec): Desired {
-    const rendered = renderPods(next, this.options);
-    this.podNamespace = rendered.namespace;
-    return rendered;
+    return renderPods(next, this.options);
   }
 
   protected async waitVm(o: KubeObject): Promise<void> {

@@ -16,7 +16,7 @@ export const DEFAULT_POD_IMAGE = 'nicolaka/netshoot:v0.13';
 
 export interface PodRenderOptions {
   readonly runId: string;
-  /** The namespace of the pods; default: one created for the run, "<run>". */
+  /** The namespace of the pods; default: one created for the run, "<run>-pods". */
   readonly namespace?: string;
   readonly image: string;
   /** Kube-OVN is the primary CNI: attach pods with ovn.kubernetes.io/* annotations. */
@@ -32,8 +32,12 @@ export interface RenderedPods {
 
 export const POD_APPLY_ORDER = ['Namespace', 'NetworkAttachmentDefinition', 'Vpc', 'Subnet', 'SecurityGroup', 'Pod'] as const;
 
+export function podNamespace(options: Pick<PodRenderOptions, 'runId' | 'namespace'>): string {
+  return options.namespace ?? prefixed(options.runId, 'pods');
+}
+
 export function renderPods(spec: TopologySpec, options: PodRenderOptions): RenderedPods {
-  const namespace = options.namespace ?? prefixed(options.runId, 'pods');
+  const namespace = podNamespace(options);
   const own: KubeObject[] = options.namespace === undefined ? [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: runLabels(options.runId, spec.name) } }] : [];
   const primary = options.primary ?? false;
   const network = renderNetwork(spec, { runId: options.runId, namespace, vpcNamespaces: [namespace], primary });

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, type ClientChannel } from 'ssh2';
 import { checkHostKey, knownHostsName } from './known-hosts.ts';
 import { SessionError } from './session.ts';
-import { fingerprint } from './ssh.ts';
+import { fingerprint, loginSsh } from './ssh.ts';
 
 export interface JumpHost {
   readonly user: string;
@@ -37,7 +37,6 @@ export interface SshJumpOptions {
   readonly keepaliveMs?: number;
 }
 
-const DEFAULT_READY_TIMEOUT_MS = 20_000;
 const FIRST_RETRY_MS = 250;
 const MAX_RETRY_MS = 2000;
 
@@ -62,7 +61,10 @@ export class SshJump {
   async tunnel(vm: string, ip: string, port: number, timeoutMs: number): Promise<Duplex> {
     const deadline = Date.now() + timeoutMs;
     for (let wait = FIRST_RETRY_MS; ; wait = Math.min(wait * 2, MAX_RETRY_MS)) {
-      const client = await this.connection(vm);
+      // One connection serves every VM: the VM asking is named here, not where it is made.
+      const client = await this.connection().catch((err: unknown) => {
+        throw err instanceof SessionError ? new SessionError(`${vm}: ${err.message}`, err.transcript, err.refused) : err;
+      });
       const opened = await new Promise<ClientChannel | Error>((resolve) => {
         try {
           client.forwardOut('127.0.0.1', 0, ip, port, (err, channel) => resolve(err ?? channel));
@@ -77,71 +79,49 @@ export class SshJump {
     }
   }
 
-  private connection(vm: string): Promise<Client> {
-    if (this.closed) return Promise.reject(new SessionError(`${vm}: jump host ${this.name}: closed`));
+  private connection(): Promise<Client> {
+    if (this.closed) return Promise.reject(new SessionError(`jump host ${this.name}: closed`));
     if (this.client) return this.client;
     // A jump connection that fails or drops takes its tunnels with it; the next tunnel reconnects.
     const forget = (): void => {
       if (this.client === client) this.client = undefined;
     };
-    const client = this.connect(vm, forget);
+    const client = this.connect(forget);
     client.catch(forget);
     this.client = client;
     return client;
   }
 
-  private connect(vm: string, onClose: () => void): Promise<Client> {
+  private async connect(onClose: () => void): Promise<Client> {
     const { jump, knownHosts, knownHostsFile } = this.options;
     const client = new Client();
-    let verdict = '';
-    return new Promise<Client>((resolve, reject) => {
-      let settled = false;
-      const fail = (message: string, refused = false): void => {
-        if (settled) return;
-        settled = true;
-        client.end();
-        reject(new SessionError(`${vm}: jump host ${this.name}: ${message}`, '', refused));
-      };
-      client.on('error', (err: Error & { level?: string }) => {
-        if (verdict) fail(verdict, true);
-        else if (err.level === 'client-authentication') fail(`refused the key of user ${jump.user} (--ssh-jump-identity, or a key in ssh-agent)`, true);
-        else fail(`connection failed: ${err.message}`);
-      });
-      client.once('close', () => {
-        onClose();
-        fail('connection closed before login');
-      });
-      client.once('ready', () => {
-        settled = true;
-        resolve(client);
-      });
-      try {
-        client.connect({
-          host: jump.host,
-          port: jump.port,
-          username: jump.user,
-          ...(this.options.privateKey ? { privateKey: this.options.privateKey } : { agent: this.options.agent }),
-          readyTimeout: this.options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
-          keepaliveInterval: this.options.keepaliveMs ?? 1000,
-          keepaliveCountMax: 3,
-          hostVerifier: (key: Buffer) => {
-            const presented = `${keyType(key)} ${fingerprint(key)}`;
-            const where = knownHostsName(jump.host, jump.port);
-            const v = checkHostKey(knownHosts, jump.host, jump.port, key);
-            if (v === 'known') return true;
-            verdict = v === 'unknown'
-              ? `${where} is not in ${knownHostsFile} (it presented ${presented}); check that fingerprint, then add the host: ssh-keyscan -p ${jump.port} ${jump.host} >> ${knownHostsFile}`
-              : v === 'revoked'
-                ? `presented ${presented}, which ${knownHostsFile} marks @revoked`
-                : `presented ${presented}, which ${knownHostsFile} does not list for ${where}: its host key changed, or someone is in between`;
-            return false;
-          },
-        });
-      } catch (err) {
-        // ssh2 rejects an unreadable identity synchronously; its message names the format.
-        fail(`ssh client set-up failed: ${(err as Error).message}`, true);
-      }
+    client.once('close', onClose);
+    await loginSsh(client, {
+      host: jump.host,
+      port: jump.port,
+      username: jump.user,
+      ...(this.options.privateKey ? { privateKey: this.options.privateKey } : { agent: this.options.agent }),
+      readyTimeout: this.options.readyTimeoutMs,
+      keepaliveInterval: this.options.keepaliveMs,
+    }, {
+      prefix: `jump host ${this.name}: `,
+      verifyHostKey: (key) => {
+        const presented = `${keyType(key)} ${fingerprint(key)}`;
+        const where = knownHostsName(jump.host, jump.port);
+        const v = checkHostKey(knownHosts, jump.host, jump.port, key);
+        if (v === 'known') return undefined;
+        return v === 'unknown'
+          ? `${where} is not in ${knownHostsFile} (it presented ${presented}); check that fingerprint, then add the host: ssh-keyscan -p ${jump.port} ${jump.host} >> ${knownHostsFile}`
+          : v === 'revoked'
+            ? `presented ${presented}, which ${knownHostsFile} marks @revoked`
+            : `presented ${presented}, which ${knownHostsFile} does not list for ${where}: its host key changed, or someone is in between`;
+      },
+      keyRefused: `refused the key of user ${jump.user} (--ssh-jump-identity, or a key in ssh-agent)`,
+      failed: 'connection failed',
+      closed: 'connection closed before login',
+      unreadableKeyRefused: true,
     });
+    return client;
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@
 // session each time (about 140 ms, several times that under load), a framed command costs ~2 ms.
 import { createHash } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import { Client } from 'ssh2';
+import { Client, type ConnectConfig } from 'ssh2';
 import { openConsoleSession } from './console.ts';
 import { SessionError, type CommandResult, type RunOptions, type Session } from './session.ts';
 
@@ -35,64 +35,100 @@ export function fingerprint(hostKey: Buffer): string {
   return `SHA256:${createHash('sha256').update(hostKey).digest('base64').replace(/=+$/, '')}`;
 }
 
-export function openSshSession(stream: Duplex, options: SshOptions): Promise<SshSession> {
-  const client = new Client();
-  let seenKey: Buffer | undefined;
-  return new Promise<SshSession>((resolve, reject) => {
+/** What a failed login says, beyond ssh2's own words; each message is put after `prefix`. */
+export interface SshLogin {
+  /** Whose login it is, e.g. "vm1: ". */
+  readonly prefix: string;
+  /** Why the server's host key is refused; undefined accepts it. */
+  readonly verifyHostKey: (key: Buffer) => string | undefined;
+  readonly keyRefused: string;
+  /** Followed by ": " and ssh2's reason. */
+  readonly failed: string;
+  readonly closed: string;
+  /** Whether a key ssh2 cannot read is a refusal: one the user gave is theirs to fix, no retry helps. */
+  readonly unreadableKeyRefused: boolean;
+}
+
+/**
+ * Connects `client` and resolves once logged in. Every failure is one SessionError, `refused`
+ * when the server turned vpcheck away (host key, user key) rather than could not be reached.
+ */
+export function loginSsh(client: Client, config: ConnectConfig, login: SshLogin): Promise<void> {
+  let hostKeyRefusal: string | undefined;
+  return new Promise<void>((resolve, reject) => {
     let settled = false;
     const fail = (message: string, refused = false): void => {
       if (settled) return;
       settled = true;
       client.end();
-      stream.destroy();
-      reject(new SessionError(`${options.vm}: ${message}`, '', refused));
+      config.sock?.destroy();
+      reject(new SessionError(`${login.prefix}${message}`, '', refused));
     };
-    const onError = (err: Error & { level?: string }): void => {
-      if (options.hostKey && seenKey && !seenKey.equals(options.hostKey)) {
-        fail(`host key mismatch: expected ${fingerprint(options.hostKey)}, the VM presented ${fingerprint(seenKey)}`, true);
-      } else if (err.level === 'client-authentication') {
-        fail(`ssh refused the key for user ${options.username}`, true);
-      } else {
-        fail(`ssh connection failed: ${err.message}`);
-      }
-    };
-    const onClose = (): void => fail('ssh connection closed before login');
     // ssh2 may report a failure twice (the cause, then the lost connection): listen for all.
-    client.on('error', onError);
-    client.once('close', onClose);
+    // After login these stay as no-ops, so a later error is never an unhandled 'error' event.
+    client.on('error', (err: Error & { level?: string }) => {
+      if (hostKeyRefusal !== undefined) fail(hostKeyRefusal, true);
+      else if (err.level === 'client-authentication') fail(login.keyRefused, true);
+      else fail(`${login.failed}: ${err.message}`);
+    });
+    client.once('close', () => fail(login.closed));
     client.once('ready', () => {
       settled = true;
-      client.removeListener('error', onError);
-      client.removeListener('close', onClose);
-      const ssh = new Ssh(client, options.vm, seenKey!, options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
-      ssh.start().then(() => resolve(ssh), (err: Error) => {
-        client.end();
-        reject(err);
-      });
+      resolve();
     });
-    // ssh2 takes a stream whose reading side ended (a websocket closed under it) for half-open:
-    // it stops its keepalives and waits for a 'close' that such streams never send, so commands
-    // would wait out their timeout. SSH has no use for half-open: the connection is over.
-    stream.once('end', () => stream.destroy());
     try {
       client.connect({
-        sock: stream,
-        username: options.username,
-        privateKey: options.privateKey,
-        readyTimeout: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
-        // A VM that vanishes sends no FIN or RST: unanswered keepalives are how we notice.
-        keepaliveInterval: options.keepaliveMs ?? DEFAULT_KEEPALIVE_MS,
+        ...config,
+        readyTimeout: config.readyTimeout ?? DEFAULT_READY_TIMEOUT_MS,
+        // A peer that vanishes sends no FIN or RST: unanswered keepalives are how we notice.
+        keepaliveInterval: config.keepaliveInterval ?? DEFAULT_KEEPALIVE_MS,
         keepaliveCountMax: 3,
         hostVerifier: (key: Buffer) => {
-          seenKey = Buffer.from(key);
-          return !options.hostKey || seenKey.equals(options.hostKey);
+          hostKeyRefusal = login.verifyHostKey(key);
+          return hostKeyRefusal === undefined;
         },
       });
     } catch (err) {
       // ssh2 rejects an unreadable key synchronously; its message names the format, not the key.
-      fail(`ssh client set-up failed: ${(err as Error).message}`);
+      fail(`ssh client set-up failed: ${(err as Error).message}`, login.unreadableKeyRefused);
     }
   });
+}
+
+export async function openSshSession(stream: Duplex, options: SshOptions): Promise<SshSession> {
+  const client = new Client();
+  let seenKey: Buffer | undefined;
+  // ssh2 takes a stream whose reading side ended (a websocket closed under it) for half-open:
+  // it stops its keepalives and waits for a 'close' that such streams never send, so commands
+  // would wait out their timeout. SSH has no use for half-open: the connection is over.
+  stream.once('end', () => stream.destroy());
+  await loginSsh(client, {
+    sock: stream,
+    username: options.username,
+    privateKey: options.privateKey,
+    readyTimeout: options.readyTimeoutMs,
+    keepaliveInterval: options.keepaliveMs,
+  }, {
+    prefix: `${options.vm}: `,
+    verifyHostKey: (key) => {
+      seenKey = Buffer.from(key);
+      return !options.hostKey || seenKey.equals(options.hostKey)
+        ? undefined
+        : `host key mismatch: expected ${fingerprint(options.hostKey)}, the VM presented ${fingerprint(seenKey)}`;
+    },
+    keyRefused: `ssh refused the key for user ${options.username}`,
+    failed: 'ssh connection failed',
+    closed: 'ssh connection closed before login',
+    unreadableKeyRefused: false,
+  });
+  const ssh = new Ssh(client, options.vm, seenKey!, options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
+  try {
+    await ssh.start();
+  } catch (err) {
+    client.end();
+    throw err;
+  }
+  return ssh;
 }
 
 class Ssh implements SshSession {

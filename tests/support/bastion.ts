@@ -8,12 +8,12 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NAME_ANNOTATION } from '../../lib/k8s/labels.ts';
-import { generateSshKeyPair, publicKeyBlob, type SshKeyPair } from '../../lib/sessions/ssh-keys.ts';
+import { spawnStream } from '../../lib/sessions/child-stream.ts';
+import { generateSshKeyPair, type SshKeyPair } from '../../lib/sessions/ssh-keys.ts';
 import { ensureSshd } from '../../lib/targets/lab/vm-streams.ts';
 import type { FakeApiServer } from './fake-apiserver/index.ts';
-import { dial } from './fake-apiserver/portforward.ts';
 
-export const BASTION_PORT = 2222;
+const BASTION_PORT = 2222;
 
 export class Bastion {
   readonly dir = mkdtempSync(join(tmpdir(), 'vpcheck-bastion-'));
@@ -22,9 +22,16 @@ export class Bastion {
   /** Files for --ssh-jump-identity and --ssh-jump-known-hosts. */
   readonly identityFile = join(this.dir, 'id_ed25519');
   readonly knownHostsFile = join(this.dir, 'known_hosts');
+  private readonly hostKeyFile = join(this.dir, 'ssh_host_ed25519_key');
+  private readonly authorizedKeysFile = join(this.dir, 'authorized_keys');
   /** Connections accepted on the loopback port so far. */
   accepted = 0;
   private readonly sockets = new Set<Socket>();
+  /**
+   * sshd starts under way, by VM namespace: connections at once must not start two. Not kept
+   * once settled: a rebuilt VM's namespace lost its sshd, and ensureSshd's pid-file check starts it again.
+   */
+  private readonly starting = new Map<string, Promise<void>>();
   private server?: Server;
   private fake?: FakeApiServer;
   port = 0;
@@ -32,8 +39,8 @@ export class Bastion {
   /** `vm` is the topology's name of the VM that serves as the bastion. */
   constructor(private readonly vm: string) {
     writeFileSync(this.identityFile, this.userKey.privateKey, { mode: 0o600 });
-    writeFileSync(join(this.dir, 'ssh_host_ed25519_key'), this.hostKey.privateKey, { mode: 0o600 });
-    writeFileSync(join(this.dir, 'authorized_keys'), `${this.userKey.publicKey}\n`, { mode: 0o600 });
+    writeFileSync(this.hostKeyFile, this.hostKey.privateKey, { mode: 0o600 });
+    writeFileSync(this.authorizedKeysFile, `${this.userKey.publicKey}\n`, { mode: 0o600 });
   }
 
   /** The fake whose run holds the bastion VM; needed before the first connection. */
@@ -48,11 +55,6 @@ export class Bastion {
     this.port = (this.server.address() as { port: number }).port;
     writeFileSync(this.knownHostsFile, `[127.0.0.1]:${this.port} ${this.hostKey.publicKey}\n`);
     return `root@127.0.0.1:${this.port}`;
-  }
-
-  /** The host key's wire blob, as known_hosts holds it. */
-  get hostKeyBlob(): Buffer {
-    return publicKeyBlob(this.hostKey.publicKey);
   }
 
   /** Cuts every connection through the bastion, as a network blip would. */
@@ -71,8 +73,10 @@ export class Bastion {
       if (!target) throw new Error(`no running VM ${this.vm}`);
       const namespace = target.lab.namespace(target.vm);
       const ip = target.lab.vm(target.vm).ip;
-      await ensureSshd({ vm: `bastion ${this.vm}`, namespace, ip, port: BASTION_PORT, dir: join(this.dir, 'sshd', namespace), hostKey: join(this.dir, 'ssh_host_ed25519_key'), authorizedKeys: join(this.dir, 'authorized_keys'), user: 'root' });
-      const upstream = await dial(namespace, ip, BASTION_PORT);
+      await this.sshd(namespace, ip);
+      // socat into the VM's namespace, as the lab's own SSH relay; one that cannot connect exits
+      // with an error, which closes the client's connection below.
+      const upstream = spawnStream('ip', ['netns', 'exec', namespace, 'socat', 'STDIO', `TCP:${ip}:${BASTION_PORT}`]).stream;
       socket.pipe(upstream).pipe(socket);
       socket.once('close', () => upstream.destroy());
       upstream.once('close', () => socket.destroy());
@@ -81,6 +85,12 @@ export class Bastion {
     } catch {
       socket.destroy();
     }
+  }
+
+  private sshd(namespace: string, ip: string): Promise<void> {
+    const start = this.starting.get(namespace) ?? ensureSshd({ vm: `bastion ${this.vm}`, namespace, ip, port: BASTION_PORT, dir: join(this.dir, 'sshd', namespace), hostKey: this.hostKeyFile, authorizedKeys: this.authorizedKeysFile, user: 'root' }).finally(() => this.starting.delete(namespace));
+    this.starting.set(namespace, start);
+    return start;
   }
 
   async close(): Promise<void> {

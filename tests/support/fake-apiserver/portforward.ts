@@ -23,7 +23,7 @@ export const PORTFORWARD_PATH = /^\/apis\/subresources\.kubevirt\.io\/v1\/namesp
 const STDERR_TAIL = 2048;
 
 /** socat inside `namespace` to ip:port; resolves once it is connected (its -d -d notices say so). */
-export function dial(namespace: string, ip: string, port: number): Promise<Duplex> {
+function dial(namespace: string, ip: string, port: number): Promise<Duplex> {
   const child = spawn('ip', ['netns', 'exec', namespace, 'socat', '-d', '-d', 'STDIO', `TCP:${ip}:${port}`], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   return new Promise((resolve, reject) => {

@@ -57,8 +57,7 @@ export function importObjects(all: readonly KubeObject[], options: ImportOptions
     name,
     platform: options.platform ?? 'harvester',
     ...(ovnCluster && { ovnCluster: ovnCluster.spec as OvnClusterEntries }),
-    inferNetworks: true,
-    dropIdlePrimarySubnets: true,
+    clusterExport: true,
   });
   // A skipped object's fields are not lost piecemeal: the whole object is, with its reason.
   for (const o of objects.filter((x) => !mapped.skipped.has(x))) {

@@ -18,13 +18,13 @@ export interface MapOptions {
   readonly platform: Platform;
   /** The entries of ovn-cluster that belong to this topology (default: none). */
   readonly ovnCluster?: OvnClusterEntries;
-  /** A Subnet whose NAD is not among the objects gets a network named by its provider (import), instead of being skipped (a cluster). */
-  readonly inferNetworks?: boolean;
   /**
-   * Leave out Subnets of Kube-OVN's primary network that no mapped VM is on (import: every
-   * cluster's export has ovn-default); a cluster builds every Subnet.
+   * The objects are an export of a cluster (import), not a run's own: a Subnet whose NAD is not
+   * among them gets a network named by its provider instead of being skipped, and Subnets of
+   * Kube-OVN's primary network that no mapped VM is on are left out (every cluster has
+   * ovn-default); a run's objects are all built.
    */
-  readonly dropIdlePrimarySubnets?: boolean;
+  readonly clusterExport?: boolean;
 }
 
 export interface Mapped {
@@ -60,7 +60,7 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
     const m = PROVIDER.exec(provider ?? '');
     if (!m) return undefined;
     const known = networkByNad.get(`${m[2]}/${m[1]}`);
-    if (known || !options.inferNetworks) return known;
+    if (known || !options.clusterExport) return known;
     const inferred = { name: m[1]!, namespace: m[2]!, ref: `${m[2]}/${m[1]}` };
     networkByNad.set(`${m[2]}/${m[1]}`, inferred);
     return inferred;
@@ -84,12 +84,12 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
   // A Subnet of Kube-OVN's primary network has no NAD: the topology gets a network of its own name
   // for it (one subnet per network), which the kubeovn target renders as no NAD again.
   const primaryNetwork = (o: KubeObject): Network => {
-    const name = networkByNad.has(`default/${originalName(o)}`) ? `${originalName(o)}-ovn` : originalName(o);
+    const taken = [...networkByNad.values()].some((n) => n.ref === `default/${originalName(o)}`);
+    const name = taken ? `${originalName(o)}-ovn` : originalName(o);
     return { name, namespace: 'default', ref: `default/${name}` };
   };
-  const subnetObjects = new Map<string, { subnet: Subnet; enableDHCP: boolean; primary?: KubeObject }>();
-  /** Primary-network Subnets by object name: their network and the namespaces bound to them. */
-  const primarySubnets = new Map<string, { network: Network; namespaces: readonly string[] }>();
+  /** Subnets by their network's ref; one of the primary network keeps its object, its network and the namespaces bound to it. */
+  const subnetObjects = new Map<string, { subnet: Subnet; enableDHCP: boolean; primary?: { object: KubeObject; network: Network; namespaces: readonly string[] } }>();
   for (const o of of('Subnet')) {
     const s = (o.spec ?? {}) as Spec;
     const primary = (s.provider ?? PRIMARY_PROVIDER) === PRIMARY_PROVIDER;
@@ -103,15 +103,12 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
       skipped.set(o, !network ? `provider ${s.provider} is neither ovn nor a NetworkAttachmentDefinition's ("<nad>.<namespace>.ovn")` : `vpc ${s.vpc} not found`);
       continue;
     }
-    if (primary) {
-      primarySubnets.set(o.metadata.name, { network, namespaces: (s.namespaces ?? []) as string[] });
-    }
     // Kube-OVN appends the gateway to excludeIps (pkg/controller/subnet.go formatSubnet); IPAM skips it anyway.
     const excludeIps = ((s.excludeIps ?? []) as string[]).filter((ip) => ip !== s.gateway);
     subnetObjects.set(network.ref, {
       subnet: { name: originalName(o), vpc, cidrBlock: s.cidrBlock, gateway: s.gateway, provider: network.ref, private: s.private ?? false, allowSubnets: s.allowSubnets ?? [], natOutgoing: s.natOutgoing ?? false, excludeIps },
       enableDHCP: s.enableDHCP ?? false,
-      ...(primary && { primary: o }),
+      ...(primary && { primary: { object: o, network, namespaces: (s.namespaces ?? []) as string[] } }),
     });
   }
 
@@ -143,8 +140,9 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
   // management network).
   const primarySubnetOf = (o: KubeObject, annotations: Readonly<Record<string, string>>): Network | undefined => {
     const namespace = o.metadata.namespace ?? 'default';
-    const chosen = annotations[`${PRIMARY_PROVIDER}.kubernetes.io/logical_switch`] ?? [...primarySubnets].find(([, x]) => x.namespaces.includes(namespace))?.[0];
-    return chosen === undefined ? undefined : primarySubnets.get(chosen)?.network;
+    const primaries = [...subnetObjects.values()].flatMap((x) => (x.primary ? [x.primary] : []));
+    const chosen = annotations[`${PRIMARY_PROVIDER}.kubernetes.io/logical_switch`] ?? primaries.find((x) => x.namespaces.includes(namespace))?.object.metadata.name;
+    return chosen === undefined ? undefined : primaries.find((x) => x.object.metadata.name === chosen)?.network;
   };
   const vmObjects = new Map<string, KubeObject>();
   const vms = objects.flatMap((o): Vm[] => {
@@ -177,13 +175,13 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
 
   const onSubnets = new Set(vms.map((v) => v.network));
   for (const [ref, x] of subnetObjects) {
-    if (options.dropIdlePrimarySubnets && x.primary && !onSubnets.has(ref)) {
+    if (options.clusterExport && x.primary && !onSubnets.has(ref)) {
       subnetObjects.delete(ref);
-      skipped.set(x.primary, `a Subnet of Kube-OVN's primary network (provider ${PRIMARY_PROVIDER}) with none of the imported VMs or Pods on it`);
+      skipped.set(x.primary.object, `a Subnet of Kube-OVN's primary network (provider ${PRIMARY_PROVIDER}) with none of the imported VMs or Pods on it`);
     }
   }
   const subnets = [...subnetObjects.values()].map((x) => x.subnet);
-  const primaryNetworks = [...primarySubnets.values()].map((x) => x.network).filter((n) => subnetObjects.has(n.ref));
+  const primaryNetworks = [...subnetObjects.values()].flatMap((x) => (x.primary ? [x.primary.network] : []));
   const networks = [...new Map([...networkByNad.values(), ...primaryNetworks].map((n) => [n.ref, n])).values()];
   return { spec: { name: options.name, platform: options.platform, networks, vpcs, subnets, securityGroups, vms }, vms: vmObjects, skipped, notes };
 }

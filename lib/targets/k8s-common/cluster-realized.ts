@@ -5,7 +5,7 @@
 import { KubeError, type KubeClient } from '../../k8s/client.ts';
 import { applyObject, deleteObject, getObject, mergePatchObject } from '../../k8s/objects.ts';
 import { NAME_ANNOTATION } from '../../k8s/labels.ts';
-import { describe, objectPath, resourceOf, type KubeObject } from '../../k8s/resources.ts';
+import { describe, resourceOf, type KubeObject } from '../../k8s/resources.ts';
 import { waitUntil, WaitTimeout } from '../../k8s/watch.ts';
 import { assignAddresses, type Addressed } from '../../model/ipam.ts';
 import type { Session, Transport } from '../../sessions/session.ts';
@@ -130,7 +130,7 @@ export abstract class ClusterRealized implements Realized {
   /** Ready as Kube-OVN's e2e decides; a VM or Pod once it runs with the address vpcheck pinned. */
   private async waitReady(o: KubeObject): Promise<void> {
     if (['Vpc', 'Subnet', 'SecurityGroup'].includes(o.kind)) await this.wait(o.kind, o.metadata.name, undefined, isReady, `${describe(o)} to become ready`);
-    else if (o.kind === 'VirtualMachine' || o.kind === 'Pod') await this.waitVm(o);
+    else if (VM_KINDS.has(o.kind)) await this.waitVm(o);
   }
 
   vm(name: string): RealizedVm {
@@ -151,7 +151,7 @@ export abstract class ClusterRealized implements Realized {
   private async placement(o: KubeObject): Promise<VmPlacement> {
     const lsp = logicalSwitchPort(o);
     const kind = o.kind === 'VirtualMachine' ? 'VirtualMachineInstance' : o.kind;
-    const live = await this.client.call<KubeObject>({ method: 'GET', path: objectPath(resourceOf(kind), o.metadata.name, o.metadata.namespace) }).catch(() => undefined);
+    const live = await getObject(this.client, resourceOf(kind), o.metadata.name, o.metadata.namespace).catch(() => undefined);
     const node = kind === 'Pod' ? (live?.spec as { nodeName?: string } | undefined)?.nodeName : (live?.status as { nodeName?: string } | undefined)?.nodeName;
     return { ...(lsp && { lsp }), ...(node && { node }) };
   }

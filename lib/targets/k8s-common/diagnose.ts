@@ -52,16 +52,21 @@ export class KubeOvnPods {
   constructor(private readonly client: KubeClient) {}
 
   nbctl(args: readonly string[]): Promise<string> {
-    return this.run(this.pod(NB_LEADER, (p) => p.metadata.name.includes('ovn-central'), `ovn-central pod with label ${NB_LEADER}`), OVN_CENTRAL_CONTAINER, ['ovn-nbctl', ...args]);
+    return this.central(NB_LEADER, ['ovn-nbctl', ...args]);
   }
 
   trace(args: readonly string[]): Promise<string> {
-    return this.run(this.pod(SB_LEADER, (p) => p.metadata.name.includes('ovn-central'), `ovn-central pod with label ${SB_LEADER}`), OVN_CENTRAL_CONTAINER, ['ovn-trace', ...args]);
+    return this.central(SB_LEADER, ['ovn-trace', ...args]);
   }
 
   /** ovs-vsctl or ovs-appctl in the ovs-ovn pod of `node`. */
   ovs(node: string, command: readonly string[]): Promise<string> {
-    return this.run(this.pod(OVS_LABEL, (p) => (p.spec as { nodeName?: string } | undefined)?.nodeName === node, `ovs-ovn pod (label ${OVS_LABEL}) on node ${node}`), OVS_CONTAINER, command);
+    return this.run(this.pod(OVS_LABEL, node, `ovs-ovn pod (label ${OVS_LABEL}) on node ${node}`), OVS_CONTAINER, command);
+  }
+
+  /** An OVN tool in the ovn-central pod labelled leader of its database. */
+  private central(leader: string, command: readonly string[]): Promise<string> {
+    return this.run(this.pod(leader, undefined, `ovn-central pod with label ${leader}`), OVN_CENTRAL_CONTAINER, command);
   }
 
   /** The command's output; throws with the reason it could not be run. */
@@ -70,18 +75,23 @@ export class KubeOvnPods {
     return r.exitCode === 0 ? r.stdout : `${r.output}(${command[0]} exited with ${r.exitCode})\n`;
   }
 
-  /** A running pod of kube-system with `label` for which `pick` holds. */
-  private pod(label: string, pick: (p: KubeObject) => boolean, what: string): Promise<string> {
+  /**
+   * A running pod of kube-system with `label`: the one on `node` (ovs-ovn runs on every node), or
+   * without a node an ovn-central one; `what` names it in the error.
+   */
+  private pod(label: string, node: string | undefined, what: string): Promise<string> {
+    const key = `${label} on ${node ?? ''}`;
     // A failed lookup is not retried within a run: every cell would pay for it again.
-    let pod = this.pods.get(what);
+    let pod = this.pods.get(key);
     if (!pod) {
+      const pick = (p: KubeObject) => (node === undefined ? p.metadata.name.includes('ovn-central') : (p.spec as { nodeName?: string } | undefined)?.nodeName === node);
       pod = (async () => {
         const list = await this.client.call<{ items: KubeObject[] }>({ method: 'GET', path: collectionPath(resourceOf('Pod'), KUBE_OVN_NAMESPACE), query: { labelSelector: label } });
         const found = list.items.find((p) => pick(p) && (p.status as { phase?: string } | undefined)?.phase === 'Running');
         if (!found) throw new Error(`no running ${what} in ${KUBE_OVN_NAMESPACE}`);
         return found.metadata.name;
       })();
-      this.pods.set(what, pod);
+      this.pods.set(key, pod);
     }
     return pod;
   }
@@ -121,7 +131,8 @@ export async function diagnosticsFor(runId: string, request: DiagnoseRequest, fr
 async function traces(central: KubeOvnPods, vpc: string, subnet: string, at: VmPlacement, ip: string, request: DiagnoseRequest): Promise<Diagnostic[]> {
   const title = `ovn-trace from ${request.from}`;
   const { lsp, node } = at;
-  if (!lsp) return [{ title, command: '', output: `not collected: the logical switch port of ${request.from} is unknown` }, ovsTraceItem(request, node, '', 'not collected: the logical switch port is unknown')];
+  const failed = (command: string, output: string, ovsOutput = output): Diagnostic[] => [{ title, command, output }, ovsTraceItem(request, node, command, ovsOutput)];
+  if (!lsp) return failed('', `not collected: the logical switch port of ${request.from} is unknown`, 'not collected: the logical switch port is unknown');
   const portMac = ['--columns=addresses', 'find', 'logical_switch_port', `name=${lsp}`];
   const gatewayMac = ['--columns=mac', 'find', 'logical_router_port', `name=${vpc}-${subnet}`];
   const lookup = `kubectl ko nbctl ${[...bare, ...portMac].join(' ')}; kubectl ko nbctl ${[...bare, ...gatewayMac].join(' ')}`;
@@ -129,15 +140,14 @@ async function traces(central: KubeOvnPods, vpc: string, subnet: string, at: VmP
     const [addresses, gateway] = await Promise.all([central.nbctl([...bare, ...portMac]), central.nbctl([...bare, ...gatewayMac])]);
     const mac = addresses.trim().split(/\s+/)[0];
     if (!mac || !gateway.trim()) {
-      const output = `not collected: no MAC for port ${lsp} or router port ${vpc}-${subnet} in the northbound database`;
-      return [{ title, command: lookup, output }, ovsTraceItem(request, node, lookup, output)];
+      return failed(lookup, `not collected: no MAC for port ${lsp} or router port ${vpc}-${subnet} in the northbound database`);
     }
     const args = ['--ct=new', subnet, traceFlow(lsp, mac, ip, gateway.trim(), request)];
     const command = `kubectl -n ${KUBE_OVN_NAMESPACE} exec <ovn-central pod with ${SB_LEADER}> -c ${OVN_CENTRAL_CONTAINER} -- ovn-trace ${args.slice(0, 2).join(' ')} '${args[2]}'`;
     const [ovn, ovs] = await Promise.all([central.trace(args).catch(notCollected), ovsTrace(central, request, node, lsp, { mac, ip, dstMac: gateway.trim() })]);
     return [{ title, command, output: ovn }, ovs];
   } catch (e) {
-    return [{ title, command: lookup, output: notCollected(e as Error) }, ovsTraceItem(request, node, lookup, notCollected(e as Error))];
+    return failed(lookup, notCollected(e as Error));
   }
 }
 
@@ -149,7 +159,7 @@ function ovsTraceItem(request: DiagnoseRequest, node: string | undefined, comman
 async function ovsTrace(central: KubeOvnPods, request: DiagnoseRequest, node: string | undefined, lsp: string, from: Omit<TraceSource, 'inPort'>): Promise<Diagnostic> {
   if (!node) return ovsTraceItem(request, node, '', `not collected: the node of ${request.from} is unknown`);
   const exec = `kubectl -n ${KUBE_OVN_NAMESPACE} exec <ovs-ovn pod on ${node}> -c ${OVS_CONTAINER} --`;
-  const find = ['ovs-vsctl', '--format=csv', '--data=bare', '--no-heading', '--columns=ofport', 'find', 'interface', `external_ids:iface-id=${lsp}`];
+  const find = ['ovs-vsctl', '--format=csv', ...bare, '--columns=ofport', 'find', 'interface', `external_ids:iface-id=${lsp}`];
   try {
     const inPort = (await central.ovs(node, find)).trim();
     if (!/^\d+$/.test(inPort)) return ovsTraceItem(request, node, `${exec} ${find.join(' ')}`, `not collected: no interface with iface-id ${lsp} on ${node}'s br-int${inPort ? ` (${inPort})` : ''}`);

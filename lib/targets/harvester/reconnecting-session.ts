@@ -5,7 +5,7 @@
 // harmless). Bounded attempts.
 import { SessionError, type CommandResult, type RunOptions, type Session, type Transport } from '../../sessions/session.ts';
 
-export const ATTEMPTS = 3;
+const ATTEMPTS = 3;
 
 export class ReconnectingSession implements Session {
   private current?: Promise<Session>;

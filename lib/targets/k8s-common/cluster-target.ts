@@ -15,7 +15,7 @@ export interface ClusterOptions extends ConnectOptions {
   readonly readyTimeoutMs?: number;
 }
 
-export const DEFAULT_INTERNET_IP = '8.8.8.8';
+const DEFAULT_INTERNET_IP = '8.8.8.8';
 const DEFAULT_READY_TIMEOUT_MS = 300_000;
 
 export abstract class ClusterTarget<O extends ClusterOptions = ClusterOptions> implements Target {

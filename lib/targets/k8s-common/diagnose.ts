@@ -19,7 +19,7 @@ import { ofprotoFlow, type TraceSource } from '../ofproto-flow.ts';
 export const KUBE_OVN_NAMESPACE = 'kube-system';
 export const OVN_CENTRAL_CONTAINER = 'ovn-central';
 /** Kube-OVN's ovs-ovn DaemonSet (dist/images/install.sh): one pod per node. */
-export const OVS_LABEL = 'app=ovs';
+const OVS_LABEL = 'app=ovs';
 export const OVS_CONTAINER = 'openvswitch';
 const NB_LEADER = 'ovn-nb-leader=true';
 const SB_LEADER = 'ovn-sb-leader=true';
@@ -40,7 +40,7 @@ export function logicalSwitchPort(o: KubeObject): string | undefined {
 }
 
 /** The first packet of a probe, as `kubectl ko trace` writes it (icmp, or tcp from port 10000). */
-export function traceFlow(lsp: string, mac: string, ip: string, gatewayMac: string, request: DiagnoseRequest): string {
+function traceFlow(lsp: string, mac: string, ip: string, gatewayMac: string, request: DiagnoseRequest): string {
   const l4 = request.probe === 'tcp' ? ` && tcp.src == 10000 && tcp.dst == ${request.port}` : '';
   return `inport == "${lsp}" && ip.ttl == 64${request.probe === 'icmp' ? ' && icmp' : ''} && eth.src == ${mac} && ip4.src == ${ip} && eth.dst == ${gatewayMac} && ip4.dst == ${request.toIp}${l4}`;
 }

@@ -17,7 +17,7 @@ import { POD_APPLY_ORDER, podNamespace, renderPods, type PodRenderOptions } from
  * docs' starting point). Deleting it emulates the VM; the run then adds the docs' route where
  * the topology says `defaultRoute: true`.
  */
-export const DROP_DEFAULT_ROUTE = 'ip route del default 2>/dev/null; ip -4 route show default';
+const DROP_DEFAULT_ROUTE = 'ip route del default 2>/dev/null; ip -4 route show default';
 
 export type KubeOvnRunOptions = PodRenderOptions & ClusterRunOptions;
 

@@ -6,6 +6,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeConfig } from '@kubernetes/client-node';
+import WebSocket from 'ws';
 
 export interface ConnectOptions {
   /** A kubeconfig file; default: $KUBECONFIG, ~/.kube/config, then the in-cluster service account. */
@@ -64,6 +65,18 @@ export class KubeClient {
     return url;
   }
 
+  /** A websocket GET of `path` with the kubeconfig's TLS and credentials, for streaming subresources. */
+  async websocket(path: string, query: Record<string, string> | string[][], protocols: readonly string[]): Promise<WebSocket> {
+    const url = this.url(path);
+    url.search = new URLSearchParams(query).toString();
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    const opts = await this.options(url, 'GET');
+    const ws = new WebSocket(url, [...protocols], { ...opts, headers: opts.headers as Record<string, string> });
+    // Binary frames carry bytes, not text.
+    ws.binaryType = 'nodebuffer';
+    return ws;
+  }
+
   /** Opens a request and resolves with the response (status unchecked): watches stream from it. */
   async open(call: Call): Promise<IncomingMessage> {
     const url = this.url(call.path, call.query);
@@ -96,13 +109,18 @@ export class KubeClient {
 
   private async once(call: Call): Promise<unknown> {
     const res = await this.open(call);
-    const chunks: Buffer[] = [];
-    for await (const c of res) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
+    const text = await readBody(res);
     const parsed = parseBody(text);
     if (res.statusCode! < 400) return parsed;
     return new KubeError(res.statusCode!, String(parsed.reason ?? ''), `${call.method} ${call.path}: ${res.statusCode} ${statusMessage(text)}`);
   }
+}
+
+/** A response's body as text; rejects when the response is cut short. */
+export async function readBody(res: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of res) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function parseBody(text: string): Record<string, unknown> {

@@ -7,8 +7,8 @@
 // before the upgrade; virtctl retries every second until its timeout (kubecli/vmi.go SerialConsole).
 import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import WebSocket, { createWebSocketStream } from 'ws';
-import { statusMessage, type KubeClient } from './client.ts';
+import { createWebSocketStream } from 'ws';
+import { readBody, statusMessage, type KubeClient } from './client.ts';
 
 export const PLAIN_PROTOCOL = 'plain.kubevirt.io';
 
@@ -30,24 +30,18 @@ export interface VmiStreamRequest {
   readonly retryable: (refused: SubresourceRefused) => boolean;
 }
 
-function connect(client: KubeClient, r: VmiStreamRequest): Promise<Duplex> {
+async function connect(client: KubeClient, r: VmiStreamRequest): Promise<Duplex> {
   const what = `${r.subresource} of ${r.namespace}/${r.name}`;
-  const url = client.url(`/apis/subresources.kubevirt.io/v1/namespaces/${encodeURIComponent(r.namespace)}/virtualmachineinstances/${encodeURIComponent(r.name)}/${r.subresource}`);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  return client.options(url, 'GET').then((opts) => new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, [PLAIN_PROTOCOL], { ...opts, headers: opts.headers as Record<string, string> });
-    // Binary frames both ways: these streams carry bytes, not text.
-    ws.binaryType = 'nodebuffer';
+  const ws = await client.websocket(`/apis/subresources.kubevirt.io/v1/namespaces/${encodeURIComponent(r.namespace)}/virtualmachineinstances/${encodeURIComponent(r.name)}/${r.subresource}`, {}, [PLAIN_PROTOCOL]);
+  return new Promise((resolve, reject) => {
     // The stream takes over in 'open' itself: bytes that came with the upgrade response (an
     // sshd's banner) are emitted before an awaiting caller would get to listen.
     ws.once('open', () => resolve(createWebSocketStream(ws)));
     ws.once('unexpected-response', (_req, res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => reject(new SubresourceRefused(`${what}: ${res.statusCode} ${statusMessage(Buffer.concat(chunks).toString('utf8'))}`, res.statusCode ?? 0)));
+      readBody(res).then((body) => reject(new SubresourceRefused(`${what}: ${res.statusCode} ${statusMessage(body)}`, res.statusCode ?? 0)), reject);
     });
     ws.once('error', reject);
-  }));
+  });
 }
 
 /** Opens the stream, retrying what `retryable` accepts every second for up to `timeoutMs`. */

@@ -3,9 +3,8 @@
 // and auth), collecting stdout and stderr apart and the exit code from the status channel.
 // @kubernetes/client-node has an Exec class, but it hands back streams and a Status callback
 // with no deadline; this is the one call vpcheck needs, with its errors as SessionError.
-import WebSocket from 'ws';
 import { SessionError } from '../sessions/session.ts';
-import { statusMessage, type KubeClient } from './client.ts';
+import { readBody, statusMessage, type KubeClient } from './client.ts';
 import { CHANNEL, EXEC_PROTOCOLS, exitCodeOf, unframe, type ExecStatus } from './exec-frames.ts';
 
 export interface ExecResult {
@@ -26,12 +25,9 @@ export interface ExecRequest {
 
 export async function podExec(client: KubeClient, request: ExecRequest): Promise<ExecResult> {
   const what = `exec in ${request.namespace}/${request.pod}`;
-  const url = client.url(`/api/v1/namespaces/${encodeURIComponent(request.namespace)}/pods/${encodeURIComponent(request.pod)}/exec`, { stdout: '1', stderr: '1', ...(request.container && { container: request.container }) });
-  for (const c of request.command) url.searchParams.append('command', c);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  const opts = await client.options(url, 'GET');
+  const query = [['stdout', '1'], ['stderr', '1'], ...(request.container ? [['container', request.container]] : []), ...request.command.map((c) => ['command', c])];
+  const ws = await client.websocket(`/api/v1/namespaces/${encodeURIComponent(request.namespace)}/pods/${encodeURIComponent(request.pod)}/exec`, query, EXEC_PROTOCOLS);
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, [...EXEC_PROTOCOLS], { ...opts, headers: opts.headers as Record<string, string> });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     const all: Buffer[] = [];
@@ -41,12 +37,9 @@ export async function podExec(client: KubeClient, request: ExecRequest): Promise
       failure = new SessionError(`${what}: no exit status within ${request.timeoutMs} ms`, Buffer.concat(all).toString('utf8'));
       ws.terminate();
     }, request.timeoutMs);
-    ws.binaryType = 'nodebuffer';
     ws.on('unexpected-response', (_req, res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        failure = new SessionError(`${what}: ${res.statusCode} ${statusMessage(Buffer.concat(chunks).toString('utf8'))}`);
+      readBody(res).then((body) => `${res.statusCode} ${statusMessage(body)}`, (e: Error) => e.message).then((reason) => {
+        failure = new SessionError(`${what}: ${reason}`);
         ws.terminate();
       });
     });

@@ -3,6 +3,7 @@
 import { checkExpectations } from '../model/index.ts';
 import { formatDiagnostic, type Diagnostic } from '../topology/diagnostics.ts';
 import { loadTopologyFile } from '../topology/load.ts';
+import { INITIAL_PHASE } from '../topology/phases.ts';
 import type { Topology } from '../topology/types.ts';
 import type { TargetKind } from '../targets/target.ts';
 import type { Io } from './io.ts';
@@ -21,7 +22,7 @@ export async function loadWithModelCheck(file: string, internetIP: string): Prom
     file,
     ...(topology.source.locate(d.path) ?? { line: 1, col: 1 }),
     path: d.path,
-    message: `expects ${d.expected} but the model predicts ${d.predicted}${d.phase === 'initial' ? '' : ` in phase "${d.phase}"`}: ${d.reason}`,
+    message: `expects ${d.expected} but the model predicts ${d.predicted}${d.phase === INITIAL_PHASE ? '' : ` in phase "${d.phase}"`}: ${d.reason}`,
   }));
   const all = [...diagnostics, ...disagreements].sort((a, b) => a.line - b.line || a.col - b.col);
   return { topology, diagnostics: all };

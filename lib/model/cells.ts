@@ -1,6 +1,7 @@
 // The cells a run probes, phase by phase, each with the outcome it must show: an `expect:` line
 // when the file has one for that cell, otherwise the model's prediction (kept beside the
 // expectation either way, so a disagreement can be reported).
+import { INITIAL_PHASE } from '../topology/phases.ts';
 import type { Expectation, Outcome, ProbeKind, Topology, TopologySpec } from '../topology/types.ts';
 import { predictMesh } from './mesh.ts';
 import { buildModel, INTERNET, type Model } from './predict.ts';
@@ -39,8 +40,6 @@ export interface Disagreement {
   /** The expectation's field path, for file:line:col. */
   readonly path: string;
 }
-
-export const INITIAL_PHASE = 'initial';
 
 export function expectedOf(e: Expectation): Expected {
   return e.outcome ?? (e.reachable ? 'reachable' : 'not-reachable');

@@ -2,5 +2,5 @@
 export type { Disposition, ModelOptions, NetworkOutcome, Prediction, ProbeRequest, Step } from './types.ts';
 export { buildModel, INTERNET, Model } from './predict.ts';
 export { predictMesh, type Mesh } from './mesh.ts';
-export { cellsOf, checkExpectations, expectedOf, INITIAL_PHASE, satisfies, type Cell, type Disagreement, type Expected, type PhaseCells } from './cells.ts';
+export { cellsOf, checkExpectations, expectedOf, satisfies, type Cell, type Disagreement, type Expected, type PhaseCells } from './cells.ts';
 export { renderExplain } from './explain.ts';

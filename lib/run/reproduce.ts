@@ -1,5 +1,6 @@
 // Copy-paste reproduction of a cell: the exact command to type in the VM's console, and the
 // `vpcheck explain` line that shows the model's path for it.
+import { INITIAL_PHASE } from '../topology/phases.ts';
 import type { ProbeKind } from '../topology/types.ts';
 
 const shellQuote = (s: string) => (/^[\w./@:=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
@@ -13,6 +14,6 @@ export function consoleCommand(probe: ProbeKind, ip: string, port?: number): str
 export function explainCommand(file: string, from: string, to: string, port: number | undefined, phase: string): string {
   const args = ['vpcheck', 'explain', file, '--from', from, '--to', to];
   if (port !== undefined) args.push('--port', String(port));
-  if (phase !== 'initial') args.push('--phase', phase);
+  if (phase !== INITIAL_PHASE) args.push('--phase', phase);
   return args.map(shellQuote).join(' ');
 }

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { joinPath, splitPath, type Diagnostic, type Severity } from './diagnostics.ts';
 import { applyPatch, initialObjects, sourceOf, type Kind } from './normalize.ts';
+import { INITIAL_PHASE } from './phases.ts';
 import type { RawTopology } from './schema.ts';
 import { checkStructure } from './structure.ts';
 import type { Expectation, Phase, Probes, Topology, TopologySpec } from './types.ts';
@@ -63,7 +64,7 @@ export function loadTopology(bytes: Uint8Array, file: string): LoadResult {
   const expect = expectationsOf(raw.expect, 'expect', initial.spec, report);
 
   const phases: Phase[] = [];
-  const phaseNames = new Set<string>(['initial']);
+  const phaseNames = new Set<string>([INITIAL_PHASE]);
   (raw.phases ?? []).forEach((p, i) => {
     const path = `phases[${i}]`;
     if (phaseNames.has(p.name)) report('error', `${path}.name`, `phase name "${p.name}" is used twice (or is "initial", the implicit first phase)`);

@@ -3,7 +3,7 @@ import type { Topology, TopologySpec } from './types.ts';
 
 export const INITIAL_PHASE = 'initial';
 
-export function phaseNames(topology: Topology): string[] {
+function phaseNames(topology: Topology): string[] {
   return [INITIAL_PHASE, ...topology.phases.map((p) => p.name)];
 }
 

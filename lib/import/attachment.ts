@@ -54,3 +54,11 @@ export function attachmentOf(o: KubeObject): Attachment | undefined {
 export function providerAnnotation(annotations: Readonly<Record<string, string>>, provider: string, suffix: string): string | undefined {
   return annotations[`${provider}.kubernetes.io/${suffix}`];
 }
+
+const IP_ADDRESS = '.kubernetes.io/ip_address';
+
+/** The address a `<provider>.kubernetes.io/ip_address` annotation pins, and that provider (the first such annotation). */
+export function pinnedAddress(annotations: Readonly<Record<string, string>>): { provider: string; ip: string } | undefined {
+  const key = Object.keys(annotations).find((k) => k.endsWith(IP_ADDRESS));
+  return key === undefined ? undefined : { provider: key.slice(0, -IP_ADDRESS.length), ip: annotations[key]! };
+}

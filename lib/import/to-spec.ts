@@ -141,7 +141,7 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
   const primarySubnetOf = (o: KubeObject, annotations: Readonly<Record<string, string>>): Network | undefined => {
     const namespace = o.metadata.namespace ?? 'default';
     const primaries = [...subnetObjects.values()].flatMap((x) => (x.primary ? [x.primary] : []));
-    const chosen = annotations[`${PRIMARY_PROVIDER}.kubernetes.io/logical_switch`] ?? primaries.find((x) => x.namespaces.includes(namespace))?.object.metadata.name;
+    const chosen = providerAnnotation(annotations, PRIMARY_PROVIDER, 'logical_switch') ?? primaries.find((x) => x.namespaces.includes(namespace))?.object.metadata.name;
     return chosen === undefined ? undefined : primaries.find((x) => x.object.metadata.name === chosen)?.network;
   };
   const vmObjects = new Map<string, KubeObject>();

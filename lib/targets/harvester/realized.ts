@@ -2,6 +2,7 @@
 // KubeVirt VMs and their cloud-init Secrets; VMs are reached over their KubeVirt serial console
 // or, with --transport ssh, over SSH through a jump host or KubeVirt's port-forward to their first NIC.
 import { randomBytes } from 'node:crypto';
+import { attachmentOf, pinnedAddress } from '../../import/attachment.ts';
 import type { KubeClient } from '../../k8s/client.ts';
 import { openKubevirtConsole } from '../../k8s/kubevirt-console.ts';
 import { openKubevirtPortForward } from '../../k8s/kubevirt-portforward.ts';
@@ -58,7 +59,7 @@ export class HarvesterRealized extends ClusterRealized {
   /** Running VMI with the address vpcheck pinned. */
   protected async waitVm(o: KubeObject): Promise<void> {
     const vmi = await this.wait('VirtualMachineInstance', o.metadata.name, o.metadata.namespace, isReady, `VirtualMachineInstance ${o.metadata.namespace}/${o.metadata.name} to run`);
-    const want = Object.entries((o.spec as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations).find(([k]) => k.endsWith('.kubernetes.io/ip_address'))?.[1];
+    const want = pinnedAddress(attachmentOf(o)!.podAnnotations)?.ip;
     // Without a guest agent KubeVirt may report no address; when it reports one it must be ours.
     const seen = ((vmi!.status as { interfaces?: { ipAddress?: string }[] }).interfaces ?? []).map((i) => i.ipAddress).filter(Boolean);
     if (seen.length && !seen.includes(want)) throw new TargetError(`harvester: VM ${o.metadata.name} runs with ${seen.join(', ')}, not the pinned ${want}`);

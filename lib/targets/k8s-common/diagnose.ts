@@ -7,7 +7,7 @@
 // OpenFlow tables (ofproto/trace) in the ovs-ovn pod (label app=ovs, container openvswitch) of
 // the VM's node. Where vpcheck may not exec there (no pods/exec on kube-system, no Kube-OVN pod
 // found), each item says why and keeps the command to run by hand.
-import { PRIMARY_PROVIDER } from '../../import/attachment.ts';
+import { attachmentOf, pinnedAddress, PRIMARY_PROVIDER } from '../../import/attachment.ts';
 import type { KubeClient } from '../../k8s/client.ts';
 import { podExec } from '../../k8s/pod-exec.ts';
 import { collectionPath, resourceOf, type KubeObject } from '../../k8s/resources.ts';
@@ -32,9 +32,8 @@ const EXEC_TIMEOUT_MS = 20_000;
  * (keep-vm-ip). The provider is the one of the object's `<provider>.kubernetes.io/ip_address`.
  */
 export function logicalSwitchPort(o: KubeObject): string | undefined {
-  const template = (o.spec as { template?: { metadata?: { annotations?: Record<string, string> } } } | undefined)?.template;
-  const annotations = template?.metadata?.annotations ?? o.metadata.annotations ?? {};
-  const provider = Object.keys(annotations).find((k) => k.endsWith('.kubernetes.io/ip_address'))?.slice(0, -'.kubernetes.io/ip_address'.length);
+  const a = attachmentOf(o);
+  const provider = a && pinnedAddress(a.podAnnotations)?.provider;
   if (!provider) return undefined;
   return provider === PRIMARY_PROVIDER ? `${o.metadata.name}.${o.metadata.namespace}` : `${o.metadata.name}.${o.metadata.namespace}.${provider}`;
 }

@@ -95,12 +95,12 @@ export class KubeClient {
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.once(call).catch((e: NodeJS.ErrnoException) => {
         if (e.code && NETWORK.has(e.code)) return new KubeError(0, e.code, `${call.method} ${call.path}: ${e.message}`);
-        if (e.code && TLS.has(e.code)) return new KubeError(0, 'TLS', `${call.method} ${this.server}${call.path}: TLS: ${e.message} (${e.code}): is the kubeconfig's certificate-authority the cluster's?`);
+        if (e.code && TLS.has(e.code)) throw new KubeError(0, 'TLS', `${call.method} ${this.server}${call.path}: TLS: ${e.message} (${e.code}): is the kubeconfig's certificate-authority the cluster's?`);
         throw e;
       });
       if (!(outcome instanceof KubeError)) return outcome as T;
       // AlreadyExists is a 409 too, but no retry changes it.
-      const transient = (outcome.code === 0 && outcome.reason !== 'TLS') || (RETRYABLE.has(outcome.code) && outcome.reason !== 'AlreadyExists');
+      const transient = outcome.code === 0 || (RETRYABLE.has(outcome.code) && outcome.reason !== 'AlreadyExists');
       if (!transient || attempt >= RETRY.tries) throw outcome;
       const delay = RETRY.firstMs * RETRY.factor ** (attempt - 1);
       await sleep(delay * (1 + (Math.random() * 2 - 1) * RETRY.jitter));

@@ -17,9 +17,10 @@ import { reportCommand } from './report.ts';
 import { diffCommand } from './diff.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import type { Transport } from '../sessions/session.ts';
+import type { TargetKind } from '../targets/target.ts';
 
 /** What each target offers, its default first: pods have no console or sshd; KubeVirt VMs no exec API. */
-const TRANSPORTS = { lab: ['console', 'ssh', 'exec'], harvester: ['console', 'ssh'], kubeovn: ['exec'] } as const satisfies Record<string, readonly Transport[]>;
+const TRANSPORTS: Record<TargetKind, readonly Transport[]> = { lab: ['console', 'ssh', 'exec'], harvester: ['console', 'ssh'], kubeovn: ['exec'] };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let code: number = EXIT.ok;
@@ -102,7 +103,7 @@ Example:
     .command('run')
     .description('build topologies on a target, log in to every VM, probe, and compare with the model')
     .argument('<files...>', 'topology files')
-    .addOption(new Option('--target <kind>', 'where to build').choices(['lab', 'harvester', 'kubeovn']).default('lab'))
+    .addOption(targetOption('where to build'))
     .addOption(new Option('--transport <kind>', 'how to reach the VMs: console (the default), ssh (lab: the VM\'s own sshd; harvester: through --ssh-jump, else KubeVirt port-forward to the first NIC), exec (the default and only one on kubeovn, whose pods have no console)').choices(['console', 'ssh', 'exec']))
     .option('--ssh-jump <[user@]host[:port]>', 'harvester, --transport ssh: reach each VM\'s address through this SSH jump host (as ssh -J), e.g. a VM with a NIC on the VPC and one the runner can reach')
     .option('--ssh-jump-identity <file>', 'private key for the jump host (default: ssh-agent, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa)')
@@ -127,10 +128,10 @@ A failing cell prints the model's reason, the lab's evidence (ovn-trace, routes)
 command that reproduces it in the VM's console. Ctrl-C tears everything down (exit 130).`,
     )
     .action(async (files: string[], opts) => {
-      const offered = TRANSPORTS[opts.target as keyof typeof TRANSPORTS];
+      const offered = TRANSPORTS[opts.target as TargetKind];
       opts.transport ??= offered[0];
       // Say so before anything is built.
-      if (!(offered as readonly string[]).includes(opts.transport)) {
+      if (!offered.includes(opts.transport)) {
         io.err(`run: --target ${opts.target} reaches its VMs with --transport ${offered.join(' or ')} only (not ${opts.transport})`);
         code = EXIT.invalid;
         return;
@@ -158,7 +159,7 @@ command that reproduces it in the VM's console. Ctrl-C tears everything down (ex
     .description('remove what a run left behind (after kill -9, or a run kept with --keep)')
     .option('--run <id>', 'one run, by the id run printed')
     .option('--all', 'every run no live process owns')
-    .addOption(new Option('--target <kind>', 'where the runs live').choices(['lab', 'harvester', 'kubeovn']).default('lab'))
+    .addOption(targetOption('where the runs live'))
     .addHelpText('after', `
 Example:
   $ vpcheck down --all
@@ -271,8 +272,8 @@ function withClusterOptions(command: Command): void {
     .option('--internet-ip <ip>', 'address of "internet" (default: 192.0.2.1 on the lab, 8.8.8.8 on a cluster)');
 }
 
-function targetOption(): Option {
-  return new Option('--target <kind>', 'where the topology runs').choices(['lab', 'harvester', 'kubeovn']).default('lab');
+function targetOption(description = 'where the topology runs'): Option {
+  return new Option('--target <kind>', description).choices(Object.keys(TRANSPORTS)).default('lab');
 }
 
 function count(value: string): number {

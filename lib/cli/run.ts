@@ -9,7 +9,7 @@ import { DEFAULT_RUN_SETTINGS, Runner, type RunEvents } from '../run/runner.ts';
 import type { Transport } from '../sessions/session.ts';
 import type { SshJumpOptions } from '../sessions/ssh-jump.ts';
 import { onTerminate } from '../run/signals.ts';
-import { TargetError, type Target } from '../targets/target.ts';
+import { TargetError, type Target, type TargetKind } from '../targets/target.ts';
 import { LabTarget } from '../targets/lab/lab-target.ts';
 import { HarvesterTarget } from '../targets/harvester/harvester-target.ts';
 import { KubeOvnTarget } from '../targets/kubeovn/kubeovn-target.ts';
@@ -20,7 +20,7 @@ import { internetIpOf, loadWithModelCheck } from './topology-input.ts';
 import { writeReports } from './report.ts';
 
 export interface RunCommandOptions {
-  readonly target: 'lab' | 'harvester' | 'kubeovn';
+  readonly target: TargetKind;
   readonly internetIp?: string;
   readonly transport: Transport;
   readonly json?: string;
@@ -94,7 +94,7 @@ export async function runCommand(files: string[], options: RunCommandOptions, io
 
 /** Where `run` and `down` build and clean: the command line's --target and its connection flags. */
 export interface TargetOptions {
-  readonly target: 'lab' | 'harvester' | 'kubeovn';
+  readonly target: TargetKind;
   readonly kubeconfig?: string;
   readonly context?: string;
   readonly namespace?: string;

@@ -30,20 +30,17 @@ export async function renderCommand(file: string, options: RenderCommandOptions,
     return EXIT.invalid;
   }
   const { spec } = found;
-  if (options.target === 'kubeovn') {
-    const pods = renderPods(spec, { runId: options.runId, image: options.image ?? DEFAULT_POD_IMAGE, ...(options.kubeOvnPrimary && { primary: true }) });
-    io.out(manifestsYaml(pods, options.runId, [
-      `vpcheck render ${file} --target kubeovn --phase "${phase}" --run-id ${options.runId}`,
-      `Every object carries vpcheck/run=${options.runId}; remove them with: vpcheck down --target kubeovn --run ${options.runId}`,
-    ]));
-    return EXIT.ok;
-  }
-  const rendered = render(spec, { runId: options.runId, namespace: options.namespace, image: options.image ?? DEFAULT_IMAGE });
+  const harvester = options.target === 'harvester';
+  const rendered = harvester
+    ? render(spec, { runId: options.runId, namespace: options.namespace, image: options.image ?? DEFAULT_IMAGE })
+    : renderPods(spec, { runId: options.runId, image: options.image ?? DEFAULT_POD_IMAGE, ...(options.kubeOvnPrimary && { primary: true }) });
   io.out(manifestsYaml(rendered, options.runId, [
-    `vpcheck render ${file} --target harvester --phase "${phase}" --run-id ${options.runId}`,
-    `Every object carries vpcheck/run=${options.runId}; remove them with: vpcheck down --target harvester --run ${options.runId}`,
-    'Each VirtualMachine reads cloud-init user-data from the Secret of its own name (key "userdata"),',
-    'which holds the console password: `vpcheck run` creates it; by hand, create it before the VMs.',
+    `vpcheck render ${file} --target ${options.target} --phase "${phase}" --run-id ${options.runId}`,
+    `Every object carries vpcheck/run=${options.runId}; remove them with: vpcheck down --target ${options.target} --run ${options.runId}`,
+    ...(harvester ? [
+      'Each VirtualMachine reads cloud-init user-data from the Secret of its own name (key "userdata"),',
+      'which holds the console password: `vpcheck run` creates it; by hand, create it before the VMs.',
+    ] : []),
   ]));
   return EXIT.ok;
 }

@@ -3,15 +3,13 @@
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { TargetError } from '../target.ts';
+// The one list of programs (scripts/setup.sh installs and checks the same).
+import programs from './programs.json' with { type: 'json' };
 
-/** Program -> the Debian package that ships it. */
-const REQUIRED: Record<string, string> = {
-  'ovsdb-server': 'openvswitch-switch', 'ovs-vswitchd': 'openvswitch-switch', 'ovs-vsctl': 'openvswitch-switch', 'ovs-appctl': 'openvswitch-switch',
-  'ovn-northd': 'ovn-central', 'ovn-nbctl': 'ovn-central', 'ovn-sbctl': 'ovn-central', 'ovn-trace': 'ovn-central',
-  'ovn-controller': 'ovn-host',
-  ip: 'iproute2', ss: 'iproute2', ping: 'iputils-ping', fping: 'fping', iptables: 'iptables', ethtool: 'ethtool',
-  sshd: 'openssh-server', socat: 'socat', tcpdump: 'tcpdump', script: 'util-linux',
-};
+/** Program -> the Debian package that ships it, for the programs the lab runs. */
+const REQUIRED: Record<string, string> = Object.fromEntries(
+  Object.entries(programs.programs).filter(([, p]) => p.for === 'lab').map(([name, p]) => [name, p.package]),
+);
 
 function onPath(program: string): boolean {
   const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin', '/usr/bin', '/bin'];

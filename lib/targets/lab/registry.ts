@@ -1,7 +1,8 @@
 // Which runs use which lab. A run's record (/run/vpcheck/runs/<id>/run.json) is written before
 // anything of the run exists and removed after everything is gone; the lab's daemons start with
-// the first record that names the lab and stop with the last.
-import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+// the first record that names the lab and stop with the last. The lab dir is made and removed
+// under the lab's lock, with the daemons.
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TargetError } from '../target.ts';
 import { isAlive, withLabLock } from './lock.ts';
@@ -45,8 +46,10 @@ export async function joinLab<L extends LabControl>(lab: L, runId: string): Prom
   return withLabLock(lab.dir, async () => {
     if (await readRecord(runId)) throw new TargetError(`lab: run id ${runId} is already in use (vpcheck down --run ${runId} removes it)`);
     const others = (await recordedRuns()).filter((r) => r.labDir === lab.dir);
-    if (others.length === 0) await lab.start();
-    else lab.assertAlive();
+    if (others.length === 0) {
+      await mkdir(lab.dir, { recursive: true });
+      await lab.start();
+    } else lab.assertAlive();
     await mkdir(join(RUNS_DIR, runId), { recursive: true, mode: 0o700 });
     const record: RunRecord = { runId, pid: process.pid, labDir: lab.dir, startedAt: new Date().toISOString() };
     await writeFile(join(RUNS_DIR, runId, 'run.json'), JSON.stringify(record));
@@ -56,15 +59,14 @@ export async function joinLab<L extends LabControl>(lab: L, runId: string): Prom
 
 /**
  * Drops a run's record and files (if a run is given); when no run of the lab remains, stops its
- * daemons and clears its dir.
+ * daemons and removes its dir. RUNS_DIR stays: runs of other labs, under other locks, make their
+ * records in it.
  */
 export async function leaveLab(lab: LabControl, runId?: string): Promise<void> {
   await withLabLock(lab.dir, async () => {
     if (runId) await rm(join(RUNS_DIR, runId), { recursive: true, force: true });
     if ((await recordedRuns()).some((r) => r.labDir === lab.dir)) return;
     await lab.stop();
-    for (const f of await readdir(lab.dir)) if (f !== 'lock') await rm(join(lab.dir, f), { recursive: true, force: true });
+    await rm(lab.dir, { recursive: true, force: true });
   });
-  await rmdir(lab.dir).catch(() => undefined);
-  await rmdir(RUNS_DIR).catch(() => undefined);
 }

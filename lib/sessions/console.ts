@@ -3,9 +3,9 @@
 // command is framed by markers that carry a per-command id and the exit status.
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
+import { commandLines } from './console-command.ts';
 import { ConsoleIo } from './console-io.ts';
 import { logIn } from './console-login.ts';
-import { shellQuote } from './quote.ts';
 import { serializer } from './serial.ts';
 import { SessionError, type CommandResult, type RunOptions, type Session } from './session.ts';
 
@@ -76,11 +76,7 @@ class ConsoleSession implements Session {
     const end = new RegExp(`\\n__VPC_${id}_E_(\\d+)__\\n`);
     const began = Date.now();
     const from = this.io.position;
-    // eval keeps any command (several lines, a trailing &) inside the frame; the subshell keeps the
-    // interactive shell's job messages ("[1] 1234") out of the output and an `exit` from killing
-    // the console; </dev/null stops the command from reading the lines that follow; the marker
-    // words are printf arguments so an echo of this line never looks like the marker itself.
-    this.io.write(`printf '%s_%s_S__\\n' __VPC ${id}; (eval ${shellQuote(command)}) </dev/null; printf '\\n%s_%s_E_%d__\\n' __VPC ${id} $?\n`);
+    this.io.write(commandLines(command, id));
     try {
       return await this.io.waitFor(
         from,

@@ -13,10 +13,12 @@ export interface FakeLogin {
   password: string;
   /** Fake kernel lines written to the terminal while the shell runs. */
   noise?: boolean;
+  /** A shell without line editing, which reads every line in the terminal's canonical mode. */
+  noEditing?: boolean;
 }
 
 export function agettyConsole(namespace: string, login: FakeLogin): ChildStream {
-  const env = { ...process.env, TERM: 'vt100', VPCHECK_TEST_USER: login.user, VPCHECK_TEST_PASSWORD: login.password, VPCHECK_TEST_NOISE: login.noise ? '1' : '' };
+  const env = { ...process.env, TERM: 'vt100', VPCHECK_TEST_USER: login.user, VPCHECK_TEST_PASSWORD: login.password, VPCHECK_TEST_NOISE: login.noise ? '1' : '', VPCHECK_TEST_NOEDITING: login.noEditing ? '1' : '' };
   // agetty splits -o on blanks and replaces \u with the name typed at its prompt.
   return spawnPty(`ip netns exec ${namespace} /sbin/agetty -l /bin/bash -o '${LOGIN} \\u' - vt100`, { env });
 }

@@ -8,8 +8,8 @@ import { test, type NetnsPair } from '../support/netns-fixture.ts';
 
 const PASSWORD = 'pty-Secret-1';
 
-async function loggedIn(netns: NetnsPair, options: { noise?: boolean; password?: string } = {}) {
-  const pty = agettyConsole(netns.b, { user: 'root', password: PASSWORD, noise: options.noise });
+async function loggedIn(netns: NetnsPair, options: { noise?: boolean; noEditing?: boolean; password?: string } = {}) {
+  const pty = agettyConsole(netns.b, { user: 'root', password: PASSWORD, noise: options.noise, noEditing: options.noEditing });
   const began = Date.now();
   const session = await openConsoleSession(pty.stream, { vm: 'vm-b', username: 'root', password: options.password ?? PASSWORD, loginTimeoutMs: 10_000 });
   return { pty, session, loginMs: Date.now() - began };
@@ -34,6 +34,23 @@ test('logs in through agetty and runs commands in the VM namespace', async ({ ne
     const perCommandMs = (Date.now() - began) / rounds;
     // A figure for the report, not a verdict: speed is bench:run's business.
     testInfo.annotations.push({ type: 'measured', description: `console login ${loginMs} ms; per command ${perCommandMs.toFixed(1)} ms` });
+  } finally {
+    await session.close();
+    await pty.close();
+  }
+});
+
+// The terminal is in canonical mode whenever the shell is not in readline: between commands (the
+// window in which the flake above hit) and always for a shell without line editing.
+test('commands longer than the terminal keeps of a line reach a shell reading in canonical mode whole', async ({ netns }) => {
+  const { pty, session } = await loggedIn(netns, { noEditing: true });
+  try {
+    expect((await session.run(`echo ${'x'.repeat(6000)} | wc -c`)).output).toBe('6001\n');
+    // Far more than the terminal buffers: the lines wait for the shell instead of being dropped.
+    const text = Array.from({ length: 400 }, (_, i) => `${i} 'quoted' "double" é ${'y'.repeat(i % 90)}`).join('\n');
+    const command = `cat <<'EOF'\n${text}\nEOF`;
+    expect((await session.run(command)).output).toBe(`${text}\n`);
+    expect((await session.run('echo short')).output).toBe('short\n');
   } finally {
     await session.close();
     await pty.close();

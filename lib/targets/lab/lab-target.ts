@@ -39,7 +39,7 @@ export class LabTarget implements Target {
   async up(spec: TopologySpec, context: RunContext): Promise<LabRealized> {
     checkMachine();
     const names = new RunNames(context.runId);
-    const daemons = await joinLab(this.labDir, names.runId);
+    const daemons = await joinLab(new LabDaemons(this.labDir), names.runId);
     const realized = new LabRealized(daemons, names, context.log, this.vmNic);
     try {
       await realized.build(spec);
@@ -63,15 +63,15 @@ export class LabTarget implements Target {
     for (const id of ids) {
       const record = await readRecord(id);
       if ('all' in which && record && isLive(record) && record.pid !== process.pid) continue;
-      const labDir = record?.labDir ?? this.labDir;
+      const daemons = new LabDaemons(record?.labDir ?? this.labDir);
       try {
-        await teardownRun(new LabDaemons(labDir), id);
+        await teardownRun(daemons, id);
       } finally {
-        await leaveLab(labDir, id);
+        await leaveLab(daemons, id);
       }
       removed.push(id);
     }
-    if (!ids.length) await leaveLab(this.labDir);
+    if (!ids.length) await leaveLab(new LabDaemons(this.labDir));
     return removed;
   }
 }

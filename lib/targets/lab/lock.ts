@@ -3,7 +3,7 @@
 // waiter break the lock of a process that died holding it (kill -9).
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TargetError } from '../target.ts';
 
@@ -16,21 +16,25 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * The lock sits beside the lab dir, not in it: the last run to leave removes the lab dir, which
+ * must happen under the lock like the dir's making, and a lock inside would go with it.
+ */
+export function labLockPath(labDir: string): string {
+  return `${labDir}.lock`;
+}
+
 export async function withLabLock<T>(labDir: string, body: () => Promise<T>, timeoutMs = 120_000): Promise<T> {
-  const lock = join(labDir, 'lock');
+  const lock = labLockPath(labDir);
   const deadline = Date.now() + timeoutMs;
-  await mkdir(labDir, { recursive: true });
+  // The lock's parent (/run/vpcheck) is never removed.
+  await mkdir(dirname(lock), { recursive: true });
   for (;;) {
     try {
       await mkdir(lock);
       await writeFile(join(lock, 'owner'), String(process.pid));
       break;
     } catch (e) {
-      // The last run to leave removes the empty lab dir, possibly between our mkdirs: make it again.
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-        await mkdir(labDir, { recursive: true });
-        continue;
-      }
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const owner = Number(await readFile(join(lock, 'owner'), 'utf8').catch(() => ''));
       // No owner yet is a lock being taken right now, unless it stays so (its taker died).

@@ -172,7 +172,7 @@ export class LabRealized implements Realized {
       try {
         await teardownRun(this.daemons, this.runId);
       } finally {
-        await leaveLab(this.daemons.dir, this.runId);
+        await leaveLab(this.daemons, this.runId);
       }
     })();
     return this.downPromise;

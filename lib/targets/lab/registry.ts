@@ -1,10 +1,10 @@
 // Which runs use which lab. A run's record (/run/vpcheck/runs/<id>/run.json) is written before
 // anything of the run exists and removed after everything is gone; the lab's daemons start with
-// the first record that names the lab and stop with the last.
-import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+// the first record that names the lab and stop with the last. The lab dir is made and removed
+// under the lab's lock, with the daemons.
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TargetError } from '../target.ts';
-import { LabDaemons } from './daemons.ts';
 import { isAlive, withLabLock } from './lock.ts';
 import { RUNS_DIR } from './names.ts';
 
@@ -33,32 +33,40 @@ export function isLive(record: RunRecord): boolean {
   return isAlive(record.pid);
 }
 
+/** What the registry starts and stops: a lab's daemons, which live in (and from) its dir. */
+export interface LabControl {
+  readonly dir: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  assertAlive(): void;
+}
+
 /** Registers a run on a lab and brings the lab's daemons up if this is its first run. */
-export async function joinLab(labDir: string, runId: string): Promise<LabDaemons> {
-  const daemons = new LabDaemons(labDir);
-  return withLabLock(labDir, async () => {
+export async function joinLab<L extends LabControl>(lab: L, runId: string): Promise<L> {
+  return withLabLock(lab.dir, async () => {
     if (await readRecord(runId)) throw new TargetError(`lab: run id ${runId} is already in use (vpcheck down --run ${runId} removes it)`);
-    const others = (await recordedRuns()).filter((r) => r.labDir === labDir);
-    if (others.length === 0) await daemons.start();
-    else daemons.assertAlive();
+    const others = (await recordedRuns()).filter((r) => r.labDir === lab.dir);
+    if (others.length === 0) {
+      await mkdir(lab.dir, { recursive: true });
+      await lab.start();
+    } else lab.assertAlive();
     await mkdir(join(RUNS_DIR, runId), { recursive: true, mode: 0o700 });
-    const record: RunRecord = { runId, pid: process.pid, labDir, startedAt: new Date().toISOString() };
+    const record: RunRecord = { runId, pid: process.pid, labDir: lab.dir, startedAt: new Date().toISOString() };
     await writeFile(join(RUNS_DIR, runId, 'run.json'), JSON.stringify(record));
-    return daemons;
+    return lab;
   });
 }
 
 /**
  * Drops a run's record and files (if a run is given); when no run of the lab remains, stops its
- * daemons and clears its dir.
+ * daemons and removes its dir. RUNS_DIR stays: runs of other labs, under other locks, make their
+ * records in it.
  */
-export async function leaveLab(labDir: string, runId?: string): Promise<void> {
-  await withLabLock(labDir, async () => {
+export async function leaveLab(lab: LabControl, runId?: string): Promise<void> {
+  await withLabLock(lab.dir, async () => {
     if (runId) await rm(join(RUNS_DIR, runId), { recursive: true, force: true });
-    if ((await recordedRuns()).some((r) => r.labDir === labDir)) return;
-    await new LabDaemons(labDir).stop();
-    for (const f of await readdir(labDir)) if (f !== 'lock') await rm(join(labDir, f), { recursive: true, force: true });
+    if ((await recordedRuns()).some((r) => r.labDir === lab.dir)) return;
+    await lab.stop();
+    await rm(lab.dir, { recursive: true, force: true });
   });
-  await rmdir(labDir).catch(() => undefined);
-  await rmdir(RUNS_DIR).catch(() => undefined);
 }

@@ -42,14 +42,16 @@ function suiteTarget(): Target {
 
 /**
  * The topology files of the suite: every file in topologies/, or those whose names match
- * VPCHECK_TOPOLOGIES (a comma-separated list of substrings).
+ * VPCHECK_TOPOLOGIES (a comma-separated list of substrings). A filter that matches no file is an
+ * error: a typo must not pass as a suite of zero tests.
  */
 export function suiteTopologies(): string[] {
-  const filter = process.env.VPCHECK_TOPOLOGIES?.split(',').map((s) => s.trim()).filter(Boolean);
-  return readdirSync('topologies')
-    .filter((f) => f.endsWith('.yaml'))
-    .filter((f) => !filter || filter.some((s) => f.includes(s)))
-    .map((f) => `topologies/${f}`);
+  const raw = process.env.VPCHECK_TOPOLOGIES ?? '';
+  const filter = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const files = readdirSync('topologies').filter((f) => f.endsWith('.yaml'));
+  const chosen = filter.length ? files.filter((f) => filter.some((s) => f.includes(s))) : files;
+  if (chosen.length === 0) throw new Error(`VPCHECK_TOPOLOGIES=${raw} matches none of the topology files in topologies/: ${files.join(', ')}`);
+  return chosen.map((f) => `topologies/${f}`);
 }
 
 export { expect } from '@playwright/test';

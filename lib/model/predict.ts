@@ -54,7 +54,9 @@ export class Model {
       const what = back.disposition === 'NO_ROUTE' ? 'no return route' : 'the reply is lost';
       return { ...base, outcome: 'timeout', disposition, reason: `${what}: ${back.reason}`, steps };
     }
-    const reason = [summary(request.decisions, `same subnet ${from.subnet.name} (on-link)`), summary(reply.decisions, '', 'return ')]
+    // No route decided the request: it stayed on the source's subnet, or a router port took it.
+    const direct = there.owner.kind === 'router' ? `${base.toIp} is router ${there.owner.vpc}'s own port ${there.owner.port}` : `same subnet ${from.subnet.name} (on-link)`;
+    const reason = [summary(request.decisions, direct), summary(reply.decisions, '', 'return ')]
       .filter(Boolean).join('; ') + (answer.outcome === 'refused' ? `; ${answer.text}` : '');
     return { ...base, outcome: answer.outcome, disposition: 'DELIVERED', reason, steps };
   }

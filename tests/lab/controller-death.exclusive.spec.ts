@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { test, expect } from '@playwright/test';
 import { LabTarget } from '../../lib/targets/lab/lab-target.ts';
 import { TargetError } from '../../lib/targets/target.ts';
-import { addDefaultRoutes, context, expectNoLeak, labProcesses, ping, subnet, topology, vm, vpc, withMachineToItself } from './support.ts';
+import { addDefaultRoutes, context, expectNoLeak, expectReply, labProcesses, subnet, topology, vm, vpc, withMachineToItself } from './support.ts';
 
 const spec = topology({
   vpcs: [vpc('v1')],
@@ -24,7 +24,7 @@ async function killController(): Promise<void> {
   const lab = await new LabTarget({ labDir }).up(spec, ctx);
   try {
     await addDefaultRoutes(lab, spec);
-    expect(await ping(lab, 'a', '10.2.0.2', 'reachable')).toBe('reachable');
+    await expectReply(lab, { from: 'a', to: '10.2.0.2' });
     process.kill(Number(readFileSync(`${labDir}/ovn-controller.pid`, 'utf8')), 'SIGKILL');
     const started = Date.now();
     const error = await lab.update({ ...spec, vms: [...spec.vms, vm('c', 's1')] }).catch((e: unknown) => e);

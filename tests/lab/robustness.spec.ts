@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { test, expect } from '@playwright/test';
 import { LabTarget } from '../../lib/targets/lab/lab-target.ts';
 import { DEFAULT_LAB_DIR } from '../../lib/targets/lab/names.ts';
-import { addDefaultRoutes, context, expectNoLeak, labProcesses, ping, subnet, topology, vm, vpc } from './support.ts';
+import { addDefaultRoutes, context, expectNoLeak, expectNoReply, expectReply, labProcesses, subnet, topology, vm, vpc } from './support.ts';
 
 const spec = topology({
   vpcs: [vpc('v1')],
@@ -20,12 +20,13 @@ test('two concurrent runs with the same names do not disturb each other', async 
   const [one, two] = await Promise.all([target.up(spec, c1), target.up(spec, c2)]);
   try {
     await Promise.all([addDefaultRoutes(one, spec), addDefaultRoutes(two, spec)]);
-    expect(await ping(one, 'a', '10.2.0.2', 'reachable')).toBe('reachable');
+    await expectReply(one, { from: 'a', to: '10.2.0.2' });
     await two.down();
     await expectNoLeak(c2.runId);
-    expect(await ping(one, 'a', '10.2.0.2', 'reachable')).toBe('reachable');
-    await one.update({ ...spec, subnets: spec.subnets.map((s) => ({ ...s, private: true })) });
-    expect(await ping(one, 'a', '10.2.0.2', 'timeout')).toBe('timeout');
+    await expectReply(one, { from: 'a', to: '10.2.0.2' });
+    const isolated = { ...spec, subnets: spec.subnets.map((s) => ({ ...s, private: true })) };
+    await one.update(isolated);
+    await expectNoReply(one, isolated, { from: 'a', to: '10.2.0.2' }, 'timeout');
   } finally {
     await Promise.all([one.down(), two.down()]);
   }

@@ -2,7 +2,7 @@
 // "Network is unreachable" without them.
 import { test, expect } from '@playwright/test';
 import { LabTarget } from '../../lib/targets/lab/lab-target.ts';
-import { addDefaultRoutes, context, expectNoLeak, ping, subnet, topology, vm, vpc } from './support.ts';
+import { addDefaultRoutes, context, expectNoLeak, expectNoReply, expectReply, subnet, topology, vm, vpc } from './support.ts';
 
 const spec = topology({
   vpcs: [vpc('commonvpc')],
@@ -16,12 +16,12 @@ test('same VPC: two subnets reach each other with default routes, not without', 
   try {
     expect(lab.vm('vm-a')).toMatchObject({ ip: '172.20.10.2', gateway: '172.20.10.1', nic: 'enp1s0' });
     expect(lab.vm('vm-a2').ip).toBe('172.20.10.3');
-    expect(await ping(lab, 'vm-a', '172.20.10.3', 'reachable')).toBe('reachable');
-    expect(await ping(lab, 'vm-a', '172.20.20.2', 'network-unreachable')).toBe('network-unreachable');
+    await expectReply(lab, { from: 'vm-a', to: '172.20.10.3' });
+    await expectNoReply(lab, spec, { from: 'vm-a', to: '172.20.20.2' }, 'network-unreachable');
     await addDefaultRoutes(lab, spec);
-    expect(await ping(lab, 'vm-a', '172.20.20.2', 'reachable')).toBe('reachable');
-    expect(await ping(lab, 'vm-b', '172.20.10.2', 'reachable')).toBe('reachable');
-    expect(await ping(lab, 'vm-a', '172.20.10.1', 'reachable')).toBe('reachable');
+    await expectReply(lab, { from: 'vm-a', to: '172.20.20.2' });
+    await expectReply(lab, { from: 'vm-b', to: '172.20.10.2' });
+    await expectReply(lab, { from: 'vm-a', to: '172.20.10.1' });
   } finally {
     await lab.down();
   }

@@ -1,5 +1,6 @@
 // Helpers of the lab integration tests: topologies as TopologySpec objects, plain probes run with
-// `ip netns exec`, and the leak check every test ends with.
+// `ip netns exec` (an answer is polled until the data plane converges; no answer is judged over a
+// fixed window, beside positive controls of both ends), and the leak check every test ends with.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { execa } from 'execa';
@@ -8,7 +9,10 @@ import type { Outcome, SecurityGroup, Subnet, TopologySpec, Vm, Vpc } from '../.
 import { DEFAULT_VPC } from '../../lib/topology/types.ts';
 import type { Logger, RunContext } from '../../lib/targets/target.ts';
 import type { LabRealized } from '../../lib/targets/lab/lab-target.ts';
-import { DEFAULT_LAB_DIR, RUNS_DIR } from '../../lib/targets/lab/names.ts';
+import { DEFAULT_LAB_DIR, RUNS_DIR, RunNames } from '../../lib/targets/lab/names.ts';
+import { inNamespace } from '../../lib/targets/lab/proc.ts';
+import { buildModel, INTERNET } from '../../lib/model/index.ts';
+import { isIPv4 } from '../../lib/net/ipv4.ts';
 import { withLabLock } from '../../lib/targets/lab/lock.ts';
 
 export const quiet: Logger = { info: () => undefined, warn: () => undefined };
@@ -54,40 +58,136 @@ export async function addDefaultRoutes(lab: LabRealized, spec: TopologySpec): Pr
   await Promise.all(spec.vms.filter((v) => v.defaultRoute).map((v) => addDefaultRoute(lab, v.name)));
 }
 
+/** One probe: `to` is a VM name, "internet" or an IPv4 address; with `port`, a TCP connect. */
+export interface Probe {
+  readonly from: string;
+  readonly to: string;
+  readonly port?: number;
+}
+
+type Exec = (argv: readonly string[]) => Promise<{ exitCode: number; stdout: string; stderr: string }>;
+
 /**
- * Waits (at most 5 s) until `probe` observes `wanted`, and returns the last observation. After
- * an update, ovn-controller has installed the new flows when --wait=hv returns, but the
- * userspace datapath revalidates its cached flows a moment later: the data plane converges.
+ * How long a positive outcome may take to show after a change: ovn-controller has installed the
+ * new flows when --wait=hv returns, but the userspace datapath revalidates its cached flows a
+ * moment later.
  */
-async function until(probe: () => Promise<Outcome>, wanted?: Outcome): Promise<Outcome> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const seen = await probe();
-    if (wanted === undefined || seen === wanted || Date.now() > deadline) return seen;
-    await new Promise((r) => setTimeout(r, 200));
+const CONVERGE_MS = 5000;
+/**
+ * A negative outcome is judged only after that moment has passed for sure: revalidation runs at
+ * the latest every other_config:max-revalidator, 500 ms by default
+ * (openvswitch/ovs:vswitchd/vswitch.xml).
+ */
+const SETTLE_MS = 1000;
+/** A negative outcome holds when none of this many attempts, one a second, gets an answer. */
+const WINDOW_ATTEMPTS = 4;
+const ATTEMPT_SPACING_MS = 1000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One ping, classified the way the docs describe the outcomes. */
+async function pingOnce(exec: Exec, ip: string): Promise<Outcome> {
+  const r = await exec(['ping', '-n', '-c', '1', '-W', '1', ip]);
+  if (r.exitCode === 0) return 'reachable';
+  if (/Network is unreachable/.test(r.stderr + r.stdout)) return 'network-unreachable';
+  if (/100% packet loss/.test(r.stdout)) return 'timeout';
+  return 'error';
+}
+
+/** One TCP connect: open, refused (RST) or timeout. */
+async function connectOnce(exec: Exec, ip: string, port: number): Promise<Outcome> {
+  const r = await exec(['nc', '-z', '-v', '-n', '-w', '2', ip, String(port)]);
+  if (r.exitCode === 0) return 'reachable';
+  if (/refused/i.test(r.stderr)) return 'refused';
+  if (/timed out|Operation now in progress/i.test(r.stderr)) return 'timeout';
+  return 'error';
+}
+
+function address(lab: LabRealized, to: string): string {
+  return to === INTERNET ? lab.internetIP : isIPv4(to) ? to : lab.vm(to).ip;
+}
+
+function attempt(lab: LabRealized, p: Probe): Promise<Outcome> {
+  const exec: Exec = (argv) => lab.exec(p.from, argv, { timeoutMs: 10_000 });
+  const ip = address(lab, p.to);
+  return p.port === undefined ? pingOnce(exec, ip) : connectOnce(exec, ip, p.port);
+}
+
+const describe = (p: Probe) => `${p.from} -> ${p.to}${p.port === undefined ? ' icmp' : ` tcp/${p.port}`}`;
+
+/** Polls `observe` up to CONVERGE_MS until it sees `wanted`, and asserts it did. */
+async function expectConverges(observe: () => Promise<Outcome>, wanted: Outcome, what: string): Promise<void> {
+  const deadline = Date.now() + CONVERGE_MS;
+  let seen = await observe();
+  while (seen !== wanted && Date.now() < deadline) {
+    await sleep(200);
+    seen = await observe();
   }
+  expect(seen, what).toBe(wanted);
 }
 
-/** A plain ping, classified the way the docs describe the outcomes; see `until` for `wanted`. */
-export function ping(lab: LabRealized, from: string, ip: string, wanted?: Outcome): Promise<Outcome> {
-  return until(async () => {
-    const r = await lab.exec(from, ['ping', '-n', '-c', '1', '-W', '1', ip], { timeoutMs: 10_000 });
-    if (r.exitCode === 0) return 'reachable';
-    if (/Network is unreachable/.test(r.stderr + r.stdout)) return 'network-unreachable';
-    if (/100% packet loss/.test(r.stdout)) return 'timeout';
-    return 'error';
-  }, wanted);
+/** An answer (the probe's reply, or a RST for `refused`): polled until the data plane converges. */
+export function expectReply(lab: LabRealized, p: Probe, wanted: 'reachable' | 'refused' = 'reachable', message?: string): Promise<void> {
+  return expectConverges(() => attempt(lab, p), wanted, message ?? describe(p));
 }
 
-/** A TCP connect: open, refused (RST) or timeout; see `until` for `wanted`. */
-export function connect(lab: LabRealized, from: string, ip: string, port: number, wanted?: Outcome): Promise<Outcome> {
-  return until(async () => {
-    const r = await lab.exec(from, ['nc', '-z', '-v', '-n', '-w', '2', ip, String(port)], { timeoutMs: 10_000 });
-    if (r.exitCode === 0) return 'reachable';
-    if (/refused/i.test(r.stderr)) return 'refused';
-    if (/timed out|Operation now in progress/i.test(r.stderr)) return 'timeout';
-    return 'error';
-  }, wanted);
+/**
+ * No answer: first the positive controls (both ends are alive and answered where the model says
+ * they are), then, after the settle time, a fixed window in which every attempt must show one of
+ * `wanted`; a single reply fails it.
+ */
+export async function expectNoReply(lab: LabRealized, spec: TopologySpec, p: Probe, wanted: Outcome | readonly Outcome[], message?: string): Promise<void> {
+  await expectAlive(lab, spec, p.from);
+  const ip = address(lab, p.to);
+  const owner = spec.vms.find((v) => lab.vm(v.name).ip === ip);
+  if (owner) await expectAlive(lab, spec, owner.name);
+  else if (ip === lab.internetIP) await expectInternetAlive(lab);
+  await sleep(SETTLE_MS);
+  const started = Date.now();
+  const seen: Outcome[] = [];
+  for (let i = 0; i < WINDOW_ATTEMPTS; i++) {
+    await sleep(started + i * ATTEMPT_SPACING_MS - Date.now());
+    seen.push(await attempt(lab, p));
+  }
+  const allowed = [wanted].flat();
+  expect(seen.filter((o) => !allowed.includes(o)), `${message ?? describe(p)}: wanted ${allowed.join(' or ')} in every attempt, observed ${seen.join(', ')}`).toEqual([]);
+}
+
+/**
+ * The positive control of a VM: the first probe from or to it that the model says is answered,
+ * tried in this order: its own gateway, the other VMs both ways, then TCP to its listening ports
+ * and the ports its security groups admit (a RST is an answer too).
+ */
+export function controlOf(lab: LabRealized, spec: TopologySpec, vm: string): { probe: Probe; outcome: 'reachable' | 'refused' } {
+  const model = buildModel(spec, { internetIP: lab.internetIP });
+  const me = spec.vms.find((v) => v.name === vm)!;
+  const others = spec.vms.filter((v) => v.name !== vm).map((v) => v.name);
+  const groups = spec.securityGroups.filter((g) => me.securityGroups.includes(g.name));
+  const ports = [...new Set([...me.listen.map((l) => l.port), ...groups.flatMap((g) => g.ingressRules.flatMap((r) => (r.portRangeMin === undefined ? [] : [r.portRangeMin])))])];
+  const candidates: Probe[] = [
+    { from: vm, to: lab.vm(vm).gateway },
+    ...others.map((o) => ({ from: vm, to: o })),
+    ...others.map((o) => ({ from: o, to: vm })),
+    ...others.flatMap((o) => ports.map((port) => ({ from: o, to: vm, port }))),
+  ];
+  for (const probe of candidates) {
+    const { outcome } = model.predict({ from: probe.from, to: probe.to, probe: probe.port === undefined ? 'icmp' : 'tcp', ...(probe.port !== undefined && { port: probe.port }) });
+    if (outcome === 'reachable' || outcome === 'refused') return { probe, outcome };
+  }
+  throw new Error(`${vm}: the model predicts no answered probe from or to it, so there is no positive control`);
+}
+
+/** `vm` is alive: its positive control is answered. */
+export async function expectAlive(lab: LabRealized, spec: TopologySpec, vm: string): Promise<void> {
+  const { probe, outcome } = controlOf(lab, spec, vm);
+  await expectReply(lab, probe, outcome, `positive control of ${vm}: ${describe(probe)}`);
+}
+
+/** The lab's internet is alive: it answers the run's node namespace on its own subnet. */
+async function expectInternetAlive(lab: LabRealized): Promise<void> {
+  const ns = new RunNames(lab.runId).nodeNamespace();
+  const exec: Exec = (argv) => inNamespace(ns, argv, { allowFailure: true, timeoutMs: 10_000 });
+  await expectConverges(() => pingOnce(exec, lab.internetIP), 'reachable', `positive control of the internet: node -> ${lab.internetIP} icmp`);
 }
 
 /** Nothing of the run is left: no namespaces, no OVN/OVS rows (the lab is gone or clean), no files. */

@@ -40,9 +40,12 @@ async function runWith(target: Target) {
   const runner = await Runner.start(topology, target, { ...DEFAULT_RUN_SETTINGS, retries: 0 }, quiet);
   try {
     await runner.runAll();
-  } finally {
-    return runner.finish();
+  } catch (error) {
+    // Tear the run down, and fail with the engine's error rather than a result.
+    await runner.finish();
+    throw error;
   }
+  return runner.finish();
 }
 
 test('a VM whose session never opens: its cells are error with the reason, the others are judged', async () => {

@@ -18,7 +18,7 @@ export interface Control {
   readonly gateway?: string;
 }
 
-export interface ControlResult {
+export interface ControlObservation {
   readonly ok: boolean;
   /** Why the control failed. */
   readonly reason?: string;
@@ -39,7 +39,7 @@ export function buildControl(gateway?: string): Control {
   return { command, nonce, ...(gateway ? { gateway } : {}) };
 }
 
-export function parseControl(control: Control, output: string): ControlResult {
+export function parseControl(control: Control, output: string): ControlObservation {
   const has = (tool: string): boolean => new RegExp(`^VPCHECK-TOOL ${tool}\\s*$`, 'm').test(output);
   const tools: Tools = { ping: has('ping'), fping: has('fping'), timeout: has('timeout'), nc: has('nc') };
   if (!new RegExp(`^VPCHECK-ALIVE ${control.nonce}\\s*$`, 'm').test(output)) {

@@ -16,7 +16,7 @@ export interface ProbeTry extends Observation {
   readonly command: string;
 }
 
-export interface CellResult {
+export interface ProbedCell {
   readonly vm: string;
   readonly destination: Destination;
   /** The last try. */
@@ -30,16 +30,16 @@ export interface RunProbesOptions {
   readonly concurrency: number;
   readonly settings?: ProbeSettings;
   /** Asked after each try; true probes the cell again (all such cells of a VM in one fan-out). */
-  readonly retry?: (cell: CellResult) => boolean;
+  readonly retry?: (cell: ProbedCell) => boolean;
   /** Tries per cell at most, the first included. */
   readonly maxTries?: number;
 }
 
 export type SessionFor = (vm: string) => Promise<Session>;
 
-export async function runProbes(sessions: SessionFor, jobsByVm: ReadonlyMap<string, ProbeJob>, options: RunProbesOptions): Promise<CellResult[]> {
+export async function runProbes(sessions: SessionFor, jobsByVm: ReadonlyMap<string, ProbeJob>, options: RunProbesOptions): Promise<ProbedCell[]> {
   const queue = [...jobsByVm.values()];
-  const results: CellResult[][] = [];
+  const results: ProbedCell[][] = [];
   const worker = async (): Promise<void> => {
     for (let job = queue.shift(); job; job = queue.shift()) results.push(await probeVm(sessions, job, options));
   };
@@ -47,14 +47,14 @@ export async function runProbes(sessions: SessionFor, jobsByVm: ReadonlyMap<stri
   return results.flat();
 }
 
-async function probeVm(sessions: SessionFor, job: ProbeJob, options: RunProbesOptions): Promise<CellResult[]> {
+async function probeVm(sessions: SessionFor, job: ProbeJob, options: RunProbesOptions): Promise<ProbedCell[]> {
   const settings = options.settings ?? DEFAULT_SETTINGS;
   const tries = new Map<string, ProbeTry[]>(job.destinations.map((d) => [d.id, []]));
   const record = (ds: readonly Destination[], observe: (d: Destination) => Observation, startedAt: number, command: string): void => {
     const durationMs = Date.now() - startedAt;
     for (const d of ds) tries.get(d.id)!.push({ ...observe(d), startedAt, durationMs, command });
   };
-  const cells = (): CellResult[] =>
+  const cells = (): ProbedCell[] =>
     job.destinations.map((destination) => {
       const all = tries.get(destination.id)!;
       return { vm: job.vm, destination, observed: all[all.length - 1]!, tries: all };

@@ -34,7 +34,7 @@ export interface CellResult {
   readonly diagnostics?: readonly Diagnostic[];
 }
 
-export interface ControlResult {
+export interface VmControl {
   readonly vm: string;
   readonly ok: boolean;
   readonly reason?: string;
@@ -50,7 +50,7 @@ export interface PhaseResult {
   readonly prepareMs: number;
   /** Probing, re-probes and convergence included. */
   readonly probeMs: number;
-  readonly controls: readonly ControlResult[];
+  readonly controls: readonly VmControl[];
   readonly results: readonly CellResult[];
   /** The phase's network (VPCs, subnets, peerings, routes, VMs), for reports to draw. */
   readonly layout?: Layout;

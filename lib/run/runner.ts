@@ -14,7 +14,7 @@ import { phaseSpec } from '../topology/phases.ts';
 import { mapPool } from './pool.ts';
 import { vmDiagnostics } from './vm-diagnostics.ts';
 import { consoleCommand, explainCommand } from './reproduce.ts';
-import { summarize, type CellResult, type ControlResult, type PhaseResult, type RunResult, type Try } from './result.ts';
+import { summarize, type CellResult, type VmControl, type PhaseResult, type RunResult, type Try } from './result.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
 export interface RunSettings {
@@ -190,8 +190,8 @@ export class Runner {
   }
 
   /** The docs' step: "ip route add default via <gateway> dev enp1s0" where the VM should have one. */
-  private async setDefaultRoutes(phase: PhaseCells): Promise<ControlResult[]> {
-    return mapPool(phase.spec.vms, this.settings.concurrency, async (vm): Promise<ControlResult> => {
+  private async setDefaultRoutes(phase: PhaseCells): Promise<VmControl[]> {
+    return mapPool(phase.spec.vms, this.settings.concurrency, async (vm): Promise<VmControl> => {
       const want = vm.defaultRoute;
       if (want === this.routed.has(vm.name)) return { vm: vm.name, ok: true };
       const gw = this.realized.vm(vm.name).gateway;

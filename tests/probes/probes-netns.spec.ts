@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from '@playwright/test';
-import { runProbes, type CellResult } from '../../lib/probes/runner.ts';
+import { runProbes, type ProbedCell } from '../../lib/probes/runner.ts';
 import { DEFAULT_SETTINGS, type Destination, type ProbeJob } from '../../lib/probes/types.ts';
 import { openConsoleSession } from '../../lib/sessions/console.ts';
 import { SessionError, type Session } from '../../lib/sessions/session.ts';
@@ -24,7 +24,7 @@ function destinations(n: NetnsPair): Destination[] {
 
 const EXPECTED = { reply: 'reachable', silent: 'timeout', noroute: 'network-unreachable', open: 'reachable', closed: 'refused', 'tcp-noroute': 'network-unreachable' };
 
-function outcomes(cells: readonly CellResult[]): Record<string, string> {
+function outcomes(cells: readonly ProbedCell[]): Record<string, string> {
   return Object.fromEntries(cells.map((c) => [c.destination.id, c.observed.outcome]));
 }
 

@@ -1,11 +1,11 @@
-// Runs probe jobs: one control and one fan-out command per source VM, VMs in parallel up to a
-// bound. It observes and records; whether a cell passes is the caller's business (the `retry`
-// predicate is where the caller's judgement asks for another try).
+// Runs probe jobs: one fan-out command per source VM, VMs in parallel up to a bound, with the
+// tools the VM's positive control found (the caller runs the control, once per VM and phase, and
+// probes only from VMs that passed it). It observes and records; whether a cell passes is the
+// caller's business (the `retry` predicate is where the caller's judgement asks for another try).
 import type { Session } from '../sessions/session.ts';
-import { buildControl, parseControl } from './control.ts';
 import { buildFanout, fanoutDurationSec } from './fanout.ts';
 import { parseFanout } from './parse.ts';
-import { DEFAULT_SETTINGS, type Destination, type Observation, type ProbeJob, type ProbeSettings, type Tools } from './types.ts';
+import { DEFAULT_SETTINGS, type Destination, type Observation, type ProbeJob, type ProbeSettings } from './types.ts';
 
 export interface ProbeTry extends Observation {
   /** Epoch milliseconds when the fan-out command was sent. */
@@ -16,7 +16,7 @@ export interface ProbeTry extends Observation {
   readonly command: string;
 }
 
-export interface CellResult {
+export interface ProbedCell {
   readonly vm: string;
   readonly destination: Destination;
   /** The last try. */
@@ -30,16 +30,16 @@ export interface RunProbesOptions {
   readonly concurrency: number;
   readonly settings?: ProbeSettings;
   /** Asked after each try; true probes the cell again (all such cells of a VM in one fan-out). */
-  readonly retry?: (cell: CellResult) => boolean;
+  readonly retry?: (cell: ProbedCell) => boolean;
   /** Tries per cell at most, the first included. */
   readonly maxTries?: number;
 }
 
 export type SessionFor = (vm: string) => Promise<Session>;
 
-export async function runProbes(sessions: SessionFor, jobsByVm: ReadonlyMap<string, ProbeJob>, options: RunProbesOptions): Promise<CellResult[]> {
+export async function runProbes(sessions: SessionFor, jobsByVm: ReadonlyMap<string, ProbeJob>, options: RunProbesOptions): Promise<ProbedCell[]> {
   const queue = [...jobsByVm.values()];
-  const results: CellResult[][] = [];
+  const results: ProbedCell[][] = [];
   const worker = async (): Promise<void> => {
     for (let job = queue.shift(); job; job = queue.shift()) results.push(await probeVm(sessions, job, options));
   };
@@ -47,39 +47,30 @@ export async function runProbes(sessions: SessionFor, jobsByVm: ReadonlyMap<stri
   return results.flat();
 }
 
-async function probeVm(sessions: SessionFor, job: ProbeJob, options: RunProbesOptions): Promise<CellResult[]> {
+async function probeVm(sessions: SessionFor, job: ProbeJob, options: RunProbesOptions): Promise<ProbedCell[]> {
   const settings = options.settings ?? DEFAULT_SETTINGS;
   const tries = new Map<string, ProbeTry[]>(job.destinations.map((d) => [d.id, []]));
   const record = (ds: readonly Destination[], observe: (d: Destination) => Observation, startedAt: number, command: string): void => {
     const durationMs = Date.now() - startedAt;
     for (const d of ds) tries.get(d.id)!.push({ ...observe(d), startedAt, durationMs, command });
   };
-  const cells = (): CellResult[] =>
+  const cells = (): ProbedCell[] =>
     job.destinations.map((destination) => {
       const all = tries.get(destination.id)!;
       return { vm: job.vm, destination, observed: all[all.length - 1]!, tries: all };
     });
 
   let session: Session;
-  let tools: Tools;
-  const control = buildControl(job.gateway);
-  const began = Date.now();
   try {
     session = await sessions(job.vm);
-    const checked = parseControl(control, (await session.run(control.command, { timeoutMs: 30_000 })).output);
-    if (!checked.ok) {
-      record(job.destinations, () => ({ outcome: 'error', note: checked.reason!, raw: checked.gateway?.raw ?? '' }), began, control.command);
-      return cells();
-    }
-    tools = checked.tools;
   } catch (err) {
-    record(job.destinations, () => ({ outcome: 'error', note: `session: ${(err as Error).message}`, raw: '' }), began, control.command);
+    record(job.destinations, () => ({ outcome: 'error', note: `session: ${(err as Error).message}`, raw: '' }), Date.now(), '');
     return cells();
   }
 
   let pending = job.destinations;
   for (let attempt = 1; pending.length > 0; attempt++) {
-    const command = buildFanout(pending, tools, settings);
+    const command = buildFanout(pending, job.tools, settings);
     const startedAt = Date.now();
     try {
       const result = await session.run(command, { timeoutMs: (fanoutDurationSec(settings) + 30) * 1000 });

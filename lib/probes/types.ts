@@ -14,12 +14,12 @@ export interface Destination {
 /** Everything one source VM probes in one fan-out. */
 export interface ProbeJob {
   readonly vm: string;
-  /** When set, the positive control also requires a reply from this gateway. */
-  readonly gateway?: string;
+  /** The probe tools the VM's positive control found (lib/probes/control.ts). */
+  readonly tools: Tools;
   readonly destinations: readonly Destination[];
 }
 
-/** Which probe tools the VM has (found by the positive control). */
+/** Which probe tools the VM has (found by its positive control). */
 export interface Tools {
   readonly ping: boolean;
   readonly fping: boolean;

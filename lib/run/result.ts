@@ -34,10 +34,24 @@ export interface CellResult {
   readonly diagnostics?: readonly Diagnostic[];
 }
 
-export interface ControlResult {
+/** One thing a VM's positive control checked, with what the VM showed. */
+export interface ControlCheck {
+  readonly check: 'session' | 'default-route' | 'gateway' | 'address' | 'listen';
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/**
+ * A VM's positive control in one phase (every VM, every phase): its cells, from it and towards
+ * it, are judged only when `ok` (lib/run/judge.ts). A failed `listen` check leaves `ok` true and
+ * makes only the tcp cells towards the unseen ports inconclusive.
+ */
+export interface VmControl {
   readonly vm: string;
   readonly ok: boolean;
+  /** Why the control failed. */
   readonly reason?: string;
+  readonly checks: readonly ControlCheck[];
 }
 
 export interface PhaseResult {
@@ -46,11 +60,11 @@ export interface PhaseResult {
   readonly durationMs: number;
   /** Time to apply the phase's patch on the target (0 for the initial phase). */
   readonly applyMs: number;
-  /** Logins and the default-route step. */
+  /** Logins, the default-route step and the positive controls. */
   readonly prepareMs: number;
   /** Probing, re-probes and convergence included. */
   readonly probeMs: number;
-  readonly controls: readonly ControlResult[];
+  readonly controls: readonly VmControl[];
   readonly results: readonly CellResult[];
   /** The phase's network (VPCs, subnets, peerings, routes, VMs), for reports to draw. */
   readonly layout?: Layout;

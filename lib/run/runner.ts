@@ -1,20 +1,24 @@
 // The run engine shared by `vpcheck run` and the Playwright suite: build the topology on a
-// target, log in to every VM, set default routes as the docs do, probe each phase's cells,
-// re-probe only what differs from the model (bounded, every try recorded), and judge.
+// target, log in to every VM, set default routes as the docs do, check every VM's positive
+// control, probe each phase's cells, re-probe only what differs from the model (bounded, every
+// try recorded), and judge each cell from its tries and both ends' controls (judge.ts).
 import { randomBytes } from 'node:crypto';
 import { cellsOf, satisfies, type Cell, type PhaseCells, type Prediction } from '../model/index.ts';
+import { buildControl, parseControl, type ControlObservation } from '../probes/control.ts';
 import { defaultRouteCommand, parseDefaultRoute } from '../probes/default-route.ts';
 import { runProbes, type ProbeTry } from '../probes/runner.ts';
-import type { ProbeJob } from '../probes/types.ts';
+import type { ProbeJob, Tools } from '../probes/types.ts';
 import type { Session, Transport } from '../sessions/session.ts';
 import type { Logger, Realized, Target } from '../targets/target.ts';
-import type { Topology } from '../topology/types.ts';
+import type { Topology, Vm } from '../topology/types.ts';
 import { layoutOf } from '../report/layout.ts';
 import { phaseSpec } from '../topology/phases.ts';
 import { mapPool } from './pool.ts';
 import { vmDiagnostics } from './vm-diagnostics.ts';
 import { consoleCommand, explainCommand } from './reproduce.ts';
-import { summarize, type CellResult, type ControlResult, type PhaseResult, type RunResult, type Try } from './result.ts';
+import { controlChecks, controlSpecOf } from './controls.ts';
+import { judgeCell, type ControlOutcome } from './judge.ts';
+import { summarize, type CellResult, type ControlCheck, type VmControl, type PhaseResult, type RunResult, type Try } from './result.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
 export interface RunSettings {
@@ -43,6 +47,12 @@ export interface Progress {
 
 export interface RunEvents extends Logger {
   progress?(p: Progress): void;
+}
+
+/** A VM's control in one phase: the record for the result, and what it saw when it passed. */
+interface CheckedVm {
+  readonly record: VmControl;
+  readonly seen?: ControlObservation;
 }
 
 export class Runner {
@@ -92,14 +102,16 @@ export class Runner {
       applyMs = Date.now() - began;
     }
     const prepared = Date.now();
-    const controls = await this.setDefaultRoutes(phase);
+    const controls = await mapPool(phase.spec.vms, this.settings.concurrency, (vm) => this.control(phase, vm));
     const probing = Date.now();
     // One model walk per cell: the probe needs its address, the verdict its reason.
     const predictions = new Map(phase.cells.map((c) => [c, phase.model.predict(c)]));
-    const byVm = this.jobsOf(phase, predictions);
+    // Only VMs that passed their control are probed from: their other cells are inconclusive anyway.
+    const tools = new Map(controls.flatMap((c) => (c.seen ? [[c.record.vm, c.seen.tools] as const] : [])));
+    const byVm = this.jobsOf(phase, predictions, tools);
     const total = phase.cells.length;
-    let done = 0;
-    let failures = 0;
+    let done = phase.cells.filter((c) => !tools.has(c.from)).length;
+    let failures = done;
     const differs = (cell: Cell, outcome: ProbeTry['outcome']) => outcome !== 'error' && !satisfies(cell.expected, outcome);
     const tries = new Map<Cell, ProbeTry[]>();
     const probe = async (jobs: Map<string, { job: ProbeJob; cells: Map<string, Cell> }>, maxTries: number, report: boolean) =>
@@ -129,8 +141,7 @@ export class Runner {
       await probe(pending, 1, false);
     }
     const probeMs = Date.now() - probing;
-    const unprepared = new Map(controls.filter((c) => !c.ok).map((c) => [c.vm, c.reason ?? 'not prepared']));
-    const results = await this.judge(phase, predictions, tries, index > 0 ? began : undefined, unprepared);
+    const results = await this.judge(phase, predictions, tries, index > 0 ? began : undefined, controls);
     const result: PhaseResult = {
       name: phase.phase,
       startedAt: new Date(began).toISOString(),
@@ -138,7 +149,7 @@ export class Runner {
       applyMs,
       prepareMs: probing - prepared,
       probeMs,
-      controls,
+      controls: controls.map((c) => c.record),
       results,
     };
     this.results.push(result);
@@ -189,40 +200,51 @@ export class Runner {
     return s;
   }
 
-  /** The docs' step: "ip route add default via <gateway> dev enp1s0" where the VM should have one. */
-  private async setDefaultRoutes(phase: PhaseCells): Promise<ControlResult[]> {
-    return mapPool(phase.spec.vms, this.settings.concurrency, async (vm): Promise<ControlResult> => {
-      const want = vm.defaultRoute;
-      if (want === this.routed.has(vm.name)) return { vm: vm.name, ok: true };
-      const gw = this.realized.vm(vm.name).gateway;
-      try {
-        const session = await this.session(vm.name);
-        if (!want) {
-          const r = await session.run('ip route del default 2>&1 || sudo -n ip route del default');
-          this.routed.delete(vm.name);
-          return r.exitCode === 0 ? { vm: vm.name, ok: true } : { vm: vm.name, ok: false, reason: `removing the default route failed: ${r.output.trim()}` };
-        }
-        const r = parseDefaultRoute(await session.run(defaultRouteCommand(gw, this.realized.vm(vm.name).nic)));
-        if (r.status === 'failed') return { vm: vm.name, ok: false, reason: `ip route add default via ${gw} failed: ${r.output.trim()}` };
-        this.routed.add(vm.name);
-        return { vm: vm.name, ok: true };
-      } catch (e) {
-        return { vm: vm.name, ok: false, reason: `session: ${(e as Error).message}` };
-      }
-    });
+  /** The VM's default route as the topology says, then its positive control (lib/probes/control.ts). */
+  private async control(phase: PhaseCells, vm: Vm): Promise<CheckedVm> {
+    const checks: ControlCheck[] = [];
+    const failed = (check: ControlCheck): CheckedVm => ({ record: { vm: vm.name, ok: false, reason: check.detail, checks: [...checks, check] } });
+    try {
+      const session = await this.session(vm.name);
+      const route = await this.setDefaultRoute(vm, session);
+      if (route && !route.ok) return failed(route);
+      if (route) checks.push(route);
+      const control = buildControl(controlSpecOf(phase.model, vm, this.realized.vm(vm.name)));
+      const seen = parseControl(control, (await session.run(control.command, { timeoutMs: 30_000 })).output);
+      checks.push(...controlChecks(control, seen));
+      const record: VmControl = { vm: vm.name, ok: seen.ok, ...(seen.reason !== undefined && { reason: seen.reason }), checks };
+      return seen.ok ? { record, seen } : { record };
+    } catch (e) {
+      return failed({ check: 'session', ok: false, detail: `session: ${(e as Error).message}` });
+    }
   }
 
-  /** One job per source VM; the gateway control only where the model says the gateway answers. */
-  private jobsOf(phase: PhaseCells, predictions: ReadonlyMap<Cell, Prediction>): Map<string, { job: ProbeJob; cells: Map<string, Cell> }> {
+  /**
+   * The docs' step, "ip route add default via <gateway> dev enp1s0", where the VM should have one
+   * and does not yet (and its removal where it should not); undefined when there was nothing to do.
+   */
+  private async setDefaultRoute(vm: Vm, session: Session): Promise<ControlCheck | undefined> {
+    const want = vm.defaultRoute;
+    if (want === this.routed.has(vm.name)) return undefined;
+    const { gateway, nic } = this.realized.vm(vm.name);
+    if (!want) {
+      const r = await session.run('ip route del default 2>&1 || sudo -n ip route del default');
+      this.routed.delete(vm.name);
+      return { check: 'default-route', ok: r.exitCode === 0, detail: r.exitCode === 0 ? 'default route removed' : `removing the default route failed: ${r.output.trim()}` };
+    }
+    const r = parseDefaultRoute(await session.run(defaultRouteCommand(gateway, nic)));
+    if (r.status === 'failed') return { check: 'default-route', ok: false, detail: `ip route add default via ${gateway} failed: ${r.output.trim()}` };
+    this.routed.add(vm.name);
+    return { check: 'default-route', ok: true, detail: r.status === 'added' ? `added via ${gateway} dev ${nic}` : `present: ${r.output}` };
+  }
+
+  /** One job per source VM that passed its control, with the tools it found. */
+  private jobsOf(phase: PhaseCells, predictions: ReadonlyMap<Cell, Prediction>, tools: ReadonlyMap<string, Tools>): Map<string, { job: ProbeJob; cells: Map<string, Cell> }> {
     const byVm = new Map<string, { job: ProbeJob; cells: Map<string, Cell> }>();
     phase.cells.forEach((cell, i) => {
-      let entry = byVm.get(cell.from);
-      if (!entry) {
-        const gateway = this.realized.vm(cell.from).gateway;
-        const gatewayAnswers = phase.model.predict({ from: cell.from, to: gateway, probe: 'icmp' }).outcome === 'reachable';
-        entry = { job: { vm: cell.from, ...(gatewayAnswers && { gateway }), destinations: [] }, cells: new Map() };
-        byVm.set(cell.from, entry);
-      }
+      const found = tools.get(cell.from);
+      if (!found) return;
+      const entry = byVm.get(cell.from) ?? byVm.set(cell.from, { job: { vm: cell.from, tools: found, destinations: [] }, cells: new Map() }).get(cell.from)!;
       const id = `c${i}`;
       const toIp = predictions.get(cell)!.toIp;
       (entry.job.destinations as { id: string; ip: string; probe: Cell['probe']; port?: number }[]).push({ id, ip: toIp, probe: cell.probe, ...(cell.port !== undefined && { port: cell.port }) });
@@ -247,20 +269,36 @@ export class Runner {
     return pending;
   }
 
-  /**
-   * `unprepared`: VMs the run could not set up as the topology says (e.g. their default route).
-   * A cell towards one of them that differs is inconclusive (`error`), not a network verdict.
-   */
-  private async judge(phase: PhaseCells, predictions: ReadonlyMap<Cell, Prediction>, tries: Map<Cell, ProbeTry[]>, appliedAt: number | undefined, unprepared: Map<string, string>): Promise<CellResult[]> {
+  /** Each cell's verdict from its tries and its ends' controls; diagnostics for the first failures. */
+  private async judge(
+    phase: PhaseCells,
+    predictions: ReadonlyMap<Cell, Prediction>,
+    tries: Map<Cell, ProbeTry[]>,
+    appliedAt: number | undefined,
+    controls: readonly CheckedVm[],
+  ): Promise<CellResult[]> {
     const file = this.topology.source.file;
+    const vms = new Map(phase.spec.vms.map((v) => [v.name, v]));
+    const outcomes = new Map(controls.map((c): [string, ControlOutcome] => [
+      c.record.vm,
+      c.seen ? { status: 'ok', listening: c.seen.listening ?? [] } : { status: 'failed', reason: c.record.reason ?? 'failed' },
+    ]));
+    const outcomeOf = (vm: string): ControlOutcome => outcomes.get(vm) ?? { status: 'missing' };
     let diagnosed = 0;
     return mapPool(phase.cells, 4, async (cell): Promise<CellResult> => {
       const all = tries.get(cell) ?? [];
       const last = all[all.length - 1];
-      const seen = last?.outcome ?? 'error';
-      const blame = !satisfies(cell.expected, seen) && seen !== 'error' ? unprepared.get(cell.to) : undefined;
-      const observed = blame ? 'error' : seen;
-      const pass = satisfies(cell.expected, observed);
+      const to = vms.get(cell.to);
+      const { observed, pass, note } = judgeCell({
+        from: cell.from,
+        to: cell.to,
+        probe: cell.probe,
+        ...(cell.port !== undefined && { port: cell.port }),
+        expected: cell.expected,
+        tries: all,
+        source: outcomeOf(cell.from),
+        ...(to && { destination: { control: outcomeOf(cell.to), listen: to.listen.map((l) => l.port) } }),
+      });
       const prediction = predictions.get(cell)!;
       const firstPass = all.find((t) => satisfies(cell.expected, t.outcome));
       const base: CellResult = {
@@ -277,9 +315,7 @@ export class Runner {
         detail: {
           ...(last?.loss !== undefined && { loss: last.loss }),
           ...(last?.rttMs !== undefined && { rttMs: last.rttMs }),
-          ...(blame
-            ? { note: `observed ${seen}, but ${cell.to} could not be prepared (${blame}): inconclusive` }
-            : last?.note !== undefined ? { note: last.note } : last ? {} : { note: 'never probed' }),
+          ...(note !== undefined && { note }),
         },
         ...(appliedAt !== undefined && firstPass && { convergedMs: firstPass.startedAt - appliedAt }),
       };

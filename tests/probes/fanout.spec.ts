@@ -49,7 +49,7 @@ test('fan-out output with noise and interleaving parses per destination; a missi
 });
 
 test('control: alive nonce, tools, gateway; a stale or missing answer fails', () => {
-  const control = buildControl('10.0.0.1');
+  const control = buildControl({ gateway: '10.0.0.1' });
   const gw = 'VPCHECK+ gateway 3 packets transmitted, 3 received, 0% packet loss, time 400ms\nVPCHECK gateway 0';
   const good = parseControl(control, `VPCHECK-ALIVE ${control.nonce}\nVPCHECK-TOOL ping\nVPCHECK-TOOL timeout\n${gw}\n`);
   expect(good).toMatchObject({ ok: true, tools: { ping: true, fping: false, timeout: true, nc: false } });
@@ -57,6 +57,26 @@ test('control: alive nonce, tools, gateway; a stale or missing answer fails', ()
   const noGw = parseControl(control, `VPCHECK-ALIVE ${control.nonce}\nVPCHECK+ gateway 3 packets transmitted, 0 received, 100% packet loss, time 2000ms\nVPCHECK gateway 1\n`);
   expect(noGw).toMatchObject({ ok: false, reason: 'positive control failed: no reply from gateway 10.0.0.1 (timeout)' });
   expect(buildControl().command).not.toContain('ping -n');
+});
+
+test('control where no gateway answers: the address on the NIC; listening ports from ss or netstat, loopback left out', () => {
+  const control = buildControl({ address: { ip: '10.0.0.5', nic: 'enp1s0' }, listen: [443, 80] });
+  expect(control.command).toContain('ip -o -4 addr show dev enp1s0');
+  expect(control.command).not.toContain('ping -n');
+  const alive = `VPCHECK-ALIVE ${control.nonce}\n`;
+  const addr = (ip: string) => `VPCHECK+ address 2: enp1s0    inet ${ip}/24 brd 10.0.0.255 scope global enp1s0\\       valid_lft forever\nVPCHECK address 0\n`;
+  const ss = [
+    'State  Recv-Q Send-Q Local Address:Port Peer Address:Port',
+    'LISTEN 0      5            0.0.0.0:443       0.0.0.0:*',
+    'LISTEN 0      4096   127.0.0.53%lo:53        0.0.0.0:*',
+    'LISTEN 0      5          127.0.0.1:80        0.0.0.0:*',
+    'LISTEN 0      128             [::]:22           [::]:*',
+  ].map((l) => `VPCHECK+ listen ${l}`).join('\n') + '\nVPCHECK listen 0\n';
+  expect(parseControl(control, alive + addr('10.0.0.5') + ss)).toMatchObject({ ok: true, answered: true, listening: [22, 443] });
+  expect(parseControl(control, alive + addr('10.0.0.50') + ss)).toMatchObject({ ok: false, answered: true, reason: expect.stringMatching(/^positive control failed: 10\.0\.0\.5 is not on enp1s0 \(2: enp1s0 +inet 10\.0\.0\.50\/24/) });
+  const netstat = 'VPCHECK+ listen tcp        0      0 0.0.0.0:80              0.0.0.0:*               LISTEN\nVPCHECK listen 0\n';
+  expect(parseControl(control, alive + addr('10.0.0.5') + netstat).listening).toEqual([80]);
+  expect(() => buildControl({ address: { ip: '10.0.0.5', nic: 'enp1s0; reboot' } })).toThrow(/not an address on an interface/);
 });
 
 test('default route: the docs command, skipped when present, failure reported', () => {

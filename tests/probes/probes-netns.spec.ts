@@ -3,8 +3,9 @@ import { spawn } from 'node:child_process';
 import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from '@playwright/test';
-import { runProbes, type CellResult } from '../../lib/probes/runner.ts';
-import { DEFAULT_SETTINGS, type Destination, type ProbeJob } from '../../lib/probes/types.ts';
+import { buildControl, parseControl, type ControlObservation, type ControlSpec } from '../../lib/probes/control.ts';
+import { runProbes, type ProbedCell } from '../../lib/probes/runner.ts';
+import { DEFAULT_SETTINGS, STOCK_TOOLS, type Destination, type ProbeJob, type Tools } from '../../lib/probes/types.ts';
 import { openConsoleSession } from '../../lib/sessions/console.ts';
 import { SessionError, type Session } from '../../lib/sessions/session.ts';
 import { sh, test, type NetnsPair } from '../support/netns-fixture.ts';
@@ -24,7 +25,7 @@ function destinations(n: NetnsPair): Destination[] {
 
 const EXPECTED = { reply: 'reachable', silent: 'timeout', noroute: 'network-unreachable', open: 'reachable', closed: 'refused', 'tcp-noroute': 'network-unreachable' };
 
-function outcomes(cells: readonly CellResult[]): Record<string, string> {
+function outcomes(cells: readonly ProbedCell[]): Record<string, string> {
   return Object.fromEntries(cells.map((c) => [c.destination.id, c.observed.outcome]));
 }
 
@@ -35,7 +36,13 @@ async function listen(n: NetnsPair): Promise<void> {
   expect(listener.pid).toBeGreaterThan(0);
 }
 
-const job = (vm: string, n: NetnsPair, gateway?: string): Map<string, ProbeJob> => new Map([[vm, { vm, destinations: destinations(n), ...(gateway ? { gateway } : {}) }]]);
+const job = (vm: string, n: NetnsPair, tools: Tools = STOCK_TOOLS): Map<string, ProbeJob> => new Map([[vm, { vm, tools, destinations: destinations(n) }]]);
+
+/** The VM's positive control, as the run engine runs it before probing. */
+async function control(session: Session, spec: ControlSpec = {}): Promise<ControlObservation> {
+  const c = buildControl(spec);
+  return parseControl(c, (await session.run(c.command, { timeoutMs: 30_000 })).output);
+}
 
 for (const [name, path] of [['with fping and timeout', process.env.PATH!], ['with ping and nc only', 'nc-only']] as const) {
   test(`every outcome from real tools, ${name}`, async ({ netns }) => {
@@ -48,7 +55,9 @@ for (const [name, path] of [['with fping and timeout', process.env.PATH!], ['wit
       env = { ...process.env, PATH: bin };
     }
     const session = netnsSession(netns.a, env);
-    const cells = await runProbes(async () => session, job('vm-a', netns, netns.ipB), { concurrency: 4 });
+    const seen = await control(session, { gateway: netns.ipB });
+    expect(seen).toMatchObject({ ok: true, tools: { fping: path !== 'nc-only', timeout: path !== 'nc-only', nc: true } });
+    const cells = await runProbes(async () => session, job('vm-a', netns, seen.tools), { concurrency: 4 });
     expect(outcomes(cells)).toEqual(EXPECTED);
     const reply = cells.find((c) => c.destination.id === 'reply')!;
     expect(reply.observed.rttMs).toBeGreaterThan(0);
@@ -57,19 +66,28 @@ for (const [name, path] of [['with fping and timeout', process.env.PATH!], ['wit
   });
 }
 
-test('no ping in the VM: icmp cells are error, never timeout; a gateway control fails the whole row', async ({ netns }) => {
+test('no ping in the VM: icmp cells are error, never timeout, and the gateway control fails', async ({ netns }) => {
   const bin = join(netns.dir, 'bin');
   await mkdir(bin);
   for (const tool of ['bash', 'timeout', 'ip']) await symlink(`/usr/bin/${tool}`, join(bin, tool)).catch(() => symlink(`/bin/${tool}`, join(bin, tool)));
   const session = netnsSession(netns.a, { ...process.env, PATH: bin });
-  const cells = await runProbes(async () => session, job('vm-a', netns), { concurrency: 1 });
+  const seen = await control(session, { gateway: netns.ipB });
+  expect(seen).toMatchObject({ ok: false, answered: true, tools: { ping: false, timeout: true } });
+  expect(seen.reason).toMatch(/positive control failed: no reply from gateway 10\.99\.0\.2/);
+  const cells = await runProbes(async () => session, job('vm-a', netns, seen.tools), { concurrency: 1 });
   const reply = cells.find((c) => c.destination.id === 'reply')!.observed;
   expect(reply).toMatchObject({ outcome: 'error', note: 'ping is not installed' });
   expect(reply.raw).toContain('ping: command not found');
   expect(cells.find((c) => c.destination.id === 'closed')!.observed.outcome).toBe('refused');
-  const controlled = await runProbes(async () => session, job('vm-a', netns, netns.ipB), { concurrency: 1 });
-  expect(new Set(controlled.map((c) => c.observed.outcome))).toEqual(new Set(['error']));
-  expect(controlled[0]!.observed.note).toMatch(/positive control failed: no reply from gateway 10\.99\.0\.2/);
+});
+
+test('the control sees a listener and the address on the NIC', async ({ netns }) => {
+  await listen(netns);
+  const seen = await control(netnsSession(netns.b), { address: { ip: netns.ipB, nic: netns.devB }, listen: [8080, 23] });
+  expect(seen).toMatchObject({ ok: true, listening: [8080] });
+  const elsewhere = await control(netnsSession(netns.b), { address: { ip: netns.ipA, nic: netns.devB } });
+  expect(elsewhere.ok).toBe(false);
+  expect(elsewhere.reason).toContain(`${netns.ipA} is not on ${netns.devB}`);
 });
 
 test('a VM whose session fails gets error cells with the reason; the others are still probed', async ({ netns }) => {
@@ -111,12 +129,13 @@ test('fan-out of 100 destinations from one VM over its console', async ({ netns 
     const t0 = Date.now();
     const session = await openConsoleSession(pty.stream, { vm: 'vm-a', username: 'root', password: 'bench-pw' });
     const loginMs = Date.now() - t0;
+    const { tools } = await control(session);
     const timings: string[] = [`console login ${loginMs} ms`];
     for (const fping of [true, false]) {
       const settings = { ...DEFAULT_SETTINGS, fpingFrom: fping ? 2 : Infinity };
       const began = Date.now();
-      const cells = await runProbes(async () => session, new Map([['vm-a', { vm: 'vm-a', destinations: many }]]), { concurrency: 1, settings });
-      timings.push(`${fping ? 'fping' : 'ping per destination'}: ${Date.now() - began} ms (control + fan-out)`);
+      const cells = await runProbes(async () => session, new Map([['vm-a', { vm: 'vm-a', tools, destinations: many }]]), { concurrency: 1, settings });
+      timings.push(`${fping ? 'fping' : 'ping per destination'}: ${Date.now() - began} ms (fan-out)`);
       expect(cells.filter((c) => c.observed.outcome === 'reachable')).toHaveLength(100);
     }
     const floor = Date.now();

@@ -28,7 +28,7 @@ function planted(): RunResult {
   const base = sampleResult();
   const phases = base.phases.map((p) => ({
     ...p,
-    controls: [{ vm: 'vm-a1', ok: false, reason: `login failed: ${TRANSCRIPT}` }],
+    controls: [{ vm: 'vm-a1', ok: false, reason: `login failed: ${TRANSCRIPT}`, checks: [{ check: 'session' as const, ok: false, detail: `login failed: ${TRANSCRIPT}` }] }],
     results: p.results.map((c) => ({
       ...c,
       reason: `${c.reason} password=Lab-Pa55word!x`,

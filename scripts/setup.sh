@@ -1,20 +1,49 @@
 #!/usr/bin/env bash
 # Installs everything vpcheck needs on a fresh Debian 12 machine (run as root), then checks that
-# every program vpcheck or its tests run is there. The programs and their packages are listed
-# once, in lib/targets/lab/programs.json (the lab checks the same list before it builds).
-# Idempotent: a second run installs nothing and takes about a second.
+# every program vpcheck or its tests run is there. Idempotent: a second run installs nothing and
+# takes about a second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/sbin:/sbin"
 
-# "program package" per line; node is already here (npm needs it), jq may not be.
-list=$(node -e '
-  const { programs } = JSON.parse(require("fs").readFileSync("lib/targets/lab/programs.json", "utf8"));
-  for (const [program, { package: pkg }] of Object.entries(programs)) console.log(program, pkg);')
+# The one list of programs: name, the Debian package that ships it, who needs it. The lab reads
+# this table too (lib/targets/lab/bootstrap.ts) and checks its own programs before it builds.
+PROGRAMS='
+ovsdb-server    openvswitch-switch  lab
+ovsdb-tool      openvswitch-switch  lab
+ovs-vswitchd    openvswitch-switch  lab
+ovs-vsctl       openvswitch-switch  lab
+ovs-appctl      openvswitch-switch  lab
+ovn-northd      ovn-central         lab
+ovn-nbctl       ovn-central         lab
+ovn-sbctl       ovn-central         lab
+ovn-trace       ovn-central         lab
+ovn-controller  ovn-host            lab
+ip              iproute2            lab
+ss              iproute2            lab
+ping            iputils-ping        lab
+fping           fping               lab
+nc              netcat-openbsd      lab
+socat           socat               lab
+timeout         coreutils           lab
+iptables        iptables            lab
+ethtool         ethtool             lab
+sysctl          procps              lab
+ps              procps              lab
+sshd            openssh-server      lab
+script          bsdutils            lab
+bash            bash                lab
+agetty          util-linux          tests
+ssh             openssh-client      tests
+ssh-keygen      openssh-client      tests
+ssh-agent       openssh-client      tests
+ssh-add         openssh-client      tests
+openssl         openssl             tests
+chromium        chromium            reports
+'
 
-mapfile -t debs < <(cut -d' ' -f2 <<<"$list" | sort -u)
 missing=()
-for p in "${debs[@]}"; do
+for p in $(awk 'NF { print $2 }' <<<"$PROGRAMS" | sort -u); do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if ((${#missing[@]})); then
@@ -25,9 +54,9 @@ if ((${#missing[@]})); then
 fi
 
 absent=()
-while read -r program pkg; do
-  command -v "$program" >/dev/null || absent+=("$program (Debian package $pkg)")
-done <<<"$list"
+while read -r program pkg _; do
+  [ -n "$program" ] && ! command -v "$program" >/dev/null && absent+=("$program (Debian package $pkg)")
+done <<<"$PROGRAMS"
 if ((${#absent[@]})); then
   printf 'setup: missing after install: %s\n' "${absent[@]}" >&2
   exit 1

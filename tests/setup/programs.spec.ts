@@ -1,15 +1,15 @@
 // The install list is complete by construction: every program the code starts directly is in
-// lib/targets/lab/programs.json, every listed program is on this machine after setup, and
-// scripts/setup.sh fails naming a program that its package did not bring.
+// scripts/setup.sh's PROGRAMS table, every listed program is on this machine after setup, and
+// setup fails naming a program that its package did not bring.
 import { expect, test } from '@playwright/test';
 import { execa } from 'execa';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import programs from '../../lib/targets/lab/programs.json' with { type: 'json' };
+import { requiredPrograms } from '../../lib/targets/lab/bootstrap.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
-const LISTED = new Set(Object.keys(programs.programs));
+const LISTED = new Set(requiredPrograms().map((p) => p.name));
 // Node's own tools come with the runtime, not from the list.
 const RUNTIME = new Set(['node', 'npx', 'npm']);
 
@@ -41,11 +41,9 @@ test('setup fails naming a listed program that its package did not install', asy
   const dir = mkdtempSync(join(tmpdir(), 'vpcheck-setup-'));
   try {
     mkdirSync(join(dir, 'scripts'));
-    mkdirSync(join(dir, 'lib/targets/lab'), { recursive: true });
-    cpSync(join(ROOT, 'scripts/setup.sh'), join(dir, 'scripts/setup.sh'));
     // coreutils is installed on every Debian machine, so setup installs nothing and goes on to check.
-    const list = { programs: { ...programs.programs, 'vpcheck-absent-tool': { package: 'coreutils', for: 'lab' } } };
-    writeFileSync(join(dir, 'lib/targets/lab/programs.json'), JSON.stringify(list));
+    const script = readFileSync(join(ROOT, 'scripts/setup.sh'), 'utf8').replace("PROGRAMS='\n", "PROGRAMS='\nvpcheck-absent-tool coreutils lab\n");
+    writeFileSync(join(dir, 'scripts/setup.sh'), script);
     const r = await execa('bash', [join(dir, 'scripts/setup.sh')], { reject: false });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('setup: missing after install: vpcheck-absent-tool (Debian package coreutils)');

@@ -6,6 +6,7 @@
 // towards them can be told from a service that never started. A VM whose control fails has all
 // its cells `error`: we could not have seen a real timeout from it, nor towards it.
 import { randomBytes } from 'node:crypto';
+import { isIPv4 } from '../net/ipv4.ts';
 import { pingCommand } from './fanout.ts';
 import { parseFanout, readReplies } from './parse.ts';
 import { DEFAULT_SETTINGS, type Observation, type Tools } from './types.ts';
@@ -14,7 +15,6 @@ const TOOLS = ['ping', 'fping', 'timeout', 'nc'] as const;
 // A gateway gets three chances (its first reply may wait for ARP), one ping each, stopping at
 // the first reply: a healthy VM pays one round trip, not three ping intervals.
 const GATEWAY_TRIES = 3;
-const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 const NIC = /^[A-Za-z0-9_.-]{1,15}$/;
 
 /** What a VM's control checks besides its session. */
@@ -55,8 +55,8 @@ function emit(id: string): string {
 
 export function buildControl(spec: ControlSpec = {}): Control {
   const { gateway, address, listen } = spec;
-  if (gateway !== undefined && !IPV4.test(gateway)) throw new Error(`gateway "${gateway}" is not an IPv4 address`);
-  if (address && !(IPV4.test(address.ip) && NIC.test(address.nic))) throw new Error(`"${address.ip}" on "${address.nic}" is not an address on an interface`);
+  if (gateway !== undefined && !isIPv4(gateway)) throw new Error(`gateway "${gateway}" is not an IPv4 address`);
+  if (address && !(isIPv4(address.ip) && NIC.test(address.nic))) throw new Error(`"${address.ip}" on "${address.nic}" is not an address on an interface`);
   const nonce = randomBytes(4).toString('hex');
   const parts = [`printf 'VPCHECK-ALIVE %s\\n' ${nonce}`, `for t in ${TOOLS.join(' ')}; do command -v $t >/dev/null 2>&1 && printf 'VPCHECK-TOOL %s\\n' $t; done`];
   if (gateway) {

@@ -44,7 +44,7 @@ test.beforeAll(async () => {
 });
 
 /** A bastion, the fake (VMs' sshd up at boot unless told) and a target given the `flags` for it. */
-async function withBastion(flags: (bastion: Bastion, spec: string) => SshJumpFlags, body: (fake: FakeApiServer, bastion: Bastion, target: HarvesterTarget) => Promise<void>, { readyTimeoutMs = 30_000, sshdAtBoot = true, env = {} as NodeJS.ProcessEnv } = {}): Promise<void> {
+async function withBastion(flags: (bastion: Bastion, spec: string) => SshJumpFlags, body: (fake: FakeApiServer, bastion: Bastion, target: HarvesterTarget) => Promise<void>, { sessionTimeoutMs = 30_000, sshdAtBoot = true, env = {} as NodeJS.ProcessEnv } = {}): Promise<void> {
   const bastion = new Bastion('bastion');
   try {
     const spec = await bastion.start();
@@ -52,7 +52,7 @@ async function withBastion(flags: (bastion: Bastion, spec: string) => SshJumpFla
     await withFake('harvester', async (fake, target) => {
       bastion.attach(fake);
       await body(fake, bastion, target);
-    }, { readyTimeoutMs, sshJump }, { sshdAtBoot });
+    }, { sessionTimeoutMs, sshJump }, { sshdAtBoot });
   } finally {
     await bastion.close();
   }
@@ -151,7 +151,7 @@ test('VMs whose sshd never answers: the jump host\'s reason, after retrying for 
     } finally {
       await realized.down();
     }
-  }, { readyTimeoutMs: 3000, sshdAtBoot: false });
+  }, { sessionTimeoutMs: 3000, sshdAtBoot: false });
 });
 
 test('the key in a real ssh-agent, no identity file: the jump host lets vpcheck in', async () => {

@@ -35,7 +35,7 @@ vms: [ { name: vm1, network: vswitch1, listen: [ tcp/8080 ] } ]
 });
 
 /** `oneVm` up on the fake for the body, then down again. */
-function withOneVm(runId: string, body: (fake: FakeApiServer, realized: Realized) => Promise<void>, options: { readyTimeoutMs?: number } = {}): Promise<void> {
+function withOneVm(runId: string, body: (fake: FakeApiServer, realized: Realized) => Promise<void>, options: { sessionTimeoutMs?: number } = {}): Promise<void> {
   return withFake('harvester', async (fake, target) => {
     const realized = await target.up(oneVm, { runId, log: quiet });
     try {
@@ -114,7 +114,7 @@ test('a port-forward still refused at the deadline is a SessionError with virt-a
     expect(error).toBeInstanceOf(SessionError);
     expect((error as Error).message).toBe('vm1: portforward/22/tcp of default/hv-pfgiveup-vm1: 400 no network interfaces are present');
     expect(fake.portForwards.accepted).toBe(0);
-  }, { readyTimeoutMs: 2000 });
+  }, { sessionTimeoutMs: 2000 });
 });
 
 test('vpcheck run --target harvester --transport ssh passes against the fake; --transport exec is refused before anything is built', async () => {

@@ -74,7 +74,7 @@ export class HarvesterRealized extends ClusterRealized {
     const { username, password } = this.credentials;
     const open = transport === 'ssh'
       ? () => this.openSsh(vm, name)
-      : async () => openConsoleSession(await openKubevirtConsole(this.client, this.options.namespace, name, this.readyTimeoutMs), { vm, username, password });
+      : async () => openConsoleSession(await openKubevirtConsole(this.client, this.options.namespace, name, this.sessionTimeoutMs), { vm, username, password });
     const session = new ReconnectingSession(vm, transport, open, (m) => this.log.warn(m));
     // Kept before it connects: a login that fails may leave a stream open for closeSessions.
     this.sessions.set(vm, session);
@@ -96,8 +96,8 @@ export class HarvesterRealized extends ClusterRealized {
   private async openSsh(vm: string, name: string): Promise<Session> {
     const { username, clientKey, hostKey } = this.credentials;
     const stream = this.jump
-      ? await this.jump.tunnel(vm, this.vm(vm).ip, 22, this.readyTimeoutMs)
-      : await openKubevirtPortForward(this.client, this.options.namespace, name, 22, this.readyTimeoutMs).catch((e: Error) => {
+      ? await this.jump.tunnel(vm, this.vm(vm).ip, 22, this.sessionTimeoutMs)
+      : await openKubevirtPortForward(this.client, this.options.namespace, name, 22, this.sessionTimeoutMs).catch((e: Error) => {
         throw e instanceof SubresourceRefused ? new SessionError(`${vm}: ${e.message}`) : e;
       });
     return openSshSession(stream, { vm, username, privateKey: clientKey.privateKey, hostKey: publicKeyBlob(hostKey.publicKey) });

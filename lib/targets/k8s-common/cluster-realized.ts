@@ -21,6 +21,7 @@ export interface ClusterRunOptions {
   readonly runId: string;
   readonly internetIP: string;
   readonly readyTimeoutMs: number;
+  readonly sessionTimeoutMs: number;
 }
 
 export interface Desired {
@@ -57,11 +58,13 @@ export abstract class ClusterRealized implements Realized {
   protected abstract closeSessions(): Promise<void>;
 
   protected readonly readyTimeoutMs: number;
+  protected readonly sessionTimeoutMs: number;
 
   constructor(protected readonly client: KubeClient, options: ClusterRunOptions, protected readonly log: Logger) {
     this.runId = options.runId;
     this.internetIP = options.internetIP;
     this.readyTimeoutMs = options.readyTimeoutMs;
+    this.sessionTimeoutMs = options.sessionTimeoutMs;
     this.central = new KubeOvnPods(client);
   }
 

@@ -13,6 +13,8 @@ export interface ClusterOptions extends ConnectOptions {
   readonly internetIP?: string;
   /** How long one object may take to become ready or to go. */
   readonly readyTimeoutMs?: number;
+  /** How long a VM's console or port-forward may keep refusing while it boots: the ready timeout unless set. */
+  readonly sessionTimeoutMs?: number;
 }
 
 const DEFAULT_INTERNET_IP = '8.8.8.8';
@@ -48,7 +50,7 @@ export abstract class ClusterTarget<O extends ClusterOptions = ClusterOptions> i
   }
 
   async up(spec: TopologySpec, run: RunContext): Promise<ClusterRealized> {
-    const realized = this.realize(this.client, { runId: run.runId, internetIP: this.options.internetIP ?? DEFAULT_INTERNET_IP, readyTimeoutMs: this.readyTimeoutMs }, run.log);
+    const realized = this.realize(this.client, { runId: run.runId, internetIP: this.options.internetIP ?? DEFAULT_INTERNET_IP, readyTimeoutMs: this.readyTimeoutMs, sessionTimeoutMs: this.options.sessionTimeoutMs ?? this.readyTimeoutMs }, run.log);
     try {
       await this.unreachable(realized.update(spec));
     } catch (e) {

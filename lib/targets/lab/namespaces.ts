@@ -10,7 +10,7 @@ import type { LabDaemons } from './daemons.ts';
 import { isAlive } from './lock.ts';
 import { type VmPlan, vmScript } from './host-plan.ts';
 import { EXTERNAL_ID, NODE_JOIN_IP, NODE_JOIN_NIC, NODE_UPLINK, NODE_UPLINK_IP, UPSTREAM_IP, type RunNames } from './names.ts';
-import { inNamespace, nsScript, pool, run } from './proc.ts';
+import { inNamespace, nsScript, nsScripts, pool, run } from './proc.ts';
 import type { Command } from './rows.ts';
 
 const PARALLEL = 4;
@@ -78,15 +78,12 @@ export class Namespaces {
 
   async addVms(vms: readonly VmPlan[]): Promise<void> {
     await this.plug(vms.map((vm) => ({ ns: vm.namespace, hostIf: vm.hostIf, nic: vm.nic, mac: vm.mac, lsp: vm.lsp })));
-    await pool(vms, PARALLEL, async (vm) => {
-      await nsScript(vm.namespace, vmScript(vm));
-      await this.listen(vm);
-    });
+    await nsScripts(vms.map((vm) => ({ ns: vm.namespace, commands: vmScript(vm) })), PARALLEL);
+    await pool(vms.filter((vm) => vm.listen.length), PARALLEL, (vm) => this.listen(vm));
   }
 
   /** `listen:` ports: a socat per port bound to the VM's address, found again by `ip netns pids`. */
   private async listen(vm: VmPlan): Promise<void> {
-    if (!vm.listen.length) return;
     for (const port of vm.listen) {
       const child = spawn('ip', ['netns', 'exec', vm.namespace, 'socat', `TCP-LISTEN:${port},bind=${vm.ip},fork,reuseaddr`, 'EXEC:cat'], { detached: true, stdio: 'ignore' });
       child.unref();

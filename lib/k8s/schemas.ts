@@ -40,7 +40,7 @@ export const OVERLAY_CNI_CONFIG: JsonSchema = {
 
 // kubevirt/kubevirt:staging/src/kubevirt.io/api/core/v1/types.go (VirtualMachineSpec,
 // VirtualMachineInstanceSpec, DomainSpec, Interface, Network, MultusNetwork) and schema.go
-// (CloudInitNoCloudSource: userDataSecretRef, networkData; ContainerDiskSource: image).
+// (CloudInitNoCloudSource: secretRef (Go name UserDataSecretRef), networkData; ContainerDiskSource: image).
 const named = (properties: JsonSchema, required: string[] = []) => ({
   type: 'object', additionalProperties: false, required: ['name', ...required], properties: { name: str, ...properties },
 });
@@ -75,7 +75,7 @@ const vmiSpec = {
         cloudInitNoCloud: {
           type: 'object',
           additionalProperties: false,
-          properties: { userDataSecretRef: { type: 'object', required: ['name'], properties: { name: str } }, networkData: str },
+          properties: { secretRef: { type: 'object', required: ['name'], properties: { name: str } }, networkData: str },
         },
       }),
     },

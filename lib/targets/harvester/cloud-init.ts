@@ -40,7 +40,7 @@ export function userData(credentials: GuestCredentials, listen: readonly Listen[
   return `#cloud-config\n${stringify(config)}`;
 }
 
-/** The Secret a VM's cloudInitNoCloud.userDataSecretRef names (same name and namespace as the VM). */
+/** The Secret a VM's cloudInitNoCloud.secretRef names (same name and namespace as the VM). */
 export function cloudInitSecret(vm: KubeObject, topology: string, runId: string, data: string): KubeObject {
   return {
     apiVersion: 'v1',

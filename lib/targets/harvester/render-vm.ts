@@ -54,7 +54,7 @@ export function renderVm(input: VmInput): KubeObject {
           networks: [{ name: 'nic-1', multus: { networkName: input.networkName } }],
           volumes: [
             { name: 'rootdisk', containerDisk: { image: input.image } },
-            { name: 'cloudinitdisk', cloudInitNoCloud: { userDataSecretRef: { name: metadata.name }, networkData: networkData(input.ip, input.prefixLength) } },
+            { name: 'cloudinitdisk', cloudInitNoCloud: { secretRef: { name: metadata.name }, networkData: networkData(input.ip, input.prefixLength) } },
           ],
           terminationGracePeriodSeconds: 0,
         },

@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from '../../../lib/k8s/resources.ts';
 import type { Store } from './store.ts';
 
-type Volumes = { cloudInitNoCloud?: { userDataSecretRef?: { name: string } } }[];
+type Volumes = { cloudInitNoCloud?: { secretRef?: { name: string } } }[];
 
 export interface UserData {
   readonly users?: readonly { readonly name: string; readonly plain_text_passwd?: string; readonly ssh_authorized_keys?: readonly string[] }[];
@@ -15,7 +15,7 @@ export interface UserData {
 export function userDataOf(store: Store, o: KubeObject): UserData {
   const spec = o.spec as { volumes?: Volumes; template?: { spec?: { volumes?: Volumes } } };
   const volumes = (o.kind === 'VirtualMachine' ? spec.template?.spec?.volumes : spec.volumes) ?? [];
-  const ref = volumes.find((v) => v.cloudInitNoCloud)?.cloudInitNoCloud?.userDataSecretRef?.name;
+  const ref = volumes.find((v) => v.cloudInitNoCloud)?.cloudInitNoCloud?.secretRef?.name;
   const secret = ref ? store.get('Secret', o.metadata.namespace, ref) : undefined;
   const text = (secret?.stringData as Record<string, string> | undefined)?.userdata ?? Buffer.from((secret?.data as Record<string, string> | undefined)?.userdata ?? '', 'base64').toString('utf8');
   return (parseYaml(text || '{}') ?? {}) as UserData;

@@ -40,7 +40,7 @@ export const OVERLAY_CNI_CONFIG: JsonSchema = {
 
 // kubevirt/kubevirt:staging/src/kubevirt.io/api/core/v1/types.go (VirtualMachineSpec,
 // VirtualMachineInstanceSpec, DomainSpec, Interface, Network, MultusNetwork) and schema.go
-// (CloudInitNoCloudSource: secretRef (Go name UserDataSecretRef), networkData; ContainerDiskSource: image).
+// (CloudInitNoCloudSource: secretRef, JSON name of UserDataSecretRef, networkData; ContainerDiskSource: image).
 const named = (properties: JsonSchema, required: string[] = []) => ({
   type: 'object', additionalProperties: false, required: ['name', ...required], properties: { name: str, ...properties },
 });

@@ -14,6 +14,8 @@ export type ProbeKind = 'icmp' | 'tcp';
 export const DEFAULT_VPC = 'ovn-cluster';
 /** Kube-OVN's join subnet (node <-> ovn-cluster), allowed by private-subnet ACLs. */
 export const JOIN_CIDR = '100.64.0.0/16';
+/** Kube-OVN's default subnet in ovn-cluster, at its install default (--default-cidr). */
+export const OVN_DEFAULT_CIDR = '10.16.0.0/16';
 
 /** A Harvester VM network (NetworkAttachmentDefinition of type OverlayNetwork). */
 export interface Network {

@@ -5,6 +5,7 @@ import type { SpecSource } from './normalize.ts';
 import type { Report } from './validate.ts';
 import { broadcast, contains, covers, formatPrefix, isIPv4, isPrefix, overlaps, parseIPv4, parsePrefix } from '../net/ipv4.ts';
 import { parseExcludeIp, reservedReason, assignAddresses, IpamExhausted } from '../model/ipam.ts';
+import { DEFAULT_VPC, JOIN_CIDR, OVN_DEFAULT_CIDR, type Subnet } from './types.ts';
 
 /** Checks formats first; returns false when later checks cannot run on this spec. */
 export function validateAddresses(src: SpecSource, report: Report): boolean {
@@ -78,6 +79,10 @@ export function validateAddresses(src: SpecSource, report: Report): boolean {
     if (vpc?.cidr && !covers(parsePrefix(vpc.cidr), parsePrefix(s.cidrBlock))) {
       report('warning', at('subnets', i, 'cidrBlock'), `${s.cidrBlock} is outside VPC ${vpc.name}'s CIDR ${vpc.cidr}; the Harvester docs require the VPC CIDR to include all its subnets, and routes to the VPC CIDR will not reach it`);
     }
+    clusterOverlap(s, at('subnets', i, 'cidrBlock'), (severity, path, message) => {
+      if (severity === 'error') sound = false;
+      report(severity, path, message);
+    });
     spec.subnets.forEach((t, j) => {
       if (j >= i || t.vpc !== s.vpc || !overlaps(parsePrefix(s.cidrBlock), parsePrefix(t.cidrBlock))) return;
       sound = false;
@@ -107,4 +112,26 @@ export function validateAddresses(src: SpecSource, report: Report): boolean {
     return false;
   }
   return true;
+}
+
+/**
+ * The subnets every Kube-OVN cluster already has in ovn-cluster: `join` and `ovn-default`
+ * (kubeovn/kube-ovn v1.13.13 pkg/controller/init.go initJoinSubnet, initDefaultLogicalSwitch;
+ * install defaults --join-cidr 100.64.0.0/16, --default-cidr 10.16.0.0/16). Kube-OVN refuses a
+ * subnet that overlaps another of its VPC (pkg/controller/subnet.go checkSubnetConflict) and the
+ * Subnet then never becomes ready, so in ovn-cluster overlapping join is an error. ovn-default's
+ * CIDR is an install choice, so only a warning here; the cluster targets compare with the
+ * cluster's real Subnets before applying. A custom VPC may reuse join's range (the check is per
+ * VPC), but every private subnet admits the join CIDR (ACL priority 3000), so its addresses in
+ * that range are not isolated.
+ */
+function clusterOverlap(s: Subnet, path: string, report: Report): void {
+  const p = parsePrefix(s.cidrBlock);
+  const join = overlaps(p, parsePrefix(JOIN_CIDR));
+  if (s.vpc === DEFAULT_VPC) {
+    if (join) report('error', path, `${s.cidrBlock} overlaps Kube-OVN's join subnet ${JOIN_CIDR} in ${DEFAULT_VPC}; Kube-OVN refuses overlapping subnets in one VPC and the Subnet would never become ready`);
+    else if (overlaps(p, parsePrefix(OVN_DEFAULT_CIDR))) report('warning', path, `${s.cidrBlock} overlaps ${OVN_DEFAULT_CIDR}, Kube-OVN's default ovn-default subnet in ${DEFAULT_VPC}; on a cluster installed with that default the Subnet would be refused`);
+  } else if (join) {
+    report('warning', path, `${s.cidrBlock} overlaps Kube-OVN's join subnet ${JOIN_CIDR}; private-subnet ACLs admit every address of ${JOIN_CIDR}, so these addresses are not isolated`);
+  }
 }

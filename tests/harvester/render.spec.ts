@@ -1,11 +1,10 @@
-// Golden manifests for every seed topology, each object checked against the real Kube-OVN CRD
-// schemas and the documented NAD/VirtualMachine shapes, and the cross-references consistent.
+// Golden manifests for every seed topology, with names, labels, the NADs' CNI config and the
+// cross-references consistent (the upstream schemas: tests/k8s/upstream-schemas.spec.ts).
 // Regenerate the golden files with VPCHECK_UPDATE_GOLDEN=1.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { expect, test } from '@playwright/test';
-import { validateObject } from '../../lib/k8s/validate.ts';
 import { OVERLAY_CNI_CONFIG } from '../../lib/k8s/schemas.ts';
 import { loadTopologyFile } from '../../lib/topology/load.ts';
 import type { KubeObject } from '../../lib/k8s/resources.ts';
@@ -50,16 +49,13 @@ function references(objects: readonly KubeObject[]): string[] {
 }
 
 for (const file of files) {
-  test(`render ${file}: golden manifests, valid against the schemas, references consistent`, async () => {
+  test(`render ${file}: golden manifests, names, labels and references consistent`, async () => {
     const { topology } = await loadTopologyFile(seeds + file);
     expect(topology).toBeDefined();
     for (const [phase, spec] of [['initial', topology!] as const, ...topology!.phases.map((p) => [p.name, p.topology] as const)]) {
       const rendered = render(spec, { runId: 'golden', namespace: 'vpcheck', image: DEFAULT_IMAGE });
       const objects = [...rendered.objects, ...(rendered.ovnCluster ? [ovnClusterDocument('golden', rendered.ovnCluster)] : [])];
       for (const o of objects) {
-        const v = validateObject(o);
-        expect(v.causes, `${phase}: ${o.kind} ${o.metadata.name}`).toEqual([]);
-        expect(v.unknown, `${phase}: ${o.kind} ${o.metadata.name} has fields the server would prune`).toEqual([]);
         expect(o.metadata.name, `${o.kind} name`).toMatch(DNS1123);
         if (o.metadata.name !== 'ovn-cluster') expect(o.metadata.labels).toEqual({ ...o.metadata.labels, 'vpcheck/run': 'golden', 'vpcheck/topology': topology!.name });
         if (o.kind === 'NetworkAttachmentDefinition') expect(cniConfig(JSON.parse((o.spec as { config: string }).config)), JSON.stringify(cniConfig.errors)).toBe(true);
@@ -73,15 +69,6 @@ for (const file of files) {
     expect(text).toBe(readFileSync(path, 'utf8'));
   });
 }
-
-test('the schemas catch what the server would reject or prune', () => {
-  const vpc: KubeObject = { apiVersion: 'kubeovn.io/v1', kind: 'Vpc', metadata: { name: 'v' }, spec: { vpcPeerings: [{ remoteVPC: 'x', localConnectIP: 7 }] } };
-  const v = validateObject(vpc);
-  expect(v.causes).toEqual([{ field: 'spec.vpcPeerings[0].localConnectIP', message: 'Invalid value: must be string' }]);
-  expect(v.unknown).toEqual(['spec.vpcPeerings[0].remoteVPC']);
-  const vm: KubeObject = { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'x' }, spec: { template: { spec: { domain: { devices: {} }, networks: [{ name: 'n', multus: { networkName: 'no-namespace' } }], volumes: [] } } } };
-  expect(validateObject(vm).causes.map((c) => c.field)).toEqual(['spec.template.spec.networks[0].multus.networkName']);
-});
 
 test('long names stay DNS-1123 labels of at most 63 characters, distinct, and prefixed by the run', () => {
   const a = prefixed('run-123456', 'x'.repeat(60));

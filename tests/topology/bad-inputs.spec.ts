@@ -109,6 +109,7 @@ const cases: Case[] = [
   { name: 'two VMs with one address', yaml: ok({ vms: `vms:\n  - { name: vm1, network: n1, ip: 10.0.0.7 }\n  - { name: vm2, network: n1, ip: ‸10.0.0.7 }\n` }), path: 'vms[1].ip', message: /already the address of VM vm1/ },
   { name: 'VM address malformed', yaml: ok({ vms: `vms:\n  - { name: vm1, network: n1, ip: ‸"10.0.0.2/24" }\n` }), path: 'vms[0].ip', message: /not an IPv4 address/ },
   { name: 'overlapping subnets in one VPC', yaml: ok({ subnets: `subnets:\n  - { name: s1, vpc: v1, cidrBlock: 10.0.0.0/16, provider: n1 }\n  - { name: s2, vpc: v1, cidrBlock: ‸10.0.5.0/24, provider: n2 }\n` }), path: 'subnets[1].cidrBlock', message: /overlaps subnet s1/ },
+  { name: 'ovn-cluster subnet overlapping join', yaml: ok({ subnets: `subnets:\n  - { name: s1, cidrBlock: ‸100.64.8.0/24, provider: n1 }\n` }), path: 'subnets[0].cidrBlock', message: /overlaps Kube-OVN's join subnet 100\.64\.0\.0\/16 in ovn-cluster/ },
   { name: 'subnet out of addresses', yaml: ok({ subnets: `subnets:\n  - { name: s1, vpc: v1, cidrBlock: 10.0.0.0/30, provider: n1 }\n`, vms: `vms:\n  - { name: vm1, network: n1 }\n  - { name: vm2, network: ‸n1 }\n` }), path: 'vms[1].network', message: /no free address for VM vm2/ },
   { name: 'sg remoteAddress malformed', yaml: ok({}, `securityGroups:\n  - name: g\n    ingressRules: [ { protocol: icmp, policy: allow, priority: 5, remoteAddress: ‸10.0.0.0/40 } ]\n`), path: 'securityGroups[0].ingressRules[0].remoteAddress', message: /neither an IPv4 address nor a CIDR/ },
   // Security group rules

@@ -74,6 +74,22 @@ phases:
   expect(diagnostics[0]).toMatchObject({ severity: 'warning', path: 'phases[0].patch.subnets[0].natOutgoing', line: 10, col: 43 });
 });
 
+test('subnets in the ranges Kube-OVN keeps for itself: warnings where the cluster may still accept them', () => {
+  const { topology, diagnostics } = load(`apiVersion: vpcheck/v1
+kind: Topology
+name: j
+networks: [ { name: n1 }, { name: n2 } ]
+vpcs: [ { name: v1 } ]
+subnets:
+  - { name: s1, vpc: v1, cidrBlock: 100.64.3.0/24, provider: n1 }
+  - { name: s2, cidrBlock: 10.16.5.0/24, provider: n2 }
+`);
+  expect(topology).toBeDefined();
+  expect(diagnostics.map((d) => [d.severity, d.path, d.line])).toEqual([['warning', 'subnets[0].cidrBlock', 7], ['warning', 'subnets[1].cidrBlock', 8]]);
+  expect(diagnostics[0]!.message).toMatch(/join subnet 100\.64\.0\.0\/16; private-subnet ACLs admit/);
+  expect(diagnostics[1]!.message).toMatch(/10\.16\.0\.0\/16, Kube-OVN's default ovn-default subnet/);
+});
+
 test('the exported JSON Schema is the committed one and describes the format', async () => {
   const run = await runCli(['schema']);
   const schema = JSON.parse(run.out) as { properties: Record<string, unknown>; additionalProperties: boolean };

@@ -54,6 +54,9 @@ export function renderVm(input: VmInput): KubeObject {
           networks: [{ name: 'nic-1', multus: { networkName: input.networkName } }],
           volumes: [
             { name: 'rootdisk', containerDisk: { image: input.image } },
+            // The JSON name of CloudInitNoCloudSource's UserDataSecretRef is `secretRef`
+            // (kubevirt/kubevirt v1.5.0 and v1.7.0 api/openapi-spec/swagger.json,
+            // v1.CloudInitNoCloudSource); any other name is rejected under fieldValidation=Strict.
             { name: 'cloudinitdisk', cloudInitNoCloud: { secretRef: { name: metadata.name }, networkData: networkData(input.ip, input.prefixLength) } },
           ],
           terminationGracePeriodSeconds: 0,

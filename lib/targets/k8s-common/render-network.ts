@@ -81,6 +81,18 @@ export function renderNetwork(spec: TopologySpec, options: NetworkOptions): Rend
   const defaultVpc = spec.vpcs.find((v) => v.name === DEFAULT_VPC);
   const ovnCluster = defaultVpc && (defaultVpc.vpcPeerings.length || defaultVpc.staticRoutes.length) ? vpcSpec(defaultVpc) : undefined;
 
+  const addresses = assignAddresses(spec);
+  // kube-ovn-cni pings the subnet gateway before it lets a pod (a VM's virt-launcher) start, and
+  // fails the pod after 200 tries (kubeovn/kube-ovn v1.13.13 pkg/daemon/handler.go, the gateway
+  // check skipped when the Subnet says spec.disableGatewayCheck; docs guide/subnet.md "Gateway
+  // Check"). A port in any security group sits behind the deny-all port group (ACL 2003, both
+  // directions), so a VM whose groups do not allow egress to its gateway would never start
+  // (kubeovn/kube-ovn issue #3823, discussion #4735). Harvester users write security groups for
+  // the traffic they mean, as the blog's ingress-only example does, and expect the VM to boot:
+  // a subnet with any security-group member skips the check. The model agrees: such a VM's
+  // positive control checks its address, not its gateway, wherever its groups drop the gateway ping.
+  const sgSubnets = new Set(spec.vms.filter((vm) => vm.securityGroups.length > 0).flatMap((vm) => addresses.get(vm.name)?.subnet.name ?? []));
+
   const subnets = spec.subnets.map((s): KubeObject => ({
     apiVersion: 'kubeovn.io/v1',
     kind: 'Subnet',
@@ -99,6 +111,7 @@ export function renderNetwork(spec: TopologySpec, options: NetworkOptions): Rend
       // procedures expect (with DHCP, Harvester v1.8 switches the NIC to managedtap and the
       // guest would learn a default route: harvester/harvester:pkg/webhook/resources/virtualmachine/mutator.go).
       enableDHCP: false,
+      ...(sgSubnets.has(s.name) && { disableGatewayCheck: true }),
     },
   }));
 
@@ -120,7 +133,6 @@ export function renderNetwork(spec: TopologySpec, options: NetworkOptions): Rend
     spec: { allowSameGroupTraffic: g.allowSameGroupTraffic, ingressRules: g.ingressRules.map(rule), egressRules: g.egressRules.map(rule) },
   }));
 
-  const addresses = assignAddresses(spec);
   const vms = new Map<string, VmAttachment>();
   for (const vm of spec.vms) {
     const addressed = addresses.get(vm.name);

@@ -45,6 +45,26 @@ function webhooks(o: KubeObject, store: Store): void {
     }
   }
   if (o.kind === 'Subnet') subnetWebhooks(o, spec, store);
+  if (o.kind === 'VirtualMachine') interfacesHaveNetworks((spec.template as { spec?: VmiSpec } | undefined)?.spec ?? {}, 'spec.template.spec');
+}
+
+type VmiSpec = { domain?: { devices?: { interfaces?: { name: string }[] } }; networks?: { name: string }[] };
+
+/**
+ * KubeVirt's admission: every interface needs a network of the same name and every network an
+ * interface (kubevirt/kubevirt v1.5.0: pkg/virt-api/webhooks/validating-webhook/admitters/
+ * vmi-create-admitter.go ValidateVirtualMachineInstanceSpec, via the VM admitter for
+ * spec.template.spec; pkg/network/admitter validateInterfaceNetworkBasics).
+ */
+function interfacesHaveNetworks(spec: VmiSpec, path: string): void {
+  const interfaces = spec.domain?.devices?.interfaces ?? [];
+  const networks = spec.networks ?? [];
+  interfaces.forEach((iface, i) => {
+    if (!networks.some((n) => n.name === iface.name)) throw denied('virtualmachine-validator.kubevirt.io', `${path}.domain.devices.interfaces[${i}].name '${iface.name}' not found.`);
+  });
+  networks.forEach((net, i) => {
+    if (!interfaces.some((n) => n.name === net.name)) throw denied('virtualmachine-validator.kubevirt.io', `${path}.networks[${i}].name '${net.name}' not found.`);
+  });
 }
 
 function subnetWebhooks(o: KubeObject, spec: Record<string, never>, store: Store): void {

@@ -5,7 +5,7 @@
 import type { KubeObject } from '../k8s/resources.ts';
 
 const MAPPED: Record<string, readonly string[]> = {
-  Vpc: ['vpcPeerings', 'staticRoutes'],
+  Vpc: ['vpcPeerings', 'staticRoutes', 'policyRoutes'],
   Subnet: ['vpc', 'cidrBlock', 'gateway', 'provider', 'private', 'allowSubnets', 'natOutgoing', 'excludeIps'],
   SecurityGroup: ['allowSameGroupTraffic', 'ingressRules', 'egressRules'],
 };

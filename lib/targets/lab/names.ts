@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { TargetError } from '../target.ts';
 import { NODE_INTERNAL_IP } from '../../model/world.ts';
+import { subnetNodeAddressSet } from '../../topology/address-sets.ts';
 import { formatIPv4 } from '../../net/ipv4.ts';
 
 export const DEFAULT_LAB_DIR = '/run/vpcheck/lab';
@@ -95,6 +96,14 @@ export class RunNames {
   }
   sgAddressSet(sg: string): string {
     return this.ident('sg', sg, 'associated', 'v4');
+  }
+  /** Kube-OVN's port group "<subnet>.<node>" of a subnet's ports on the node; OVN adds "<pg>_ip4". */
+  subnetNodePortGroup(subnet: string): string {
+    return this.ident(subnetNodeAddressSet(subnet).replace(/_ip4$/, ''));
+  }
+  /** Any other address-set name a policy match uses, as the run's. */
+  addressSet(name: string): string {
+    return this.ident(name);
   }
   denyAllPortGroup(): string {
     return this.ident('deny_all');

@@ -31,7 +31,7 @@ export function validatePeering(src: SpecSource, report: Report): void {
       }
       if (v.name === DEFAULT_VPC || remote.name === DEFAULT_VPC) {
         if (spec.platform === 'harvester') {
-          report('warning', at('vpcs', i, 'vpcPeerings', k, 'remoteVpc'), `peering between ${DEFAULT_VPC} and a custom VPC does not work on Harvester (documented limitation, harvester/harvester#8906); set platform: kube-ovn to expect the Kube-OVN behaviour`);
+          report('warning', at('vpcs', i, 'vpcPeerings', k, 'remoteVpc'), `peering between ${DEFAULT_VPC} and a custom VPC does not work on Harvester (documented limitation, harvester/harvester#8906): ${DEFAULT_VPC}'s priority-29000 policy reroutes its subnets' traffic to the node; a policyRoutes allow at 31000 for the peer's CIDR on ${DEFAULT_VPC} is Kube-OVN's workaround (kubeovn/kube-ovn#3102)`);
         }
       }
       const back = peeringOf(remote, v.name);

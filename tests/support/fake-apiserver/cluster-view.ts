@@ -9,7 +9,7 @@
 import { RUN_LABEL } from '../../../lib/k8s/labels.ts';
 import type { KubeObject } from '../../../lib/k8s/resources.ts';
 import { contains, formatIPv4, overlaps, parseIPv4, parsePrefix, parsePrefixOrAddress } from '../../../lib/net/ipv4.ts';
-import type { Platform, SecurityGroup, SecurityGroupRule, Subnet, TopologySpec, Vm, Vpc } from '../../../lib/topology/types.ts';
+import type { Platform, PolicyRoute, SecurityGroup, SecurityGroupRule, Subnet, TopologySpec, Vm, Vpc } from '../../../lib/topology/types.ts';
 import { guestConfig, Refused, type GuestConfig } from './guest-cloud-init.ts';
 import type { KubeOvnIpam } from './kube-ovn-ipam.ts';
 import type { Store } from './store.ts';
@@ -165,7 +165,11 @@ function securityGroupOf(o: KubeObject): SecurityGroup {
   return { name: o.metadata.name, allowSameGroupTraffic: s.allowSameGroupTraffic ?? false, ingressRules: ((s.ingressRules ?? []) as Record<string, unknown>[]).map(rule), egressRules: ((s.egressRules ?? []) as Record<string, unknown>[]).map(rule) };
 }
 
-type VpcSpec = { vpcPeerings?: { remoteVpc: string; localConnectIP: string }[]; staticRoutes?: { cidr: string; nextHopIP: string; policy?: string }[] };
+type VpcSpec = {
+  vpcPeerings?: { remoteVpc: string; localConnectIP: string }[];
+  staticRoutes?: { cidr: string; nextHopIP: string; policy?: string }[];
+  policyRoutes?: { priority: number; match: string; action: PolicyRoute['action']; nextHopIP?: string }[];
+};
 
 /** Kube-OVN's formatVpc defaults an empty route policy to policyDst (pkg/controller/vpc.go). */
 function vpcOf(name: string, spec: VpcSpec, known: ReadonlySet<string>, implicit: boolean): Vpc {
@@ -173,6 +177,7 @@ function vpcOf(name: string, spec: VpcSpec, known: ReadonlySet<string>, implicit
     name,
     vpcPeerings: (spec.vpcPeerings ?? []).filter((p) => known.has(p.remoteVpc)),
     staticRoutes: (spec.staticRoutes ?? []).map((r) => ({ cidr: r.cidr, nextHopIP: r.nextHopIP, policy: r.policy === 'policySrc' ? 'policySrc' : 'policyDst' })),
+    policyRoutes: (spec.policyRoutes ?? []).map((r) => ({ priority: r.priority, match: r.match, action: r.action, ...(r.nextHopIP !== undefined && { nextHopIP: r.nextHopIP }) })),
     implicit,
   };
 }

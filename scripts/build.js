@@ -2,8 +2,10 @@
 // Bundles the command line into dist/ with esbuild, so that vpcheck starts without compiling
 // TypeScript (bin/vpcheck.js runs dist/ while it is current). Commands are loaded with dynamic
 // import(), which esbuild turns into separate chunks: a command's code is read only when it runs.
-// npm packages stay external (resolved from node_modules at run time): ssh2 carries native
-// add-ons and @kubernetes/client-node is loaded only by the cluster targets anyway.
+// The small pure-JavaScript packages every command uses are bundled in (resolving yaml's sixty
+// files from node_modules cost more than parsing a topology); the others stay external and
+// resolve from node_modules when loaded: ssh2 carries native add-ons, and the cluster client,
+// ws and execa are loaded only by the commands that reach a target.
 // dist/inputs.txt lists every source file in the bundle, for bin/vpcheck.js's freshness check;
 // dist/meta.json is esbuild's metafile (which modules each chunk holds).
 import { build } from 'esbuild';
@@ -22,7 +24,10 @@ export const bundleOptions = {
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
+  external: ['@kubernetes/client-node', 'ssh2', 'ws', 'execa'],
+  // The bundled CommonJS packages (commander) require() Node's own modules, which an ES module
+  // can do only through a require made for it.
+  banner: { js: "import { createRequire as vpcheckCreateRequire } from 'node:module'; const require = vpcheckCreateRequire(import.meta.url);" },
   chunkNames: 'chunk-[hash]',
   metafile: true,
   logLevel: 'warning',

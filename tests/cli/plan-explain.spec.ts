@@ -1,6 +1,7 @@
 // `plan`, `explain` and validate's cross-check of expect: lines against the model.
 import { expect, test } from '@playwright/test';
 import { runCli, tempFile } from '../support/cli.ts';
+import { chainTopology } from '../../bench/chain.ts';
 
 test('plan prints each phase of the natOutgoing procedure with its expected outcome', async () => {
   const run = await runCli(['plan', 'topologies/nat-outgoing.yaml']);
@@ -76,4 +77,13 @@ expect:
   expect(run.code).toBe(0);
   expect(run.err).toMatch(new RegExp(`:11:5: warning: expect\\[0\\]: expects reachable but the model predicts timeout: a has no route to 10\\.2\\.0\\.2`));
   expect((await runCli(['validate', '--strict', file])).code).toBe(2);
+});
+
+test('plan --json, written in batches, is the pretty-printed document byte for byte', async () => {
+  // 30 VMs: 900 cells of ten lines each, several batches.
+  const run = await runCli(['plan', tempFile(chainTopology({ vpcs: 3, vms: 30 })), '--json']);
+  expect(run.code).toBe(0);
+  const plan = JSON.parse(run.out) as { phases: { cells: unknown[] }[] };
+  expect(plan.phases[0]!.cells).toHaveLength(30 * 30);
+  expect(run.out).toBe(`${JSON.stringify(plan, null, 2)}\n`);
 });

@@ -8,11 +8,7 @@ import { prefixed } from '../k8s-common/names.ts';
 import { renderNetwork, type OvnClusterPatch } from '../k8s-common/render-network.ts';
 import { renderPod } from './render-pod.ts';
 
-/**
- * A small image with a shell, iproute2, ping and socat (github.com/nicolaka/netshoot); any image
- * with those works (--image).
- */
-export const DEFAULT_POD_IMAGE = 'nicolaka/netshoot:v0.13';
+export { DEFAULT_POD_IMAGE } from '../images.ts';
 
 export interface PodRenderOptions {
   readonly runId: string;

@@ -3,7 +3,7 @@
 // rendering changed and deleting those no longer rendered, each kind waited until Kube-OVN (or
 // KubeVirt, or the kubelet) reports it ready. Subclasses render and open sessions.
 import { KubeError, type KubeClient } from '../../k8s/client.ts';
-import { applyObject, deleteObject, getObject, listObjects } from '../../k8s/objects.ts';
+import { applyObject, getObject, listObjects } from '../../k8s/objects.ts';
 import { NAME_ANNOTATION } from '../../k8s/labels.ts';
 import { describe, resourceOf, type KubeObject } from '../../k8s/resources.ts';
 import { waitUntil, WaitTimeout } from '../../k8s/watch.ts';
@@ -11,6 +11,7 @@ import { assignAddresses, type Addressed } from '../../model/ipam.ts';
 import type { Session, Transport } from '../../sessions/session.ts';
 import { DEFAULT_VPC, type TopologySpec } from '../../topology/types.ts';
 import { TargetError, type DiagnoseRequest, type Diagnostic, type Logger, type Realized, type RealizedVm, type UpdateResult } from '../target.ts';
+import { deleteRunObject } from './delete.ts';
 import { diagnosticsFor, KubeOvnPods, logicalSwitchPort, type VmPlacement } from './diagnose.ts';
 import { writeOvnCluster } from './ovn-cluster-write.ts';
 import { subnetConflicts } from './subnet-conflicts.ts';
@@ -106,7 +107,7 @@ export abstract class ClusterRealized implements Realized {
 
   /** Deletes an object and waits until it is gone (finalizers done). */
   private async remove(o: KubeObject): Promise<void> {
-    await this.guard(o, deleteObject(this.client, o));
+    await this.guard(o, deleteRunObject(this.client, o, this.readyTimeoutMs));
     await this.wait(o.kind, o.metadata.name, o.metadata.namespace, (x) => x === undefined, `${describe(o)} to be deleted`);
   }
 

@@ -132,7 +132,9 @@ function noCloudOf(o: KubeObject): Obj | undefined {
 /** The guest's cloud-init, or Refused with what it does not understand. `nic` is the guest's NIC name. */
 export function guestConfig(store: Store, o: KubeObject, nic: string): GuestConfig {
   const source = noCloudOf(o);
-  if (!source) return { users: [], listen: [], files: [] };
+  // A cloud image without user-data boots with no user anyone knows the password of: nothing
+  // could log in to it, so the fake does not pretend it could.
+  if (!source) throw new Refused('no cloudInitNoCloud volume: the guest would boot with no user to log in as');
   only(source, NO_CLOUD_FIELDS, 'cloudInitNoCloud');
   const ns = o.metadata.namespace;
   const base64 = (s: unknown) => Buffer.from(String(s), 'base64').toString('utf8');
@@ -140,5 +142,6 @@ export function guestConfig(store: Store, o: KubeObject, nic: string): GuestConf
     : source.userDataBase64 !== undefined ? base64(source.userDataBase64) : source.userData as string | undefined;
   const network = source.networkDataSecretRef !== undefined ? secretKey(store, ns, String((source.networkDataSecretRef as Obj).name), ['networkdata', 'networkData'])
     : source.networkDataBase64 !== undefined ? base64(source.networkDataBase64) : source.networkData as string | undefined;
-  return { ...(user !== undefined ? userData(user) : { users: [], listen: [], files: [] }), ...(network !== undefined && networkConfig(network, nic)) };
+  if (user === undefined) throw new Refused('cloudInitNoCloud has no user-data (userData, userDataBase64 or secretRef): the guest would boot with no user to log in as');
+  return { ...userData(user), ...(network !== undefined && networkConfig(network, nic)) };
 }

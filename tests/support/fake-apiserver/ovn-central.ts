@@ -7,13 +7,18 @@
 // names again, so the output reads as it would on the cluster.
 import { RUN_LABEL } from '../../../lib/k8s/labels.ts';
 import type { KubeObject } from '../../../lib/k8s/resources.ts';
-import { KUBE_OVN_NAMESPACE, OVN_CENTRAL_CONTAINER, OVS_CONTAINER } from '../../../lib/targets/k8s-common/diagnose.ts';
 import { LabDaemons } from '../../../lib/targets/lab/daemons.ts';
 import { DEFAULT_LAB_DIR, RunNames } from '../../../lib/targets/lab/names.ts';
 import { DEFAULT_VPC } from '../../../lib/topology/types.ts';
 import type { Launch } from './exec.ts';
 import type { Store } from './store.ts';
 import { FAKE_VERSIONS } from './versions.ts';
+
+// Where Kube-OVN's install puts them (kubeovn/kube-ovn v1.14.10: dist/images/install.sh, the
+// ovn-central Deployment and ovs-ovn DaemonSet in kube-system, containers ovn-central and openvswitch).
+const KUBE_OVN_NAMESPACE = 'kube-system';
+const OVN_CENTRAL_CONTAINER = 'ovn-central';
+const OVS_CONTAINER = 'openvswitch';
 
 export const OVN_CENTRAL_POD: KubeObject = {
   apiVersion: 'v1',

@@ -32,7 +32,7 @@ const FINALIZERS: Record<string, string> = {
   SecurityGroup: 'kubeovn.io/kube-ovn-controller',
   VirtualMachine: 'kubevirt.io/virtualMachineControllerFinalize',
   // The kubelet's graceful deletion: a Pod stays (with its deletionTimestamp) until its lab VM is gone.
-  Pod: 'fake.vpcheck/kubelet',
+  Pod: 'fake-kubelet.test/graceful-deletion',
 };
 
 export interface ConsoleTarget {
@@ -91,7 +91,9 @@ export class Reconciler {
   /** The lab VM behind a VMI (its console) or a running Pod (its exec). */
   vmTarget(kind: 'VirtualMachineInstance' | 'Pod', namespace: string, name: string): ConsoleTarget | undefined {
     const o = this.store.get(kind, namespace, name);
-    const runId = o?.metadata.labels?.[RUN_LABEL];
+    // A VMI carries its template's labels, not its VM's: the run is the VM's (its owner, same name).
+    const owner = kind === 'VirtualMachineInstance' ? this.store.get('VirtualMachine', namespace, name) : o;
+    const runId = o && owner?.metadata.labels?.[RUN_LABEL];
     const lab = runId ? this.labs.get(runId) : undefined;
     const guest = runId ? this.built.get(runId)?.get(name) : undefined;
     const running = (o?.status as { phase?: string } | undefined)?.phase === 'Running';
@@ -166,7 +168,9 @@ export class Reconciler {
         const current = this.store.get(o.kind, o.metadata.namespace, o.metadata.name);
         if (current?.metadata.deletionTimestamp) this.store.remove(current);
       }
-      for (const o of this.store.list({ kind: 'VirtualMachineInstance', labelSelector: `${RUN_LABEL}=${runId}` })) {
+      // VMIs of the run's VMs (owned by them: same name and namespace) whose guest is not built.
+      const vms = objects.filter((o) => o.kind === 'VirtualMachine');
+      for (const o of this.store.list({ kind: 'VirtualMachineInstance' }).filter((i) => vms.some((v) => v.metadata.name === i.metadata.name && v.metadata.namespace === i.metadata.namespace))) {
         const guest = view.guests.get(o.metadata.name);
         if (guest?.object.kind !== 'VirtualMachine' || guest.object.metadata.namespace !== o.metadata.namespace) this.store.remove(o);
       }

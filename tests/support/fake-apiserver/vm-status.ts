@@ -65,7 +65,7 @@ export function pendingPodStatus(reason: string): Record<string, unknown> {
   return {
     phase: 'Pending',
     conditions: [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: reason }],
-    containerStatuses: [{ name: 'vm', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }],
+    containerStatuses: [{ name: 'vm', image: '', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }],
   };
 }
 

@@ -3,7 +3,7 @@
 // the reply leg does not, because every ACL involved is allow-related and conntrack passes
 // replies of an allowed connection (OVN ls_in_acl / ls_out_acl "ct.est && ct.rpl" flows).
 import { DEFAULT_VPC } from '../topology/types.ts';
-import { contains, formatIPv4 as ip } from '../net/ipv4.ts';
+import { contains, formatIPv4 as ip, formatPrefix } from '../net/ipv4.ts';
 import { AclIndex, decide, type Acl, type Packet } from './acl.ts';
 import { addressSetMembers, buildPolicyTable, matchingPolicies, type Policy, type PolicyTable } from './policies.ts';
 import { buildRouteTable, lookup, networkOf, noRouteReason, type Egress, type Route, type RouteTable } from './routes.ts';
@@ -165,7 +165,7 @@ export class Walk {
       this.step('node', `no route to ${ip(dst)}: sent to the upstream, which drops it`);
       if (rerouted && !rerouted.route.connected) {
         const { policy, route } = rerouted;
-        return fail('REROUTED_TO_NODE', `${DEFAULT_VPC} ${policy.label} sends ${ip(src)} -> ${ip(dst)} to the node after the route lookup chose ${route.label}, and the node has no route to it: the peering is never used (harvester/harvester#8906; a policyRoutes allow above priority ${policy.priority} for ${ip(dst)} on ${DEFAULT_VPC} keeps the route, kubeovn/kube-ovn#3102)`);
+        return fail('REROUTED_TO_NODE', `${DEFAULT_VPC} ${policy.label} sends ${ip(src)} -> ${ip(dst)} to the node after the route lookup chose ${route.label}, and the node has no route to it: the peering is never used (harvester/harvester#8906; a policyRoutes allow above priority ${policy.priority} for ${formatPrefix(route.prefix)} on ${DEFAULT_VPC} keeps the route, kubeovn/kube-ovn#3102)`);
       }
       return fail('NO_ROUTE', `${DEFAULT_VPC} sends ${ip(dst)} to the node, and the node has no route to it`);
     }

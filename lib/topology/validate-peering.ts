@@ -69,6 +69,9 @@ export function validatePeering(src: SpecSource, report: Report): void {
   });
 
   function checkCoverage(v: Vpc, i: number, remote: Vpc, remoteEnd: number): void {
+    // A policySrc route to this peer carries whatever the policyDst routes leave (Kube-OVN ranks
+    // src-ip routes last, lib/model/routes.ts): coverage then depends on the sources, not the CIDRs.
+    if (v.staticRoutes.some((r) => r.policy === 'policySrc' && parseIPv4(r.nextHopIP) === remoteEnd)) return;
     const viaPeer = v.staticRoutes
       .map((r, k) => ({ r, k }))
       .filter(({ r }) => r.policy === 'policyDst' && parseIPv4(r.nextHopIP) === remoteEnd);

@@ -30,12 +30,14 @@ test('VPCs, subnets, peerings and routes become Kube-OVN-named routers, ports, r
   expect(l).toContain(`lrp-add r1.vpc-1 r1.vpc-1-vpc-2 ${names.mac('lrp', 'r1.vpc-1-vpc-2')} 169.254.0.1/30 peer=r1.vpc-2-vpc-1`);
   expect(l).toContain('--policy=dst-ip --ecmp lr-route-add r1.vpc-1 20.0.0.0/16 169.254.0.2');
   // A src-ip route ranks below the dst-ip prefixes, as Kube-OVN's OVN ranks it (route-ranking.ts):
-  // a policy for what no dst-ip prefix covers, a default route to reach it, a drop for the rest.
+  // an allow for the dst-ip prefixes above a reroute for the source, a default route to reach
+  // the policy stage, a drop for the rest.
   expect(l.filter((x) => x.includes('src-ip'))).toEqual([]);
-  const dsts = '{10.0.0.0/24, 169.254.0.0/30, 20.0.0.0/16}';
-  expect(l).toContain(`lr-policy-add r1.vpc-1 1 ip4.src == 10.0.9.0/24 && ip4.dst != ${dsts} reroute 169.254.0.2`);
+  expect(l).toContain('lr-policy-add r1.vpc-1 3 ip4.dst == {10.0.0.0/24, 169.254.0.0/30, 20.0.0.0/16} allow');
+  expect(l).toContain('lr-policy-add r1.vpc-1 1 ip4.src == 10.0.9.0/24 reroute 169.254.0.2');
   expect(l).toContain('--policy=dst-ip --ecmp lr-route-add r1.vpc-1 0.0.0.0/0 169.254.0.2');
-  expect(l).toContain(`lr-policy-add r1.vpc-1 32767 ip4.src != {10.0.9.0/24} && ip4.dst != ${dsts} drop`);
+  expect(l).toContain('lr-policy-add r1.vpc-1 0 ip4 drop');
+  expect(l.filter((x) => x.includes('!='))).toEqual([]);
   expect(l).toContain('lr-policy-add r1.vpc-1 31000 ip4.dst == 10.0.0.0/24 allow');
   // ovn-cluster as Kube-OVN builds it: join switch, default route via its own join gateway,
   // 31000 allows for its subnets and join, 30000 to the node's IP, 29000 per subnet's port group.

@@ -17,16 +17,16 @@ console.log(`vpcheck CLI benchmark; load average at start ${loadAverage()}`);
 
 const rows: [string, string, string][] = [];
 function five(label: string, args: readonly string[], targetS?: number): number {
-  const runs = Array.from({ length: 5 }, () => measure(args, { rss: false }));
+  const runs = Array.from({ length: 5 }, () => measure(args));
   if (runs.some((r) => r.code !== 0)) throw new Error(`${label} failed: ${runs.find((r) => r.code !== 0)!.stderr}`);
   const m = median(runs.map((r) => r.seconds));
-  rows.push([label, `${m.toFixed(3)} s (median of 5)`, targetS === undefined ? '' : `target <= ${targetS} s`]);
+  rows.push([label, `${m.toFixed(3)} s, CPU ${median(runs.map((r) => r.cpuSeconds)).toFixed(3)} s (medians of 5)`, targetS === undefined ? '' : `target <= ${targetS} s`]);
   return m;
 }
 function once(label: string, args: readonly string[], target = ''): void {
   const r = measure(args);
   if (r.code !== 0) throw new Error(`${label} failed: ${r.stderr}`);
-  rows.push([label, `${r.seconds.toFixed(2)} s, ${r.rssMb.toFixed(0)} MB peak RSS`, target]);
+  rows.push([label, `${r.seconds.toFixed(2)} s, CPU ${r.cpuSeconds.toFixed(2)} s, ${r.rssMb.toFixed(0)} MB peak RSS`, target]);
 }
 
 const floor = five('node -e 0 (floor)', ['-e', '0']);
@@ -38,5 +38,5 @@ once('vpcheck plan --json, 1,000-VM chain', [VPCHECK, 'plan', chain1000, '--json
 once('vpcheck plan --json, 200-VM 4-VPC chain (40,000 cells)', [VPCHECK, 'plan', chain200, '--json'], 'target <= 2 s');
 
 const width = Math.max(...rows.map((r) => r[0].length));
-for (const [label, value, target] of rows) console.log(`  ${label.padEnd(width)}  ${value.padEnd(34)}  ${target}`.trimEnd());
+for (const [label, value, target] of rows) console.log(`  ${label.padEnd(width)}  ${value.padEnd(46)}  ${target}`.trimEnd());
 console.log(`  --version above the floor: ${((version - floor) * 1000).toFixed(0)} ms; load average at end ${loadAverage()}`);

@@ -1,9 +1,10 @@
 // Growth benchmark: `vpcheck run` of generated chains (bench/chain.ts) of 10, 100 and 250 VMs
-// (500 with --with-500), each as a process of its own on the lab, with the cost of each stage
-// read from the run's JSON result: build (start of the run to the start of the first phase),
-// controls (logins, default routes, positive controls), probe, teardown (end of the phase to the
-// end of the run: the target's versions and down()), and the process's peak RSS. Prints one
-// table so that a reader sees how each cost grows; asserts nothing.
+// (500 with --with-500), each as a process of its own on the lab. The cost of each stage comes
+// from the run's JSON result: build (process start, loading and the lab build, up to the start of
+// the first phase), controls (logins, default routes, positive controls), probe, and teardown
+// (end of the phase to the end of the run: the target's versions and down()); then the vpcheck
+// process's peak RSS (the lab's daemons and the VMs' shells not included). Prints one table so
+// that a reader sees how each cost grows; asserts nothing.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,12 +29,11 @@ for (const size of SIZES) {
   if (r.code !== 0 && r.code !== 1) throw new Error(`run of ${size.vms} VMs failed (exit ${r.code}): ${r.stderr.slice(-2000)}`);
   const result = JSON.parse(readFileSync(json, 'utf8')) as RunResult;
   const phase = result.phases[0]!;
-  const started = Date.parse(result.startedAt);
   const phaseStart = Date.parse(phase.startedAt);
   const cells = phase.results.length;
   console.log([
     String(size.vms).padStart(5), String(size.vpcs).padStart(5), String(cells).padStart(7),
-    `${r.seconds.toFixed(1)} s`.padStart(12), s(phaseStart - started).padStart(7), s(phase.prepareMs).padStart(9), s(phase.probeMs).padStart(8),
+    `${r.seconds.toFixed(1)} s`.padStart(12), s(phaseStart - r.startedAt).padStart(7), s(phase.prepareMs).padStart(9), s(phase.probeMs).padStart(8),
     s(Date.parse(result.endedAt) - phaseStart - phase.durationMs).padStart(9), `${r.rssMb.toFixed(0)} MB`.padStart(9),
     `${result.summary.passed}/${cells}`.padStart(12),
   ].join(' '));

@@ -9,21 +9,26 @@ const rssDir = mkdtempSync(join(tmpdir(), 'vpcheck-rss-'));
 let n = 0;
 
 export interface Measured {
+  /** When the process was started (ms since the epoch), to place a result's own times against. */
+  readonly startedAt: number;
   readonly seconds: number;
+  /** CPU time (user + system) of the command's process, children not included. */
+  readonly cpuSeconds: number;
   readonly rssMb: number;
   readonly code: number | null;
   readonly stderr: string;
 }
 
-/** `node [--import peak-rss] <args>`; stdout goes to /dev/null (or `stdoutFile`). */
-export function measure(args: readonly string[], options: { rss?: boolean } = {}): Measured {
+/** `node --import peak-rss.mjs <args>`, stdout to /dev/null. */
+export function measure(args: readonly string[]): Measured {
   const rssFile = join(rssDir, `rss-${n++}`);
-  const argv = options.rss === false ? [...args] : ['--import', PRELOAD, ...args];
+  const argv = ['--import', PRELOAD, ...args];
+  const startedAt = Date.now();
   const t0 = performance.now();
   const r = spawnSync(process.execPath, argv, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, VPCHECK_BENCH_RSS: rssFile }, encoding: 'utf8', maxBuffer: 1 << 26 });
   const seconds = (performance.now() - t0) / 1000;
-  const rssMb = options.rss === false ? 0 : Number(readFileSync(rssFile, 'utf8')) / 1024;
-  return { seconds, rssMb, code: r.status, stderr: r.stderr };
+  const [rssKb, cpuMs] = readFileSync(rssFile, 'utf8').split(' ').map(Number);
+  return { startedAt, seconds, cpuSeconds: cpuMs! / 1000, rssMb: rssKb! / 1024, code: r.status, stderr: r.stderr };
 }
 
 export function median(values: readonly number[]): number {

@@ -36,6 +36,7 @@ export function renderRun(result: RunResult, options: TerminalOptions): string {
     if (failing.length > 50) out.push(`... and ${failing.length - 50} more failing cells (see the JSON result)`);
     out.push('');
   }
+  for (const incident of result.incidents ?? []) out.push(`${result.target}: ${incident}`);
   const s = result.summary;
   out.push(`${result.topology}: ${s.passed} passed, ${s.failed} failed${s.errors ? ` (${s.errors} could not be probed)` : ''} — run ${result.runId} on ${result.target} over ${result.transport}`);
   return out.join('\n');

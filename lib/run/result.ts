@@ -84,6 +84,8 @@ export interface RunResult {
   readonly endedAt: string;
   /** Validator warnings of the topology, shown above the matrix. */
   readonly warnings: readonly string[];
+  /** What went wrong on the target during the run besides the network (Realized.incidents). */
+  readonly incidents?: readonly string[];
   readonly phases: readonly PhaseResult[];
   readonly summary: { readonly passed: number; readonly failed: number; readonly errors: number };
 }

@@ -183,6 +183,7 @@ export class Runner {
     await Promise.all([...this.sessions.values()].map((s) => s.then((x) => x.close()).catch(() => undefined)));
     this.sessions.clear();
     const versions = await this.target.versions().catch(() => ({}));
+    const incidents = this.realized.incidents?.() ?? [];
     if (!options.keep) await this.realized.down();
     return {
       topology: this.topology.name,
@@ -196,6 +197,7 @@ export class Runner {
       startedAt: this.startedAt.toISOString(),
       endedAt: new Date().toISOString(),
       warnings: this.warnings,
+      ...(incidents.length > 0 && { incidents }),
       phases: this.results.map((r) => ({ ...r, layout: layoutOf(this.phases.find((p) => p.phase === r.name)!.spec) })),
       summary: summarize(this.results),
     };

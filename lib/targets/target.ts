@@ -62,6 +62,11 @@ export interface Realized {
   /** How a person gets a shell in the VM (a command line, comments allowed): printed by run --keep. */
   reach(vm: string): string;
   diagnose(request: DiagnoseRequest): Promise<Diagnostic[]>;
+  /**
+   * What went wrong on the target while the run was up that can explain failed cells without
+   * the network being at fault (lab: the kernel's neighbour table overflowed). Asked before down().
+   */
+  incidents?(): string[];
   /** Remove everything this run created. Safe to call twice. */
   down(): Promise<void>;
 }

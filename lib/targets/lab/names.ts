@@ -8,9 +8,11 @@ import { NODE_INTERNAL_IP } from '../../model/world.ts';
 import { subnetNodeAddressSet } from '../../topology/address-sets.ts';
 import { formatIPv4 } from '../../net/ipv4.ts';
 
-export const DEFAULT_LAB_DIR = '/run/vpcheck/lab';
+/** What the lab keeps between commands: lab dirs, their locks, run records, saved sysctls. */
+export const STATE_DIR = '/run/vpcheck';
+export const DEFAULT_LAB_DIR = `${STATE_DIR}/lab`;
 /** Run records live outside any one lab dir, so `down --all` finds runs of every lab. */
-export const RUNS_DIR = '/run/vpcheck/runs';
+export const RUNS_DIR = `${STATE_DIR}/runs`;
 export const NAMESPACE_PREFIX = 'vpcheck-';
 /** The NIC name inside every VM: the Harvester docs' name. */
 export const VM_NIC = 'enp1s0';

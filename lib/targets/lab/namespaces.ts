@@ -19,6 +19,14 @@ function ipBatch(lines: readonly string[]) {
   return lines.length ? run('ip', ['-batch', '-'], { input: lines.join('\n') + '\n' }) : undefined;
 }
 
+/** Independent `ip` commands split over a few batches run side by side. */
+const PARALLEL_BATCHES = 4;
+async function inParallel(lines: readonly string[]): Promise<void> {
+  const size = Math.ceil(lines.length / PARALLEL_BATCHES);
+  const batches = Array.from({ length: PARALLEL_BATCHES }, (_, i) => lines.slice(i * size, (i + 1) * size));
+  await Promise.all(batches.map(ipBatch));
+}
+
 /** Host end of a veth into `ns` (peer `nic`, with `mac`), plugged into br-int as OVN port `lsp`. */
 interface Plug {
   readonly ns: string;
@@ -104,7 +112,10 @@ export class Namespaces {
     if (hostIfs.length) await this.daemons.vsctl(hostIfs.flatMap((i) => ['--', '--if-exists', 'del-port', this.daemons.bridge, i]));
     // Deleting the host end explicitly: a namespace's own links go away only asynchronously.
     const existing = new Set((await run('ip', ['-o', 'link', 'show'])).stdout.split('\n').map((l) => l.split(/[:@]\s?/)[1]?.trim()));
-    await ipBatch([...hostIfs.filter((i) => existing.has(i)).map((i) => `link del ${i}`), ...namespaces.map((ns) => `netns del ${ns}`)]);
+    // One `ip -batch` deletes one object at a time, each waiting on the kernel; a few batches at
+    // once overlap those waits. Links first: a namespace's veth end goes with its host end.
+    await inParallel(hostIfs.filter((i) => existing.has(i)).map((i) => `link del ${i}`));
+    await inParallel(namespaces.map((ns) => `netns del ${ns}`));
   }
 }
 

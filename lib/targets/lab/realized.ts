@@ -24,6 +24,7 @@ import { ensureSshd, labSshd, openConsole, openSshRelay } from './vm-streams.ts'
 import { leaveLab } from './registry.ts';
 import { diffRows, type Row } from './rows.ts';
 import { teardownRun } from './teardown.ts';
+import { neighbourTableFulls } from './neighbours.ts';
 
 interface State {
   readonly nb: readonly Row[];
@@ -51,10 +52,20 @@ export class LabRealized implements Realized {
   private readonly namespaces: Namespaces;
   private creds?: LabCredentials;
   private downPromise?: Promise<void>;
+  /** The kernel's neighbour-table overflows since boot, when the run began. */
+  private readonly tableFullsAtStart = neighbourTableFulls();
 
   constructor(private readonly daemons: LabDaemons, private readonly names: RunNames, private readonly log: Logger, private readonly nicOf: (vm: string) => string) {
     this.runId = names.runId;
     this.namespaces = new Namespaces(daemons, names);
+  }
+
+  incidents(): string[] {
+    const overflows = neighbourTableFulls() - this.tableFullsAtStart;
+    if (overflows <= 0) return [];
+    // The counter is the machine's: another lab's runs at the same time count too.
+    return [`the kernel's neighbour (ARP) table was full ${overflows} time${overflows > 1 ? 's' : ''} while this run was up (table_fulls in /proc/net/stat/arp_cache): ` +
+      'new ARP entries were refused, so cells may have failed for that and not for the network; raise net.ipv4.neigh.default.gc_thresh3 or probe fewer VMs at once'];
   }
 
   /** Builds the first phase: node and upstream namespaces, then the same path as update(). */

@@ -9,6 +9,7 @@ import { RUN_LABEL } from '../../../lib/k8s/labels.ts';
 import type { KubeObject } from '../../../lib/k8s/resources.ts';
 import { originalName } from '../../../lib/import/to-spec.ts';
 import { KUBE_OVN_NAMESPACE, logicalSwitchPort, OVN_CENTRAL_CONTAINER, OVS_CONTAINER } from '../../../lib/targets/k8s-common/diagnose.ts';
+import { sgPortGroup } from '../../../lib/targets/k8s-common/nb-expect.ts';
 import { LabDaemons } from '../../../lib/targets/lab/daemons.ts';
 import { DEFAULT_LAB_DIR, RunNames } from '../../../lib/targets/lab/names.ts';
 import { DEFAULT_VPC } from '../../../lib/topology/types.ts';
@@ -41,6 +42,8 @@ function namesOf(store: Store, runs: readonly string[]): Map<string, string> {
   const ours = (o: KubeObject) => runs.includes(o.metadata.labels?.[RUN_LABEL] ?? '');
   const vpcs = new Map(store.list({ kind: 'Vpc' }).filter(ours).map((o) => [o.metadata.name, o]));
   for (const o of [...vpcs.values(), ...store.list({ kind: 'SecurityGroup' }).filter(ours)]) toLab.set(o.metadata.name, new RunNames(o.metadata.labels![RUN_LABEL]!).ovn(originalName(o)));
+  // Kube-OVN's port group of a SecurityGroup, "ovn.sg.<name, - as .>".
+  for (const o of store.list({ kind: 'SecurityGroup' }).filter(ours)) toLab.set(sgPortGroup(o.metadata.name), new RunNames(o.metadata.labels![RUN_LABEL]!).sgPortGroup(originalName(o)));
   for (const o of store.list({ kind: 'Subnet' }).filter(ours)) {
     const names = new RunNames(o.metadata.labels![RUN_LABEL]!);
     const vpc = (o.spec as { vpc?: string }).vpc ?? DEFAULT_VPC;

@@ -132,7 +132,10 @@ export class Reconciler {
     } else if (!lab) {
       lab = await new LabTarget({ vmNic: (vm) => this.nicOf(runId, vm) }).up(view.spec, { runId, log: { info: () => undefined, warn: () => undefined } });
       this.labs.set(runId, lab);
-    } else await lab.update(view.spec);
+    } else {
+      await sleep(this.faults.programDelayMs);
+      await lab.update(view.spec);
+    }
     this.errors.delete(runId);
     if (lab) await this.cloudInit(runId, lab, view.vms);
     // The finalizers go as soon as the data plane is gone; only status comes late when slowed.

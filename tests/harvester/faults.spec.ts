@@ -151,6 +151,7 @@ test('vpcheck run --target harvester passes against the fake and down --all find
     const r = await runCli(['run', 'topologies/same-vpc-subnets.yaml', '--target', 'harvester', '--kubeconfig', fake.kubeconfig, '--internet-ip', LAB_INTERNET]);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/same-vpc-subnets: \d+ passed, 0 failed/);
+    expect(r.out).toMatch(/^same-vpc-subnets — phase initial: .*, programmed\)\n  readiness: programmed after [\d.]+ s: read back from OVN's northbound DB: 1 router, /m);
     const down = await runCli(['down', '--all', '--target', 'harvester', '--kubeconfig', fake.kubeconfig]);
     expect(down.out.trim()).toBe('nothing to remove');
   });

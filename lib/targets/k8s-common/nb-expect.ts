@@ -20,7 +20,9 @@
 //   ACLs at 2300 - priority, ingress to-lport and egress from-lport, allow -> allow-related, anything
 //   else drop (pkg/ovs/ovn-nb-acl.go newSgRuleACL), ARP allowed both ways at 2005 (CreateSgBaseACL),
 //   allowSameGroupTraffic at 2004;
-// - a VM's NIC is logical switch port PodNameToPortName (pkg/ovs/util.go; diagnose.ts logicalSwitchPort)
+// - a VM's NIC is logical switch port PodNameToPortName(getNameByPod(pod), namespace, provider)
+//   (pkg/controller/pod.go, pkg/ovs/util.go): "<vm>.<ns>.<provider>", getNameByPod giving a KubeVirt
+//   launcher pod its VM's name, "<pod>.<ns>" on the primary network (diagnose.ts logicalSwitchPort),
 //   holding its address, a member of the port group of each SG in its `<provider>.kubernetes.io/security_groups`
 //   annotation (pkg/controller/pod.go, pkg/util/const.go SecurityGroupAnnotationTemplate).
 import { attachmentOf, pinnedAddress, providerAnnotation } from '../../import/attachment.ts';

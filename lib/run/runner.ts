@@ -111,10 +111,12 @@ export class Runner {
     const phase = this.phases[index]!;
     const began = Date.now();
     let applyMs = 0;
+    let readiness = this.realized.readiness;
     if (index > 0) {
       this.events.info(`phase ${phase.phase}: applying the patch`);
-      const { replaced } = await this.realized.update(phase.spec);
-      await this.forget(replaced);
+      const updated = await this.realized.update(phase.spec);
+      await this.forget(updated.replaced);
+      readiness = updated.readiness;
       applyMs = Date.now() - began;
     }
     const prepared = Date.now();
@@ -169,6 +171,7 @@ export class Runner {
       startedAt: new Date(began).toISOString(),
       durationMs: Date.now() - began,
       applyMs,
+      readiness,
       prepareMs: probing - prepared,
       probeMs,
       controls: controls.map((c) => c.record),

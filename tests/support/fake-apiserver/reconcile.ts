@@ -156,6 +156,7 @@ export class Reconciler {
         this.labs.set(runId, lab);
         fresh = [...view.guests.keys()];
       } else {
+        await sleep(this.faults.programDelayMs);
         const { replaced } = await lab.update(view.spec);
         fresh = [...view.guests.keys()].filter((vm) => !before.has(vm) || replaced.includes(vm));
       }

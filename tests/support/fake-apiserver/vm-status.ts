@@ -21,7 +21,7 @@ export function statusOf(o: KubeObject, pendingReason: string | undefined): Reco
       ...old,
       conditions: [{
         type: 'Ready', status, reason: ready ? 'ResetLogicalSwitchAclSuccess' : 'ValidateLogicalSwitchFailed', message: pendingReason ?? '',
-        observedGeneration: o.metadata.generation, lastUpdateTime: now(), lastTransitionTime: previous?.status === status ? previous.lastTransitionTime : now(),
+        lastUpdateTime: now(), lastTransitionTime: previous?.status === status ? previous.lastTransitionTime : now(),
       }],
     };
   }

@@ -98,16 +98,21 @@ export class LabRealized implements Realized {
     for (const vm of gone) this.closeConsole(vm.name);
     await this.namespaces.remove(gone.map((vm) => vm.namespace), gone.map((vm) => vm.hostIf));
     const commands = [...nb.removals, ...nb.creations];
+    // Removals and creations in a transaction each: within one, ovn-nbctl still sees a router
+    // policy it deleted and refuses to add it again ("Same routing policy already existed").
+    const nbTransactions = [nb.removals, nb.creations].filter((c) => c.length);
     await Promise.all([
-      commands.length ? this.daemons.guard(this.daemons.nbctl(transaction(commands))) : undefined,
+      (async () => {
+        for (const t of nbTransactions) await this.daemons.guard(this.daemons.nbctl(transaction(t)));
+      })(),
       this.namespaces.updateNode(node.removals, node.creations),
       this.namespaces.addVms(added),
     ]);
     this.state = target;
     const synced = Date.now();
     await this.daemons.syncHv();
-    // The lab writes the NB rows itself, in one transaction, and waits for ovn-controller to install them.
-    this.latest = { kind: 'programmed', checked: `${commands.length} NB commands in one ovn-nbctl transaction, installed by ovn-controller (ovn-nbctl --wait=hv sync)`, waitedMs: Date.now() - synced };
+    // The lab writes the NB rows itself and waits for ovn-controller to install them.
+    this.latest = { kind: 'programmed', checked: `${commands.length} NB commands in ${nbTransactions.length} ovn-nbctl transaction${nbTransactions.length === 1 ? '' : 's'}, installed by ovn-controller (ovn-nbctl --wait=hv sync)`, waitedMs: Date.now() - synced };
     this.log.info(`lab ${this.runId}: ${commands.length} NB commands, ${added.length} VMs added, ${gone.length} removed`);
     // A VM whose plan changed was removed and added again: a new namespace, a fresh console.
     return { replaced: gone.filter((vm) => target.vms.has(vm.name)).map((vm) => vm.name), readiness: this.latest };

@@ -7,7 +7,6 @@
 // names again, so the output reads as it would on the cluster.
 import { RUN_LABEL } from '../../../lib/k8s/labels.ts';
 import type { KubeObject } from '../../../lib/k8s/resources.ts';
-import { sgPortGroup } from '../../../lib/targets/k8s-common/nb-expect.ts';
 import { LabDaemons } from '../../../lib/targets/lab/daemons.ts';
 import { DEFAULT_LAB_DIR, RunNames } from '../../../lib/targets/lab/names.ts';
 import { DEFAULT_VPC } from '../../../lib/topology/types.ts';
@@ -47,8 +46,8 @@ function namesOf(store: Store, runs: readonly string[], ports: ReadonlyMap<strin
   const vpcs = new Map(store.list({ kind: 'Vpc' }).filter(ours).map((o) => [o.metadata.name, o]));
   // The fake builds each object under its cluster name (cluster-view.ts), prefixed with its run.
   for (const o of [...vpcs.values(), ...store.list({ kind: 'SecurityGroup' }).filter(ours)]) toLab.set(o.metadata.name, new RunNames(o.metadata.labels![RUN_LABEL]!).ovn(o.metadata.name));
-  // Kube-OVN's port group of a SecurityGroup, "ovn.sg.<name, - as .>".
-  for (const o of store.list({ kind: 'SecurityGroup' }).filter(ours)) toLab.set(sgPortGroup(o.metadata.name), new RunNames(o.metadata.labels![RUN_LABEL]!).sgPortGroup(o.metadata.name));
+  // Kube-OVN's port group of a SecurityGroup, "ovn.sg.<name, - as .>" (pkg/ovs GetSgPortGroupName).
+  for (const o of store.list({ kind: 'SecurityGroup' }).filter(ours)) toLab.set(`ovn.sg.${o.metadata.name}`.replaceAll('-', '.'), new RunNames(o.metadata.labels![RUN_LABEL]!).sgPortGroup(o.metadata.name));
   for (const o of store.list({ kind: 'Subnet' }).filter(ours)) {
     const names = new RunNames(o.metadata.labels![RUN_LABEL]!);
     const vpc = (o.spec as { vpc?: string }).vpc || DEFAULT_VPC;

@@ -6,7 +6,8 @@
 // files from node_modules cost more than parsing a topology); the others stay external and
 // resolve from node_modules when loaded: ssh2 carries native add-ons, and the cluster client,
 // ws and execa are loaded only by the commands that reach a target.
-// dist/inputs.txt lists every source file in the bundle, for bin/vpcheck.js's freshness check;
+// dist/inputs.txt lists the project's source files in the bundle, for bin/vpcheck.js's freshness
+// check (bundled packages change only with npm ci, after which set-up builds again);
 // dist/meta.json is esbuild's metafile (which modules each chunk holds).
 import { build } from 'esbuild';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -39,5 +40,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { metafile } = await build(bundleOptions);
   writeFileSync('dist/meta.json', JSON.stringify(metafile));
   // Written last: until it exists bin/vpcheck.js does not use the bundle.
-  writeFileSync('dist/inputs.txt', `${Object.keys(metafile.inputs).join('\n')}\n`);
+  const sources = Object.keys(metafile.inputs).filter((f) => !f.startsWith('node_modules/'));
+  writeFileSync('dist/inputs.txt', `${sources.join('\n')}\n`);
 }

@@ -75,11 +75,15 @@ function writePlanJson(topology: string, internetIP: string, phases: readonly Ph
     const ips = new Map<string, string>();
     const ipOf = (to: string) => ips.get(to) ?? ips.set(to, formatIPv4(p.model.resolve(to))).get(to)!;
     array('      "cells": ', p.cells, (c, lastCell) => {
-      const cell = {
-        from: c.from, to: c.to, probe: c.probe, ...(c.port !== undefined && { port: c.port }),
-        toIp: ipOf(c.to), expected: c.expected, predicted: c.predicted, reason: reasons.reasonOf(c),
-      };
-      line(JSON.stringify(cell, null, 2).replace(/^/gm, '        ') + (lastCell ? '' : ','));
+      // The cell object's members one per line, as JSON.stringify(cell, null, 2) indented would
+      // put them, without building and re-indenting that string a million times.
+      const members: [string, string | number][] = [
+        ['from', c.from], ['to', c.to], ['probe', c.probe], ...(c.port !== undefined ? [['port', c.port] as [string, number]] : []),
+        ['toIp', ipOf(c.to)], ['expected', c.expected], ['predicted', c.predicted], ['reason', reasons.reasonOf(c)],
+      ];
+      line('        {');
+      members.forEach(([key, value], i) => line(`          "${key}": ${JSON.stringify(value)}${i < members.length - 1 ? ',' : ''}`));
+      line(`        }${lastCell ? '' : ','}`);
     });
     line(`    }${last ? '' : ','}`);
   });

@@ -97,11 +97,14 @@ export function renderGrid<C extends GridCell>(cells: readonly C[], options: Gri
   const maxListed = options.maxListed ?? 50;
   const vmSet = new Set(options.vms);
   const inGrid = (c: C) => c.probe === 'icmp' && vmSet.has(c.from) && (c.to === INTERNET || vmSet.has(c.to));
-  const gridCells = cells.filter(inGrid);
+  // One pass over what may be a million cells.
+  const gridCells: C[] = [];
+  const others: C[] = [];
+  for (const c of cells) (inGrid(c) ? gridCells : others).push(c);
   const hasInternet = gridCells.some((c) => c.to === INTERNET);
   const cols = hasInternet ? [...options.vms, INTERNET] : [...options.vms];
   const out = [compare ? LEGEND_COMPARE : LEGEND_PLAN];
-  const pairs = cols.length > (options.maxColumns ?? 40) ? groupPairs(options, hasInternet) : undefined;
+  const pairs = cols.length > (options.maxColumns ?? 40) ? groupPairs(options, hasInternet, gridCells) : undefined;
   if (!pairs) {
     const at = new Map(gridCells.map((c) => [`${c.from}\0${c.to}`, c]));
     out.push('', ...table(options.vms, cols, (r, c) => {
@@ -111,7 +114,6 @@ export function renderGrid<C extends GridCell>(cells: readonly C[], options: Gri
   } else {
     out.push(LEGEND_SUMMARY, '', ...summary(gridCells, pairs, maxListed, compare, paint));
   }
-  const others = cells.filter((c) => !inGrid(c));
   const text = (c: C) => describe(c, options.reasonOf);
   out.push(...listed('other probes', others, maxListed, (c) => `${charOf(c, compare)} ${text(c)}`));
   if (!compare) out.push(...whyNot(gridCells, pairs, maxListed, text));
@@ -125,11 +127,14 @@ interface GroupPairs {
   /** The groups, then the internet when the grid has it. */
   readonly cols: readonly string[];
   readonly size: ReadonlyMap<string, number>;
-  /** row group * cols.length + column: a number, since a million cells would build a million keys. */
-  pairOf(c: GridCell): number;
+  /**
+   * Of the i-th grid cell, row group * cols.length + column: numbers, since a million cells would
+   * build a million keys; computed once for the summary and the reasons both.
+   */
+  readonly pairOf: Int32Array;
 }
 
-function groupPairs(options: Pick<GridOptions, 'vms' | 'groupOf'>, hasInternet: boolean): GroupPairs {
+function groupPairs(options: Pick<GridOptions, 'vms' | 'groupOf'>, hasInternet: boolean, cells: readonly GridCell[]): GroupPairs {
   const groupOf = new Map(options.vms.map((vm) => [vm, options.groupOf(vm)]));
   const groups = [...new Set(groupOf.values())];
   const size = new Map<string, number>();
@@ -137,20 +142,22 @@ function groupPairs(options: Pick<GridOptions, 'vms' | 'groupOf'>, hasInternet: 
   const cols = hasInternet ? [...groups, INTERNET] : groups;
   const index = new Map(groups.map((g, i) => [g, i]));
   const indexOf = new Map([...groupOf].map(([vm, g]) => [vm, index.get(g)!]));
-  return {
-    groups, cols, size,
-    pairOf: (c) => indexOf.get(c.from)! * cols.length + (c.to === INTERNET ? groups.length : indexOf.get(c.to)!),
-  };
+  const pairOf = new Int32Array(cells.length);
+  cells.forEach((c, i) => {
+    pairOf[i] = indexOf.get(c.from)! * cols.length + (c.to === INTERNET ? groups.length : indexOf.get(c.to)!);
+  });
+  return { groups, cols, size, pairOf };
 }
 
 /** Plan mode: the reason of each grid cell that is not reachable; per group pair when summarised. */
 function whyNot<C extends GridCell>(cells: readonly C[], pairs: GroupPairs | undefined, max: number, text: (c: C) => string): string[] {
   const title = 'why not reachable';
-  const blocked = cells.filter((c) => c.expected !== 'reachable');
-  if (!pairs) return listed(title, blocked, max, (c) => `${CHAR[c.expected]} ${text(c)}`);
+  if (!pairs) return listed(title, cells.filter((c) => c.expected !== 'reachable'), max, (c) => `${CHAR[c.expected]} ${text(c)}`);
   const first = new Map<number, { cell: C; count: number }>();
-  for (const c of blocked) {
-    const key = pairs.pairOf(c);
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i]!;
+    if (c.expected === 'reachable') continue;
+    const key = pairs.pairOf[i]!;
     const seen = first.get(key);
     if (seen) seen.count++;
     else first.set(key, { cell: c, count: 1 });
@@ -162,8 +169,9 @@ function whyNot<C extends GridCell>(cells: readonly C[], pairs: GroupPairs | und
 function summary(cells: readonly GridCell[], pairs: GroupPairs, maxListed: number, compare: boolean, paint: (ch: string) => string): string[] {
   const { groups, cols } = pairs;
   const stats = Array.from({ length: groups.length * cols.length }, () => ({ total: 0, reachable: 0, differ: 0 }));
-  for (const c of cells) {
-    const s = stats[pairs.pairOf(c)]!;
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i]!;
+    const s = stats[pairs.pairOf[i]!]!;
     s.total++;
     if ((compare ? c.observed : c.expected) === 'reachable') s.reachable++;
     if (compare && differs(c)) s.differ++;

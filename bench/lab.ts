@@ -18,6 +18,7 @@ function topology(vms: number): TopologySpec {
     name, implicit: false, cidr: `10.${i}.0.0/16`,
     vpcPeerings: vpcNames.flatMap((remote, j) => (j === i ? [] : [{ remoteVpc: remote, localConnectIP: link(i, j) }])),
     staticRoutes: vpcNames.flatMap((_, j) => (j === i ? [] : [{ cidr: `10.${j}.0.0/16`, nextHopIP: link(j, i).split('/')[0]!, policy: 'policyDst' as const }])),
+    policyRoutes: [],
   }));
   const subnets: Subnet[] = Array.from({ length: 10 }, (_, k) => ({
     name: `s${k}`, vpc: vpcNames[k % 3]!, cidrBlock: `10.${k % 3}.${k}.0/24`, gateway: `10.${k % 3}.${k}.1`, provider: `default/n${k}`,
@@ -27,7 +28,7 @@ function topology(vms: number): TopologySpec {
   return {
     name: 'bench', platform: 'harvester',
     networks: subnets.map((s, k) => ({ name: `n${k}`, namespace: 'default', ref: s.provider })),
-    vpcs: [{ name: 'ovn-cluster', implicit: true, vpcPeerings: [], staticRoutes: [] }, ...vpcs], subnets, securityGroups: [], vms: vmList,
+    vpcs: [{ name: 'ovn-cluster', implicit: true, vpcPeerings: [], staticRoutes: [], policyRoutes: [] }, ...vpcs], subnets, securityGroups: [], vms: vmList,
   };
 }
 

@@ -66,3 +66,16 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "setup: installing npm packages" >&2
   npm ci --no-audit --no-fund --loglevel=error
 fi
+
+# The bundle bin/vpcheck.js runs (scripts/build.js); rebuilt when a source it holds is newer or gone.
+bundle_stale() {
+  [ -f dist/inputs.txt ] && [ -f dist/vpcheck.js ] || return 0
+  while read -r f; do
+    { [ ! -e "$f" ] || [ "$f" -nt dist/vpcheck.js ]; } && return 0
+  done <dist/inputs.txt
+  return 1
+}
+if bundle_stale; then
+  echo "setup: bundling the command line into dist/" >&2
+  node scripts/build.js
+fi

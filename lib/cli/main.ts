@@ -1,21 +1,11 @@
 // The vpcheck command line: one subcommand per job, each a thin caller of lib/.
+// Each command's module is imported when that command runs, so `--version`, `validate` and `plan`
+// never load the cluster client, ssh2 or the lab's process code (a start-up cost users feel).
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { writeFile } from 'node:fs/promises';
-import { jsonSchema } from '../topology/schema.ts';
 import { EXIT, processIo, type Io } from './io.ts';
-import { validateCommand } from './validate.ts';
-import { planCommand } from './plan.ts';
-import { explainCommand } from './explain.ts';
-import { runCommand, targetOf, type TargetOptions } from './run.ts';
-import { SshJumpFlagError, sshJumpOptions as sshJumpOptionsOf } from './ssh-jump-flags.ts';
-import { downCommand } from './down.ts';
-import { renderCommand } from './render.ts';
-import { importCommand } from './import.ts';
-import { DEFAULT_IMAGE } from '../targets/harvester/render.ts';
-import { DEFAULT_POD_IMAGE } from '../targets/kubeovn/render.ts';
-import { reportCommand } from './report.ts';
-import { diffCommand } from './diff.ts';
+import { DEFAULT_IMAGE, DEFAULT_POD_IMAGE } from '../targets/images.ts';
 import pkg from '../../package.json' with { type: 'json' };
+import type { TargetOptions } from './run.ts';
 import type { Transport } from '../sessions/session.ts';
 import type { TargetKind } from '../targets/target.ts';
 
@@ -54,6 +44,7 @@ Example:
   topologies/vpc-peering-example2.yaml: valid (4 warnings)`,
     )
     .action(async (files: string[], opts) => {
+      const { validateCommand } = await import('./validate.ts');
       code = await validateCommand(files, opts, io);
     });
 
@@ -74,6 +65,7 @@ Example:
   u network-unreachable, r refused. Grids wider than 40 columns are summarised per subnet.`,
     )
     .action(async (file: string, opts) => {
+      const { planCommand } = await import('./plan.ts');
       code = await planCommand(file, opts, io);
     });
 
@@ -96,6 +88,7 @@ Example:
   reason: vpcpeer-1 has no route to 20.1.0.2 (route 20.0.0.0/16 via 169.254.0.2 does not cover it)`,
     )
     .action(async (file: string, opts) => {
+      const { explainCommand } = await import('./explain.ts');
       code = await explainCommand(file, opts, io);
     });
 
@@ -141,6 +134,7 @@ command that reproduces it in the VM's console. Ctrl-C tears everything down (ex
         code = EXIT.invalid;
         return;
       }
+      const { SshJumpFlagError, sshJumpOptions: sshJumpOptionsOf } = await import('./ssh-jump-flags.ts');
       let sshJumpOptions;
       try {
         sshJumpOptions = sshJumpOptionsOf(opts);
@@ -150,6 +144,7 @@ command that reproduces it in the VM's console. Ctrl-C tears everything down (ex
         code = EXIT.invalid;
         return;
       }
+      const { runCommand, targetOf } = await import('./run.ts');
       code = await runCommand(files, opts, io, () => targetOf({ ...opts, ...(sshJumpOptions && { sshJumpOptions }) }));
     });
   withClusterOptions(program.commands.at(-1)!);
@@ -165,6 +160,7 @@ Example:
   $ vpcheck down --all
   removed 1 run: vpc-peering-3f9a1c`)
     .action(async (opts: { run?: string; all?: boolean } & TargetOptions) => {
+      const [{ downCommand }, { targetOf }] = await Promise.all([import('./down.ts'), import('./run.ts')]);
       code = await downCommand(opts, io, targetOf(opts));
     });
   withClusterOptions(program.commands.at(-1)!);
@@ -181,6 +177,7 @@ Example:
   HTML report written to reports/nat.html
 Without --html or --junit it prints the run as \`vpcheck run\` did. Secrets are redacted.`)
     .action(async (file: string, opts: { html?: string; junit?: string }) => {
+      const { reportCommand } = await import('./report.ts');
       code = await reportCommand(file, opts, io);
     });
 
@@ -199,6 +196,7 @@ Example:
 Cells are matched by topology, phase, source, destination, probe and port; added and removed
 cells, VMs and phases are listed too.`)
     .action(async (oldFile: string, newFile: string, opts: { html?: string; json?: boolean }) => {
+      const { diffCommand } = await import('./diff.ts');
       code = await diffCommand(oldFile, newFile, opts, io);
     });
 
@@ -217,6 +215,7 @@ Example:
   $ vpcheck render topologies/vpc-peering-example1.yaml --target harvester > peering.yaml
   $ kubectl apply -f peering.yaml        # after creating each VM's cloud-init Secret`)
     .action(async (file: string, opts) => {
+      const { renderCommand } = await import('./render.ts');
       code = await renderCommand(file, opts, io);
     });
 
@@ -234,6 +233,7 @@ Example:
   $ vpcheck import customer.yaml -o customer-topology.yaml && vpcheck plan customer-topology.yaml
 What cannot be mapped is printed as a warning and kept as a comment; Secrets and status are dropped.`)
     .action(async (file: string, opts) => {
+      const { importCommand } = await import('./import.ts');
       code = await importCommand(file, opts, io);
     });
 
@@ -245,6 +245,7 @@ What cannot be mapped is printed as a warning and kept as a comment; Secrets and
 Example: point an editor at it with a first line
   # yaml-language-server: $schema=../schema/topology-v1.json`)
     .action(async (opts: { out?: string }) => {
+      const [{ jsonSchema }, { writeFile }] = await Promise.all([import('../topology/schema.ts'), import('node:fs/promises')]);
       const text = `${JSON.stringify(jsonSchema(), null, 2)}\n`;
       if (opts.out) await writeFile(opts.out, text);
       else io.out(text);

@@ -1,7 +1,11 @@
 // `vpcheck plan`: the expected matrix of every phase from the topology alone, no target needed.
-import { cellsOf, type PhaseCells } from '../model/index.ts';
+// Its cost follows the cells it prints: reasons come from lib/model/reasons.ts (one walk per
+// class pair) and only for the cells the text names, and `--json` is written as it is made.
+import { cellsOf, type Cell, type PhaseCells } from '../model/index.ts';
 import { subnetOf } from '../model/ipam.ts';
-import { renderGrid, type GridCell } from '../report/grid.ts';
+import { Reasons } from '../model/reasons.ts';
+import { formatIPv4 } from '../net/ipv4.ts';
+import { renderGrid } from '../report/grid.ts';
 import type { Topology } from '../topology/types.ts';
 import { EXIT, type Io } from './io.ts';
 import { phaseSpec } from '../topology/phases.ts';
@@ -26,40 +30,67 @@ export async function planCommand(file: string, options: PlanOptions, io: Io): P
   }
   const phases = cellsOf(topology, { internetIP }).filter((p) => options.phase === undefined || p.phase === options.phase);
   if (options.json) {
-    io.out(JSON.stringify({ topology: topology.name, internetIP, phases: phases.map(phaseJson) }, null, 2));
+    writePlanJson(topology.name, internetIP, phases, io);
     return EXIT.ok;
   }
   for (const p of phases) io.out(renderPhase(topology, p, Boolean(io.isTTY && !process.env.NO_COLOR)));
   return EXIT.ok;
 }
 
-/** Cells with the model's reason where the outcome is not plain reachability. */
-export function gridCellsOf(p: PhaseCells): GridCell[] {
-  return p.cells.map((c) => ({
-    ...c,
-    ...(c.expected !== 'reachable' || c.predicted !== 'reachable' ? { reason: p.model.predict(c).reason } : {}),
-  }));
-}
-
 export function renderPhase(topology: Topology, p: PhaseCells, color: boolean): string {
   const vms = p.spec.vms.map((v) => v.name);
-  const groupOf = (vm: string) => {
-    const v = p.spec.vms.find((x) => x.name === vm);
-    return (v && subnetOf(p.spec, v)?.name) ?? '?';
-  };
+  const group = new Map(p.spec.vms.map((v) => [v.name, subnetOf(p.spec, v)?.name ?? '?']));
+  const reasons = new Reasons(p.model);
+  // The model's reason where the outcome is not plain reachability.
+  const reasonOf = (c: Cell) => (c.expected !== 'reachable' || c.predicted !== 'reachable' ? reasons.reasonOf(c) : undefined);
   const title = `${topology.name} — phase ${p.phase}: ${p.cells.length} cells`;
-  return `${title}\n${renderGrid(gridCellsOf(p), { vms, groupOf, color })}`;
+  return `${title}\n${renderGrid(p.cells, { vms, groupOf: (vm) => group.get(vm) ?? '?', color, reasonOf })}`;
 }
 
-function phaseJson(p: PhaseCells) {
-  return {
-    name: p.phase,
-    cells: p.cells.map((c) => {
-      const prediction = p.model.predict(c);
-      return {
-        from: c.from, to: c.to, probe: c.probe, ...(c.port !== undefined && { port: c.port }),
-        toIp: prediction.toIp, expected: c.expected, predicted: c.predicted, reason: prediction.reason,
-      };
-    }),
+/** Lines written at once: few enough writes, never the whole document in memory. */
+const BATCH = 2000;
+
+/**
+ * The same text as JSON.stringify(plan, null, 2), written a batch of lines at a time: a plan of
+ * 1,000 VMs holds a million cells. Each write is whole lines without the last newline, which
+ * `io.out` adds.
+ */
+function writePlanJson(topology: string, internetIP: string, phases: readonly PhaseCells[], io: Io): void {
+  let lines: string[] = [];
+  const line = (text: string) => {
+    lines.push(text);
+    if (lines.length >= BATCH) flush();
   };
+  const flush = () => {
+    if (lines.length) io.out(lines.join('\n'));
+    lines = [];
+  };
+  line('{');
+  line(`  "topology": ${JSON.stringify(topology)},`);
+  line(`  "internetIP": ${JSON.stringify(internetIP)},`);
+  array('  "phases": ', phases, (p, last) => {
+    line('    {');
+    line(`      "name": ${JSON.stringify(p.phase)},`);
+    const reasons = new Reasons(p.model);
+    const ips = new Map<string, string>();
+    const ipOf = (to: string) => ips.get(to) ?? ips.set(to, formatIPv4(p.model.resolve(to))).get(to)!;
+    array('      "cells": ', p.cells, (c, lastCell) => {
+      const cell = {
+        from: c.from, to: c.to, probe: c.probe, ...(c.port !== undefined && { port: c.port }),
+        toIp: ipOf(c.to), expected: c.expected, predicted: c.predicted, reason: reasons.reasonOf(c),
+      };
+      line(JSON.stringify(cell, null, 2).replace(/^/gm, '        ') + (lastCell ? '' : ','));
+    });
+    line(`    }${last ? '' : ','}`);
+  });
+  line('}');
+  flush();
+
+  /** An array that is its object's last member: `head[`, the items, then `]` at head's indentation. */
+  function array<T>(head: string, items: readonly T[], each: (item: T, last: boolean) => void): void {
+    if (items.length === 0) return line(`${head}[]`);
+    line(`${head}[`);
+    items.forEach((item, i) => each(item, i === items.length - 1));
+    line(`${head.replace(/\S.*/, '')}]`);
+  }
 }

@@ -66,12 +66,17 @@ export async function runCommand(files: string[], options: RunCommandOptions, io
       runner = await Runner.start(topology, target, settings, events(io), warnings);
       await runner.runAll();
       if (options.keep) printKeep(runner, options, io);
-      const result = await runner.finish({ keep: options.keep ?? false });
+      // The verdict is printed first; taking a hundred namespaces down takes a while.
+      const result = await runner.finish({ keep: true });
       results.push(result);
       const vms = topology.vms.map((v) => v.name);
       const groupOf = (vm: string) => subnetOf(topology, topology.vms.find((v) => v.name === vm)!)?.name ?? '?';
       io.out(redactText(renderRun(result, { color: io.isTTY && !process.env.NO_COLOR, vms, groupOf })));
       if (result.summary.failed) code = Math.max(code, EXIT.failed);
+      if (!options.keep) {
+        io.err(`tearing down run ${result.runId}`);
+        await runner.realized.down();
+      }
     } catch (e) {
       await runner?.realized.down().catch(() => undefined);
       if (e instanceof TargetError) {

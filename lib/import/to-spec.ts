@@ -5,12 +5,13 @@
 // (a customer's export) and the fake API server (a run's objects, built on the lab).
 import { DEFAULT_ROUTE_ANNOTATION, LISTEN_ANNOTATION, NAME_ANNOTATION } from '../k8s/labels.ts';
 import type { KubeObject } from '../k8s/resources.ts';
-import { DEFAULT_VPC, type Network, type Platform, type SecurityGroupRule, type StaticRoute, type Subnet, type TopologySpec, type Vm, type VpcPeering } from '../topology/types.ts';
+import { DEFAULT_VPC, type Network, type Platform, type PolicyRoute, type SecurityGroupRule, type StaticRoute, type Subnet, type TopologySpec, type Vm, type VpcPeering } from '../topology/types.ts';
 import { attachmentOf, PRIMARY_PROVIDER, providerAnnotation } from './attachment.ts';
 
 export interface OvnClusterEntries {
   readonly vpcPeerings?: readonly { remoteVpc: string; localConnectIP: string }[];
   readonly staticRoutes?: readonly { cidr: string; nextHopIP: string; policy?: string }[];
+  readonly policyRoutes?: readonly { priority: number; match: string; action: string; nextHopIP?: string }[];
 }
 
 export interface MapOptions {
@@ -73,11 +74,18 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
     vpcPeerings: (s.vpcPeerings ?? []).filter((p) => vpcNames.has(p.remoteVpc)).map((p): VpcPeering => ({ remoteVpc: vpcNames.get(p.remoteVpc)!, localConnectIP: p.localConnectIP })),
     // Kube-OVN defaults an empty policy to policyDst (pkg/controller/vpc.go formatVpc).
     staticRoutes: (s.staticRoutes ?? []).map((r): StaticRoute => ({ cidr: r.cidr, nextHopIP: r.nextHopIP, policy: r.policy === 'policySrc' ? 'policySrc' : 'policyDst' })),
+    // Kept as written: the loader reports an action or match Kube-OVN would reject.
+    policyRoutes: (s.policyRoutes ?? []).map((r): PolicyRoute => ({
+      priority: r.priority,
+      match: r.match,
+      action: r.action as PolicyRoute['action'],
+      ...(r.nextHopIP ? { nextHopIP: r.nextHopIP } : {}),
+    })),
     implicit,
   });
   const cluster = options.ovnCluster ?? {};
   const vpcs = [
-    vpcOf(DEFAULT_VPC, cluster, !cluster.vpcPeerings?.length && !cluster.staticRoutes?.length),
+    vpcOf(DEFAULT_VPC, cluster, !cluster.vpcPeerings?.length && !cluster.staticRoutes?.length && !cluster.policyRoutes?.length),
     ...vpcObjects.map((v) => vpcOf(originalName(v), (v.spec ?? {}) as OvnClusterEntries, false)),
   ];
 

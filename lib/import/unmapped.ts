@@ -7,7 +7,7 @@ import type { KubeObject } from '../k8s/resources.ts';
 // Subnet disableGatewayCheck only lets kube-ovn-cni start a pod without pinging the gateway; no
 // packet depends on it, and cluster targets set it themselves (k8s-common/render-network.ts).
 const MAPPED: Record<string, readonly string[]> = {
-  Vpc: ['vpcPeerings', 'staticRoutes'],
+  Vpc: ['vpcPeerings', 'staticRoutes', 'policyRoutes'],
   Subnet: ['vpc', 'cidrBlock', 'gateway', 'provider', 'private', 'allowSubnets', 'natOutgoing', 'excludeIps', 'disableGatewayCheck'],
   SecurityGroup: ['allowSameGroupTraffic', 'ingressRules', 'egressRules'],
 };

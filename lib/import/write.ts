@@ -17,6 +17,7 @@ export function topologyDocument(spec: TopologySpec, description: string): Recor
       name: v.name,
       ...(v.vpcPeerings.length && { vpcPeerings: v.vpcPeerings }),
       ...(v.staticRoutes.length && { staticRoutes: v.staticRoutes }),
+      ...(v.policyRoutes.length && { policyRoutes: v.policyRoutes }),
     })),
     subnets: spec.subnets.map((s) => ({ ...s, provider: shortRef(s.provider) })),
     securityGroups: spec.securityGroups,

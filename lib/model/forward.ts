@@ -3,11 +3,12 @@
 // the reply leg does not, because every ACL involved is allow-related and conntrack passes
 // replies of an allowed connection (OVN ls_in_acl / ls_out_acl "ct.est && ct.rpl" flows).
 import { DEFAULT_VPC } from '../topology/types.ts';
-import { contains, formatIPv4 as ip } from '../net/ipv4.ts';
+import { contains, formatIPv4 as ip, formatPrefix } from '../net/ipv4.ts';
 import { AclIndex, decide, type Acl, type Packet } from './acl.ts';
-import { buildRouteTable, lookup, noRouteReason, policyVerdict, type RouteTable } from './routes.ts';
+import { addressSetMembers, buildPolicyTable, matchingPolicies, type Policy, type PolicyTable } from './policies.ts';
+import { buildRouteTable, lookup, networkOf, noRouteReason, type Egress, type Route, type RouteTable } from './routes.ts';
 import type { Disposition, Leg, Step } from './types.ts';
-import { isExternal, NODE_IP, ovnClusterSubnetOf, type Owner, type SubnetInfo, type VmInfo, type World } from './world.ts';
+import { isExternal, JOIN_ROUTER_IP, NODE_INTERNAL_IP, NODE_IP, ovnClusterSubnetOf, type Owner, type SubnetInfo, type VmInfo, type World } from './world.ts';
 
 export type WalkEnd =
   | { readonly ok: true; readonly owner: Owner }
@@ -21,16 +22,33 @@ export interface Decision {
   readonly kind: 'connected' | 'route' | 'acl';
 }
 
+/** A policy that replaced the route lookup's choice, and that choice. */
+interface Rerouted {
+  readonly policy: Policy;
+  readonly route: Route;
+}
+
 /** The routers and ACLs of one topology, shared by every walk. */
 export class Fabric {
   readonly acls: AclIndex;
+  /** Address-set members, for policy matches. */
+  readonly sets: ReadonlyMap<string, ReadonlySet<number>>;
   private readonly tables = new Map<string, RouteTable>();
+  private readonly policyTables = new Map<string, PolicyTable>();
   constructor(readonly world: World) {
     this.acls = new AclIndex(world);
-    for (const vpc of world.vpcs.keys()) this.tables.set(vpc, buildRouteTable(world, vpc));
+    this.sets = addressSetMembers(world);
+    for (const vpc of world.vpcs.keys()) {
+      const table = buildRouteTable(world, vpc);
+      this.tables.set(vpc, table);
+      this.policyTables.set(vpc, buildPolicyTable(world, vpc, (hop) => networkOf(table, hop) !== undefined));
+    }
   }
   table(vpc: string): RouteTable {
     return this.tables.get(vpc)!;
+  }
+  policies(vpc: string): PolicyTable {
+    return this.policyTables.get(vpc)!;
   }
 }
 
@@ -93,24 +111,37 @@ export class Walk {
       return fail('NO_ROUTE', noRouteReason(table, dst) + hint);
     }
     this.step(at, `lookup ${ip(dst)}: ${route.label}`);
+    const [policy, outranked] = matchingPolicies(this.fabric.policies(vpc), this.fabric.sets, src, dst);
+    const over = policy?.origin === 'policyRoutes' && outranked ? outranked : undefined;
+    if (policy) this.step(at, `${policy.label}${policy.origin === 'kube-ovn' ? ' (Kube-OVN)' : ''}${over ? `, outranking ${over.label}` : ''}`);
+    if (policy?.action === 'drop') return fail('POLICY_DROP', `${vpc} ${policy.label} drops ${ip(src)} -> ${ip(dst)} after the route lookup (${route.label})`);
+    if (policy?.action === 'reroute') {
+      this.decisions.push({ text: `${vpc} ${policy.label}`, kind: 'route' });
+      const net = networkOf(table, policy.nextHop!)!;
+      return this.forward(vpc, net.egress, policy.nextHop!, false, { policy, route });
+    }
     this.decisions.push({ text: `${vpc} route ${route.label}`, kind: route.connected ? 'connected' : 'route' });
-    const policy = policyVerdict(this.world, table, src, dst);
-    if (policy) this.step(at, policy.text);
-    if (policy?.action === 'reroute') return this.atNode(!route.connected && route.egress.kind === 'link');
-    const hop = route.nextHop ?? dst;
-    switch (route.egress.kind) {
+    if (policy?.origin === 'policyRoutes') this.decisions.push({ text: `${vpc} ${policy.label}${over ? ` over ${over.label}` : ''}`, kind: 'route' });
+    return this.forward(vpc, route.egress, route.nextHop ?? dst, route.connected);
+  }
+
+  /** Out of a router port towards `hop`; `rerouted`: a policy replaced the route's choice. */
+  private forward(vpc: string, egress: Egress, hop: number, connected: boolean, rerouted?: Rerouted): WalkEnd {
+    switch (egress.kind) {
       case 'subnet':
-        if (route.connected) return this.onSwitch(route.egress.subnet, 'DENIED_IN');
-        return this.deadNextHop(hop, route.egress.subnet);
+        if (connected) return this.onSwitch(egress.subnet, 'DENIED_IN');
+        return this.deadNextHop(hop, egress.subnet);
       case 'join':
-        return hop === NODE_IP ? this.atNode(false) : fail('NEIGHBOR_UNREACHABLE', `nothing answers ARP for ${ip(hop)} on the join network`);
+        if (hop === NODE_IP) return this.atNode(rerouted);
+        if (hop === JOIN_ROUTER_IP) return fail('NEIGHBOR_UNREACHABLE', `${vpc}'s default route leads to its own join port ${ip(hop)} and no policy rerouted ${ip(this.pkt.src)} -> ${ip(this.pkt.dst)} to the node: nothing answers ARP for ${ip(hop)}`);
+        return fail('NEIGHBOR_UNREACHABLE', `nothing answers ARP for ${ip(hop)} on the join network`);
       case 'link': {
-        const link = route.egress.link;
+        const link = egress.link;
         if (link.remoteAddress === undefined) {
           return fail('NEIGHBOR_UNREACHABLE', `peering ${vpc} -> ${link.remoteVpc} is one-sided: ${link.remoteVpc} does not list ${vpc} in vpcPeerings, so port ${link.port} has no peer`);
         }
         if (hop !== link.remoteAddress) {
-          const what = route.connected ? 'destination' : 'next hop';
+          const what = connected ? 'destination' : 'next hop';
           return fail('NEIGHBOR_UNREACHABLE', `${what} ${ip(hop)} is not ${link.remoteVpc}'s localConnectIP ${ip(link.remoteAddress)}: nothing on peering port ${link.port} answers ARP for it`);
         }
         this.step(`peering ${link.port}`, `to ${link.remoteVpc} (${ip(link.remoteAddress)})`);
@@ -119,14 +150,11 @@ export class Walk {
     }
   }
 
-  /**
-   * The node behind ovn-cluster's join network. `reroutedPeering`: ovn-cluster's 29000 policy
-   * took a packet its route table would have sent over a peering.
-   */
-  atNode(reroutedPeering: boolean): WalkEnd {
+  /** The node behind ovn-cluster's join network. */
+  atNode(rerouted?: Rerouted): WalkEnd {
     const { src, dst } = this.pkt;
-    if (dst === NODE_IP) {
-      this.step('node', `${ip(dst)} is the node's ovn0`);
+    if (dst === NODE_IP || dst === NODE_INTERNAL_IP) {
+      this.step('node', `${ip(dst)} is the node's own address`);
       return { ok: true, owner: { kind: 'node' } };
     }
     if (ovnClusterSubnetOf(this.world, dst)) {
@@ -135,10 +163,11 @@ export class Walk {
     }
     if (!isExternal(this.world, dst)) {
       this.step('node', `no route to ${ip(dst)}: sent to the upstream, which drops it`);
-      if (reroutedPeering) {
-        return fail('REROUTED_TO_NODE', `ovn-cluster reroutes traffic from its subnets to the node (policy 29000), so ${ip(src)} -> ${ip(dst)} never takes the peering: peering a custom VPC with ovn-cluster does not work on Harvester (harvester/harvester#8906)`);
+      if (rerouted && !rerouted.route.connected) {
+        const { policy, route } = rerouted;
+        return fail('REROUTED_TO_NODE', `${DEFAULT_VPC} ${policy.label} sends ${ip(src)} -> ${ip(dst)} to the node after the route lookup chose ${route.label}, and the node has no route to it: the peering is never used (harvester/harvester#8906; a policyRoutes allow above priority ${policy.priority} for ${formatPrefix(route.prefix)} on ${DEFAULT_VPC} keeps the route, kubeovn/kube-ovn#3102)`);
       }
-      return fail('NO_ROUTE', `${DEFAULT_VPC} sends ${ip(dst)} to the node by its default route, and the node has no route to it`);
+      return fail('NO_ROUTE', `${DEFAULT_VPC} sends ${ip(dst)} to the node, and the node has no route to it`);
     }
     const natted = ovnClusterSubnetOf(this.world, src);
     if (!natted?.subnet.natOutgoing) {

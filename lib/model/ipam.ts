@@ -65,19 +65,23 @@ export function assignAddresses(spec: TopologySpec): Map<string, Addressed> {
     used(subnet).add(ipNum);
     out.set(vm.name, { vm, subnet, ip: vm.ip, ipNum });
   }
+  // Where each subnet's search for a free address resumes: addresses below it are all taken or
+  // reserved and stay so, so a subnet of n VMs is searched once, not n times.
+  const next = new Map<string, number>();
   for (const vm of spec.vms) {
     const subnet = subnetOf(spec, vm);
     if (!subnet || vm.ip !== undefined) continue;
     const p = parsePrefix(subnet.cidrBlock);
     const u = used(subnet);
     let ipNum = -1;
-    for (let ip = firstHost(p); ip <= lastHost(p); ip++) {
+    for (let ip = next.get(subnet.name) ?? firstHost(p); ip <= lastHost(p); ip++) {
       if (!u.has(ip) && reservedReason(subnet, ip) === undefined) {
         ipNum = ip;
         break;
       }
     }
     if (ipNum < 0) throw new IpamExhausted(vm.name, `subnet ${subnet.name} (${subnet.cidrBlock}) has no free address for VM ${vm.name}`);
+    next.set(subnet.name, ipNum + 1);
     u.add(ipNum);
     out.set(vm.name, { vm, subnet, ip: formatIPv4(ipNum), ipNum });
   }

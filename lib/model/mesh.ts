@@ -50,10 +50,13 @@ function classKey(vm: VmInfo, edges: Uint32Array): string {
   return `${vm.subnet.name}|${vm.vm.defaultRoute}|${sgs}|${atom(edges, vm.ip)}`;
 }
 
-/** The icmp mesh between the given VMs (default: all), plus each VM to the internet when asked. */
-export function predictMesh(model: Model, options: { vms?: readonly string[]; internet: boolean }): Mesh {
-  const world = model.world;
-  const vms = options.vms ?? [...world.vms.keys()];
+/** VMs grouped into classes the model cannot tell apart: `classOf[i]` is the class of vms[i]. */
+export interface VmClasses {
+  readonly classOf: Uint32Array;
+  readonly members: readonly (readonly string[])[];
+}
+
+export function vmClasses(world: World, vms: readonly string[]): VmClasses {
   const edges = boundaries(world);
   const classOf = new Uint32Array(vms.length);
   const members: string[][] = [];
@@ -65,6 +68,14 @@ export function predictMesh(model: Model, options: { vms?: readonly string[]; in
     members[c]!.push(name);
     classOf[i] = c;
   });
+  return { classOf, members };
+}
+
+/** The icmp mesh between the given VMs (default: all), plus each VM to the internet when asked. */
+export function predictMesh(model: Model, options: { vms?: readonly string[]; internet: boolean }): Mesh {
+  const world = model.world;
+  const vms = options.vms ?? [...world.vms.keys()];
+  const { classOf, members } = vmClasses(world, vms);
   const n = members.length;
   const cols = n + 1;
   // Class x class outcomes, with the internet as the last column.

@@ -67,7 +67,7 @@ export class Model {
       case 'router': return walk.atRouter(owner.vpc);
       // The upstream answers the node's masqueraded address; the node un-NATs and routes it in.
       case 'external':
-      case 'node': return walk.atNode(false);
+      case 'node': return walk.atNode();
     }
   }
 

@@ -1,8 +1,9 @@
 // A VPC's OVN logical router as a route table: connected networks (subnets, peering links,
-// ovn-cluster's join), static routes, and the router policies Kube-OVN adds on ovn-cluster.
+// ovn-cluster's join) and static routes, ranked as Kube-OVN's OVN ranks them. Router policies,
+// which act after this lookup, are in policies.ts.
 import { DEFAULT_VPC } from '../topology/types.ts';
 import { contains, formatIPv4, formatPrefix, parsePrefixOrAddress, type Prefix } from '../net/ipv4.ts';
-import { JOIN, NODE_IP, type LinkInfo, type SubnetInfo, type World } from './world.ts';
+import { JOIN, JOIN_ROUTER_IP, type LinkInfo, type SubnetInfo, type World } from './world.ts';
 
 export type Egress =
   | { readonly kind: 'subnet'; readonly subnet: SubnetInfo }
@@ -27,21 +28,36 @@ export interface RouteTable {
   readonly routes: readonly Route[];
   /** Static routes OVN does not install, with why. */
   readonly ignored: readonly string[];
-  /** Static-route prefixes sent over a peering link (the lab's kube-ovn allow policy covers them). */
-  readonly overPeering: readonly Prefix[];
+  /** The router's networks, for a next hop's output port. */
+  readonly networks: readonly Route[];
 }
 
-// ovn northd/northd.c build_route_match: priority = prefix length * 3 + offset, the offset
-// being 2 for connected routes, 1 for static dst-ip routes and 0 for src-ip routes. So one
-// table holds both policies and the longest prefix wins; at equal length connected beats static.
-// (Kube-OVN's own OVN build carries a patch "modify src route priority" that drops src-ip routes
-// to priority 1; the lab runs Debian's unpatched OVN, which this follows.)
-function rank(length: number, kind: 'connected' | 'dst-ip' | 'src-ip'): number {
-  return length * 3 + (kind === 'connected' ? 2 : kind === 'dst-ip' ? 1 : 0);
+/**
+ * Route priority as Kube-OVN's OVN computes it. Stock ovn-northd (northd.c build_route_match)
+ * gives prefix length * 3 plus 2 for connected, 1 for static dst-ip and 0 for src-ip routes, so
+ * the longest prefix wins whatever the policy. Kube-OVN builds OVN with the patch "modify src
+ * route priority" (kube-ovn v1.13.13 dist/images/patches/b973ec477b43df1c3ef3cdb69f8646948fcf94ae.patch,
+ * applied by dist/images/Dockerfile.base): every src-ip route gets priority 1, a /32 gets 2, below
+ * every dst-ip route except the default route 0.0.0.0/0 (priority 1). Kube-OVN relies on it since
+ * v1.14 adds a src-ip route per custom-VPC subnet (pkg/controller/subnet.go
+ * addCustomVPCStaticRouteForSubnet), which would otherwise outrank shorter peering routes.
+ * The lab runs stock OVN and emulates this ranking (lib/targets/lab/route-ranking.ts).
+ */
+export function kubeOvnRouteRank(length: number, kind: 'connected' | 'dst-ip' | 'src-ip'): number {
+  if (kind === 'src-ip') return length === 32 ? 2 : 1;
+  return length * 3 + (kind === 'connected' ? 2 : 1);
+}
+
+/**
+ * Highest rank first. Two flows of one priority that both match are OVS's choice; the lab's
+ * emulation makes a src-ip route win over the default route of equal rank, and so does this.
+ */
+export function byRank(a: Route, b: Route): number {
+  return b.rank - a.rank || (a.policy === b.policy ? 0 : a.policy === 'src-ip' ? -1 : 1);
 }
 
 function connected(prefix: Prefix, egress: Egress, what: string): Route {
-  return { prefix, policy: 'dst-ip', connected: true, egress, label: `${formatPrefix(prefix)} (connected, ${what})`, rank: rank(prefix.length, 'connected') };
+  return { prefix, policy: 'dst-ip', connected: true, egress, label: `${formatPrefix(prefix)} (connected, ${what})`, rank: kubeOvnRouteRank(prefix.length, 'connected') };
 }
 
 export function buildRouteTable(world: World, vpc: string): RouteTable {
@@ -50,17 +66,18 @@ export function buildRouteTable(world: World, vpc: string): RouteTable {
     ...(world.linksOfVpc.get(vpc) ?? []).map((l) => connected(l.prefix, { kind: 'link', link: l }, `peering port ${l.port}`)),
   ];
   if (vpc === DEFAULT_VPC) own.push(connected(JOIN, { kind: 'join' }, 'join'));
-  const statics = [...world.vpcs.get(vpc)!.staticRoutes.map((r) => ({ ...r, node: false }))];
-  // pkg/controller/vpc.go handleAddOrUpdateVpc: ovn-cluster's default route leads to the node
-  // over the join network (the lab's node namespace holds 100.64.0.2).
-  if (vpc === DEFAULT_VPC) statics.push({ cidr: '0.0.0.0/0', nextHopIP: formatIPv4(NODE_IP), policy: 'policyDst', node: true });
+  const statics = [...world.vpcs.get(vpc)!.staticRoutes.map((r) => ({ ...r, auto: false }))];
+  // kube-ovn v1.13.13 pkg/controller/node.go addNodeGatewayStaticRoute: ovn-cluster's default
+  // route points at the join gateway 100.64.0.1, ovn-cluster's own join port. Nothing answers
+  // ARP there: traffic leaves for the node only when a policy reroutes it (policies.ts).
+  if (vpc === DEFAULT_VPC) statics.push({ cidr: '0.0.0.0/0', nextHopIP: formatIPv4(JOIN_ROUTER_IP), policy: 'policyDst', auto: true });
   const ignored: string[] = [];
   const routes = [...own];
   for (const r of statics) {
     const prefix = parsePrefixOrAddress(r.cidr);
     const nextHop = parsePrefixOrAddress(r.nextHopIP).address;
     const policy = r.policy === 'policySrc' ? 'src-ip' : 'dst-ip';
-    const label = `${policy === 'src-ip' ? 'src ' : ''}${formatPrefix(prefix)} via ${r.nextHopIP}${r.node ? ' (join, node)' : ''}`;
+    const label = `${policy === 'src-ip' ? 'src ' : ''}${formatPrefix(prefix)} via ${r.nextHopIP}${r.auto ? ' (join gateway)' : ''}`;
     // northd find_static_route_outport: a route whose next hop is on none of the router's
     // networks has no output port, and northd skips it ("No path for static route").
     const via = own.find((c) => contains(c.prefix, nextHop));
@@ -68,15 +85,19 @@ export function buildRouteTable(world: World, vpc: string): RouteTable {
       ignored.push(`route ${label} is not installed: ${r.nextHopIP} is on none of ${vpc}'s networks`);
       continue;
     }
-    routes.push({ prefix, policy, connected: false, nextHop, egress: via.egress, label, rank: rank(prefix.length, policy) });
+    routes.push({ prefix, policy, connected: false, nextHop, egress: via.egress, label, rank: kubeOvnRouteRank(prefix.length, policy) });
   }
-  routes.sort((a, b) => b.rank - a.rank);
-  const overPeering = routes.filter((r) => !r.connected && r.egress.kind === 'link').map((r) => r.prefix);
-  return { vpc, routes, ignored, overPeering };
+  routes.sort(byRank);
+  return { vpc, routes, ignored, networks: own };
 }
 
 export function lookup(table: RouteTable, src: number, dst: number): Route | undefined {
   return table.routes.find((r) => contains(r.prefix, r.policy === 'dst-ip' ? dst : src));
+}
+
+/** The connected network a next hop is on (its output port), if any. */
+export function networkOf(table: RouteTable, hop: number): Route | undefined {
+  return table.networks.find((c) => contains(c.prefix, hop));
 }
 
 /** Why no route matched, naming the static routes that do not cover the destination. */
@@ -84,29 +105,4 @@ export function noRouteReason(table: RouteTable, dst: number): string {
   const statics = table.routes.filter((r) => !r.connected).map((r) => r.label);
   const cover = statics.length === 0 ? 'it has no static routes' : `${statics.length === 1 ? 'route' : 'routes'} ${statics.join(', ')} ${statics.length === 1 ? 'does' : 'do'} not cover it`;
   return [`${table.vpc} has no route to ${formatIPv4(dst)} (${cover})`, ...table.ignored].join('; ');
-}
-
-export type PolicyVerdict = { readonly action: 'allow' | 'reroute'; readonly text: string };
-
-const allowOwn = (s: SubnetInfo) => `policy 31000 ip4.dst == ${s.subnet.cidrBlock} allow`;
-
-/**
- * ovn-cluster's router policies, evaluated after the route lookup. pkg/controller/subnet.go:
- * addCommonRoutesForSubnet allows traffic to each subnet at 31000 (util.SubnetRouterPolicyPriority);
- * addPolicyRouteForDistributedSubnet reroutes everything else from its subnets to the node at
- * 29000 (util.GatewayRouterPolicyPriority). That reroute is why peering ovn-cluster fails on
- * Harvester (harvester/harvester#8906). On platform kube-ovn the lab adds a 31000 allow for
- * prefixes ovn-cluster routes over a peering, as in the blog's working setup.
- */
-export function policyVerdict(world: World, table: RouteTable, src: number, dst: number): PolicyVerdict | undefined {
-  if (table.vpc !== DEFAULT_VPC) return undefined;
-  const own = world.subnetsOfVpc.get(DEFAULT_VPC) ?? [];
-  const dstSubnet = own.find((s) => contains(s.prefix, dst));
-  if (dstSubnet) return { action: 'allow', text: allowOwn(dstSubnet) };
-  if (contains(JOIN, dst)) return undefined;
-  const peered = world.platform === 'kube-ovn' ? table.overPeering.find((p) => contains(p, dst)) : undefined;
-  if (peered) return { action: 'allow', text: `policy 31000 ip4.dst == ${formatPrefix(peered)} allow (platform kube-ovn)` };
-  const srcSubnet = own.find((s) => contains(s.prefix, src));
-  if (srcSubnet) return { action: 'reroute', text: `policy 29000 ip4.src == ${srcSubnet.subnet.cidrBlock} reroute ${formatIPv4(NODE_IP)} (node)` };
-  return undefined;
 }

@@ -18,8 +18,10 @@ export type Disposition =
   | 'LOOP'
   /** Traffic left through the node without MASQUERADE, so the upstream cannot answer it. */
   | 'NO_NAT'
-  /** ovn-cluster's node reroute policy (priority 29000) took traffic meant for a peering. */
-  | 'REROUTED_TO_NODE';
+  /** A router policy rerouted traffic to the node (ovn-cluster's 29000), which cannot deliver it. */
+  | 'REROUTED_TO_NODE'
+  /** A router policy with action drop (Vpc policyRoutes). */
+  | 'POLICY_DROP';
 
 /** A network verdict: the model never predicts `error`. */
 export type NetworkOutcome = Exclude<Outcome, 'error'>;

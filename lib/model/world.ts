@@ -1,6 +1,6 @@
 // The topology parsed once into integer form, with an index from address to owner. Everything
 // the model decides per packet reads these structures, so nothing is parsed twice.
-import type { Platform, SecurityGroup, Subnet, TopologySpec, Vm, Vpc } from '../topology/types.ts';
+import type { SecurityGroup, Subnet, TopologySpec, Vm, Vpc } from '../topology/types.ts';
 import { DEFAULT_VPC, JOIN_CIDR } from '../topology/types.ts';
 import { contains, parseIPv4, parsePrefix, type Prefix } from '../net/ipv4.ts';
 import { assignAddresses } from './ipam.ts';
@@ -9,6 +9,8 @@ import { assignAddresses } from './ipam.ts';
 export const JOIN = parsePrefix(JOIN_CIDR);
 export const JOIN_ROUTER_IP = JOIN.network + 1;
 export const NODE_IP = JOIN.network + 2;
+/** The node's own address (Kubernetes InternalIP): the lab's node holds it on its uplink. */
+export const NODE_INTERNAL_IP = parseIPv4('192.0.2.254');
 
 export interface SubnetInfo {
   readonly subnet: Subnet;
@@ -45,7 +47,7 @@ export type Owner =
   | { readonly kind: 'external' };
 
 export interface World {
-  readonly platform: Platform;
+  readonly spec: TopologySpec;
   readonly internetIP: number;
   readonly vpcs: ReadonlyMap<string, Vpc>;
   readonly subnets: readonly SubnetInfo[];
@@ -110,7 +112,7 @@ export function buildWorld(spec: TopologySpec, internetIP: string): World {
   const vmsOfSubnet = new Map(subnets.map((s) => [s.name, new Map<number, VmInfo>()]));
   for (const v of vms.values()) vmsOfSubnet.get(v.subnet.name)!.set(v.ip, v);
   return {
-    platform: spec.platform,
+    spec,
     internetIP: parseIPv4(internetIP),
     vpcs,
     subnets,

@@ -18,7 +18,7 @@ export interface GridCell {
   readonly reason?: string;
 }
 
-export interface GridOptions {
+export interface GridOptions<C extends GridCell = GridCell> {
   /** Source VMs in row order; the columns are the same VMs, then the internet. */
   readonly vms: readonly string[];
   /** The group (subnet) of a VM, for the summary. */
@@ -31,6 +31,11 @@ export interface GridOptions {
   readonly maxListed?: number;
   /** List the differing cells below the grid (off when the caller explains them itself). */
   readonly listDiffering?: boolean;
+  /**
+   * The reason of a cell without one, asked only for the cells the text names: `plan` of 1,000
+   * VMs lists a few of its million cells, and a reason costs a walk through the model.
+   */
+  readonly reasonOf?: (cell: C) => string | undefined;
 }
 
 const CHAR: Record<Expected, string> = {
@@ -55,10 +60,11 @@ function charOf(c: GridCell, compare: boolean): string {
   return satisfies(c.expected, c.observed) ? CHAR[c.observed] : DIFFERS;
 }
 
-function describe(c: GridCell): string {
+function describe<C extends GridCell>(c: C, reasonOf?: (cell: C) => string | undefined): string {
   const probe = c.probe === 'tcp' ? `tcp/${c.port}` : c.probe;
   const observed = c.observed === undefined ? '' : `, observed ${c.observed}`;
-  return `${c.from} -> ${c.to} ${probe}: expected ${c.expected}${observed}${c.reason ? ` (${c.reason})` : ''}`;
+  const reason = c.reason ?? reasonOf?.(c);
+  return `${c.from} -> ${c.to} ${probe}: expected ${c.expected}${observed}${reason ? ` (${reason})` : ''}`;
 }
 
 /** Column header: each column's label written downwards, one line per character. */
@@ -78,73 +84,97 @@ function table(rows: readonly string[], cols: readonly string[], cell: (r: numbe
   ];
 }
 
-function listed(title: string, lines: readonly string[], max: number): string[] {
-  if (lines.length === 0) return [];
-  const more = lines.length > max ? [`  ... and ${lines.length - max} more`] : [];
-  return ['', `${title} (${lines.length}):`, ...lines.slice(0, max).map((l) => `  ${l}`), ...more];
+/** A titled list of at most `max` items; only those are turned into text. */
+function listed<T>(title: string, items: readonly T[], max: number, line: (item: T) => string): string[] {
+  if (items.length === 0) return [];
+  const more = items.length > max ? [`  ... and ${items.length - max} more`] : [];
+  return ['', `${title} (${items.length}):`, ...items.slice(0, max).map((i) => `  ${line(i)}`), ...more];
 }
 
-export function renderGrid(cells: readonly GridCell[], options: GridOptions): string {
+export function renderGrid<C extends GridCell>(cells: readonly C[], options: GridOptions<C>): string {
   const compare = cells.some((c) => c.observed !== undefined);
   const paint = options.color ? (ch: string) => (ANSI[ch] ? `\x1b[${ANSI[ch]}m${ch}\x1b[0m` : ch) : (ch: string) => ch;
   const maxListed = options.maxListed ?? 50;
   const vmSet = new Set(options.vms);
-  const inGrid = (c: GridCell) => c.probe === 'icmp' && vmSet.has(c.from) && (c.to === INTERNET || vmSet.has(c.to));
+  const inGrid = (c: C) => c.probe === 'icmp' && vmSet.has(c.from) && (c.to === INTERNET || vmSet.has(c.to));
   const gridCells = cells.filter(inGrid);
   const hasInternet = gridCells.some((c) => c.to === INTERNET);
   const cols = hasInternet ? [...options.vms, INTERNET] : [...options.vms];
   const out = [compare ? LEGEND_COMPARE : LEGEND_PLAN];
-  if (cols.length <= (options.maxColumns ?? 40)) {
+  const pairs = cols.length > (options.maxColumns ?? 40) ? groupPairs(options, hasInternet) : undefined;
+  if (!pairs) {
     const at = new Map(gridCells.map((c) => [`${c.from}\0${c.to}`, c]));
     out.push('', ...table(options.vms, cols, (r, c) => {
       const cell = at.get(`${options.vms[r]}\0${cols[c]}`);
       return cell ? charOf(cell, compare) : options.vms[r] === cols[c] ? SELF : ' ';
     }, paint));
   } else {
-    out.push(LEGEND_SUMMARY, '', ...summary(gridCells, options, hasInternet, compare, paint));
+    out.push(LEGEND_SUMMARY, '', ...summary(gridCells, pairs, maxListed, compare, paint));
   }
   const others = cells.filter((c) => !inGrid(c));
-  out.push(...listed('other probes', others.map((c) => `${charOf(c, compare)} ${describe(c)}`), maxListed));
-  if (!compare) out.push(...listed('why not reachable', whyNot(gridCells, options, cols.length > (options.maxColumns ?? 40)), maxListed));
-  else if (options.listDiffering !== false) out.push(...listed('differing cells', cells.filter(differs).map(describe), maxListed));
+  const text = (c: C) => describe(c, options.reasonOf);
+  out.push(...listed('other probes', others, maxListed, (c) => `${charOf(c, compare)} ${text(c)}`));
+  if (!compare) out.push(...whyNot(gridCells, pairs, maxListed, text));
+  else if (options.listDiffering !== false) out.push(...listed('differing cells', cells.filter(differs), maxListed, text));
   return out.join('\n') + '\n';
 }
 
+/** Groups (subnets) in first-seen order, and each grid cell's pair of groups as one number. */
+interface GroupPairs {
+  readonly groups: readonly string[];
+  /** The groups, then the internet when the grid has it. */
+  readonly cols: readonly string[];
+  readonly size: ReadonlyMap<string, number>;
+  /** row group * cols.length + column: a number, since a million cells would build a million keys. */
+  pairOf(c: GridCell): number;
+}
+
+function groupPairs(options: Pick<GridOptions, 'vms' | 'groupOf'>, hasInternet: boolean): GroupPairs {
+  const groupOf = new Map(options.vms.map((vm) => [vm, options.groupOf(vm)]));
+  const groups = [...new Set(groupOf.values())];
+  const size = new Map<string, number>();
+  for (const g of groupOf.values()) size.set(g, (size.get(g) ?? 0) + 1);
+  const cols = hasInternet ? [...groups, INTERNET] : groups;
+  const index = new Map(groups.map((g, i) => [g, i]));
+  const indexOf = new Map([...groupOf].map(([vm, g]) => [vm, index.get(g)!]));
+  return {
+    groups, cols, size,
+    pairOf: (c) => indexOf.get(c.from)! * cols.length + (c.to === INTERNET ? groups.length : indexOf.get(c.to)!),
+  };
+}
+
 /** Plan mode: the reason of each grid cell that is not reachable; per group pair when summarised. */
-function whyNot(cells: readonly GridCell[], options: GridOptions, perGroup: boolean): string[] {
+function whyNot<C extends GridCell>(cells: readonly C[], pairs: GroupPairs | undefined, max: number, text: (c: C) => string): string[] {
+  const title = 'why not reachable';
   const blocked = cells.filter((c) => c.expected !== 'reachable');
-  if (!perGroup) return blocked.map((c) => `${CHAR[c.expected]} ${describe(c)}`);
-  const first = new Map<string, { cell: GridCell; count: number }>();
+  if (!pairs) return listed(title, blocked, max, (c) => `${CHAR[c.expected]} ${text(c)}`);
+  const first = new Map<number, { cell: C; count: number }>();
   for (const c of blocked) {
-    const key = `${options.groupOf(c.from)} -> ${c.to === INTERNET ? INTERNET : options.groupOf(c.to)}`;
+    const key = pairs.pairOf(c);
     const seen = first.get(key);
     if (seen) seen.count++;
     else first.set(key, { cell: c, count: 1 });
   }
-  return [...first].map(([pair, { cell, count }]) => `${pair}: ${count} cell${count > 1 ? 's' : ''} not reachable, e.g. ${describe(cell)}`);
+  const name = (pair: number) => `${pairs.groups[Math.floor(pair / pairs.cols.length)]} -> ${pairs.cols[pair % pairs.cols.length]}`;
+  return listed(title, [...first], max, ([pair, { cell, count }]) => `${name(pair)}: ${count} cell${count > 1 ? 's' : ''} not reachable, e.g. ${text(cell)}`);
 }
 
-function summary(cells: readonly GridCell[], options: GridOptions, hasInternet: boolean, compare: boolean, paint: (ch: string) => string): string[] {
-  const groups = [...new Set(options.vms.map(options.groupOf))];
-  const size = new Map<string, number>();
-  for (const vm of options.vms) size.set(options.groupOf(vm), (size.get(options.groupOf(vm)) ?? 0) + 1);
-  const cols = hasInternet ? [...groups, INTERNET] : groups;
-  const colOf = new Map(cols.map((g, i) => [g, i]));
-  const stats = groups.map(() => cols.map(() => ({ total: 0, reachable: 0, differ: 0 })));
-  const rowOf = new Map(groups.map((g, i) => [g, i]));
+function summary(cells: readonly GridCell[], pairs: GroupPairs, maxListed: number, compare: boolean, paint: (ch: string) => string): string[] {
+  const { groups, cols } = pairs;
+  const stats = Array.from({ length: groups.length * cols.length }, () => ({ total: 0, reachable: 0, differ: 0 }));
   for (const c of cells) {
-    const s = stats[rowOf.get(options.groupOf(c.from))!]![colOf.get(c.to === INTERNET ? INTERNET : options.groupOf(c.to))!]!;
+    const s = stats[pairs.pairOf(c)]!;
     s.total++;
     if ((compare ? c.observed : c.expected) === 'reachable') s.reachable++;
     if (compare && differs(c)) s.differ++;
   }
   const charFor = (s: { total: number; reachable: number; differ: number }) =>
     s.total === 0 ? ' ' : s.differ ? DIFFERS : s.reachable === s.total ? '.' : s.reachable === 0 ? 'x' : MIXED;
-  const lines = table(groups.map((g) => `${g} (${size.get(g)})`), cols, (r, c) => charFor(stats[r]![c]!), paint);
+  const lines = table(groups.map((g) => `${g} (${pairs.size.get(g)})`), cols, (r, c) => charFor(stats[r * cols.length + c]!), paint);
   const notes = groups.flatMap((g, r) => cols.flatMap((to, c) => {
-    const s = stats[r]![c]!;
+    const s = stats[r * cols.length + c]!;
     if (!(s.differ || charFor(s) === MIXED)) return [];
     return [`${g} -> ${to}: ${s.reachable}/${s.total} reachable${s.differ ? `, ${s.differ} differ` : ''}`];
   }));
-  return [...lines, ...listed('mixed or differing group pairs', notes, options.maxListed ?? 50)];
+  return [...lines, ...listed('mixed or differing group pairs', notes, maxListed, (n) => n)];
 }

@@ -19,7 +19,9 @@ export function renderRun(result: RunResult, options: TerminalOptions): string {
     const failing = phase.results.filter((c) => !c.pass);
     const converge = phase.results.filter((c) => c.convergedMs !== undefined).map((c) => c.convergedMs!);
     const conv = converge.length ? `, converged in ${Math.max(...converge)} ms (slowest cell)` : '';
-    out.push(`${result.topology} — phase ${phase.name}: ${phase.results.length - failing.length}/${phase.results.length} cells pass (${(phase.durationMs / 1000).toFixed(1)} s${conv})`);
+    const ready = phase.readiness ? `, ${phase.readiness.kind}` : '';
+    out.push(`${result.topology} — phase ${phase.name}: ${phase.results.length - failing.length}/${phase.results.length} cells pass (${(phase.durationMs / 1000).toFixed(1)} s${conv}${ready})`);
+    if (phase.readiness) out.push(`  readiness: ${phase.readiness.kind} after ${(phase.readiness.waitedMs / 1000).toFixed(1)} s: ${phase.readiness.checked}`);
     for (const c of phase.controls.filter((x) => !x.ok)) out.push(`  control failed on ${c.vm}: ${c.reason}`);
     out.push(renderGrid(phase.results.map((c) => ({ ...c, reason: c.reason })), { vms: options.vms, groupOf: options.groupOf, color: options.color, listDiffering: false }));
     for (const c of failing.slice(0, 50)) {
@@ -36,6 +38,7 @@ export function renderRun(result: RunResult, options: TerminalOptions): string {
     if (failing.length > 50) out.push(`... and ${failing.length - 50} more failing cells (see the JSON result)`);
     out.push('');
   }
+  for (const incident of result.incidents ?? []) out.push(`${result.target}: ${incident}`);
   const s = result.summary;
   out.push(`${result.topology}: ${s.passed} passed, ${s.failed} failed${s.errors ? ` (${s.errors} could not be probed)` : ''} — run ${result.runId} on ${result.target} over ${result.transport}`);
   return out.join('\n');

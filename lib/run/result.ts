@@ -2,7 +2,7 @@
 // with what, and per phase every cell's expected and observed outcome with the evidence.
 import type { Expected } from '../model/index.ts';
 import type { Outcome, ProbeKind } from '../topology/types.ts';
-import type { Diagnostic, TargetKind } from '../targets/target.ts';
+import type { Diagnostic, Readiness, TargetKind } from '../targets/target.ts';
 import type { Transport } from '../sessions/session.ts';
 import type { Layout } from '../report/layout.ts';
 
@@ -60,6 +60,11 @@ export interface PhaseResult {
   readonly durationMs: number;
   /** Time to apply the phase's patch on the target (0 for the initial phase). */
   readonly applyMs: number;
+  /**
+   * How the phase's topology (the build, or the patch) was known to be in place before probing;
+   * absent from results written before vpcheck recorded it.
+   */
+  readonly readiness?: Readiness;
   /** Logins, the default-route step and the positive controls. */
   readonly prepareMs: number;
   /** Probing, re-probes and convergence included. */
@@ -84,6 +89,8 @@ export interface RunResult {
   readonly endedAt: string;
   /** Validator warnings of the topology, shown above the matrix. */
   readonly warnings: readonly string[];
+  /** What went wrong on the target during the run besides the network (Realized.incidents). */
+  readonly incidents?: readonly string[];
   readonly phases: readonly PhaseResult[];
   readonly summary: { readonly passed: number; readonly failed: number; readonly errors: number };
 }

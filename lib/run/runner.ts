@@ -49,6 +49,22 @@ export interface RunEvents extends Logger {
   progress?(p: Progress): void;
 }
 
+/** A source VM's probes, with the cell each destination id stands for. */
+interface Job {
+  readonly job: ProbeJob;
+  readonly cells: Map<string, Cell>;
+}
+
+/** The jobs cut down to the cells `keep` selects; VMs left with none drop out. */
+function jobsWhere(byVm: ReadonlyMap<string, Job>, keep: (cell: Cell) => boolean): Map<string, Job> {
+  const kept = new Map<string, Job>();
+  for (const [vm, { job, cells }] of byVm) {
+    const destinations = job.destinations.filter((d) => keep(cells.get(d.id)!));
+    if (destinations.length) kept.set(vm, { job: { ...job, destinations }, cells });
+  }
+  return kept;
+}
+
 /** A VM's control in one phase: the record for the result, and what it saw when it passed. */
 interface CheckedVm {
   readonly record: VmControl;
@@ -95,10 +111,12 @@ export class Runner {
     const phase = this.phases[index]!;
     const began = Date.now();
     let applyMs = 0;
+    let readiness = this.realized.readiness;
     if (index > 0) {
       this.events.info(`phase ${phase.phase}: applying the patch`);
-      const { replaced } = await this.realized.update(phase.spec);
-      await this.forget(replaced);
+      const updated = await this.realized.update(phase.spec);
+      await this.forget(updated.replaced);
+      readiness = updated.readiness;
       applyMs = Date.now() - began;
     }
     const prepared = Date.now();
@@ -114,8 +132,8 @@ export class Runner {
     let failures = done;
     const differs = (cell: Cell, outcome: ProbeTry['outcome']) => outcome !== 'error' && !satisfies(cell.expected, outcome);
     const tries = new Map<Cell, ProbeTry[]>();
-    const probe = async (jobs: Map<string, { job: ProbeJob; cells: Map<string, Cell> }>, maxTries: number, report: boolean) =>
-      mapPool([...jobs.values()], this.settings.concurrency, async ({ job, cells }) => {
+    const probe = async (jobs: Map<string, Job>, maxTries: number, report: boolean, concurrency = this.settings.concurrency) =>
+      mapPool([...jobs.values()], concurrency, async ({ job, cells }) => {
         const out = await runProbes((vm) => this.session(vm), new Map([[job.vm, job]]), {
           concurrency: 1,
           maxTries,
@@ -132,7 +150,13 @@ export class Runner {
         }
       });
 
-    await probe(byVm, 1 + this.settings.retries, true);
+    // Cells expected to answer first, a bounded number of source VMs at a time (their replies are
+    // the traffic); then the cells expected to get none, from every VM at once: each has to wait
+    // out its timeout, and so they wait out one window together instead of one per round of VMs.
+    const answering = (cell: Cell) => cell.expected === 'reachable';
+    await probe(jobsWhere(byVm, answering), 1 + this.settings.retries, true);
+    const silent = jobsWhere(byVm, (cell) => !answering(cell));
+    await probe(silent, 1 + this.settings.retries, true, Math.max(this.settings.concurrency, silent.size));
     // After a patch the data plane converges at its own pace: keep probing what still differs.
     while (index > 0 && Date.now() - began < this.settings.convergeMs) {
       const pending = this.pendingJobs(byVm, tries, differs);
@@ -147,6 +171,7 @@ export class Runner {
       startedAt: new Date(began).toISOString(),
       durationMs: Date.now() - began,
       applyMs,
+      readiness,
       prepareMs: probing - prepared,
       probeMs,
       controls: controls.map((c) => c.record),
@@ -161,6 +186,7 @@ export class Runner {
     await Promise.all([...this.sessions.values()].map((s) => s.then((x) => x.close()).catch(() => undefined)));
     this.sessions.clear();
     const versions = await this.target.versions().catch(() => ({}));
+    const incidents = this.realized.incidents?.() ?? [];
     if (!options.keep) await this.realized.down();
     return {
       topology: this.topology.name,
@@ -174,6 +200,7 @@ export class Runner {
       startedAt: this.startedAt.toISOString(),
       endedAt: new Date().toISOString(),
       warnings: this.warnings,
+      ...(incidents.length > 0 && { incidents }),
       phases: this.results.map((r) => ({ ...r, layout: layoutOf(this.phases.find((p) => p.phase === r.name)!.spec) })),
       summary: summarize(this.results),
     };
@@ -239,8 +266,8 @@ export class Runner {
   }
 
   /** One job per source VM that passed its control, with the tools it found. */
-  private jobsOf(phase: PhaseCells, predictions: ReadonlyMap<Cell, Prediction>, tools: ReadonlyMap<string, Tools>): Map<string, { job: ProbeJob; cells: Map<string, Cell> }> {
-    const byVm = new Map<string, { job: ProbeJob; cells: Map<string, Cell> }>();
+  private jobsOf(phase: PhaseCells, predictions: ReadonlyMap<Cell, Prediction>, tools: ReadonlyMap<string, Tools>): Map<string, Job> {
+    const byVm = new Map<string, Job>();
     phase.cells.forEach((cell, i) => {
       const found = tools.get(cell.from);
       if (!found) return;
@@ -253,20 +280,11 @@ export class Runner {
     return byVm;
   }
 
-  private pendingJobs(
-    byVm: Map<string, { job: ProbeJob; cells: Map<string, Cell> }>,
-    tries: Map<Cell, ProbeTry[]>,
-    differs: (cell: Cell, outcome: ProbeTry['outcome']) => boolean,
-  ): Map<string, { job: ProbeJob; cells: Map<string, Cell> }> {
-    const pending = new Map<string, { job: ProbeJob; cells: Map<string, Cell> }>();
-    for (const [vm, { job, cells }] of byVm) {
-      const destinations = job.destinations.filter((d) => {
-        const t = tries.get(cells.get(d.id)!) ?? [];
-        return t.length > 0 && differs(cells.get(d.id)!, t[t.length - 1]!.outcome);
-      });
-      if (destinations.length) pending.set(vm, { job: { ...job, destinations }, cells });
-    }
-    return pending;
+  private pendingJobs(byVm: Map<string, Job>, tries: Map<Cell, ProbeTry[]>, differs: (cell: Cell, outcome: ProbeTry['outcome']) => boolean): Map<string, Job> {
+    return jobsWhere(byVm, (cell) => {
+      const t = tries.get(cell) ?? [];
+      return t.length > 0 && differs(cell, t[t.length - 1]!.outcome);
+    });
   }
 
   /** Each cell's verdict from its tries and its ends' controls; diagnostics for the first failures. */

@@ -43,18 +43,35 @@ export interface DiagnoseRequest {
   readonly port?: number;
 }
 
+/**
+ * How a build or a change was known to be in place before probing: `programmed` when its rows
+ * were read back from OVN's northbound database (the lab writes them itself), `observed-stable`
+ * when that database could not be read and the cluster's status of the objects was seen ready
+ * and unchanged a bounded number of times in a row.
+ */
+export interface Readiness {
+  readonly kind: 'programmed' | 'observed-stable';
+  /** What was checked, one line. */
+  readonly checked: string;
+  /** Time spent waiting for it, after the objects were applied. */
+  readonly waitedMs: number;
+}
+
 export interface UpdateResult {
   /**
    * VMs the change rebuilt or restarted (a new network, address or template): their sessions are
    * gone and so is what was set inside them, such as the default route.
    */
   readonly replaced: readonly string[];
+  readonly readiness: Readiness;
 }
 
 export interface Realized {
   readonly runId: string;
   /** The address `to: internet` probes (lab: 192.0.2.1; clusters: 8.8.8.8 unless overridden). */
   readonly internetIP: string;
+  /** How the latest build or change was known to be in place. */
+  readonly readiness: Readiness;
   vm(name: string): RealizedVm;
   /** Converge the live topology to the next phase's spec (minimal diff) and wait until applied. */
   update(next: TopologySpec): Promise<UpdateResult>;
@@ -62,6 +79,11 @@ export interface Realized {
   /** How a person gets a shell in the VM (a command line, comments allowed): printed by run --keep. */
   reach(vm: string): string;
   diagnose(request: DiagnoseRequest): Promise<Diagnostic[]>;
+  /**
+   * What went wrong on the target while the run was up that can explain failed cells without
+   * the network being at fault (lab: the kernel's neighbour table overflowed). Asked before down().
+   */
+  incidents?(): string[];
   /** Remove everything this run created. Safe to call twice. */
   down(): Promise<void>;
 }

@@ -38,12 +38,12 @@ export function loadTopology(bytes: Uint8Array, file: string): LoadResult {
   const { source } = read;
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
-  const report: Report = (severity: Severity, path: string, message: string) => {
+  const report: Report = (severity: Severity, path: string, message: string, offset?: number) => {
     // A phase repeats its predecessor's objects: say each thing about a line once.
     const key = `${severity}|${path}|${message}`;
     if (seen.has(key)) return;
     seen.add(key);
-    const pos = source.locate(splitPath(path));
+    const pos = source.locate(splitPath(path), offset === undefined ? undefined : { offset });
     diagnostics.push({ severity, file, ...pos, path, message });
   };
 

@@ -6,6 +6,7 @@ import {
   DEFAULT_VPC,
   type Listen,
   type Network,
+  type PolicyRoute,
   type SecurityGroup,
   type SecurityGroupRule,
   type Subnet,
@@ -126,6 +127,12 @@ function buildSpec(name: string, platform: TopologySpec['platform'], raw: RawObj
       cidr: r.cidr,
       nextHopIP: r.nextHopIP,
       policy: r.policy ?? 'policyDst',
+    })),
+    policyRoutes: ((v.policyRoutes ?? []) as PolicyRoute[]).map((r) => ({
+      priority: r.priority,
+      match: r.match,
+      action: r.action,
+      ...(r.nextHopIP !== undefined ? { nextHopIP: r.nextHopIP } : {}),
     })),
     implicit: v.implicit === true,
   }));

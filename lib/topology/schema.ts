@@ -35,12 +35,24 @@ const StaticRoute = Type.Object(
   strict,
 );
 
+// Kube-OVN Vpc spec.policyRoutes (kubeovn.io/v1 CRD: priority, match, action, nextHopIP).
+const PolicyRoute = Type.Object(
+  {
+    priority: Type.Integer({ description: 'OVN router policy priority, 0-32767; the highest match wins' }),
+    match: Str('OVN match, e.g. "ip4.dst == 10.20.0.0/16" or "ip4.src == $name && ip4.dst != {10.0.0.0/8}"'),
+    action: oneOf(['allow', 'drop', 'reroute'], 'what a matching packet gets'),
+    nextHopIP: Type.Optional(Str('reroute only: the next hop address')),
+  },
+  strict,
+);
+
 const Vpc = Type.Object(
   {
     name: Name('VPC name; ovn-cluster is the default VPC'),
     cidr: Type.Optional(Str('the "VPC CIDR" of the Harvester docs; subnets should fall inside it')),
     vpcPeerings: Type.Optional(Type.Array(VpcPeering)),
     staticRoutes: Type.Optional(Type.Array(StaticRoute)),
+    policyRoutes: Type.Optional(Type.Array(PolicyRoute)),
   },
   strict,
 );
@@ -151,7 +163,7 @@ export const TopologySchema = Type.Object(
     kind: Type.Literal('Topology'),
     name: Name('topology name; prefixes everything vpcheck creates'),
     description: Type.Optional(Str('what this topology reproduces, e.g. the documented procedure')),
-    platform: Type.Optional(oneOf(['harvester', 'kube-ovn'], 'whose documented behaviour to expect (default harvester)')),
+    platform: Type.Optional(oneOf(['harvester', 'kube-ovn'], 'whose documented limitations the validator warns about (default harvester); never changes the data plane')),
     networks: Type.Optional(Type.Array(Network)),
     vpcs: Type.Optional(Type.Array(Vpc)),
     subnets: Type.Optional(Type.Array(Subnet)),

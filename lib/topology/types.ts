@@ -2,6 +2,7 @@
 // Field names follow Kube-OVN (kubeovn.io/v1 Vpc, Subnet, SecurityGroup) and Harvester so that a
 // customer's objects map over directly; see README "Topology format".
 
+/** Whose documented behaviour the validator warns about; it never changes the data plane. */
 export type Platform = 'harvester' | 'kube-ovn';
 
 /** What a probe observed or is expected to observe. `error` is never a network verdict. */
@@ -12,6 +13,8 @@ export type ProbeKind = 'icmp' | 'tcp';
 
 /** The default VPC of Kube-OVN; always present in a Topology even when the file omits it. */
 export const DEFAULT_VPC = 'ovn-cluster';
+/** The one node vpcheck models: the lab's node namespace, behind ovn-cluster's join network. */
+export const NODE_NAME = 'node-1';
 /** Kube-OVN's join subnet (node <-> ovn-cluster), allowed by private-subnet ACLs. */
 export const JOIN_CIDR = '100.64.0.0/16';
 /** Kube-OVN's default subnet in ovn-cluster, at its install default (--default-cidr). */
@@ -39,12 +42,29 @@ export interface StaticRoute {
   readonly policy: RoutePolicy;
 }
 
+export type PolicyRouteAction = 'allow' | 'drop' | 'reroute';
+
+/**
+ * Kube-OVN Vpc spec.policyRoutes: an OVN logical router policy (pkg/apis/kubeovn/v1/vpc.go
+ * PolicyRoute). Policies act after the route lookup; the highest priority that matches decides.
+ */
+export interface PolicyRoute {
+  /** 0-32767 (OVN Logical_Router_Policy.priority). */
+  readonly priority: number;
+  /** OVN match expression, e.g. "ip4.dst == 10.20.0.0/16" (lib/topology/ovn-match.ts). */
+  readonly match: string;
+  readonly action: PolicyRouteAction;
+  /** reroute only: the next hop. */
+  readonly nextHopIP?: string;
+}
+
 export interface Vpc {
   readonly name: string;
   /** Optional "VPC CIDR" of the Harvester docs; subnets must fall inside it. */
   readonly cidr?: string;
   readonly vpcPeerings: readonly VpcPeering[];
   readonly staticRoutes: readonly StaticRoute[];
+  readonly policyRoutes: readonly PolicyRoute[];
   /** True for ovn-cluster when the file did not declare it. */
   readonly implicit: boolean;
 }

@@ -31,7 +31,7 @@ export function validatePeering(src: SpecSource, report: Report): void {
       }
       if (v.name === DEFAULT_VPC || remote.name === DEFAULT_VPC) {
         if (spec.platform === 'harvester') {
-          report('warning', at('vpcs', i, 'vpcPeerings', k, 'remoteVpc'), `peering between ${DEFAULT_VPC} and a custom VPC does not work on Harvester (documented limitation, harvester/harvester#8906); set platform: kube-ovn to expect the Kube-OVN behaviour`);
+          report('warning', at('vpcs', i, 'vpcPeerings', k, 'remoteVpc'), `peering between ${DEFAULT_VPC} and a custom VPC does not work on Harvester (documented limitation, harvester/harvester#8906): ${DEFAULT_VPC}'s priority-29000 policy reroutes its subnets' traffic to the node; a policyRoutes allow at 31000 for the peer's CIDR on ${DEFAULT_VPC} is Kube-OVN's workaround (kubeovn/kube-ovn#3102)`);
         }
       }
       const back = peeringOf(remote, v.name);
@@ -69,6 +69,9 @@ export function validatePeering(src: SpecSource, report: Report): void {
   });
 
   function checkCoverage(v: Vpc, i: number, remote: Vpc, remoteEnd: number): void {
+    // A policySrc route to this peer carries whatever the policyDst routes leave (Kube-OVN ranks
+    // src-ip routes last, lib/model/routes.ts): coverage then depends on the sources, not the CIDRs.
+    if (v.staticRoutes.some((r) => r.policy === 'policySrc' && parseIPv4(r.nextHopIP) === remoteEnd)) return;
     const viaPeer = v.staticRoutes
       .map((r, k) => ({ r, k }))
       .filter(({ r }) => r.policy === 'policyDst' && parseIPv4(r.nextHopIP) === remoteEnd);

@@ -5,21 +5,24 @@ import type { SpecSource } from './normalize.ts';
 import { validateAddresses } from './validate-addresses.ts';
 import { validateObjects } from './validate-objects.ts';
 import { validatePeering } from './validate-peering.ts';
+import { validatePolicies } from './validate-policies.ts';
 import { validateSecurity } from './validate-security.ts';
 
-export type Report = (severity: Severity, path: string, message: string) => void;
+/** `offset`: a character offset inside the field's string value (a position within an OVN match). */
+export type Report = (severity: Severity, path: string, message: string, offset?: number) => void;
 
 /** Returns false when the objects are too broken for a model or target to use. */
 export function validateSpec(src: SpecSource, report: Report): boolean {
   let errors = 0;
-  const counting: Report = (severity, path, message) => {
+  const counting: Report = (severity, path, message, offset) => {
     if (severity === 'error') errors++;
-    report(severity, path, message);
+    report(severity, path, message, offset);
   };
   validateObjects(src, counting);
   validateSecurity(src, counting);
   if (errors) return false;
   if (!validateAddresses(src, counting)) return false;
   validatePeering(src, counting);
+  validatePolicies(src, counting);
   return errors === 0;
 }

@@ -17,7 +17,8 @@ export interface SourceProblem {
 export interface YamlSource {
   readonly value: unknown;
   /** Position of the value at a path, or of its nearest existing ancestor. */
-  locate(segments: readonly (string | number)[], options?: { key?: boolean }): Position;
+  /** `offset`: a character inside a one-line string value (quotes skipped). */
+  locate(segments: readonly (string | number)[], options?: { key?: boolean; offset?: number }): Position;
 }
 
 export type ReadResult = { ok: true; source: YamlSource } | { ok: false; problems: SourceProblem[] };
@@ -90,6 +91,10 @@ export function readYaml(bytes: Uint8Array): ReadResult {
             const last = seg === segments[segments.length - 1];
             const target = options?.key && last ? keyNode : valueNode ?? keyNode;
             at = target?.range ? pos(target.range[0]) : at;
+            if (last && options?.offset !== undefined && isScalar(target) && !String(target.source ?? target.value).includes('\n')) {
+              const quoted = target.type === 'QUOTE_DOUBLE' || target.type === 'QUOTE_SINGLE';
+              at = { line: at.line, col: at.col + (quoted ? 1 : 0) + options.offset };
+            }
             node = valueNode;
           } else if (isSeq(node) && typeof seg === 'number' && node.items[seg]) {
             node = node.items[seg] as Node;

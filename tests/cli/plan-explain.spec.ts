@@ -1,6 +1,7 @@
 // `plan`, `explain` and validate's cross-check of expect: lines against the model.
 import { expect, test } from '@playwright/test';
 import { runCli, tempFile } from '../support/cli.ts';
+import { chainTopology } from '../../bench/chain.ts';
 
 test('plan prints each phase of the natOutgoing procedure with its expected outcome', async () => {
   const run = await runCli(['plan', 'topologies/nat-outgoing.yaml']);
@@ -51,6 +52,25 @@ test('explain walks request and reply hop by hop', async () => {
   expect(tcp.out).toMatch(/security group web/);
 });
 
+test('explain of the ovn-cluster peering names the 29000 reroute, and the 31000 allow that outranks it', async () => {
+  const reroute = /router ovn-cluster +policy 29000 ip4\.src == \$pod\.subnet\.node\.1_ip4 reroute 100\.64\.0\.2 \(Kube-OVN\)$/m;
+  const allow = /router ovn-cluster +policy 31000 ip4\.dst == 10\.20\.0\.0\/16 allow \(policyRoutes\), outranking policy 29000 ip4\.src == \$pod\.subnet\.node\.1_ip4 reroute 100\.64\.0\.2$/m;
+  const file = 'topologies/kube-ovn-peering-ovn-cluster.yaml';
+  const withPolicy = await runCli(['explain', file, '--from', 'pod-1', '--to', 'vm-1']);
+  expect(withPolicy.code).toBe(0);
+  expect(withPolicy.out).toMatch(allow);
+  expect(withPolicy.out).toMatch(/verdict: reachable \(DELIVERED\)/);
+  const without = await runCli(['explain', file, '--from', 'pod-1', '--to', 'vm-1', '--phase', 'without the policy route']);
+  expect(without.out).toMatch(reroute);
+  expect(without.out).not.toMatch(allow);
+  expect(without.out).toMatch(/verdict: timeout \(REROUTED_TO_NODE\)/);
+  expect(without.out).toMatch(/^reason: ovn-cluster policy 29000 .* after the route lookup chose 10\.20\.0\.0\/16 via 169\.254\.10\.1/m);
+  // The documented Harvester failure has the same cause.
+  const harvester = await runCli(['explain', 'topologies/peering-ovn-cluster.yaml', '--from', 'vm-default', '--to', 'vm-custom']);
+  expect(harvester.out).toMatch(/policy 29000 ip4\.src == \$default\.subnet\.node\.1_ip4 reroute 100\.64\.0\.2 \(Kube-OVN\)/);
+  expect(harvester.out).toMatch(/verdict: timeout \(REROUTED_TO_NODE\)/);
+});
+
 test('explain rejects unknown VMs, destinations and ports with exit 2', async () => {
   expect((await runCli(['explain', 'topologies/vpc-peering-example1.yaml', '--from', 'vmx', '--to', 'internet'])).code).toBe(2);
   expect((await runCli(['explain', 'topologies/vpc-peering-example1.yaml', '--from', 'vm1-vpcpeer1', '--to', 'nowhere'])).code).toBe(2);
@@ -76,4 +96,13 @@ expect:
   expect(run.code).toBe(0);
   expect(run.err).toMatch(new RegExp(`:11:5: warning: expect\\[0\\]: expects reachable but the model predicts timeout: a has no route to 10\\.2\\.0\\.2`));
   expect((await runCli(['validate', '--strict', file])).code).toBe(2);
+});
+
+test('plan --json, written in batches, is the pretty-printed document byte for byte', async () => {
+  // 30 VMs: 900 cells of ten lines each, several batches.
+  const run = await runCli(['plan', tempFile(chainTopology({ vpcs: 3, vms: 30 })), '--json']);
+  expect(run.code).toBe(0);
+  const plan = JSON.parse(run.out) as { phases: { cells: unknown[] }[] };
+  expect(plan.phases[0]!.cells).toHaveLength(30 * 30);
+  expect(run.out).toBe(`${JSON.stringify(plan, null, 2)}\n`);
 });

@@ -4,6 +4,7 @@
 // is forbidden, each item says so and keeps the command to run.
 import { expect, test } from '@playwright/test';
 import type { CellResult } from '../../lib/run/result.ts';
+import type { Readiness } from '../../lib/targets/target.ts';
 import { prefixed } from '../../lib/targets/k8s-common/names.ts';
 import { loadTopologyFile } from '../../lib/topology/load.ts';
 import { runSeed } from '../support/seed-runs.ts';
@@ -11,13 +12,13 @@ import { withFake } from './support.ts';
 
 const WRONG = 'tests/fixtures/missing-return-route.yaml';
 
-async function failingCell(forbidExec: boolean): Promise<{ cell: CellResult; runId: string }> {
+async function failingCell(forbidExec: boolean): Promise<{ cell: CellResult; runId: string; readiness?: Readiness }> {
   const { topology } = await loadTopologyFile(WRONG);
-  let out: { cell: CellResult; runId: string } | undefined;
+  let out: { cell: CellResult; runId: string; readiness?: Readiness } | undefined;
   await withFake('harvester', async (fake, target) => {
     if (forbidExec) fake.execs.forbidden.add('kube-system');
     const result = await runSeed(topology!, target, 'console');
-    out = { cell: result.phases[0]!.results.find((c) => c.from === 'vm-a')!, runId: result.runId };
+    out = { cell: result.phases[0]!.results.find((c) => c.from === 'vm-a')!, runId: result.runId, ...(result.phases[0]!.readiness && { readiness: result.phases[0]!.readiness }) };
   });
   return out!;
 }
@@ -30,8 +31,11 @@ const item = (cell: CellResult, title: string) => {
 
 test('a failing cell carries the routes, policies and ACLs read in ovn-central, and the VM routes from its console', async () => {
   test.setTimeout(180_000);
-  const { cell, runId } = await failingCell(false);
+  const { cell, runId, readiness } = await failingCell(false);
   expect(cell).toMatchObject({ expected: 'reachable', observed: 'timeout', pass: false });
+  // The build was read back from the same database before probing.
+  expect(readiness?.kind).toBe('programmed');
+  expect(readiness?.checked).toMatch(/^read back from OVN's northbound DB: 2 routers, 2 static routes, /);
   const vpcA = prefixed(runId, 'vpc-a');
   const routes = item(cell, `routes of ${vpcA}`);
   expect(routes.command).toBe(`kubectl ko nbctl lr-route-list ${vpcA}`);
@@ -63,7 +67,10 @@ test('a failing cell carries the routes, policies and ACLs read in ovn-central, 
 
 test('without pods/exec in kube-system every OVN item says why it was not collected and keeps its command', async () => {
   test.setTimeout(180_000);
-  const { cell, runId } = await failingCell(true);
+  const { cell, runId, readiness } = await failingCell(true);
+  // Nor could readiness read OVN: it watched the objects' status settle instead, and says why.
+  expect(readiness?.kind).toBe('observed-stable');
+  expect(readiness?.checked).toMatch(/^3 observations 1000 ms apart of \d+ objects, ready and unchanged \(OVN's northbound DB not readable: exec in kube-system\/ovn-central-\S+: 403 pods "ovn-central-\S+" is forbidden/);
   const vpcA = prefixed(runId, 'vpc-a');
   for (const title of [`routes of ${vpcA}`, `policies of ${vpcA}`, `ACLs of ${prefixed(runId, 'sa')}`, 'ovn-trace from vm-a', 'OVS trace from vm-a on node fake-node-1']) {
     const d = item(cell, title);

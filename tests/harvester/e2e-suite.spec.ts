@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { FakeApiServer } from '../support/fake-apiserver/index.ts';
 import { LAB_INTERNET } from './support.ts';
+import { leftovers } from '../support/leftovers.ts';
 
 const cases = [
   { target: 'kubeovn', project: 'e2e-exec', topologies: 'same-vpc-subnets,private-subnet', tests: 4 },
@@ -32,7 +33,7 @@ for (const c of cases) {
       expect(out).toContain(`${c.tests} passed`);
       expect(out).toMatch(new RegExp(`\\[${c.project}\\] › specs/topologies\\.spec\\.ts`));
       await fake.reconciler.idle();
-      expect(fake.leftovers().map((o) => `${o.kind} ${o.metadata.name}`)).toEqual([]);
+      expect(leftovers(fake).map((o) => `${o.kind} ${o.metadata.name}`)).toEqual([]);
     } finally {
       await fake.close();
       await rm(output, { recursive: true, force: true });

@@ -3,9 +3,12 @@
 // (TargetError, exit 3) when no retry helps; and in every case nothing is left behind.
 import { expect, test } from '@playwright/test';
 import { DEFAULT_RUN_SETTINGS, Runner } from '../../lib/run/runner.ts';
+import { isReady } from '../../lib/targets/k8s-common/ready.ts';
+import { LabDaemons } from '../../lib/targets/lab/daemons.ts';
+import { DEFAULT_LAB_DIR, RunNames } from '../../lib/targets/lab/names.ts';
 import { TargetError } from '../../lib/targets/target.ts';
 import { loadTopologyFile } from '../../lib/topology/load.ts';
-import type { Topology } from '../../lib/topology/types.ts';
+import type { Topology, TopologySpec } from '../../lib/topology/types.ts';
 import { runCli, tempFile } from '../support/cli.ts';
 import { LAB_INTERNET, withFake } from './support.ts';
 
@@ -93,6 +96,46 @@ test('readiness past the timeout fails with the object and its conditions, and c
   }, { readyTimeoutMs: 2000 });
 });
 
+/** vpc-1 of same-vpc-subnets with one more static route. */
+function withRoute(cidr: string): TopologySpec {
+  return { ...topology, vpcs: topology.vpcs.map((v) => (v.name === 'vpc-1' ? { ...v, staticRoutes: [...v.staticRoutes, { cidr, nextHopIP: '172.20.10.254', policy: 'policyDst' as const }] } : v)) };
+}
+
+test('a phase patch is declared ready only once its new route is in OVN\'s northbound DB, and a route that never arrives is named at the deadline', async () => {
+  await withFake('harvester', async (fake, target) => {
+    const runId = 'hv-programmed';
+    const realized = await target.up(topology, { runId, log: quiet });
+    expect(realized.readiness.kind).toBe('programmed');
+    const labRoutes = async () => (await new LabDaemons(DEFAULT_LAB_DIR).nbctl(['lr-route-list', new RunNames(runId).router('vpc-1')])).stdout;
+    try {
+      // Kube-OVN keeps a patched Vpc's standby true while it reprograms OVN: status alone says "ready" at once.
+      fake.faults.programDelayMs = 2500;
+      const began = Date.now();
+      const update = realized.update(withRoute('10.99.0.0/16'));
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(isReady(fake.store.get('Vpc', undefined, `${runId}-vpc-1`))).toBe(true);
+      expect(await labRoutes()).not.toContain('10.99.0.0/16');
+      const result = await update;
+      expect(Date.now() - began).toBeGreaterThanOrEqual(2500);
+      expect(await labRoutes()).toContain('10.99.0.0/16');
+      expect(result.readiness.kind).toBe('programmed');
+      expect(result.readiness.checked).toMatch(/^read back from OVN's northbound DB: 1 router, 1 static route, /);
+      expect(result.readiness.waitedMs).toBeGreaterThan(500);
+
+      // Past the ready timeout the error names the row that is still missing.
+      fake.faults.programDelayMs = 15_000;
+      const error = await realized.update(withRoute('10.98.0.0/16')).catch((e: Error) => e);
+      fake.faults.programDelayMs = 0;
+      expect(error).toBeInstanceOf(TargetError);
+      expect((error as Error).message).toBe(`harvester: waited 10 s for the change to be in place; OVN's northbound DB: missing static route dst-ip 10.98.0.0/16 via 172.20.10.254 on ${runId}-vpc-1; still there static route dst-ip 10.99.0.0/16 via 172.20.10.254 on ${runId}-vpc-1`);
+    } finally {
+      fake.faults.programDelayMs = 0;
+      await fake.reconciler.idle();
+      await realized.down();
+    }
+  }, { readyTimeoutMs: 10_000 });
+});
+
 // One network: the first request is a single apply, so the burst outlasts exactly its retries.
 const ONE_VM = `apiVersion: vpcheck/v1
 kind: Topology
@@ -117,6 +160,7 @@ test('vpcheck run --target harvester passes against the fake and down --all find
     const r = await runCli(['run', 'topologies/same-vpc-subnets.yaml', '--target', 'harvester', '--kubeconfig', fake.kubeconfig, '--internet-ip', LAB_INTERNET]);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/same-vpc-subnets: \d+ passed, 0 failed/);
+    expect(r.out).toMatch(/^same-vpc-subnets — phase initial: .*, programmed\)\n  readiness: programmed after [\d.]+ s: read back from OVN's northbound DB: 1 router, /m);
     const down = await runCli(['down', '--all', '--target', 'harvester', '--kubeconfig', fake.kubeconfig]);
     expect(down.out.trim()).toBe('nothing to remove');
   });

@@ -20,6 +20,7 @@ import { runCli, tempFile } from '../support/cli.ts';
 import type { FakeApiServer } from '../support/fake-apiserver/index.ts';
 import { FAKE_VERSIONS } from '../support/fake-apiserver/versions.ts';
 import { LAB_INTERNET, withFake } from './support.ts';
+import { leftovers } from '../support/leftovers.ts';
 
 const quiet = { info: () => undefined, warn: () => undefined };
 let oneVm: Topology;
@@ -123,7 +124,7 @@ test('vpcheck run --target harvester --transport ssh passes against the fake; --
     const exec = await runCli(['run', 'topologies/same-vpc-subnets.yaml', ...cluster, '--transport', 'exec']);
     expect(exec.code).toBe(2);
     expect(exec.err).toContain('--target harvester reaches its VMs with --transport console or ssh only (not exec)');
-    expect(fake.leftovers()).toEqual([]);
+    expect(leftovers(fake)).toEqual([]);
     const json = tempFile('', 'ssh-run.json');
     const ssh = await runCli(['run', 'topologies/same-vpc-subnets.yaml', ...cluster, '--transport', 'ssh', '--json', json]);
     expect(ssh.code, ssh.err).toBe(0);

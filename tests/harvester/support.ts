@@ -8,12 +8,13 @@ import type { Target } from '../../lib/targets/target.ts';
 import type { Platform } from '../../lib/topology/types.ts';
 import { FakeApiServer, type FakeApiServerOptions } from '../support/fake-apiserver/index.ts';
 import { expectNoLeak } from '../lab/support.ts';
+import { leftovers } from '../support/leftovers.ts';
 
 export const LAB_INTERNET = '192.0.2.1';
 
 /** Runs `body` with a fake API server and a cluster target made for it; then nothing may be left. */
 export async function withFakeTarget<T extends Target>(platform: Platform, make: (connect: ClusterOptions) => T, body: (fake: FakeApiServer, target: T) => Promise<void>, fakeOptions: FakeApiServerOptions = {}): Promise<void> {
-  const fake = await FakeApiServer.start({ platformOf: () => platform, ...fakeOptions });
+  const fake = await FakeApiServer.start({ platform, ...fakeOptions });
   const runs = new Set<string>();
   const unsubscribe = fake.store.subscribe((e) => {
     const run = e.object.metadata.labels?.['vpcheck/run'];
@@ -22,7 +23,7 @@ export async function withFakeTarget<T extends Target>(platform: Platform, make:
   try {
     await body(fake, make({ kubeconfig: fake.kubeconfig, internetIP: LAB_INTERNET, readyTimeoutMs: 30_000 }));
     await fake.reconciler.idle();
-    expect(fake.leftovers().map((o) => `${o.kind} ${o.metadata.name}`), 'objects left on the fake').toEqual([]);
+    expect(leftovers(fake).map((o) => `${o.kind} ${o.metadata.name}`), 'objects left on the fake').toEqual([]);
   } finally {
     unsubscribe();
     await fake.close();

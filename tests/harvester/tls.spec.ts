@@ -14,6 +14,7 @@ import { runCli } from '../support/cli.ts';
 import { FakeApiServer } from '../support/fake-apiserver/index.ts';
 import { runSeed } from '../support/seed-runs.ts';
 import { LAB_INTERNET } from './support.ts';
+import { leftovers } from '../support/leftovers.ts';
 
 /** A self-signed certificate for 127.0.0.1: it is its own CA. */
 function selfSigned(dir: string, name: string): { key: string; cert: string } {
@@ -36,7 +37,7 @@ test('over HTTPS with the kubeconfig CA: a seed passes over the console; another
     runId = result.runId;
     expect(result.summary).toMatchObject({ failed: 0, errors: 0 });
     await fake.reconciler.idle();
-    expect(fake.leftovers()).toEqual([]);
+    expect(leftovers(fake)).toEqual([]);
 
     // The same server, verified with a CA that did not sign it.
     const other = selfSigned(dir, 'someone-else');

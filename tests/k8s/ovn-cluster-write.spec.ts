@@ -13,6 +13,7 @@ import { FakeApiServer } from '../support/fake-apiserver/index.ts';
 const patchOf = (run: string, octet: number): OvnClusterPatch => ({
   vpcPeerings: [{ remoteVpc: `${run}-vpc`, localConnectIP: `169.254.${octet}.1/30` }],
   staticRoutes: [{ cidr: `10.${octet}.0.0/16`, nextHopIP: `169.254.${octet}.2`, policy: 'policyDst' }],
+  policyRoutes: [],
 });
 
 test('two runs patching ovn-cluster at once both keep their entries; a conflict is merged again', async () => {

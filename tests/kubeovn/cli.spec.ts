@@ -9,6 +9,7 @@ import { runCli, tempFile } from '../support/cli.ts';
 import { FAKE_VERSIONS } from '../support/fake-apiserver/versions.ts';
 import { LAB_INTERNET, withFakeTarget } from '../harvester/support.ts';
 import { KubeOvnTarget } from '../../lib/targets/kubeovn/kubeovn-target.ts';
+import { leftovers } from '../support/leftovers.ts';
 
 const seed = fileURLToPath(new URL('../../topologies/vpc-peering-example1.yaml', import.meta.url));
 
@@ -27,6 +28,6 @@ test('vpcheck run --target kubeovn passes over exec by default; console is refus
     expect(console.err).toContain('--transport exec only');
     const down = await runCli(['down', '--all', '--target', 'kubeovn', '--kubeconfig', fake.kubeconfig]);
     expect(down.code, down.err).toBe(0);
-    expect(fake.leftovers()).toEqual([]);
+    expect(leftovers(fake)).toEqual([]);
   });
 });

@@ -99,24 +99,28 @@ test('peering Example 2 fails: the routes do not cover the remote subnets', asyn
   });
 });
 
-const withOvnCluster = (platform: TopologySpec['platform']) => topology({
-  platform,
+// `allow`: the policyRoutes allow at 31000 for the peer's CIDR (kubeovn/kube-ovn#3102).
+const withOvnCluster = (allow: boolean) => topology({
   vpcs: [
-    vpc('ovn-cluster', { implicit: false, vpcPeerings: [{ remoteVpc: 'vpc-1', localConnectIP: '169.254.0.1/30' }], staticRoutes: [{ cidr: '10.0.0.0/16', nextHopIP: '169.254.0.2', policy: 'policyDst' }] }),
+    vpc('ovn-cluster', {
+      implicit: false, vpcPeerings: [{ remoteVpc: 'vpc-1', localConnectIP: '169.254.0.1/30' }], staticRoutes: [{ cidr: '10.0.0.0/16', nextHopIP: '169.254.0.2', policy: 'policyDst' }],
+      policyRoutes: allow ? [{ priority: 31000, match: 'ip4.dst == 10.0.0.0/16', action: 'allow' }] : [],
+    }),
     vpc('vpc-1', { vpcPeerings: [{ remoteVpc: 'ovn-cluster', localConnectIP: '169.254.0.2/30' }], staticRoutes: [{ cidr: '172.20.0.0/16', nextHopIP: '169.254.0.1', policy: 'policyDst' }] }),
   ],
   subnets: [subnet('default-subnet', '172.20.10.0/24'), subnet('subnet1', '10.0.0.0/24', { vpc: 'vpc-1' })],
   vms: [vm('vm-default', 'default-subnet'), vm('vm-custom', 'subnet1')],
 });
 
-test('peering a custom VPC with ovn-cluster: fails on harvester, follows the routes on kube-ovn', async () => {
-  for (const platform of ['harvester', 'kube-ovn'] as const) {
-    const spec = withOvnCluster(platform);
-    await withLab(`ovnpeer-${platform}`, spec, async (lab) => {
+test('peering a custom VPC with ovn-cluster: the 29000 reroute breaks it, a policyRoutes allow at 31000 fixes it', async () => {
+  for (const allow of [false, true]) {
+    const spec = withOvnCluster(allow);
+    const what = allow ? 'with the allow' : 'without the allow';
+    await withLab(`ovnpeer-${allow ? 'allow' : 'plain'}`, spec, async (lab) => {
       await addDefaultRoutes(lab, spec);
       for (const p of [{ from: 'vm-default', to: '10.0.0.2' }, { from: 'vm-custom', to: '172.20.10.2' }]) {
-        if (platform === 'harvester') await expectNoReply(lab, spec, p, 'timeout', platform);
-        else await expectReply(lab, p, 'reachable', platform);
+        if (allow) await expectReply(lab, p, 'reachable', what);
+        else await expectNoReply(lab, spec, p, 'timeout', what);
       }
     });
   }

@@ -29,13 +29,27 @@ test('VPCs, subnets, peerings and routes become Kube-OVN-named routers, ports, r
   expect(l).toContain('lsp-set-options r1.s1-vpc-1 router-port=r1.vpc-1-s1');
   expect(l).toContain(`lrp-add r1.vpc-1 r1.vpc-1-vpc-2 ${names.mac('lrp', 'r1.vpc-1-vpc-2')} 169.254.0.1/30 peer=r1.vpc-2-vpc-1`);
   expect(l).toContain('--policy=dst-ip --ecmp lr-route-add r1.vpc-1 20.0.0.0/16 169.254.0.2');
-  expect(l).toContain('--policy=src-ip --ecmp lr-route-add r1.vpc-1 10.0.9.0/24 169.254.0.2');
+  // A src-ip route ranks below the dst-ip prefixes, as Kube-OVN's OVN ranks it (route-ranking.ts):
+  // an allow for the dst-ip prefixes above a reroute for the source, a default route to reach
+  // the policy stage, a drop for the rest.
+  expect(l.filter((x) => x.includes('src-ip'))).toEqual([]);
+  expect(l).toContain('lr-policy-add r1.vpc-1 3 ip4.dst == {10.0.0.0/24, 169.254.0.0/30, 20.0.0.0/16} allow');
+  expect(l).toContain('lr-policy-add r1.vpc-1 1 ip4.src == 10.0.9.0/24 reroute 169.254.0.2');
+  expect(l).toContain('--policy=dst-ip --ecmp lr-route-add r1.vpc-1 0.0.0.0/0 169.254.0.2');
+  expect(l).toContain('lr-policy-add r1.vpc-1 0 ip4 drop');
+  expect(l.filter((x) => x.includes('!='))).toEqual([]);
   expect(l).toContain('lr-policy-add r1.vpc-1 31000 ip4.dst == 10.0.0.0/24 allow');
-  // ovn-cluster: join switch, default route to the node, reroute of its subnets to the node.
+  // ovn-cluster as Kube-OVN builds it: join switch, default route via its own join gateway,
+  // 31000 allows for its subnets and join, 30000 to the node's IP, 29000 per subnet's port group.
   expect(l).toContain('lrp-add r1.ovn-cluster r1._join-lrp ' + names.mac('lrp', 'join') + ' 100.64.0.1/16');
-  expect(l).toContain('--policy=dst-ip --ecmp lr-route-add r1.ovn-cluster 0.0.0.0/0 100.64.0.2');
-  expect(l).toContain('lr-policy-add r1.ovn-cluster 29000 ip4.src == 172.20.0.0/24 reroute 100.64.0.2');
+  expect(l).toContain('--policy=dst-ip --ecmp lr-route-add r1.ovn-cluster 0.0.0.0/0 100.64.0.1');
+  expect(l).toContain('lr-policy-add r1.ovn-cluster 31000 ip4.dst == 100.64.0.0/16 allow');
+  expect(l).toContain('lr-policy-add r1.ovn-cluster 30000 ip4.dst == 192.0.2.254 reroute 100.64.0.2');
+  expect(l).toContain('pg-add vpcheck.r1.s0.node.1 r1.vm.b');
+  expect(l).toContain('lr-policy-add r1.ovn-cluster 29000 ip4.src == $vpcheck.r1.s0.node.1_ip4 reroute 100.64.0.2');
   expect(l.filter((x) => x.includes('29000'))).toHaveLength(1);
+  // Port groups name ports: they follow the VMs' ports.
+  expect(l.indexOf('pg-add vpcheck.r1.s0.node.1 r1.vm.b')).toBeGreaterThan(l.indexOf('lsp-add r1.s0 r1.vm.b'));
   expect(l).toContain(`lsp-set-addresses r1.vm.a ${names.mac('vm', 'a')} 10.0.0.2`);
 });
 
@@ -68,15 +82,31 @@ test('security groups: port groups and ACLs at Kube-OVN priorities, deny-all bot
   expect(l).toContain('--type=port-group acl-add vpcheck.r1.deny_all to-lport 2003 outport == @vpcheck.r1.deny_all && ip drop');
 });
 
-test('platform kube-ovn lets ovn-cluster routes over a peering outrank the node reroute', () => {
+test('policyRoutes are written as lr-policy-add, address sets as the run\'s; platform changes no row', () => {
   const spec = (platform: TopologySpec['platform']) => topology({
     platform,
-    vpcs: [vpc('ovn-cluster', { vpcPeerings: [{ remoteVpc: 'v', localConnectIP: '169.254.0.1/30' }], staticRoutes: [{ cidr: '10.0.0.0/16', nextHopIP: '169.254.0.2', policy: 'policyDst' }, { cidr: '10.9.0.0/16', nextHopIP: '100.64.0.9', policy: 'policyDst' }] })],
-    subnets: [subnet('s0', '172.20.0.0/24')], vms: [],
+    vpcs: [vpc('ovn-cluster', {
+      vpcPeerings: [{ remoteVpc: 'v', localConnectIP: '169.254.0.1/30' }],
+      staticRoutes: [{ cidr: '10.0.0.0/16', nextHopIP: '169.254.0.2', policy: 'policyDst' }],
+      policyRoutes: [
+        { priority: 31000, match: 'ip4.dst == 10.0.0.0/16', action: 'allow' },
+        { priority: 100, match: 'ip4.src == $s.0.node.1_ip4 && ip4.dst == {10.1.0.0/16, 10.2.0.0/16}', action: 'reroute', nextHopIP: '169.254.0.2' },
+        { priority: 90, match: 'ip4.dst == 10.3.0.0/16', action: 'drop' },
+      ],
+    })],
+    subnets: [subnet('s-0', '172.20.0.0/24')], vms: [vm('a', 's-0')],
   });
-  expect(lines(spec('kube-ovn'))).toContain('lr-policy-add r1.ovn-cluster 31000 ip4.dst == 10.0.0.0/16 allow');
-  expect(lines(spec('kube-ovn'))).not.toContain('lr-policy-add r1.ovn-cluster 31000 ip4.dst == 10.9.0.0/16 allow');
-  expect(lines(spec('harvester'))).not.toContain('lr-policy-add r1.ovn-cluster 31000 ip4.dst == 10.0.0.0/16 allow');
+  const l = lines(spec('kube-ovn'));
+  expect(l).toContain('lr-policy-add r1.ovn-cluster 31000 ip4.dst == 10.0.0.0/16 allow');
+  expect(l).toContain('lr-policy-add r1.ovn-cluster 100 ip4.src == $vpcheck.r1.s.0.node.1_ip4 && ip4.dst == {10.1.0.0/16, 10.2.0.0/16} reroute 169.254.0.2');
+  expect(l).toContain('lr-policy-add r1.ovn-cluster 90 ip4.dst == 10.3.0.0/16 drop');
+  expect(l).toContain('pg-add vpcheck.r1.s.0.node.1 r1.vm.a');
+  expect(lines(spec('harvester'))).toEqual(l);
+  // A phase that adds a policy adds exactly that row.
+  const before = rows(spec('harvester'));
+  const without = { ...spec('harvester'), vpcs: spec('harvester').vpcs.map((v) => ({ ...v, policyRoutes: v.policyRoutes.slice(1) })) };
+  const d = diffRows(rows(without), before);
+  expect(d).toEqual({ removals: [], creations: [['lr-policy-add', 'r1.ovn-cluster', '31000', 'ip4.dst == 10.0.0.0/16', 'allow']] });
 });
 
 test('the phase diff touches only what changed, children of recreated rows included', () => {
@@ -87,10 +117,15 @@ test('the phase diff touches only what changed, children of recreated rows inclu
   expect(d.creations).toEqual([]);
   expect(d.removals.map((c) => c.join(' '))).toEqual(expect.arrayContaining(['--type=switch acl-del r1.s1 to-lport 1000 ip']));
   expect(d.removals).toHaveLength(4);
-  // Moving a VM to another subnet recreates its port (and nothing of the routers).
+  // Moving a VM to another subnet recreates its port and the port group of its old ovn-cluster
+  // subnet on the node, with the 29000 policy that names it (nothing else of the routers).
   const moved = { ...peered, vms: peered.vms.map((v) => (v.name === 'b' ? { ...v, network: 'default/net-s1' } : v)) };
   const m = diffRows(before, rows(moved));
-  expect(m.removals).toEqual([['--if-exists', 'lsp-del', 'r1.vm.b']]);
+  expect(m.removals).toEqual([
+    ['--if-exists', 'lr-policy-del', 'r1.ovn-cluster', '29000', 'ip4.src == $vpcheck.r1.s0.node.1_ip4'],
+    ['--if-exists', 'destroy', 'Port_Group', 'vpcheck.r1.s0.node.1'],
+    ['--if-exists', 'lsp-del', 'r1.vm.b'],
+  ]);
   expect(m.creations[0]).toEqual(['lsp-add', 'r1.s1', 'r1.vm.b']);
   expect(transaction([['a', 'b'], ['c']])).toEqual(['--', 'a', 'b', '--', 'c']);
 });

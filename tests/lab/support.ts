@@ -22,7 +22,7 @@ export function context(prefix: string): RunContext {
 }
 
 export function vpc(name: string, extra: Partial<Vpc> = {}): Vpc {
-  return { name, vpcPeerings: [], staticRoutes: [], implicit: false, ...extra };
+  return { name, vpcPeerings: [], staticRoutes: [], policyRoutes: [], implicit: false, ...extra };
 }
 
 export function subnet(name: string, cidrBlock: string, extra: Partial<Subnet> = {}): Subnet {

@@ -22,8 +22,8 @@ export interface SpecIn {
 export const LAB_INTERNET = '192.0.2.1';
 
 export function spec(i: SpecIn): TopologySpec {
-  const vpcs: Vpc[] = (i.vpcs ?? []).map((v) => ({ vpcPeerings: [], staticRoutes: [], implicit: false, ...v }));
-  if (!vpcs.some((v) => v.name === DEFAULT_VPC)) vpcs.push({ name: DEFAULT_VPC, vpcPeerings: [], staticRoutes: [], implicit: true });
+  const vpcs: Vpc[] = (i.vpcs ?? []).map((v) => ({ vpcPeerings: [], staticRoutes: [], policyRoutes: [], implicit: false, ...v }));
+  if (!vpcs.some((v) => v.name === DEFAULT_VPC)) vpcs.push({ name: DEFAULT_VPC, vpcPeerings: [], staticRoutes: [], policyRoutes: [], implicit: true });
   const subnets: Subnet[] = i.subnets.map((s) => ({
     vpc: DEFAULT_VPC, gateway: formatIPv4(firstHost(parsePrefix(s.cidrBlock))), provider: `default/${s.name}`,
     private: false, allowSubnets: [], natOutgoing: false, excludeIps: [], ...s,

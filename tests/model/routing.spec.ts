@@ -118,9 +118,15 @@ const cases: Case[] = [
     req: icmp('vm1-vpcpeer1', 'vm1-vpcpeer2'), outcome: 'reachable', disposition: 'DELIVERED', reason: /route 20\.0\.0\.0\/24 via 169\.254\.0\.2/,
   },
   {
-    name: 'longer src route beats a shorter dst route',
+    // Kube-OVN's OVN ranks every src-ip route below every dst-ip route but the default route.
+    name: 'a shorter dst route beats a longer src route',
     spec: variant([['20.0.0.0/16', '169.254.0.2'], ['10.0.0.0/24', '169.254.0.5', 'policySrc']], undefined, 29),
-    req: icmp('vm1-vpcpeer1', 'vm1-vpcpeer2'), outcome: 'timeout', disposition: 'NEIGHBOR_UNREACHABLE', reason: /next hop 169\.254\.0\.5/,
+    req: icmp('vm1-vpcpeer1', 'vm1-vpcpeer2'), outcome: 'reachable', disposition: 'DELIVERED', reason: /^vpcpeer-1 route 20\.0\.0\.0\/16 via 169\.254\.0\.2;/,
+  },
+  {
+    name: 'a src route decides where no dst route covers the destination',
+    spec: variant([['20.0.0.0/16', '169.254.0.2'], ['10.0.0.0/24', '169.254.0.5', 'policySrc']], undefined, 29),
+    req: icmp('vm1-vpcpeer1', '30.0.0.9'), outcome: 'timeout', disposition: 'NEIGHBOR_UNREACHABLE', reason: /next hop 169\.254\.0\.5/,
   },
   { name: 'hub-and-spoke transit with routes via the hub', spec: hub(true), req: icmp('a', 'b'), outcome: 'reachable', disposition: 'DELIVERED', reason: /spoke-1 route 10\.1\.0\.0\/16 via 169\.254\.1\.1, hub route 10\.1\.0\.0\/16 via 169\.254\.2\.2; return spoke-2 route 10\.0\.0\.0\/16 via 169\.254\.2\.1, hub route 10\.0\.0\.0\/16 via 169\.254\.1\.2/ },
   { name: 'spokes without routes via the hub', spec: hub(false), req: icmp('a', 'b'), outcome: 'timeout', disposition: 'NO_ROUTE', reason: /^spoke-1 has no route to 10\.1\.0\.2 \(route 10\.9\.0\.0\/16 via 169\.254\.1\.1 does not cover it\)$/ },

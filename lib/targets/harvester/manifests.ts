@@ -11,7 +11,7 @@ export function ovnClusterDocument(runId: string, patch: NonNullable<Rendered['o
     apiVersion: 'kubeovn.io/v1',
     kind: 'Vpc',
     metadata: { name: 'ovn-cluster', annotations: { [annotationKey(runId)]: JSON.stringify(patch) } },
-    spec: { vpcPeerings: patch.vpcPeerings, staticRoutes: patch.staticRoutes },
+    spec: { vpcPeerings: patch.vpcPeerings, staticRoutes: patch.staticRoutes, policyRoutes: patch.policyRoutes },
   };
 }
 

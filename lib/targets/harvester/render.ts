@@ -8,8 +8,7 @@ import { renderVm } from './render-vm.ts';
 
 export type { OvnClusterPatch } from '../k8s-common/render-network.ts';
 
-/** A KubeVirt containerDisk with cloud-init (github.com/kubevirt/containerdisks); override with --image. */
-export const DEFAULT_IMAGE = 'quay.io/containerdisks/ubuntu:22.04';
+export { DEFAULT_IMAGE } from '../images.ts';
 
 export interface RenderOptions {
   readonly runId: string;

@@ -1,19 +1,23 @@
 // One run's topology on a Kubernetes cluster with Kube-OVN, whatever stands in for the VMs
 // (Harvester: KubeVirt VMs; kube-ovn: Pods). Phases are converged by applying the objects whose
 // rendering changed and deleting those no longer rendered, each kind waited until Kube-OVN (or
-// KubeVirt, or the kubelet) reports it ready. Subclasses render and open sessions.
+// KubeVirt, or the kubelet) reports it ready; then, since Kube-OVN's status does not change when
+// a ready object is patched, until OVN's northbound DB holds what the objects ask for
+// (programmed.ts). Subclasses render and open sessions.
 import { KubeError, type KubeClient } from '../../k8s/client.ts';
 import { applyObject, getObject, listObjects } from '../../k8s/objects.ts';
-import { NAME_ANNOTATION } from '../../k8s/labels.ts';
+import { NAME_ANNOTATION, runSelector } from '../../k8s/labels.ts';
 import { describe, resourceOf, type KubeObject } from '../../k8s/resources.ts';
 import { waitUntil, WaitTimeout } from '../../k8s/watch.ts';
 import { assignAddresses, type Addressed } from '../../model/ipam.ts';
 import type { Session, Transport } from '../../sessions/session.ts';
 import { DEFAULT_VPC, type TopologySpec } from '../../topology/types.ts';
-import { TargetError, type DiagnoseRequest, type Diagnostic, type Logger, type Realized, type RealizedVm, type UpdateResult } from '../target.ts';
+import { TargetError, type DiagnoseRequest, type Diagnostic, type Logger, type Readiness, type Realized, type RealizedVm, type UpdateResult } from '../target.ts';
 import { deleteRunObject } from './delete.ts';
 import { diagnosticsFor, KubeOvnPods, logicalSwitchPort, type VmPlacement } from './diagnose.ts';
+import { expectation, expectedRows, type NbExpectation, type NbRow } from './nb-expect.ts';
 import { writeOvnCluster } from './ovn-cluster-write.ts';
+import { NotReady, Unreadable, waitProgrammed, waitStable } from './programmed.ts';
 import { subnetConflicts } from './subnet-conflicts.ts';
 import { describeState, isReady } from './ready.ts';
 import { teardownOrder, teardownRun } from './teardown.ts';
@@ -36,12 +40,21 @@ const VM_KINDS = new Set(['VirtualMachine', 'Pod']);
 
 const keyOf = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
+/** How often the NB database is read while rows are missing. */
+const NB_POLL_MS = 500;
+/** Where it cannot be read: this many observations of the objects' status, this far apart. */
+const STABLE_OBSERVATIONS = 3;
+const STABLE_INTERVAL_MS = 1000;
+
 export abstract class ClusterRealized implements Realized {
   readonly runId: string;
   readonly internetIP: string;
   private applied = new Map<string, KubeObject>();
   private ovnCluster = '';
   private addresses = new Map<string, Addressed>();
+  /** The NB rows of the applied objects, for what a change takes out. */
+  private nbRows: readonly NbRow[] = [];
+  private latest: Readiness = { kind: 'programmed', checked: 'nothing built yet', waitedMs: 0 };
   private downPromise?: Promise<void>;
   private readonly central: KubeOvnPods;
 
@@ -93,8 +106,46 @@ export abstract class ClusterRealized implements Realized {
     }
     this.applied = new Map(desired.map((o) => [keyOf(o), o]));
     this.addresses = assignAddresses(next);
-    this.log.info(`${this.label} ${this.runId}: ${changed.length} objects applied (${replaced.length} VMs replaced), ${removed.length} deleted`);
-    return { replaced: replaced.map((o) => o.metadata.annotations?.[NAME_ANNOTATION] ?? o.metadata.name) };
+    const rows = expectedRows(desired, ovnCluster);
+    this.latest = await this.inPlace(expectation(this.nbRows, rows));
+    this.nbRows = rows;
+    this.log.info(`${this.label} ${this.runId}: ${changed.length} objects applied (${replaced.length} VMs replaced), ${removed.length} deleted; ${this.latest.kind}: ${this.latest.checked}`);
+    return { replaced: replaced.map((o) => o.metadata.annotations?.[NAME_ANNOTATION] ?? o.metadata.name), readiness: this.latest };
+  }
+
+  get readiness(): Readiness {
+    return this.latest;
+  }
+
+  /**
+   * Waits until the NB database meets `e`; where it cannot be read, until the run's objects are
+   * seen ready and unchanged STABLE_OBSERVATIONS times. Either within the ready timeout.
+   */
+  private async inPlace(e: NbExpectation): Promise<Readiness> {
+    const seconds = Math.round(this.readyTimeoutMs / 1000);
+    try {
+      try {
+        return await waitProgrammed((args) => this.central.nbRead(args), e, { timeoutMs: this.readyTimeoutMs, intervalMs: NB_POLL_MS });
+      } catch (error) {
+        if (!(error instanceof Unreadable)) throw error;
+        return await waitStable(() => this.observe(), STABLE_OBSERVATIONS, error.message, { timeoutMs: this.readyTimeoutMs, intervalMs: STABLE_INTERVAL_MS });
+      }
+    } catch (error) {
+      if (error instanceof NotReady) throw new TargetError(`${this.label}: waited ${seconds} s for the change to be in place; ${error.what}`);
+      if (error instanceof KubeError) throw new TargetError(`${this.label}: observing the run's objects: ${error.message}`);
+      throw error;
+    }
+  }
+
+  /** The run's objects of every kind it applies (and ovn-cluster, when patched): resourceVersion when ready. */
+  private async observe(): Promise<Map<string, string | undefined>> {
+    const lists = await Promise.all(this.applyOrder.map((kind) => listObjects(this.client, resourceOf(kind), runSelector(this.runId))));
+    const objects = lists.flat();
+    if (this.ovnCluster !== JSON.stringify(null) && this.ovnCluster !== '') {
+      const vpc = await getObject(this.client, resourceOf('Vpc'), DEFAULT_VPC);
+      if (vpc) objects.push({ ...vpc, kind: 'Vpc' });
+    }
+    return new Map(objects.map((o) => [describe(o), isReady(o) ? o.metadata.resourceVersion ?? '' : undefined]));
   }
 
   /** Refuses, before anything is applied, Subnets that overlap one of the cluster's own. */

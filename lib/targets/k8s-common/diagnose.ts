@@ -9,7 +9,7 @@
 // found), each item says why and keeps the command to run by hand.
 import { attachmentOf, pinnedAddress, PRIMARY_PROVIDER } from '../../import/attachment.ts';
 import type { KubeClient } from '../../k8s/client.ts';
-import { podExec } from '../../k8s/pod-exec.ts';
+import { podExec, type ExecResult } from '../../k8s/pod-exec.ts';
 import { collectionPath, resourceOf, type KubeObject } from '../../k8s/resources.ts';
 import type { Addressed } from '../../model/ipam.ts';
 import type { DiagnoseRequest, Diagnostic } from '../target.ts';
@@ -54,6 +54,11 @@ export class KubeOvnPods {
     return this.central(NB_LEADER, ['ovn-nbctl', ...args]);
   }
 
+  /** ovn-nbctl's whole result, its exit code included; throws only when it could not be run. */
+  async nbRead(args: readonly string[]): Promise<ExecResult> {
+    return this.exec(this.pod(NB_LEADER, undefined, `ovn-central pod with label ${NB_LEADER}`), OVN_CENTRAL_CONTAINER, ['ovn-nbctl', ...args]);
+  }
+
   trace(args: readonly string[]): Promise<string> {
     return this.central(SB_LEADER, ['ovn-trace', ...args]);
   }
@@ -70,8 +75,12 @@ export class KubeOvnPods {
 
   /** The command's output; throws with the reason it could not be run. */
   private async run(pod: Promise<string>, container: string, command: readonly string[]): Promise<string> {
-    const r = await podExec(this.client, { namespace: KUBE_OVN_NAMESPACE, pod: await pod, container, command, timeoutMs: EXEC_TIMEOUT_MS });
+    const r = await this.exec(pod, container, command);
     return r.exitCode === 0 ? r.stdout : `${r.output}(${command[0]} exited with ${r.exitCode})\n`;
+  }
+
+  private async exec(pod: Promise<string>, container: string, command: readonly string[]): Promise<ExecResult> {
+    return podExec(this.client, { namespace: KUBE_OVN_NAMESPACE, pod: await pod, container, command, timeoutMs: EXEC_TIMEOUT_MS });
   }
 
   /**

@@ -8,6 +8,7 @@ import type { OvnClusterPatch } from './render-network.ts';
 interface VpcSpec {
   vpcPeerings?: OvnClusterPatch['vpcPeerings'];
   staticRoutes?: OvnClusterPatch['staticRoutes'];
+  policyRoutes?: OvnClusterPatch['policyRoutes'];
 }
 
 export function annotationKey(runId: string): string {
@@ -24,7 +25,7 @@ const same = (a: unknown) => (b: unknown) => JSON.stringify(a) === JSON.stringif
 /** The run's entries of this ovn-cluster (empty when it added none). */
 export function addedBy(vpc: KubeObject, runId: string): OvnClusterPatch {
   const text = vpc.metadata.annotations?.[annotationKey(runId)];
-  return text ? (JSON.parse(text) as OvnClusterPatch) : { vpcPeerings: [], staticRoutes: [] };
+  return text ? (JSON.parse(text) as OvnClusterPatch) : { vpcPeerings: [], staticRoutes: [], policyRoutes: [] };
 }
 
 /**
@@ -39,8 +40,10 @@ export function ovnClusterMergePatch(current: KubeObject, runId: string, next: O
   const keep = <T>(list: readonly T[] | undefined, mine: readonly T[]) => (list ?? []).filter((x) => !mine.some(same(x)));
   const vpcPeerings = [...keep(spec.vpcPeerings, old.vpcPeerings), ...(next?.vpcPeerings ?? [])];
   const staticRoutes = [...keep(spec.staticRoutes, old.staticRoutes), ...(next?.staticRoutes ?? [])];
+  // Annotations written before policyRoutes existed have none.
+  const policyRoutes = [...keep(spec.policyRoutes, old.policyRoutes ?? []), ...(next?.policyRoutes ?? [])];
   return {
     metadata: { resourceVersion: current.metadata.resourceVersion, annotations: { [annotationKey(runId)]: next ? JSON.stringify(next) : null } },
-    spec: { vpcPeerings, staticRoutes },
+    spec: { vpcPeerings, staticRoutes, policyRoutes },
   };
 }

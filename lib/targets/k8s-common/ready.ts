@@ -1,6 +1,9 @@
 // When an object is "real", as Kube-OVN's and KubeVirt's own e2e tests decide it
 // (kubeovn/kube-ovn:test/e2e/framework/{vpc,subnet,security-group}.go WaitToBeReady;
-// KubeVirt: VMI phase Running), and a one-line account of an object that is not.
+// KubeVirt: VMI phase Running), and a one-line account of an object that is not. These say
+// nothing about a change to an object already ready: Kube-OVN sets no observedGeneration on a
+// Subnet's conditions (pkg/controller/subnet_status.go patchSubnetStatus) and a Vpc's standby stays
+// true, so after a patch readiness is read from OVN's northbound DB (programmed.ts).
 import type { KubeObject } from '../../k8s/resources.ts';
 
 interface Condition {
@@ -8,7 +11,6 @@ interface Condition {
   status: string;
   reason?: string;
   message?: string;
-  observedGeneration?: number;
 }
 
 const conditions = (o: KubeObject) => ((o.status as { conditions?: Condition[] } | undefined)?.conditions ?? []);
@@ -20,8 +22,7 @@ export function isReady(o: KubeObject | undefined): boolean {
     case 'Vpc':
       return status.standby === true;
     case 'Subnet':
-      // Ready for this generation: after a phase's patch, the old Ready does not count.
-      return conditions(o).some((c) => c.type === 'Ready' && c.status === 'True' && (c.observedGeneration === undefined || c.observedGeneration >= (o.metadata.generation ?? 0)));
+      return conditions(o).some((c) => c.type === 'Ready' && c.status === 'True');
     case 'SecurityGroup':
       return typeof status.portGroup === 'string' && status.portGroup !== '';
     case 'VirtualMachineInstance':

@@ -14,6 +14,7 @@ import { nadOf, prefixed, providerOf, vpcName } from './names.ts';
 export interface OvnClusterPatch {
   readonly vpcPeerings: readonly { remoteVpc: string; localConnectIP: string }[];
   readonly staticRoutes: readonly { cidr: string; nextHopIP: string; policy: string }[];
+  readonly policyRoutes: readonly { priority: number; match: string; action: string; nextHopIP?: string }[];
 }
 
 /** Where one VM's NIC attaches, in the cluster's names. */
@@ -71,6 +72,8 @@ export function renderNetwork(spec: TopologySpec, options: NetworkOptions): Rend
     vpcPeerings: v.vpcPeerings.map((p) => ({ remoteVpc: vpcName(runId, p.remoteVpc), localConnectIP: p.localConnectIP })),
     // Routes name addresses, not objects: they stay as written.
     staticRoutes: v.staticRoutes.map((r) => ({ cidr: r.cidr, nextHopIP: r.nextHopIP, policy: r.policy })),
+    // Kube-OVN Vpc spec.policyRoutes; a match's address-set names are the cluster's own, as written.
+    policyRoutes: v.policyRoutes.map((r) => ({ priority: r.priority, match: r.match, action: r.action, ...(r.nextHopIP !== undefined && { nextHopIP: r.nextHopIP }) })),
   });
   const vpcs = spec.vpcs.filter((v) => v.name !== DEFAULT_VPC).map((v): KubeObject => ({
     apiVersion: 'kubeovn.io/v1',
@@ -79,7 +82,7 @@ export function renderNetwork(spec: TopologySpec, options: NetworkOptions): Rend
     spec: { ...(options.vpcNamespaces?.length && { namespaces: [...options.vpcNamespaces] }), ...vpcSpec(v) },
   }));
   const defaultVpc = spec.vpcs.find((v) => v.name === DEFAULT_VPC);
-  const ovnCluster = defaultVpc && (defaultVpc.vpcPeerings.length || defaultVpc.staticRoutes.length) ? vpcSpec(defaultVpc) : undefined;
+  const ovnCluster = defaultVpc && (defaultVpc.vpcPeerings.length || defaultVpc.staticRoutes.length || defaultVpc.policyRoutes.length) ? vpcSpec(defaultVpc) : undefined;
 
   const addresses = assignAddresses(spec);
   // kube-ovn-cni pings the subnet gateway before it lets a pod (a VM's virt-launcher) start, and

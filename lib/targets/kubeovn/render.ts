@@ -9,11 +9,7 @@ import { renderNetwork, type OvnClusterPatch } from '../k8s-common/render-networ
 import { POD_SECURITY_LABELS } from './pod-security.ts';
 import { renderPod } from './render-pod.ts';
 
-/**
- * A small image with a shell, iproute2, ping and socat (github.com/nicolaka/netshoot); any image
- * with those works (--image).
- */
-export const DEFAULT_POD_IMAGE = 'nicolaka/netshoot:v0.13';
+export { DEFAULT_POD_IMAGE } from '../images.ts';
 
 export interface PodRenderOptions {
   readonly runId: string;

@@ -2,6 +2,7 @@
 // packages' programs. A missing one is a TargetError (exit 3) that says what to install.
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { projectFile } from '../../project-files.ts';
 import { TargetError } from '../target.ts';
 
 export interface Program {
@@ -16,7 +17,7 @@ export interface Program {
  * The one list of programs is the PROGRAMS table in scripts/setup.sh, which installs and checks
  * them all; reading it here keeps a second list from drifting.
  */
-export function requiredPrograms(setupScript = readFileSync(new URL('../../../scripts/setup.sh', import.meta.url), 'utf8')): Program[] {
+export function requiredPrograms(setupScript = readFileSync(projectFile('scripts/setup.sh'), 'utf8')): Program[] {
   const table = /^PROGRAMS='\n([\s\S]*?)^'/m.exec(setupScript);
   if (!table) throw new Error('scripts/setup.sh has no PROGRAMS table');
   return table[1]!.split('\n').filter((l) => l.trim()).map((l) => {

@@ -39,7 +39,7 @@ export class LabTarget implements Target {
   async up(spec: TopologySpec, context: RunContext): Promise<LabRealized> {
     checkMachine();
     const names = new RunNames(context.runId);
-    const daemons = await joinLab(new LabDaemons(this.labDir), names.runId);
+    const daemons = await joinLab(new LabDaemons(this.labDir), names.runId, (m) => context.log.warn(m));
     const realized = new LabRealized(daemons, names, context.log, this.vmNic);
     try {
       await realized.build(spec);

@@ -4,10 +4,15 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { TargetError } from '../target.ts';
+import { NODE_INTERNAL_IP } from '../../model/world.ts';
+import { subnetNodeAddressSet } from '../../topology/address-sets.ts';
+import { formatIPv4 } from '../../net/ipv4.ts';
 
-export const DEFAULT_LAB_DIR = '/run/vpcheck/lab';
+/** What the lab keeps between commands: lab dirs, their locks, run records, saved sysctls. */
+export const STATE_DIR = '/run/vpcheck';
+export const DEFAULT_LAB_DIR = `${STATE_DIR}/lab`;
 /** Run records live outside any one lab dir, so `down --all` finds runs of every lab. */
-export const RUNS_DIR = '/run/vpcheck/runs';
+export const RUNS_DIR = `${STATE_DIR}/runs`;
 export const NAMESPACE_PREFIX = 'vpcheck-';
 /** The NIC name inside every VM: the Harvester docs' name. */
 export const VM_NIC = 'enp1s0';
@@ -18,7 +23,8 @@ export const JOIN_GATEWAY = '100.64.0.1';
 export const NODE_JOIN_IP = '100.64.0.2';
 /** The lab's "internet": a documentation address (RFC 5737) owned by the upstream namespace. */
 export const UPSTREAM_IP = '192.0.2.1';
-export const NODE_UPLINK_IP = '192.0.2.254';
+/** The node's own address (the model's NODE_INTERNAL_IP): Kube-OVN's 30000 policy reroutes it to the node. */
+export const NODE_UPLINK_IP = formatIPv4(NODE_INTERNAL_IP);
 export const EXTERNAL_ID = 'vpcheck-run';
 
 // No "." in run ids: names are "<run>.<rest>", so the run id of any lab name is unambiguous.
@@ -92,6 +98,14 @@ export class RunNames {
   }
   sgAddressSet(sg: string): string {
     return this.ident('sg', sg, 'associated', 'v4');
+  }
+  /** Kube-OVN's port group "<subnet>.<node>" of a subnet's ports on the node; OVN adds "<pg>_ip4". */
+  subnetNodePortGroup(subnet: string): string {
+    return this.ident(subnetNodeAddressSet(subnet).replace(/_ip4$/, ''));
+  }
+  /** Any other address-set name a policy match uses, as the run's. */
+  addressSet(name: string): string {
+    return this.ident(name);
   }
   denyAllPortGroup(): string {
     return this.ident('deny_all');

@@ -10,13 +10,21 @@ import type { LabDaemons } from './daemons.ts';
 import { isAlive } from './lock.ts';
 import { type VmPlan, vmScript } from './host-plan.ts';
 import { EXTERNAL_ID, NODE_JOIN_IP, NODE_JOIN_NIC, NODE_UPLINK, NODE_UPLINK_IP, UPSTREAM_IP, type RunNames } from './names.ts';
-import { inNamespace, nsScript, pool, run } from './proc.ts';
+import { inNamespace, nsScript, nsScripts, pool, run } from './proc.ts';
 import type { Command } from './rows.ts';
 
 const PARALLEL = 4;
 
 function ipBatch(lines: readonly string[]) {
   return lines.length ? run('ip', ['-batch', '-'], { input: lines.join('\n') + '\n' }) : undefined;
+}
+
+/** Independent `ip` commands split over a few batches run side by side. */
+const PARALLEL_BATCHES = 4;
+async function inParallel(lines: readonly string[]): Promise<void> {
+  const size = Math.ceil(lines.length / PARALLEL_BATCHES);
+  const batches = Array.from({ length: PARALLEL_BATCHES }, (_, i) => lines.slice(i * size, (i + 1) * size));
+  await Promise.all(batches.map(ipBatch));
 }
 
 /** Host end of a veth into `ns` (peer `nic`, with `mac`), plugged into br-int as OVN port `lsp`. */
@@ -78,15 +86,12 @@ export class Namespaces {
 
   async addVms(vms: readonly VmPlan[]): Promise<void> {
     await this.plug(vms.map((vm) => ({ ns: vm.namespace, hostIf: vm.hostIf, nic: vm.nic, mac: vm.mac, lsp: vm.lsp })));
-    await pool(vms, PARALLEL, async (vm) => {
-      await nsScript(vm.namespace, vmScript(vm));
-      await this.listen(vm);
-    });
+    await nsScripts(vms.map((vm) => ({ ns: vm.namespace, commands: vmScript(vm) })), PARALLEL);
+    await pool(vms.filter((vm) => vm.listen.length), PARALLEL, (vm) => this.listen(vm));
   }
 
   /** `listen:` ports: a socat per port bound to the VM's address, found again by `ip netns pids`. */
   private async listen(vm: VmPlan): Promise<void> {
-    if (!vm.listen.length) return;
     for (const port of vm.listen) {
       const child = spawn('ip', ['netns', 'exec', vm.namespace, 'socat', `TCP-LISTEN:${port},bind=${vm.ip},fork,reuseaddr`, 'EXEC:cat'], { detached: true, stdio: 'ignore' });
       child.unref();
@@ -107,7 +112,10 @@ export class Namespaces {
     if (hostIfs.length) await this.daemons.vsctl(hostIfs.flatMap((i) => ['--', '--if-exists', 'del-port', this.daemons.bridge, i]));
     // Deleting the host end explicitly: a namespace's own links go away only asynchronously.
     const existing = new Set((await run('ip', ['-o', 'link', 'show'])).stdout.split('\n').map((l) => l.split(/[:@]\s?/)[1]?.trim()));
-    await ipBatch([...hostIfs.filter((i) => existing.has(i)).map((i) => `link del ${i}`), ...namespaces.map((ns) => `netns del ${ns}`)]);
+    // One `ip -batch` deletes one object at a time, each waiting on the kernel; a few batches at
+    // once overlap those waits. Links first: a namespace's veth end goes with its host end.
+    await inParallel(hostIfs.filter((i) => existing.has(i)).map((i) => `link del ${i}`));
+    await inParallel(namespaces.map((ns) => `netns del ${ns}`));
   }
 }
 

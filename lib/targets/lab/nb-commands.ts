@@ -3,8 +3,12 @@
 import type { SecurityGroup, SecurityGroupRule, Subnet, TopologySpec } from '../../topology/types.ts';
 import { DEFAULT_VPC, JOIN_CIDR } from '../../topology/types.ts';
 import type { Addressed } from '../../model/ipam.ts';
-import { contains, parseIPv4, parsePrefix } from '../../net/ipv4.ts';
-import { EXTERNAL_ID, JOIN_GATEWAY, NODE_JOIN_IP, type RunNames } from './names.ts';
+import { parsePrefix } from '../../net/ipv4.ts';
+import { addressSets } from '../../topology/address-sets.ts';
+import { renameSets } from '../../topology/ovn-match.ts';
+import { routerNetworks } from '../../topology/validate-policies.ts';
+import { EXTERNAL_ID, JOIN_GATEWAY, NODE_JOIN_IP, NODE_UPLINK_IP, type RunNames } from './names.ts';
+import { rankLikeKubeOvn } from './route-ranking.ts';
 import type { Command as NbCommand, Row as NbRow } from './rows.ts';
 
 
@@ -12,6 +16,7 @@ import type { Command as NbCommand, Row as NbRow } from './rows.ts';
 // DefaultDropPriority, SubnetAllowPriority, NodeAllowPriority, SecurityGroup*Priority).
 export const PRIORITY = {
   subnetRouterPolicy: 31000,
+  nodeRouterPolicy: 30000,
   gatewayRouterPolicy: 29000,
   privateDrop: 1000,
   privateAllow: 1001,
@@ -24,6 +29,13 @@ export const PRIORITY = {
 
 /** The NB rows of one topology, in creation order (parents first). */
 export function nbRows(spec: TopologySpec, names: RunNames, addresses: ReadonlyMap<string, Addressed>): NbRow[] {
+  const sets = addressSets(spec);
+  // A match's address-set name, Kube-OVN's, as the run's: unknown names stay unknown (run-prefixed).
+  const labAddressSet = (name: string) => {
+    const owner = sets.get(name);
+    if (!owner) return names.addressSet(name);
+    return owner.kind === 'sg' ? names.sgAddressSet(owner.name) : `${names.subnetNodePortGroup(owner.name)}_ip4`;
+  };
   const rows = new Map<string, NbRow>();
   const add = (row: NbRow) => rows.set(row.id, row);
   const owned = (table: string, name: string, extra: string[] = []): NbCommand =>
@@ -47,18 +59,19 @@ export function nbRows(spec: TopologySpec, names: RunNames, addresses: ReadonlyM
         remove: [['--if-exists', 'lrp-del', lrp]],
       });
     }
-    // pkg/controller/vpc.go: convertPolicy maps policyDst -> dst-ip, anything else -> src-ip.
-    for (const route of vpc.staticRoutes) {
-      const policy = route.policy === 'policyDst' ? 'dst-ip' : 'src-ip';
-      add(staticRoute(vpc.name, r, policy, route.cidr, route.nextHopIP));
-      const viaPeering = vpc.vpcPeerings.some((p) => contains(parsePrefix(p.localConnectIP), parseIPv4(route.nextHopIP)));
-      // On platform kube-ovn the peering with ovn-cluster is expected to follow its routes: an
-      // allow above the 29000 reroute, the policyRoutes workaround of kubeovn/kube-ovn#3102.
-      if (spec.platform === 'kube-ovn' && vpc.name === DEFAULT_VPC && viaPeering) add(subnetPolicy(vpc.name, r, route.cidr));
-    }
+    // pkg/controller/vpc.go: convertPolicy maps policyDst -> dst-ip, policySrc -> src-ip; the
+    // src-ip ones are ranked as Kube-OVN's OVN ranks them (route-ranking.ts).
+    const statics = [...vpc.staticRoutes];
+    // kube-ovn v1.13.13 pkg/controller/node.go addNodeGatewayStaticRoute: ovn-cluster's default
+    // route via the join gateway 100.64.0.1 (its own join port): traffic reaches the node only
+    // through the policies below.
+    if (vpc.name === DEFAULT_VPC) statics.push({ cidr: '0.0.0.0/0', nextHopIP: JOIN_GATEWAY, policy: 'policyDst' });
+    const ranked = rankLikeKubeOvn(routerNetworks(spec, vpc), statics);
+    for (const route of ranked.dstRoutes) add(staticRoute(vpc.name, r, 'dst-ip', route.cidr, route.nextHopIP));
+    for (const p of ranked.policies) add(routerPolicy(vpc.name, r, p.priority, p.match, p.action, p.nextHopIP));
+    // Vpc spec.policyRoutes, as written; address-set names become the run's own.
+    for (const p of vpc.policyRoutes) add(routerPolicy(vpc.name, r, p.priority, renameSets(p.match, (n) => labAddressSet(n)), p.action, p.nextHopIP));
   }
-  // The default route of ovn-cluster towards the node (pkg/controller/vpc.go auto routes).
-  add(staticRoute(DEFAULT_VPC, names.router(DEFAULT_VPC), 'dst-ip', '0.0.0.0/0', NODE_JOIN_IP));
   for (const [vm, a] of addresses) {
     const lsp = names.vmLsp(vm);
     add({
@@ -67,6 +80,7 @@ export function nbRows(spec: TopologySpec, names: RunNames, addresses: ReadonlyM
       remove: [['--if-exists', 'lsp-del', lsp]],
     });
   }
+  addNodePolicies(spec, names, addresses, add, owned);
   for (const sg of spec.securityGroups) addSecurityGroup(sg, spec, names, addresses, add, owned);
   addDenyAll(spec, names, addresses, add, owned);
   return [...rows.values()];
@@ -83,14 +97,38 @@ function staticRoute(vpc: string, router: string, policy: string, cidr: string, 
   };
 }
 
+function routerPolicy(vpc: string, router: string, priority: number, match: string, action: string, nextHop?: string, parents: string[] = []): NbRow {
+  return {
+    id: `policy:${vpc}:${priority}:${match}`, parents: [`lr:${vpc}`, ...parents],
+    create: [['lr-policy-add', router, String(priority), match, action, ...(action === 'reroute' && nextHop ? [nextHop] : [])]],
+    remove: [['--if-exists', 'lr-policy-del', router, String(priority), match]],
+  };
+}
+
 /** pkg/controller/subnet.go addCommonRoutesForSubnet: `ip4.dst == <cidr>` allow at 31000. */
 function subnetPolicy(vpc: string, router: string, cidr: string): NbRow {
-  const match = `ip4.dst == ${cidr}`;
-  return {
-    id: `policy:${vpc}:${PRIORITY.subnetRouterPolicy}:${cidr}`, parents: [`lr:${vpc}`],
-    create: [['lr-policy-add', router, String(PRIORITY.subnetRouterPolicy), match, 'allow']],
-    remove: [['lr-policy-del', router, String(PRIORITY.subnetRouterPolicy), match]],
-  };
+  return routerPolicy(vpc, router, PRIORITY.subnetRouterPolicy, `ip4.dst == ${cidr}`, 'allow');
+}
+
+/**
+ * ovn-cluster's ways to the node (kube-ovn v1.13.13): 31000 allow for the join subnet (init.go
+ * initNodeSwitch creates it as a subnet of ovn-cluster); 30000 `ip4.dst == <node IP>` reroute to
+ * the node's join address (node.go handleAddNode); per subnet a port group "<subnet>.<node>" of
+ * its ports on the node and 29000 `ip4.src == $<pg>_ip4` reroute to the node's join address
+ * (subnet.go createPortGroupForDistributedSubnet, addPolicyRouteForDistributedSubnet), whether
+ * natOutgoing is on or not. OVN derives the address set "<pg>_ip4" from the ports' addresses.
+ */
+function addNodePolicies(spec: TopologySpec, names: RunNames, addresses: ReadonlyMap<string, Addressed>, add: Add, owned: Owned): void {
+  const r = names.router(DEFAULT_VPC);
+  add(subnetPolicy(DEFAULT_VPC, r, JOIN_CIDR));
+  add(routerPolicy(DEFAULT_VPC, r, PRIORITY.nodeRouterPolicy, `ip4.dst == ${NODE_UPLINK_IP}`, 'reroute', NODE_JOIN_IP));
+  for (const subnet of spec.subnets.filter((s) => s.vpc === DEFAULT_VPC)) {
+    const vms = [...addresses.values()].filter((a) => a.subnet.name === subnet.name).map((a) => a.vm.name);
+    const pg = names.subnetNodePortGroup(subnet.name);
+    const id = `pg:${subnet.name}.node`;
+    add(portGroup(id, pg, vms.map((vm) => names.vmLsp(vm)), vms.map((vm) => `vm:${vm}`), owned));
+    add(routerPolicy(DEFAULT_VPC, r, PRIORITY.gatewayRouterPolicy, `ip4.src == $${pg}_ip4`, 'reroute', NODE_JOIN_IP, [id]));
+  }
 }
 
 /** Router port plus router-type switch port, as Kube-OVN connects a subnet to its VPC. */
@@ -125,15 +163,6 @@ function addSubnet(subnet: Subnet, names: RunNames, add: Add, owned: Owned): voi
   const network = `${subnet.gateway}/${parsePrefix(subnet.cidrBlock).length}`;
   add(attach(`attach:${subnet.name}:${subnet.vpc}`, [ls, lr], r, sw, lrp, names.subnetLsp(subnet.vpc, subnet.name), names.mac('lrp', lrp), network));
   add(subnetPolicy(subnet.vpc, r, subnet.cidrBlock));
-  if (subnet.vpc === DEFAULT_VPC) {
-    // pkg/controller/subnet.go addPolicyRouteForDistributedSubnet: ovn-cluster subnets leave via the node.
-    const match = `ip4.src == ${subnet.cidrBlock}`;
-    add({
-      id: `policy:${DEFAULT_VPC}:${PRIORITY.gatewayRouterPolicy}:${subnet.cidrBlock}`, parents: [lr],
-      create: [['lr-policy-add', r, String(PRIORITY.gatewayRouterPolicy), match, 'reroute', NODE_JOIN_IP]],
-      remove: [['lr-policy-del', r, String(PRIORITY.gatewayRouterPolicy), match]],
-    });
-  }
   if (!subnet.private) return;
   // pkg/ovs/ovn-nb-acl.go SetLogicalSwitchPrivate: all to-lport, stateful.
   const cidr = subnet.cidrBlock;

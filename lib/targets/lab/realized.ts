@@ -10,7 +10,7 @@ import { openSshSession } from '../../sessions/ssh.ts';
 import { publicKeyBlob } from '../../sessions/ssh-keys.ts';
 import type { TopologySpec } from '../../topology/types.ts';
 import { contains, parseIPv4, parsePrefix } from '../../net/ipv4.ts';
-import { TargetError, type DiagnoseRequest, type Diagnostic, type Logger, type Realized, type RealizedVm, type UpdateResult } from '../target.ts';
+import { TargetError, type DiagnoseRequest, type Diagnostic, type Logger, type Readiness, type Realized, type RealizedVm, type UpdateResult } from '../target.ts';
 import { createCredentials, type LabCredentials } from './credentials.ts';
 import type { LabDaemons } from './daemons.ts';
 import { diagnose } from './diagnose.ts';
@@ -24,6 +24,7 @@ import { ensureSshd, labSshd, openConsole, openSshRelay } from './vm-streams.ts'
 import { leaveLab } from './registry.ts';
 import { diffRows, type Row } from './rows.ts';
 import { teardownRun } from './teardown.ts';
+import { neighbourTableFulls } from './neighbours.ts';
 
 interface State {
   readonly nb: readonly Row[];
@@ -46,15 +47,30 @@ export class LabRealized implements Realized {
   readonly internetIP = UPSTREAM_IP;
   readonly runId: string;
   private state: State = EMPTY;
+  private latest: Readiness = { kind: 'programmed', checked: 'nothing built yet', waitedMs: 0 };
   private readonly streams = new Set<ChildStream>();
   private readonly consoles = new Map<string, ChildStream>();
   private readonly namespaces: Namespaces;
   private creds?: LabCredentials;
   private downPromise?: Promise<void>;
+  /** The kernel's neighbour-table overflows since boot, when the run began. */
+  private readonly tableFullsAtStart = neighbourTableFulls();
 
   constructor(private readonly daemons: LabDaemons, private readonly names: RunNames, private readonly log: Logger, private readonly nicOf: (vm: string) => string) {
     this.runId = names.runId;
     this.namespaces = new Namespaces(daemons, names);
+  }
+
+  incidents(): string[] {
+    const overflows = neighbourTableFulls() - this.tableFullsAtStart;
+    if (overflows <= 0) return [];
+    // The counter is the machine's: another lab's runs at the same time count too.
+    return [`the kernel's neighbour (ARP) table was full ${overflows} time${overflows > 1 ? 's' : ''} while this run was up (table_fulls in /proc/net/stat/arp_cache): ` +
+      'new ARP entries were refused, so cells may have failed for that and not for the network; raise net.ipv4.neigh.default.gc_thresh3 or probe fewer VMs at once'];
+  }
+
+  get readiness(): Readiness {
+    return this.latest;
   }
 
   /** Builds the first phase: node and upstream namespaces, then the same path as update(). */
@@ -88,10 +104,13 @@ export class LabRealized implements Realized {
       this.namespaces.addVms(added),
     ]);
     this.state = target;
+    const synced = Date.now();
     await this.daemons.syncHv();
+    // The lab writes the NB rows itself, in one transaction, and waits for ovn-controller to install them.
+    this.latest = { kind: 'programmed', checked: `${commands.length} NB commands in one ovn-nbctl transaction, installed by ovn-controller (ovn-nbctl --wait=hv sync)`, waitedMs: Date.now() - synced };
     this.log.info(`lab ${this.runId}: ${commands.length} NB commands, ${added.length} VMs added, ${gone.length} removed`);
     // A VM whose plan changed was removed and added again: a new namespace, a fresh console.
-    return { replaced: gone.filter((vm) => target.vms.has(vm.name)).map((vm) => vm.name) };
+    return { replaced: gone.filter((vm) => target.vms.has(vm.name)).map((vm) => vm.name), readiness: this.latest };
   }
 
   private plan(vm: string): VmPlan {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { TargetError } from '../target.ts';
 import { isAlive, withLabLock } from './lock.ts';
 import { RUNS_DIR } from './names.ts';
+import { raiseNeighbourLimits, restoreNeighbourLimits } from './neighbours.ts';
 
 export interface RunRecord {
   readonly runId: string;
@@ -41,8 +42,12 @@ export interface LabControl {
   assertAlive(): void;
 }
 
-/** Registers a run on a lab and brings the lab's daemons up if this is its first run. */
-export async function joinLab<L extends LabControl>(lab: L, runId: string): Promise<L> {
+/**
+ * Registers a run on a lab and brings the lab's daemons up if this is its first run. The kernel's
+ * neighbour limits are raised once the record exists, so that a last run leaving another lab at
+ * the same moment sees this one and leaves them raised.
+ */
+export async function joinLab<L extends LabControl>(lab: L, runId: string, warn: (message: string) => void = () => undefined): Promise<L> {
   return withLabLock(lab.dir, async () => {
     if (await readRecord(runId)) throw new TargetError(`lab: run id ${runId} is already in use (vpcheck down --run ${runId} removes it)`);
     const others = (await recordedRuns()).filter((r) => r.labDir === lab.dir);
@@ -53,19 +58,22 @@ export async function joinLab<L extends LabControl>(lab: L, runId: string): Prom
     await mkdir(join(RUNS_DIR, runId), { recursive: true, mode: 0o700 });
     const record: RunRecord = { runId, pid: process.pid, labDir: lab.dir, startedAt: new Date().toISOString() };
     await writeFile(join(RUNS_DIR, runId, 'run.json'), JSON.stringify(record));
+    for (const problem of await raiseNeighbourLimits()) warn(`lab: ${problem}`);
     return lab;
   });
 }
 
 /**
  * Drops a run's record and files (if a run is given); when no run of the lab remains, stops its
- * daemons and removes its dir. RUNS_DIR stays: runs of other labs, under other locks, make their
- * records in it.
+ * daemons and removes its dir; when no run of any lab remains, restores the neighbour limits.
+ * RUNS_DIR stays: runs of other labs, under other locks, make their records in it.
  */
 export async function leaveLab(lab: LabControl, runId?: string): Promise<void> {
   await withLabLock(lab.dir, async () => {
     if (runId) await rm(join(RUNS_DIR, runId), { recursive: true, force: true });
-    if ((await recordedRuns()).some((r) => r.labDir === lab.dir)) return;
+    const runs = await recordedRuns();
+    await restoreNeighbourLimits(runs.length > 0);
+    if (runs.some((r) => r.labDir === lab.dir)) return;
     await lab.stop();
     await rm(lab.dir, { recursive: true, force: true });
   });

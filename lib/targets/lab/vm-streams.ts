@@ -5,17 +5,17 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChildStream } from '../../sessions/child-stream.ts';
 import { spawnStream } from '../../sessions/child-stream.ts';
 import { spawnPty } from '../../sessions/pty.ts';
+import { projectFile } from '../../project-files.ts';
 import { TargetError } from '../target.ts';
 import { AUTHORIZED_KEYS, CONSOLE_CREDENTIALS, HOST_KEY } from './credentials.ts';
 import type { VmPlan } from './host-plan.ts';
 import { shellQuote } from './proc.ts';
 
-const LOGIN = fileURLToPath(new URL('./login.sh', import.meta.url));
+const LOGIN = projectFile('lib/targets/lab/login.sh');
 const SSHD_START_MS = 10_000;
 
 /** A pty with the VM's login prompt; only what the console needs reaches its environment. */

@@ -1,21 +1,35 @@
 // What the real server and the admission webhooks of a Harvester cluster reject: schema
-// violations (422), unknown fields (pruned, or 400 with fieldValidation=Strict), and the checks
+// violations (422), unknown fields (pruned, or 400 with fieldValidation=Strict) under the upstream
+// schemas of the versions the fake plays (tests/support/upstream: KubeVirt v1.5.0, Kube-OVN
+// v1.14.10, the NAD CRD, Kubernetes' core types), KubeVirt's interface/network rule, and the checks
 // of Kube-OVN's webhook (kubeovn/kube-ovn:pkg/util/validator.go ValidateVpc, ValidateSubnet) and
 // Harvester's (harvester/network-controller-harvester:pkg/webhook/subnet/validator.go).
 import { Ajv } from 'ajv';
 import type { KubeObject, ResourceType } from '../../../lib/k8s/resources.ts';
 import { OVERLAY_CNI_CONFIG } from '../../../lib/k8s/schemas.ts';
 import { prune } from '../../../lib/k8s/structural.ts';
-import { validateObject } from '../../../lib/k8s/validate.ts';
+import { validateObject, type Validation } from '../../../lib/k8s/validate.ts';
 import { contains, isIPv4, isPrefix, parseIPv4, parsePrefix } from '../../../lib/net/ipv4.ts';
 import { badRequest, denied, invalid } from './status.ts';
 import type { Store } from './store.ts';
+import { validateUpstream, type Upstream } from '../upstream/validate.ts';
+
+/** The releases the fake's cluster runs (versions.ts), as far as schemas are vendored for them. */
+const UPSTREAM: Upstream = { kubevirt: 'v1.5.0', kubeOvn: 'v1.14.10' };
+/** Kinds with a vendored upstream schema; the rest (VMI status, KubeVirt, Setting) are the server's own doing here. */
+const UPSTREAM_KINDS = new Set(['VirtualMachine', 'Vpc', 'Subnet', 'SecurityGroup', 'NetworkAttachmentDefinition', 'Pod', 'Namespace', 'Secret']);
+
+function validate(o: KubeObject): Validation {
+  if (!UPSTREAM_KINDS.has(o.kind)) return validateObject(o);
+  const problems = validateUpstream(o, UPSTREAM);
+  return { causes: problems.filter((p) => p.message !== 'unknown field'), unknown: problems.filter((p) => p.message === 'unknown field').map((p) => p.field) };
+}
 
 const cniConfig = new Ajv({ allErrors: true }).compile(OVERLAY_CNI_CONFIG);
 
 /** Returns the object as stored (unknown fields pruned) and the warnings to send, or throws an ApiError. */
 export function admit(r: ResourceType, o: KubeObject, store: Store, strict: boolean): { object: KubeObject; warnings: string[] } {
-  const v = validateObject(o);
+  const v = validate(o);
   if (v.causes.length) throw invalid(r, o.metadata.name, v.causes);
   if (v.unknown.length && strict) throw badRequest(`strict decoding error: ${v.unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
   const object = prune(o, v.unknown);
@@ -45,6 +59,26 @@ function webhooks(o: KubeObject, store: Store): void {
     }
   }
   if (o.kind === 'Subnet') subnetWebhooks(o, spec, store);
+  if (o.kind === 'VirtualMachine') interfacesHaveNetworks((spec.template as { spec?: VmiSpec } | undefined)?.spec ?? {}, 'spec.template.spec');
+}
+
+type VmiSpec = { domain?: { devices?: { interfaces?: { name: string }[] } }; networks?: { name: string }[] };
+
+/**
+ * KubeVirt's admission: every interface needs a network of the same name and every network an
+ * interface (kubevirt/kubevirt v1.5.0: pkg/virt-api/webhooks/validating-webhook/admitters/
+ * vmi-create-admitter.go ValidateVirtualMachineInstanceSpec, via the VM admitter for
+ * spec.template.spec; pkg/network/admitter validateInterfaceNetworkBasics).
+ */
+function interfacesHaveNetworks(spec: VmiSpec, path: string): void {
+  const interfaces = spec.domain?.devices?.interfaces ?? [];
+  const networks = spec.networks ?? [];
+  interfaces.forEach((iface, i) => {
+    if (!networks.some((n) => n.name === iface.name)) throw denied('virtualmachine-validator.kubevirt.io', `${path}.domain.devices.interfaces[${i}].name '${iface.name}' not found.`);
+  });
+  networks.forEach((net, i) => {
+    if (!interfaces.some((n) => n.name === net.name)) throw denied('virtualmachine-validator.kubevirt.io', `${path}.networks[${i}].name '${net.name}' not found.`);
+  });
 }
 
 function subnetWebhooks(o: KubeObject, spec: Record<string, never>, store: Store): void {

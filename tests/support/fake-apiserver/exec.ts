@@ -37,7 +37,7 @@ export class ExecBridge {
   /** What runs for an exec into a pod, or why the kubelet would refuse it. */
   private launchOf(namespace: string, name: string, container: string | null, command: readonly string[]): Launch | string {
     const central = kubeOvnPod(namespace, name);
-    if (central) return centralCommand(this.store, this.reconciler.runs(), central, container, command);
+    if (central) return centralCommand(this.store, this.reconciler.runs(), this.reconciler.ports(), central, container, command);
     // The lab VM namespace of a running pod: the command runs there.
     const target = this.reconciler.vmTarget('Pod', namespace, name);
     return target ? { argv: ['ip', 'netns', 'exec', target.lab.namespace(target.vm), ...command] } : `pod ${name} is not running`;

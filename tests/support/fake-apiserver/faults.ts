@@ -11,6 +11,11 @@ export interface Faults {
   dropConsoles: number;
   /** Status (Vpc standby, Subnet Ready, SG portGroup, VMI Running) appears this much later. */
   readinessDelayMs: number;
+  /**
+   * A change to a run already built reaches the lab's OVN this much later, while the status of its
+   * objects stays as it was (ready), as Kube-OVN's does while it reprograms OVN after a patch.
+   */
+  programDelayMs: number;
   /** The next N console upgrades answer 400 "VMI is not running", as while a VM boots. */
   consoleNotReady: number;
   /** The next N port-forward upgrades answer 400 "no network interfaces are present", as before the VMI reports its NIC. */
@@ -24,11 +29,11 @@ export interface Faults {
 }
 
 export function noFaults(): Faults {
-  return { serverErrors: 0, conflicts: 0, dropWatches: 0, dropConsoles: 0, readinessDelayMs: 0, consoleNotReady: 0, portForwardNotReady: 0, portForwardRefused: 0, dropPortForwards: 0, subnetDeleteDenied: 0 };
+  return { serverErrors: 0, conflicts: 0, dropWatches: 0, dropConsoles: 0, readinessDelayMs: 0, programDelayMs: 0, consoleNotReady: 0, portForwardNotReady: 0, portForwardRefused: 0, dropPortForwards: 0, subnetDeleteDenied: 0 };
 }
 
 /** Fires a countdown switch: true (and one fewer left) when it is on. */
-export function fire(faults: Faults, key: Exclude<keyof Faults, 'readinessDelayMs'>): boolean {
+export function fire(faults: Faults, key: Exclude<keyof Faults, 'readinessDelayMs' | 'programDelayMs'>): boolean {
   if (faults[key] <= 0) return false;
   faults[key]--;
   return true;

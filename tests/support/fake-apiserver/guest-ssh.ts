@@ -7,37 +7,31 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { KubeObject } from '../../../lib/k8s/resources.ts';
 import { RunNames } from '../../../lib/targets/lab/names.ts';
 import { ensureSshd, type SshdSpec } from '../../../lib/targets/lab/vm-streams.ts';
 import type { ConsoleTarget } from './reconcile.ts';
-import type { Store } from './store.ts';
-import { userDataOf } from './user-data.ts';
 
 export class GuestSshd {
   /** Starts under way: two port-forwards at once must not start two sshds. */
   private readonly starting = new Map<string, Promise<void>>();
 
-  constructor(private readonly store: Store) {}
-
   /**
-   * Starts the sshd of the lab VM behind `vmi` unless it runs (a VM rebuilt in a later phase
-   * lost its sshd with its namespace); throws when its user-data has no SSH part.
+   * Starts the sshd of the guest unless it runs (a VM rebuilt in a later phase lost its sshd
+   * with its namespace); throws when its user-data has no SSH part.
    */
-  ensure(target: ConsoleTarget, vmi: KubeObject): Promise<void> {
+  ensure(target: ConsoleTarget): Promise<void> {
     const dir = join(new RunNames(target.lab.runId).runDir, 'guest-sshd', target.vm);
-    const start = this.starting.get(dir) ?? this.start(target, vmi, dir).finally(() => this.starting.delete(dir));
+    const start = this.starting.get(dir) ?? this.start(target, dir).finally(() => this.starting.delete(dir));
     this.starting.set(dir, start);
     return start;
   }
 
-  private async start(target: ConsoleTarget, vmi: KubeObject, dir: string): Promise<void> {
+  private async start(target: ConsoleTarget, dir: string): Promise<void> {
     // Running already (ensureSshd's own check): every reconcile with sshdAtBoot comes here.
     if (existsSync(join(dir, 'sshd.pid'))) return;
-    const data = userDataOf(this.store, vmi);
-    const user = data.users?.[0];
-    const hostKey = data.ssh_keys?.ed25519_private;
-    if (!user?.ssh_authorized_keys?.length || !hostKey) throw new Error(`the user-data of ${vmi.metadata.name} has no ssh_authorized_keys or ssh_keys.ed25519_private`);
+    const user = target.guest.config?.users[0];
+    const hostKey = target.guest.config?.hostKey;
+    if (!user?.authorizedKeys.length || !hostKey) throw new Error(`the user-data of ${target.vm} has no ssh_authorized_keys or ssh_keys.ed25519_private`);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const spec: SshdSpec = {
       vm: target.vm,
@@ -51,7 +45,7 @@ export class GuestSshd {
     // sshd refuses a host key that others may read.
     await Promise.all([
       writeFile(spec.hostKey, hostKey, { mode: 0o600 }),
-      writeFile(spec.authorizedKeys, `${user.ssh_authorized_keys.join('\n')}\n`, { mode: 0o600 }),
+      writeFile(spec.authorizedKeys, `${user.authorizedKeys.join('\n')}\n`, { mode: 0o600 }),
     ]);
     await ensureSshd(spec);
   }

@@ -7,14 +7,19 @@
 // names again, so the output reads as it would on the cluster.
 import { RUN_LABEL } from '../../../lib/k8s/labels.ts';
 import type { KubeObject } from '../../../lib/k8s/resources.ts';
-import { originalName } from '../../../lib/import/to-spec.ts';
-import { KUBE_OVN_NAMESPACE, logicalSwitchPort, OVN_CENTRAL_CONTAINER, OVS_CONTAINER } from '../../../lib/targets/k8s-common/diagnose.ts';
+import { sgPortGroup } from '../../../lib/targets/k8s-common/nb-expect.ts';
 import { LabDaemons } from '../../../lib/targets/lab/daemons.ts';
 import { DEFAULT_LAB_DIR, RunNames } from '../../../lib/targets/lab/names.ts';
 import { DEFAULT_VPC } from '../../../lib/topology/types.ts';
 import type { Launch } from './exec.ts';
 import type { Store } from './store.ts';
 import { FAKE_VERSIONS } from './versions.ts';
+
+// Where Kube-OVN's install puts them (kubeovn/kube-ovn v1.14.10: dist/images/install.sh, the
+// ovn-central Deployment and ovs-ovn DaemonSet in kube-system, containers ovn-central and openvswitch).
+const KUBE_OVN_NAMESPACE = 'kube-system';
+const OVN_CENTRAL_CONTAINER = 'ovn-central';
+const OVS_CONTAINER = 'openvswitch';
 
 export const OVN_CENTRAL_POD: KubeObject = {
   apiVersion: 'v1',
@@ -35,24 +40,23 @@ export const OVS_OVN_POD: KubeObject = {
   status: { phase: 'Running' },
 };
 
-/** Cluster name -> lab row name, for the runs the fake has built. */
-function namesOf(store: Store, runs: readonly string[]): Map<string, string> {
+/** Cluster name -> lab row name, for the runs the fake has built; `ports` are the guests' logical switch ports. */
+function namesOf(store: Store, runs: readonly string[], ports: ReadonlyMap<string, string>): Map<string, string> {
   const toLab = new Map<string, string>();
   const ours = (o: KubeObject) => runs.includes(o.metadata.labels?.[RUN_LABEL] ?? '');
   const vpcs = new Map(store.list({ kind: 'Vpc' }).filter(ours).map((o) => [o.metadata.name, o]));
-  for (const o of [...vpcs.values(), ...store.list({ kind: 'SecurityGroup' }).filter(ours)]) toLab.set(o.metadata.name, new RunNames(o.metadata.labels![RUN_LABEL]!).ovn(originalName(o)));
+  // The fake builds each object under its cluster name (cluster-view.ts), prefixed with its run.
+  for (const o of [...vpcs.values(), ...store.list({ kind: 'SecurityGroup' }).filter(ours)]) toLab.set(o.metadata.name, new RunNames(o.metadata.labels![RUN_LABEL]!).ovn(o.metadata.name));
+  // Kube-OVN's port group of a SecurityGroup, "ovn.sg.<name, - as .>".
+  for (const o of store.list({ kind: 'SecurityGroup' }).filter(ours)) toLab.set(sgPortGroup(o.metadata.name), new RunNames(o.metadata.labels![RUN_LABEL]!).sgPortGroup(o.metadata.name));
   for (const o of store.list({ kind: 'Subnet' }).filter(ours)) {
     const names = new RunNames(o.metadata.labels![RUN_LABEL]!);
-    const vpc = (o.spec as { vpc?: string }).vpc ?? DEFAULT_VPC;
-    const vpcOriginal = vpcs.has(vpc) ? originalName(vpcs.get(vpc)!) : DEFAULT_VPC;
-    toLab.set(o.metadata.name, names.switch(originalName(o)));
+    const vpc = (o.spec as { vpc?: string }).vpc || DEFAULT_VPC;
+    toLab.set(o.metadata.name, names.switch(o.metadata.name));
     // Kube-OVN's router port of a subnet: "<vpc>-<subnet>".
-    toLab.set(`${vpc}-${o.metadata.name}`, names.subnetLrp(vpcOriginal, originalName(o)));
+    toLab.set(`${vpc}-${o.metadata.name}`, names.subnetLrp(vpc, o.metadata.name));
   }
-  for (const o of [...store.list({ kind: 'VirtualMachine' }), ...store.list({ kind: 'Pod' })].filter(ours)) {
-    const lsp = logicalSwitchPort(o);
-    if (lsp) toLab.set(lsp, new RunNames(o.metadata.labels![RUN_LABEL]!).vmLsp(originalName(o)));
-  }
+  for (const [lsp, lab] of ports) toLab.set(lsp, lab);
   // Each run has its own copy of ovn-cluster in the lab; a cluster has one, so the newest stands in.
   if (runs.length) toLab.set(DEFAULT_VPC, new RunNames(runs[runs.length - 1]!).router(DEFAULT_VPC));
   return toLab;
@@ -83,12 +87,12 @@ export function kubeOvnPod(namespace: string, name: string): KubeOvnPod | undefi
 }
 
 /** What an exec into one of the fake's Kube-OVN pods runs, or the reason the fake refuses it. */
-export function centralCommand(store: Store, runs: readonly string[], { pod, container: own, tools }: KubeOvnPod, container: string | null, command: readonly string[]): Launch | string {
+export function centralCommand(store: Store, runs: readonly string[], ports: ReadonlyMap<string, string>, { pod, container: own, tools }: KubeOvnPod, container: string | null, command: readonly string[]): Launch | string {
   if ((container ?? own) !== own) return `container ${container} is not valid for pod ${pod.metadata.name}`;
   const option = tools[command[0]!];
   if (!option) return `the fake's ${pod.metadata.name} runs only ${Object.keys(tools).join(' and ')}, not ${command[0]}`;
   const daemons = new LabDaemons(DEFAULT_LAB_DIR);
-  const toLab = namesOf(store, runs);
+  const toLab = namesOf(store, runs, ports);
   toLab.set('br-int', daemons.bridge);
   const toCluster = renamer([...toLab].map(([cluster, lab]) => [lab, cluster] as const));
   return {

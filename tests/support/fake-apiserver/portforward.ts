@@ -73,7 +73,7 @@ export class PortForwardBridge {
     let stream: Duplex;
     try {
       if (fire(this.faults, 'portForwardRefused')) throw new Error('connect: connection refused');
-      if (port === 22) await this.guests.ensure(target, vmi);
+      if (port === 22) await this.guests.ensure(target);
       stream = await dial(target.lab.namespace(target.vm), ip, port);
     } catch (e) {
       return reject(socket, 500, new ApiError(500, 'InternalError', `dialing VM: dial tcp ${ip}:${port}: ${(e as Error).message}`));

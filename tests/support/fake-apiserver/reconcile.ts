@@ -1,27 +1,29 @@
 // The fake's controllers. Where Kube-OVN and KubeVirt would program OVN and start VMs, the fake
-// builds each run's objects on the lab target (a real OVN data plane in namespaces) and then
-// writes the status they would: Vpc status.standby, Subnet condition Ready, SecurityGroup
-// status.portGroup, a Running VMI with its interface address. Finalizers hold deleted objects
-// until the lab no longer has them, as Kube-OVN's and KubeVirt's do.
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// reads each run's objects as they would (cluster-view.ts), builds that on the lab target (a real
+// OVN data plane in namespaces), boots the guests (cloud-init, a Pod's command) and then writes
+// the status they would: Vpc status.standby, Subnet condition Ready, SecurityGroup
+// status.portGroup, a Running VMI with Kube-OVN's address, a Running Pod; or, for what would not
+// come up, the state a cluster shows (a Subnet not Ready, a Pod ContainerCreating, a VM with a
+// Failure condition and no VMI). Finalizers hold deleted objects until the lab no longer has
+// them, as Kube-OVN's and KubeVirt's do.
+import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { NAME_ANNOTATION, RUN_LABEL } from '../../../lib/k8s/labels.ts';
-import { ATTACHMENT_NIC, PRIMARY_NIC } from '../../../lib/targets/kubeovn/render-pod.ts';
-import { attachmentOf } from '../../../lib/import/attachment.ts';
+import { RUN_LABEL } from '../../../lib/k8s/labels.ts';
 import type { KubeObject } from '../../../lib/k8s/resources.ts';
-import { patchingRuns } from '../../../lib/targets/k8s-common/ovn-cluster.ts';
 import { CONSOLE_CREDENTIALS } from '../../../lib/targets/lab/credentials.ts';
 import { LabTarget, type LabRealized } from '../../../lib/targets/lab/lab-target.ts';
 import { RunNames } from '../../../lib/targets/lab/names.ts';
+import { inNamespace } from '../../../lib/targets/lab/proc.ts';
 import type { Platform } from '../../../lib/topology/types.ts';
+import { runView, type Guest } from './cluster-view.ts';
 import type { Faults } from './faults.ts';
 import type { GuestSshd } from './guest-ssh.ts';
+import { KubeOvnIpam } from './kube-ovn-ipam.ts';
 import { FAKE_NODE } from './ovn-central.ts';
 import type { Store, WatchEvent } from './store.ts';
-import { runView } from './to-topology.ts';
-import { userDataOf } from './user-data.ts';
-import { podStatus, vmiOf, statusOf } from './vm-status.ts';
+import { pendingPodStatus, podStatus, statusOf, vmFailure, vmiOf } from './vm-status.ts';
 
 /** Kube-OVN's (kubeovn/kube-ovn:pkg/util/const.go KubeOVNControllerFinalizer) and KubeVirt's finalizers. */
 const FINALIZERS: Record<string, string> = {
@@ -30,16 +32,21 @@ const FINALIZERS: Record<string, string> = {
   SecurityGroup: 'kubeovn.io/kube-ovn-controller',
   VirtualMachine: 'kubevirt.io/virtualMachineControllerFinalize',
   // The kubelet's graceful deletion: a Pod stays (with its deletionTimestamp) until its lab VM is gone.
-  Pod: 'fake.vpcheck/kubelet',
+  Pod: 'fake-kubelet.test/graceful-deletion',
 };
 
 export interface ConsoleTarget {
   readonly lab: LabRealized;
+  /** The lab VM's name: the VirtualMachine's or Pod's. */
   readonly vm: string;
+  readonly guest: Guest;
 }
 
 export class Reconciler {
   private readonly labs = new Map<string, LabRealized>();
+  /** Per run, the guests built on its lab. */
+  private readonly built = new Map<string, ReadonlyMap<string, Guest>>();
+  private readonly ipam = new KubeOvnIpam();
   private readonly running = new Map<string, Promise<void>>();
   private readonly dirty = new Set<string>();
   private writing = false;
@@ -49,10 +56,11 @@ export class Reconciler {
   readonly errors = new Map<string, string>();
 
   /**
-   * With `sshdAtBoot` the VMs' sshds start as they do in a booted cloud image, for SSH that does
-   * not come through a port-forward (a jump host); otherwise on the first port-forward to port 22.
+   * `platform` is the Kube-OVN behaviour the lab plays for every run. With `guests` the VMs'
+   * sshds start at boot, as in a booted cloud image, for SSH that does not come through a
+   * port-forward (a jump host); otherwise on the first port-forward to port 22.
    */
-  constructor(private readonly store: Store, private readonly faults: Faults, private readonly platformOf: (topology: string) => Platform, private readonly guests?: GuestSshd) {}
+  constructor(private readonly store: Store, private readonly faults: Faults, private readonly platform: Platform, private readonly guests?: GuestSshd) {}
 
   start(): void {
     this.unsubscribe = this.store.subscribe((e) => this.onEvent(e));
@@ -75,20 +83,29 @@ export class Reconciler {
     return [...this.labs.keys()];
   }
 
+  /** Kube-OVN's logical switch port of every guest built -> the lab's. */
+  ports(): Map<string, string> {
+    return new Map([...this.built].flatMap(([runId, guests]) => [...guests].map(([vm, g]) => [g.lsp, new RunNames(runId).vmLsp(vm)] as const)));
+  }
+
   /** The lab VM behind a VMI (its console) or a running Pod (its exec). */
   vmTarget(kind: 'VirtualMachineInstance' | 'Pod', namespace: string, name: string): ConsoleTarget | undefined {
     const o = this.store.get(kind, namespace, name);
-    const runId = o?.metadata.labels?.[RUN_LABEL];
+    // A VMI carries its template's labels, not its VM's: the run is the VM's (its owner, same name).
+    const owner = kind === 'VirtualMachineInstance' ? this.store.get('VirtualMachine', namespace, name) : o;
+    const runId = o && owner?.metadata.labels?.[RUN_LABEL];
     const lab = runId ? this.labs.get(runId) : undefined;
-    const vm = o?.metadata.annotations?.[NAME_ANNOTATION];
-    const running = kind !== 'Pod' || (o?.status as { phase?: string } | undefined)?.phase === 'Running';
-    return lab && vm && running ? { lab, vm } : undefined;
+    const guest = runId ? this.built.get(runId)?.get(name) : undefined;
+    const running = (o?.status as { phase?: string } | undefined)?.phase === 'Running';
+    return lab && guest && running ? { lab, vm: name, guest } : undefined;
   }
 
   private onEvent(e: WatchEvent): void {
     if (this.writing || e.object.kind === 'VirtualMachineInstance') return;
-    const runs = e.object.metadata.labels?.[RUN_LABEL] ? [e.object.metadata.labels[RUN_LABEL]] : e.object.kind === 'Vpc' ? [...patchingRuns(e.object), ...this.labs.keys()] : [];
-    for (const run of new Set(runs)) this.schedule(run);
+    const run = e.object.metadata.labels?.[RUN_LABEL];
+    // ovn-cluster belongs to no run: every run built may hold entries of it.
+    const runs = run ? [run] : e.object.kind === 'Vpc' ? [...this.labs.keys()] : [];
+    for (const r of runs) this.schedule(r);
   }
 
   private schedule(runId: string): void {
@@ -117,7 +134,7 @@ export class Reconciler {
 
   private async reconcile(runId: string): Promise<void> {
     const objects = Object.keys(FINALIZERS).flatMap((kind) => this.store.list({ kind, labelSelector: `${RUN_LABEL}=${runId}` }));
-    const view = runView(this.store, runId, this.platformOf);
+    const view = runView(this.store, runId, this.platform, this.ipam);
     this.write(() => {
       for (const o of objects) {
         const f = FINALIZERS[o.kind]!;
@@ -125,63 +142,91 @@ export class Reconciler {
       }
     });
     let lab = this.labs.get(runId);
-    const hasNetworkObjects = view.spec.networks.length > 0 || view.spec.vpcs.length > 1;
-    if (!hasNetworkObjects) {
+    const before = this.built.get(runId) ?? new Map<string, Guest>();
+    let fresh: string[] = [];
+    if (!view.spec.subnets.length && view.spec.vpcs.length === 1) {
       if (lab) await lab.down();
       this.labs.delete(runId);
-    } else if (!lab) {
-      lab = await new LabTarget({ vmNic: (vm) => this.nicOf(runId, vm) }).up(view.spec, { runId, log: { info: () => undefined, warn: () => undefined } });
-      this.labs.set(runId, lab);
-    } else await lab.update(view.spec);
+      this.built.delete(runId);
+      lab = undefined;
+    } else {
+      this.built.set(runId, view.guests);
+      if (!lab) {
+        lab = await new LabTarget({ vmNic: (vm) => this.built.get(runId)!.get(vm)!.nic }).up(view.spec, { runId, log: { info: () => undefined, warn: () => undefined } });
+        this.labs.set(runId, lab);
+        fresh = [...view.guests.keys()];
+      } else {
+        await sleep(this.faults.programDelayMs);
+        const { replaced } = await lab.update(view.spec);
+        fresh = [...view.guests.keys()].filter((vm) => !before.has(vm) || replaced.includes(vm));
+      }
+    }
     this.errors.delete(runId);
-    if (lab) await this.cloudInit(runId, lab, view.vms);
+    if (lab) await this.boot(runId, lab, view.guests, fresh);
     // The finalizers go as soon as the data plane is gone; only status comes late when slowed.
     this.write(() => {
       for (const o of objects) {
         const current = this.store.get(o.kind, o.metadata.namespace, o.metadata.name);
         if (current?.metadata.deletionTimestamp) this.store.remove(current);
       }
-      for (const o of this.store.list({ kind: 'VirtualMachineInstance', labelSelector: `${RUN_LABEL}=${runId}` })) {
-        if (![...view.vms.values()].some((vm) => vm.metadata.name === o.metadata.name && vm.metadata.namespace === o.metadata.namespace)) this.store.remove(o);
+      // VMIs of the run's VMs (owned by them: same name and namespace) whose guest is not built.
+      const vms = objects.filter((o) => o.kind === 'VirtualMachine');
+      for (const o of this.store.list({ kind: 'VirtualMachineInstance' }).filter((i) => vms.some((v) => v.metadata.name === i.metadata.name && v.metadata.namespace === i.metadata.namespace))) {
+        const guest = view.guests.get(o.metadata.name);
+        if (guest?.object.kind !== 'VirtualMachine' || guest.object.metadata.namespace !== o.metadata.namespace) this.store.remove(o);
       }
     });
     // Status comes late when slowed, without holding up the next reconcile (deletions).
-    const late = sleep(this.faults.readinessDelayMs).then(() => this.write(() => {
-      for (const [name, vm] of view.vms) {
-        const current = this.store.get(vm.kind, vm.metadata.namespace, vm.metadata.name);
-        if (!current) continue;
-        if (vm.kind === 'Pod') {
-          if ((current.status as { phase?: string } | undefined)?.phase !== 'Running') this.store.update({ ...current, spec: { ...(current.spec as object), nodeName: FAKE_NODE }, status: podStatus(lab!.vm(name).ip) });
-        } else if (!this.store.get('VirtualMachineInstance', vm.metadata.namespace, vm.metadata.name)) this.store.create(vmiOf(vm, name, lab!.vm(name).ip));
-      }
-      for (const o of objects) {
-        const current = this.store.get(o.kind, o.metadata.namespace, o.metadata.name);
-        if (!current) continue;
-        const reason = [...view.pending].find(([p]) => p.kind === current.kind && p.metadata.name === current.metadata.name)?.[1];
-        const status = statusOf(current, reason);
-        if (status && JSON.stringify(status) !== JSON.stringify(current.status)) this.store.update({ ...current, status });
-      }
-    }));
+    const late = sleep(this.faults.readinessDelayMs).then(() => this.write(() => this.writeStatus(view.guests, view.pending, objects)));
     this.late.add(late);
     void late.finally(() => this.late.delete(late));
   }
 
-  /** A Pod on Kube-OVN's primary network (no multus attachment) has eth0; a VM or attached Pod enp1s0. */
-  private nicOf(runId: string, vm: string): string {
-    const pod = this.store.list({ kind: 'Pod', labelSelector: `${RUN_LABEL}=${runId}` }).find((o) => o.metadata.annotations?.[NAME_ANNOTATION] === vm);
-    return pod && attachmentOf(pod)?.networks.length === 0 ? PRIMARY_NIC : ATTACHMENT_NIC;
+  private writeStatus(guests: ReadonlyMap<string, Guest>, pending: ReadonlyMap<KubeObject, string>, objects: readonly KubeObject[]): void {
+    const reasonOf = (o: KubeObject) => [...pending].find(([p]) => p.kind === o.kind && p.metadata.namespace === o.metadata.namespace && p.metadata.name === o.metadata.name)?.[1];
+    for (const o of objects) {
+      const current = this.store.get(o.kind, o.metadata.namespace, o.metadata.name);
+      if (!current || current.metadata.deletionTimestamp) continue;
+      const guest = guests.get(current.metadata.name);
+      const reason = reasonOf(current);
+      let status: Record<string, unknown> | undefined;
+      if (current.kind === 'Pod') {
+        if (guest) status = (current.status as { phase?: string } | undefined)?.phase === 'Running' ? current.status as Record<string, unknown> : podStatus(guest.ip);
+        else if (reason) status = pendingPodStatus(reason);
+        if (guest && !(current.spec as { nodeName?: string }).nodeName) current.spec = { ...(current.spec as object), nodeName: FAKE_NODE };
+      } else if (current.kind === 'VirtualMachine') {
+        if (guest && !this.store.get('VirtualMachineInstance', current.metadata.namespace, current.metadata.name)) this.store.create(vmiOf(current, guest));
+        status = guest ? { ...(current.status as object), created: true, ready: true, printableStatus: 'Running', conditions: [] } : reason ? vmFailure(reason) : undefined;
+      } else status = statusOf(current, reason);
+      if (status && JSON.stringify(status) !== JSON.stringify(current.status)) this.store.update({ ...current, status });
+    }
   }
 
-  /** cloud-init's part: the console user and password of the VMs' user-data (one per run); sshd at boot. */
-  private async cloudInit(runId: string, lab: LabRealized, vms: ReadonlyMap<string, KubeObject>): Promise<void> {
-    const machines = [...vms].filter(([, o]) => o.kind === 'VirtualMachine');
-    for (const [, vm] of machines) {
-      const user = userDataOf(this.store, vm).users?.[0];
-      if (user) {
-        await writeFile(join(new RunNames(runId).runDir, CONSOLE_CREDENTIALS), `${user.name}\n${user.plain_text_passwd}\n`, { mode: 0o600 });
-        break;
+  /**
+   * The guests' first moments: cloud-init's users (the console login of the run), files and
+   * default route, and a Pod's container command, in the lab VM's namespace. Listeners runcmd
+   * starts are the lab's own (cluster-view.ts gives them as the VM's listen ports).
+   */
+  private async boot(runId: string, lab: LabRealized, guests: ReadonlyMap<string, Guest>, fresh: readonly string[]): Promise<void> {
+    const user = [...guests.values()].flatMap((g) => g.config?.users ?? []).find((u) => u.password !== undefined);
+    if (user) await writeFile(join(new RunNames(runId).runDir, CONSOLE_CREDENTIALS), `${user.name}\n${user.password}\n`, { mode: 0o600 });
+    for (const name of fresh) {
+      const guest = guests.get(name)!;
+      const ns = lab.namespace(name);
+      if (guest.config?.defaultVia) await inNamespace(ns, ['ip', 'route', 'replace', 'default', 'via', guest.config.defaultVia, 'dev', guest.nic]);
+      for (const f of guest.config?.files ?? []) {
+        // The guest's own disk: a directory of the run, never the machine's paths.
+        const path = join(new RunNames(runId).runDir, 'guest-root', name, f.path);
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, f.content, { mode: f.mode });
+      }
+      if (guest.command?.length) {
+        // The container's process: killed by pid with the namespace when the lab removes the VM.
+        spawn('ip', ['netns', 'exec', ns, ...guest.command], { detached: true, stdio: 'ignore' }).unref();
       }
     }
-    if (this.guests) await Promise.all(machines.map(([name, vm]) => this.guests!.ensure({ lab, vm: name }, vm)));
+    if (this.guests) {
+      await Promise.all([...guests].filter(([, g]) => g.object.kind === 'VirtualMachine').map(([vm, guest]) => this.guests!.ensure({ lab, vm, guest })));
+    }
   }
 }

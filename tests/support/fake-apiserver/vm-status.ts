@@ -3,9 +3,8 @@
 // condition Ready True) and SecurityGroup (status.portGroup "ovn.sg.<name with . for ->">,
 // pkg/ovs/util.go GetSgPortGroupName), and KubeVirt's VMI (phase Running, condition Ready,
 // status.interfaces[].ipAddress).
-import { NAME_ANNOTATION } from '../../../lib/k8s/labels.ts';
 import type { KubeObject } from '../../../lib/k8s/resources.ts';
-import { GUEST_NIC } from '../../../lib/targets/harvester/cloud-init.ts';
+import type { Guest } from './cluster-view.ts';
 import { FAKE_NODE } from './ovn-central.ts';
 
 const now = () => new Date().toISOString();
@@ -22,15 +21,16 @@ export function statusOf(o: KubeObject, pendingReason: string | undefined): Reco
       ...old,
       conditions: [{
         type: 'Ready', status, reason: ready ? 'ResetLogicalSwitchAclSuccess' : 'ValidateLogicalSwitchFailed', message: pendingReason ?? '',
-        observedGeneration: o.metadata.generation, lastUpdateTime: now(), lastTransitionTime: previous?.status === status ? previous.lastTransitionTime : now(),
+        lastUpdateTime: now(), lastTransitionTime: previous?.status === status ? previous.lastTransitionTime : now(),
       }],
     };
   }
   return undefined;
 }
 
-export function vmiOf(vm: KubeObject, topologyName: string, ip: string): KubeObject {
-  const template = (vm.spec as { template: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: unknown } }).template;
+/** The VMI KubeVirt starts for a VM: its template, Running, its NIC with Kube-OVN's address. */
+export function vmiOf(vm: KubeObject, guest: Guest): KubeObject {
+  const template = (vm.spec as { template: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: { domain: { devices: { interfaces: { name: string }[] } } } } }).template;
   return {
     apiVersion: 'kubevirt.io/v1',
     kind: 'VirtualMachineInstance',
@@ -38,7 +38,7 @@ export function vmiOf(vm: KubeObject, topologyName: string, ip: string): KubeObj
       name: vm.metadata.name,
       namespace: vm.metadata.namespace!,
       labels: { ...template.metadata?.labels },
-      annotations: { ...template.metadata?.annotations, [NAME_ANNOTATION]: topologyName },
+      annotations: { ...template.metadata?.annotations },
       ownerReferences: [{ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', name: vm.metadata.name, uid: vm.metadata.uid, controller: true }],
     },
     spec: template.spec,
@@ -46,8 +46,26 @@ export function vmiOf(vm: KubeObject, topologyName: string, ip: string): KubeObj
       phase: 'Running',
       nodeName: FAKE_NODE,
       conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now() }],
-      interfaces: [{ name: 'nic-1', interfaceName: GUEST_NIC, ipAddress: ip, ipAddresses: [ip] }],
+      interfaces: [{ name: template.spec.domain.devices.interfaces[0]!.name, interfaceName: guest.nic, ipAddress: guest.ip, ipAddresses: [guest.ip] }],
     },
+  };
+}
+
+/**
+ * A VM whose VMI KubeVirt would not start, or whose guest the fake will not boot: condition
+ * Failure with the reason (kubevirt/kubevirt: staging/src/kubevirt.io/api/core/v1/types.go
+ * VirtualMachineFailure), no VMI.
+ */
+export function vmFailure(reason: string): Record<string, unknown> {
+  return { created: false, ready: false, printableStatus: 'Stopped', conditions: [{ type: 'Failure', status: 'True', reason: 'FailedCreate', message: reason }] };
+}
+
+/** A Pod whose sandbox the CNI keeps failing: Pending, its container ContainerCreating, the CNI's error. */
+export function pendingPodStatus(reason: string): Record<string, unknown> {
+  return {
+    phase: 'Pending',
+    conditions: [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: reason }],
+    containerStatuses: [{ name: 'vm', image: '', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }],
   };
 }
 

@@ -150,7 +150,8 @@ test('a 5xx burst longer than the retries fails the run with exit 3 and leaves n
     fake.faults.serverErrors = 6;
     const r = await runCli(['run', tempFile(ONE_VM), '--target', 'harvester', '--kubeconfig', fake.kubeconfig, '--internet-ip', LAB_INTERNET]);
     expect(r.code, r.err).toBe(3);
-    expect(r.err).toMatch(/the harvester target failed: harvester: NetworkAttachmentDefinition default\/[a-z0-9-]+-vswitch1: PATCH .*: 503 the server is currently unable to handle the request/);
+    // The run's first request after the versions: the Subnets it checks for overlaps.
+    expect(r.err).toMatch(/the harvester target failed: harvester: listing the cluster's Subnets \(to check for overlaps\): GET \/apis\/kubeovn.io\/v1\/subnets: 503 the server is currently unable to handle the request/);
   });
 });
 

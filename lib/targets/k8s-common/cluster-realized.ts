@@ -151,7 +151,9 @@ export abstract class ClusterRealized implements Realized {
   /** Refuses, before anything is applied, Subnets that overlap one of the cluster's own. */
   private async refuseConflicts(changed: readonly KubeObject[]): Promise<void> {
     if (!changed.some((o) => o.kind === 'Subnet')) return;
-    const existing = await listObjects(this.client, resourceOf('Subnet'), '');
+    const existing = await listObjects(this.client, resourceOf('Subnet'), '').catch((e: unknown) => {
+      throw e instanceof KubeError ? new TargetError(`${this.label}: listing the cluster's Subnets (to check for overlaps): ${e.message}`) : e;
+    });
     const conflicts = subnetConflicts(changed, existing, this.runId);
     if (conflicts.length) throw new TargetError(`${this.label}: ${conflicts.join('; ')}`);
   }

@@ -21,7 +21,8 @@ export function statusOf(o: KubeObject, pendingReason: string | undefined): Reco
       ...old,
       conditions: [{
         type: 'Ready', status, reason: ready ? 'ResetLogicalSwitchAclSuccess' : 'ValidateLogicalSwitchFailed', message: pendingReason ?? '',
-        observedGeneration: o.metadata.generation, lastUpdateTime: now(), lastTransitionTime: previous?.status === status ? previous.lastTransitionTime : now(),
+        // Kube-OVN's SubnetCondition has no observedGeneration (pkg/apis/kubeovn/v1/condition.go).
+        lastUpdateTime: now(), lastTransitionTime: previous?.status === status ? previous.lastTransitionTime : now(),
       }],
     };
   }

@@ -99,8 +99,9 @@ export class KubeClient {
         throw e;
       });
       if (!(outcome instanceof KubeError)) return outcome as T;
-      // AlreadyExists is a 409 too, but no retry changes it.
-      const transient = outcome.code === 0 || (RETRYABLE.has(outcome.code) && outcome.reason !== 'AlreadyExists');
+      // AlreadyExists is a 409 too, but no retry changes it; nor does sending a stale
+      // resourceVersion again: its caller must read the object again (retry.RetryOnConflict).
+      const transient = outcome.code === 0 || (RETRYABLE.has(outcome.code) && outcome.reason !== 'AlreadyExists' && !(outcome.code === 409 && namesVersion(call.body)));
       if (!transient || attempt >= RETRY.tries) throw outcome;
       const delay = RETRY.firstMs * RETRY.factor ** (attempt - 1);
       await sleep(delay * (1 + (Math.random() * 2 - 1) * RETRY.jitter));
@@ -114,6 +115,11 @@ export class KubeClient {
     if (res.statusCode! < 400) return parsed;
     return new KubeError(res.statusCode!, String(parsed.reason ?? ''), `${call.method} ${call.path}: ${res.statusCode} ${statusMessage(text)}`);
   }
+}
+
+/** The request body names the resourceVersion it was based on (optimistic locking). */
+function namesVersion(body: unknown): boolean {
+  return typeof (body as { metadata?: { resourceVersion?: unknown } } | undefined)?.metadata?.resourceVersion === 'string';
 }
 
 /** A response's body as text; rejects when the response is cut short. */

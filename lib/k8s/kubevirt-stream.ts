@@ -37,10 +37,19 @@ async function connect(client: KubeClient, r: VmiStreamRequest): Promise<Duplex>
     // The stream takes over in 'open' itself: bytes that came with the upgrade response (an
     // sshd's banner) are emitted before an awaiting caller would get to listen.
     ws.once('open', () => resolve(createWebSocketStream(ws)));
+    // ws aborts a refused handshake only when nothing listens for 'unexpected-response'
+    // (ws 8 lib/websocket.js initAsClient); here the listener must: terminate() aborts the
+    // request and closes the websocket, which would otherwise stay CONNECTING, one per retry.
     ws.once('unexpected-response', (_req, res) => {
-      readBody(res).then((body) => reject(new SubresourceRefused(`${what}: ${res.statusCode} ${statusMessage(body)}`, res.statusCode ?? 0)), reject);
+      readBody(res).then(
+        (body) => reject(new SubresourceRefused(`${what}: ${res.statusCode} ${statusMessage(body)}`, res.statusCode ?? 0)),
+        reject,
+      ).finally(() => ws.terminate());
     });
-    ws.once('error', reject);
+    ws.once('error', (e) => {
+      ws.terminate();
+      reject(e);
+    });
   });
 }
 

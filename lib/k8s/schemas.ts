@@ -1,6 +1,7 @@
-// JSON Schemas of what vpcheck sends: the real Kube-OVN CRD schemas (crds/README.md) and small
-// hand-written shapes for the kinds whose CRDs are not vendored here, limited to the fields
-// vpcheck renders and each cited. Used by the tests and by the fake API server.
+// JSON Schemas the fake API server admits objects with: the Kube-OVN CRD schemas (crds/README.md)
+// and small hand-written shapes for the other kinds, limited to the fields vpcheck renders and
+// each cited. What vpcheck renders is checked against the upstream schemas instead
+// (tests/support/upstream, tests/k8s/upstream-schemas.spec.ts).
 import crds from './crds/kube-ovn-v1.json' with { type: 'json' };
 
 export type JsonSchema = Record<string, unknown>;
@@ -135,6 +136,3 @@ const SCHEMAS: Record<string, JsonSchema> = {
 export function schemaOf(kind: string): JsonSchema | undefined {
   return SCHEMAS[kind];
 }
-
-/** Kinds whose schema is a structural CRD schema: unknown fields are pruned, not rejected by shape. */
-export const STRUCTURAL_KINDS: readonly string[] = ['Vpc', 'Subnet', 'SecurityGroup'];

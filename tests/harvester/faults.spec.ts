@@ -41,6 +41,14 @@ test('409 conflicts are retried', async () => {
   });
 });
 
+test('Subnet deletes refused by Kube-OVN\'s webhook while IPs are still counted are retried', async () => {
+  await withFake('harvester', async (fake, target) => {
+    fake.faults.subnetDeleteDenied = 3;
+    await passes(target);
+    expect(fake.faults.subnetDeleteDenied).toBe(0);
+  });
+});
+
 test('dropped watches are resumed by listing again', async () => {
   await withFake('harvester', async (fake, target) => {
     fake.faults.dropWatches = 6;

@@ -3,7 +3,7 @@
 // rendering changed and deleting those no longer rendered, each kind waited until Kube-OVN (or
 // KubeVirt, or the kubelet) reports it ready. Subclasses render and open sessions.
 import { KubeError, type KubeClient } from '../../k8s/client.ts';
-import { applyObject, deleteObject, getObject, mergePatchObject } from '../../k8s/objects.ts';
+import { applyObject, getObject, listObjects } from '../../k8s/objects.ts';
 import { NAME_ANNOTATION } from '../../k8s/labels.ts';
 import { describe, resourceOf, type KubeObject } from '../../k8s/resources.ts';
 import { waitUntil, WaitTimeout } from '../../k8s/watch.ts';
@@ -11,8 +11,10 @@ import { assignAddresses, type Addressed } from '../../model/ipam.ts';
 import type { Session, Transport } from '../../sessions/session.ts';
 import { DEFAULT_VPC, type TopologySpec } from '../../topology/types.ts';
 import { TargetError, type DiagnoseRequest, type Diagnostic, type Logger, type Realized, type RealizedVm, type UpdateResult } from '../target.ts';
+import { deleteRunObject } from './delete.ts';
 import { diagnosticsFor, KubeOvnPods, logicalSwitchPort, type VmPlacement } from './diagnose.ts';
-import { ovnClusterMergePatch } from './ovn-cluster.ts';
+import { writeOvnCluster } from './ovn-cluster-write.ts';
+import { subnetConflicts } from './subnet-conflicts.ts';
 import { describeState, isReady } from './ready.ts';
 import { teardownOrder, teardownRun } from './teardown.ts';
 import type { OvnClusterPatch } from './render-network.ts';
@@ -78,6 +80,7 @@ export abstract class ClusterRealized implements Realized {
     // a changed one is deleted and created again. vpcheck's VMs boot from a containerDisk, so
     // nothing of value goes with them.
     const replaced = changed.filter((o) => VM_KINDS.has(o.kind) && this.applied.has(keyOf(o)));
+    await this.refuseConflicts(changed);
     for (const kind of this.applyOrder) {
       const batch = changed.filter((o) => o.kind === kind);
       await Promise.all(batch.filter((o) => replaced.includes(o)).map((o) => this.remove(o)));
@@ -94,9 +97,17 @@ export abstract class ClusterRealized implements Realized {
     return { replaced: replaced.map((o) => o.metadata.annotations?.[NAME_ANNOTATION] ?? o.metadata.name) };
   }
 
+  /** Refuses, before anything is applied, Subnets that overlap one of the cluster's own. */
+  private async refuseConflicts(changed: readonly KubeObject[]): Promise<void> {
+    if (!changed.some((o) => o.kind === 'Subnet')) return;
+    const existing = await listObjects(this.client, resourceOf('Subnet'), '');
+    const conflicts = subnetConflicts(changed, existing, this.runId);
+    if (conflicts.length) throw new TargetError(`${this.label}: ${conflicts.join('; ')}`);
+  }
+
   /** Deletes an object and waits until it is gone (finalizers done). */
   private async remove(o: KubeObject): Promise<void> {
-    await this.guard(o, deleteObject(this.client, o));
+    await this.guard(o, deleteRunObject(this.client, o, this.readyTimeoutMs));
     await this.wait(o.kind, o.metadata.name, o.metadata.namespace, (x) => x === undefined, `${describe(o)} to be deleted`);
   }
 
@@ -104,10 +115,9 @@ export abstract class ClusterRealized implements Realized {
   private async patchOvnCluster(patch: OvnClusterPatch | undefined): Promise<void> {
     const text = JSON.stringify(patch ?? null);
     if (text === this.ovnCluster) return;
-    const vpc = resourceOf('Vpc');
-    const current = await getObject(this.client, vpc, DEFAULT_VPC);
-    if (!current) throw new TargetError(`${this.label}: Vpc ${DEFAULT_VPC} does not exist: is Kube-OVN installed (on Harvester, the kubeovn-operator add-on)?`);
-    await mergePatchObject(this.client, vpc, DEFAULT_VPC, undefined, ovnClusterMergePatch(current, this.runId, patch));
+    const written = await writeOvnCluster(this.client, this.runId, patch);
+    if (!written.vpc) throw new TargetError(`${this.label}: Vpc ${DEFAULT_VPC} does not exist: is Kube-OVN installed (on Harvester, the kubeovn-operator add-on)?`);
+    if (written.tries > 1) this.log.info(`${this.label} ${this.runId}: ${DEFAULT_VPC} changed while it was patched; merged again (${written.tries} tries)`);
     this.ovnCluster = text;
   }
 

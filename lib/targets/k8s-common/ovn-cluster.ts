@@ -29,7 +29,9 @@ export function addedBy(vpc: KubeObject, runId: string): OvnClusterPatch {
 
 /**
  * The JSON merge patch that replaces the run's earlier entries with `next` (undefined: remove
- * them all), keeping every other entry. Lists in the Vpc CRD are atomic, so they are sent whole.
+ * them all), keeping every other entry. Lists in the Vpc CRD are atomic, so they are sent whole;
+ * the patch carries `current`'s resourceVersion, so that the server refuses it (409 Conflict) if
+ * another writer changed ovn-cluster since it was read, instead of dropping that writer's entries.
  */
 export function ovnClusterMergePatch(current: KubeObject, runId: string, next: OvnClusterPatch | undefined): Record<string, unknown> {
   const spec = (current.spec ?? {}) as VpcSpec;
@@ -38,7 +40,7 @@ export function ovnClusterMergePatch(current: KubeObject, runId: string, next: O
   const vpcPeerings = [...keep(spec.vpcPeerings, old.vpcPeerings), ...(next?.vpcPeerings ?? [])];
   const staticRoutes = [...keep(spec.staticRoutes, old.staticRoutes), ...(next?.staticRoutes ?? [])];
   return {
-    metadata: { annotations: { [annotationKey(runId)]: next ? JSON.stringify(next) : null } },
+    metadata: { resourceVersion: current.metadata.resourceVersion, annotations: { [annotationKey(runId)]: next ? JSON.stringify(next) : null } },
     spec: { vpcPeerings, staticRoutes },
   };
 }

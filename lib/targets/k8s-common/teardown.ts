@@ -4,12 +4,14 @@
 // in ovn-cluster, which itself stays.
 import type { KubeClient } from '../../k8s/client.ts';
 import { RUN_LABEL, runSelector } from '../../k8s/labels.ts';
-import { deleteObject, getObject, listObjects, mergePatchObject } from '../../k8s/objects.ts';
+import { getObject, listObjects } from '../../k8s/objects.ts';
 import { describe, resourceOf } from '../../k8s/resources.ts';
 import { waitUntil, WaitTimeout } from '../../k8s/watch.ts';
 import { DEFAULT_VPC } from '../../topology/types.ts';
 import { TargetError } from '../target.ts';
-import { ovnClusterMergePatch, patchingRuns } from './ovn-cluster.ts';
+import { deleteRunObject } from './delete.ts';
+import { patchingRuns } from './ovn-cluster.ts';
+import { writeOvnCluster } from './ovn-cluster-write.ts';
 
 /** Deletion order of a kind list applied in `order`: the VMs first (with KubeVirt's VMIs), then the rest in reverse. */
 export function teardownOrder(order: readonly string[]): string[] {
@@ -22,7 +24,7 @@ export async function teardownRun(client: KubeClient, runId: string, timeoutMs: 
     const r = resourceOf(kind);
     const objects = await listObjects(client, r, runSelector(runId));
     // VMIs belong to their VMs: KubeVirt deletes them; vpcheck only waits.
-    if (kind !== 'VirtualMachineInstance') await Promise.all(objects.map((o) => deleteObject(client, o)));
+    if (kind !== 'VirtualMachineInstance') await Promise.all(objects.map((o) => deleteRunObject(client, o, timeoutMs)));
     await Promise.all(objects.map(async (o) => {
       try {
         await waitUntil(client, r, o.metadata.name, o.metadata.namespace, (x) => x === undefined, timeoutMs);
@@ -32,9 +34,7 @@ export async function teardownRun(client: KubeClient, runId: string, timeoutMs: 
       }
     }));
   }
-  const vpc = resourceOf('Vpc');
-  const ovnCluster = await getObject(client, vpc, DEFAULT_VPC);
-  if (ovnCluster && patchingRuns(ovnCluster).includes(runId)) await mergePatchObject(client, vpc, DEFAULT_VPC, undefined, ovnClusterMergePatch(ovnCluster, runId, undefined));
+  await writeOvnCluster(client, runId, undefined, (ovnCluster) => !patchingRuns(ovnCluster).includes(runId));
 }
 
 /** Runs with objects on the cluster: run label values, and runs that patched ovn-cluster. */

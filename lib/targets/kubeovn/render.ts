@@ -6,6 +6,7 @@ import type { KubeObject } from '../../k8s/resources.ts';
 import type { TopologySpec } from '../../topology/types.ts';
 import { prefixed } from '../k8s-common/names.ts';
 import { renderNetwork, type OvnClusterPatch } from '../k8s-common/render-network.ts';
+import { POD_SECURITY_LABELS } from './pod-security.ts';
 import { renderPod } from './render-pod.ts';
 
 /**
@@ -38,7 +39,7 @@ export function podNamespace(options: Pick<PodRenderOptions, 'runId' | 'namespac
 
 export function renderPods(spec: TopologySpec, options: PodRenderOptions): RenderedPods {
   const namespace = podNamespace(options);
-  const own: KubeObject[] = options.namespace === undefined ? [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: runLabels(options.runId, spec.name) } }] : [];
+  const own: KubeObject[] = options.namespace === undefined ? [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { ...runLabels(options.runId, spec.name), ...POD_SECURITY_LABELS } } }] : [];
   const primary = options.primary ?? false;
   const network = renderNetwork(spec, { runId: options.runId, namespace, vpcNamespaces: [namespace], primary });
   const pods = spec.vms.flatMap((vm) => {

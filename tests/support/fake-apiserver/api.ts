@@ -7,7 +7,7 @@ import { apiVersionOf } from '../../../lib/k8s/resources.ts';
 import { admit } from './admission.ts';
 import { fire, type Faults } from './faults.ts';
 import type { Route } from './routes.ts';
-import { alreadyExists, ApiError, badRequest, conflict, notFound } from './status.ts';
+import { alreadyExists, ApiError, badRequest, conflict, notFound, subnetInUse } from './status.ts';
 import type { Store } from './store.ts';
 
 export interface ApiRequest {
@@ -54,7 +54,11 @@ export class Api {
       if (method === 'GET') return { code: 200, body: this.existing(req) };
       if (method === 'PUT') return this.put(req);
       if (method === 'PATCH') return this.patch(req);
-      if (method === 'DELETE') return this.delete(r, this.existing(req));
+      if (method === 'DELETE') {
+        const o = this.existing(req);
+        if (r.kind === 'Subnet' && fire(this.faults, 'subnetDeleteDenied')) throw subnetInUse();
+        return this.delete(r, o);
+      }
     }
     throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
   }

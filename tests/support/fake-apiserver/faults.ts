@@ -19,10 +19,12 @@ export interface Faults {
   portForwardRefused: number;
   /** The next N port-forward websockets close once SSH is past its login and a command is in flight. */
   dropPortForwards: number;
+  /** The next N Subnet deletes answer Kube-OVN's webhook 403, as while status.v4usingIPs is stale. */
+  subnetDeleteDenied: number;
 }
 
 export function noFaults(): Faults {
-  return { serverErrors: 0, conflicts: 0, dropWatches: 0, dropConsoles: 0, readinessDelayMs: 0, consoleNotReady: 0, portForwardNotReady: 0, portForwardRefused: 0, dropPortForwards: 0 };
+  return { serverErrors: 0, conflicts: 0, dropWatches: 0, dropConsoles: 0, readinessDelayMs: 0, consoleNotReady: 0, portForwardNotReady: 0, portForwardRefused: 0, dropPortForwards: 0, subnetDeleteDenied: 0 };
 }
 
 /** Fires a countdown switch: true (and one fewer left) when it is on. */

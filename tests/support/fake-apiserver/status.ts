@@ -34,6 +34,13 @@ export const badRequest = (message: string) => new ApiError(400, 'BadRequest', m
 /** An admission webhook's denial (k8s.io/apiserver/pkg/admission/plugin/webhook/errors). */
 export const denied = (webhook: string, message: string) => new ApiError(400, 'BadRequest', `admission webhook "${webhook}" denied the request: ${message}`);
 
+/**
+ * Kube-OVN's webhook refusing a Subnet delete while status.v4usingIPs is not 0
+ * (kubeovn/kube-ovn v1.13.13 pkg/webhook/subnet.go SubnetDeleteHook, ctrlwebhook.Denied: 403
+ * Forbidden; webhook name and text as in kube-ovn#3583).
+ */
+export const subnetInUse = () => new ApiError(403, 'Forbidden', 'admission webhook "pod-ip-validating.kube-ovn.io" denied the request: can\'t delete subnet when any IPs in Using');
+
 export const unauthorized = () => new ApiError(401, 'Unauthorized', 'Unauthorized');
 
 export const serverError = (code: number) => new ApiError(code, code === 503 ? 'ServiceUnavailable' : 'InternalError', code === 503 ? 'the server is currently unable to handle the request' : 'an error on the server ("fake: injected fault") has prevented the request from succeeding');

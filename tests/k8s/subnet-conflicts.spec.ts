@@ -9,6 +9,7 @@ import { TargetError } from '../../lib/targets/target.ts';
 import { loadTopologyFile } from '../../lib/topology/load.ts';
 import { FakeApiServer } from '../support/fake-apiserver/index.ts';
 import { quiet } from '../lab/support.ts';
+import { leftovers } from '../support/leftovers.ts';
 
 const subnet = (name: string, cidrBlock: string, vpc?: string, run?: string): KubeObject => ({
   apiVersion: 'kubeovn.io/v1',
@@ -48,7 +49,7 @@ test('the cluster target refuses an overlapping subnet before applying anything'
     expect(error).toBeInstanceOf(TargetError);
     expect((error as Error).message).toMatch(/Subnet conflict-1-external-subnet \(172\.20\.30\.0\/24\) overlaps the cluster's Subnet ovn-default \(172\.20\.0\.0\/16\) in VPC ovn-cluster/);
     expect(created).toEqual([]);
-    expect(fake.leftovers()).toEqual([]);
+    expect(leftovers(fake)).toEqual([]);
   } finally {
     await fake.close();
   }

@@ -7,22 +7,36 @@
 import { Ajv } from 'ajv';
 import type { KubeObject, ResourceType } from '../../../lib/k8s/resources.ts';
 import { OVERLAY_CNI_CONFIG } from '../../../lib/k8s/schemas.ts';
-import { prune } from '../../../lib/k8s/structural.ts';
-import { validateObject, type Validation } from '../../../lib/k8s/validate.ts';
 import { contains, isIPv4, isPrefix, parseIPv4, parsePrefix } from '../../../lib/net/ipv4.ts';
-import { badRequest, denied, invalid } from './status.ts';
+import { badRequest, denied, invalid, type Cause } from './status.ts';
 import type { Store } from './store.ts';
 import { validateUpstream, type Upstream } from '../upstream/validate.ts';
 
 /** The releases the fake's cluster runs (versions.ts), as far as schemas are vendored for them. */
 const UPSTREAM: Upstream = { kubevirt: 'v1.5.0', kubeOvn: 'v1.14.10' };
-/** Kinds with a vendored upstream schema; the rest (VMI status, KubeVirt, Setting) are the server's own doing here. */
+/** Kinds with a vendored upstream schema; others (a VMI, which KubeVirt creates) are not admitted from clients here. */
 const UPSTREAM_KINDS = new Set(['VirtualMachine', 'Vpc', 'Subnet', 'SecurityGroup', 'NetworkAttachmentDefinition', 'Pod', 'Namespace', 'Secret']);
 
-function validate(o: KubeObject): Validation {
-  if (!UPSTREAM_KINDS.has(o.kind)) return validateObject(o);
+/** Type errors (422) and undeclared fields (pruned, or 400 under Strict), as the API server finds them. */
+function validate(o: KubeObject): { causes: Cause[]; unknown: string[] } {
+  if (!UPSTREAM_KINDS.has(o.kind)) return { causes: [{ field: 'kind', message: `Unsupported value: "${o.kind}"` }], unknown: [] };
   const problems = validateUpstream(o, UPSTREAM);
   return { causes: problems.filter((p) => p.message !== 'unknown field'), unknown: problems.filter((p) => p.message === 'unknown field').map((p) => p.field) };
+}
+
+/**
+ * A copy without the fields at `paths` ("spec.a[0].b"): what the API server stores of an object
+ * with undeclared fields (k8s.io/apiextensions-apiserver pkg/apiserver/schema/pruning/algorithm.go).
+ */
+function prune<T>(value: T, paths: readonly string[]): T {
+  const copy = structuredClone(value) as Record<string, unknown>;
+  for (const path of paths) {
+    const keys = path.match(/[^.[\]]+/g)!;
+    let node: unknown = copy;
+    for (const k of keys.slice(0, -1)) node = (node as Record<string, unknown>)[k];
+    delete (node as Record<string, unknown>)[keys[keys.length - 1]!];
+  }
+  return copy as T;
 }
 
 const cniConfig = new Ajv({ allErrors: true }).compile(OVERLAY_CNI_CONFIG);

@@ -163,17 +163,19 @@ export class Reconciler {
     }
     this.errors.delete(runId);
     if (lab) await this.boot(runId, lab, view.guests, fresh);
-    // The finalizers go as soon as the data plane is gone; only status comes late when slowed.
+    // The finalizers go as soon as the data plane is gone (of what was deleted when this pass began).
     this.write(() => {
-      for (const o of objects) {
+      for (const o of objects.filter((x) => x.metadata.deletionTimestamp)) {
         const current = this.store.get(o.kind, o.metadata.namespace, o.metadata.name);
-        if (current?.metadata.deletionTimestamp) this.store.remove(current);
+        if (current) this.store.remove(current);
       }
-      // VMIs of the run's VMs (owned by them: same name and namespace) whose guest is not built.
-      const vms = objects.filter((o) => o.kind === 'VirtualMachine');
-      for (const o of this.store.list({ kind: 'VirtualMachineInstance' }).filter((i) => vms.some((v) => v.metadata.name === i.metadata.name && v.metadata.namespace === i.metadata.namespace))) {
-        const guest = view.guests.get(o.metadata.name);
-        if (guest?.object.kind !== 'VirtualMachine' || guest.object.metadata.namespace !== o.metadata.namespace) this.store.remove(o);
+      // KubeVirt: a VMI goes with its VM (owner reference), and when its guest is no longer built.
+      for (const vmi of this.store.list({ kind: 'VirtualMachineInstance' })) {
+        const owner = (vmi.metadata.ownerReferences as { kind: string; name: string }[] | undefined)?.find((r) => r.kind === 'VirtualMachine');
+        if (!owner) continue;
+        const vm = this.store.get('VirtualMachine', vmi.metadata.namespace, owner.name);
+        const ours = vm?.metadata.labels?.[RUN_LABEL] === runId;
+        if (!vm || (ours && view.guests.get(vm.metadata.name)?.object.metadata.namespace !== vm.metadata.namespace)) this.store.remove(vmi);
       }
     });
     // Status comes late when slowed, without holding up the next reconcile (deletions).

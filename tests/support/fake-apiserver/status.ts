@@ -1,7 +1,12 @@
 // metav1.Status bodies as the real API server writes them for errors
 // (k8s.io/apimachinery/pkg/api/errors/errors.go: NewNotFound, NewAlreadyExists, NewConflict, NewInvalid, ...).
 import type { ResourceType } from '../../../lib/k8s/resources.ts';
-import type { Cause } from '../../../lib/k8s/validate.ts';
+
+/** One field the server rejects, and why (a metav1.StatusCause). */
+export interface Cause {
+  readonly field: string;
+  readonly message: string;
+}
 
 export class ApiError extends Error {
   constructor(readonly code: number, readonly reason: string, message: string, readonly details: Record<string, unknown> = {}) {

@@ -21,6 +21,7 @@ export function statusOf(o: KubeObject, pendingReason: string | undefined): Reco
       ...old,
       conditions: [{
         type: 'Ready', status, reason: ready ? 'ResetLogicalSwitchAclSuccess' : 'ValidateLogicalSwitchFailed', message: pendingReason ?? '',
+        // Kube-OVN's SubnetCondition has no observedGeneration (pkg/apis/kubeovn/v1/condition.go).
         lastUpdateTime: now(), lastTransitionTime: previous?.status === status ? previous.lastTransitionTime : now(),
       }],
     };

@@ -23,17 +23,22 @@ test('a customer export imports with warnings, keeps what it cannot map as comme
     'Service tenant-a/web not imported',
     'NetworkAttachmentDefinition default/vlan100 not imported: its CNI type is not kube-ovn',
     "Subnet ovn-default not imported: a Subnet of Kube-OVN's primary network (provider ovn) with none of the imported VMs or Pods on it",
-    'Vpc tenant-vpc: fields a topology cannot hold: spec.namespaces: ["tenant-a"]; spec.policyRoutes',
+    'Vpc tenant-vpc: fields a topology cannot hold: spec.namespaces: ["tenant-a"]',
     'Subnet tenant-web: fields a topology cannot hold: spec.enableDHCP: true; spec.dhcpV4Options',
   ]) expect(warnings.some((l) => l.startsWith('warning: ') && l.includes(w)), `${w}\n${r.err}`).toBe(true);
   for (const secret of ['hunter2', 'czNjcjN0', 'I2Nsb3Vk', 'managedFields', 'last-applied', 'v4availableIPs', 'uid', 'resourceVersion', 'other-team-vm']) expect(r.out).not.toContain(secret);
-  expect(r.out).toMatch(/^# .*policyRoutes/m);
+  // policyRoutes are part of the format: imported, not commented out.
+  expect(r.out).not.toMatch(/^# .*policyRoutes/m);
 
   const doc = parse(r.out) as Record<string, unknown>;
   expect(doc.name).toBe('tenant-a-bug');
   expect(doc.probes).toEqual({ mesh: true, internet: true });
   expect(doc.networks).toEqual([{ name: 'tenant-net', namespace: 'tenant-a' }, { name: 'db-net', namespace: 'tenant-a' }]);
-  expect(doc.vpcs).toEqual([{ name: 'tenant-vpc', staticRoutes: [{ cidr: '0.0.0.0/0', nextHopIP: '10.20.1.254', policy: 'policyDst' }] }]);
+  expect(doc.vpcs).toEqual([{
+    name: 'tenant-vpc',
+    staticRoutes: [{ cidr: '0.0.0.0/0', nextHopIP: '10.20.1.254', policy: 'policyDst' }],
+    policyRoutes: [{ priority: 31000, match: 'ip4.dst == 172.16.0.0/16', action: 'allow' }],
+  }]);
   expect((doc.subnets as { name: string; excludeIps: string[] }[]).map((s) => [s.name, s.excludeIps])).toEqual([['tenant-web', ['10.20.1.200..10.20.1.210']], ['tenant-db', []]]);
   expect(doc.vms).toEqual([
     // tenant-web has DHCP: Harvester's managedtap binding gives the guest a default route.

@@ -11,6 +11,13 @@ import { subnet, topology, vm, vpc } from './support.ts';
 const names = new RunNames('r1');
 const rows = (spec: TopologySpec) => nbRows(spec, names, assignAddresses(spec));
 const lines = (spec: TopologySpec) => rows(spec).flatMap((r) => r.create.map((c) => c.join(' ')));
+/** Router policies as "router priority match action [nexthop]", read from their create commands. */
+const policies = (spec: TopologySpec) => rows(spec).filter((r) => r.id.startsWith('policy:')).map((r) => {
+  const [create, add] = r.create as string[][];
+  const field = (k: string) => create!.find((a) => a.startsWith(`${k}=`))?.slice(k.length + 1);
+  const hops = field('nexthops');
+  return [add![2], field('priority'), JSON.parse(field('match')!) as string, field('action'), ...(hops ? [JSON.parse(hops) as string] : [])].join(' ');
+});
 
 const peered = topology({
   vpcs: [
@@ -23,6 +30,7 @@ const peered = topology({
 
 test('VPCs, subnets, peerings and routes become Kube-OVN-named routers, ports, routes and policies', () => {
   const l = lines(peered);
+  const p = policies(peered);
   expect(l).toContain('lr-add r1.vpc-1');
   expect(l).toContain('set Logical_Router r1.vpc-1 external_ids:vpcheck-run=r1 external_ids:vpc=vpc-1');
   expect(l).toContain(`lrp-add r1.vpc-1 r1.vpc-1-s1 ${names.mac('lrp', 'r1.vpc-1-s1')} 10.0.0.1/24`);
@@ -33,21 +41,22 @@ test('VPCs, subnets, peerings and routes become Kube-OVN-named routers, ports, r
   // an allow for the dst-ip prefixes above a reroute for the source, a default route to reach
   // the policy stage, a drop for the rest.
   expect(l.filter((x) => x.includes('src-ip'))).toEqual([]);
-  expect(l).toContain('lr-policy-add r1.vpc-1 3 ip4.dst == {10.0.0.0/24, 169.254.0.0/30, 20.0.0.0/16} allow');
-  expect(l).toContain('lr-policy-add r1.vpc-1 1 ip4.src == 10.0.9.0/24 reroute 169.254.0.2');
+  expect(p).toContain('r1.vpc-1 3 ip4.dst == {10.0.0.0/24, 169.254.0.0/30, 20.0.0.0/16} allow');
+  expect(p).toContain('r1.vpc-1 1 ip4.src == 10.0.9.0/24 reroute 169.254.0.2');
   expect(l).toContain('--policy=dst-ip --ecmp lr-route-add r1.vpc-1 0.0.0.0/0 169.254.0.2');
-  expect(l).toContain('lr-policy-add r1.vpc-1 0 ip4 drop');
+  expect(p).toContain('r1.vpc-1 0 ip4 drop');
   expect(l.filter((x) => x.includes('!='))).toEqual([]);
-  expect(l).toContain('lr-policy-add r1.vpc-1 31000 ip4.dst == 10.0.0.0/24 allow');
+  expect(p).toContain('r1.vpc-1 31000 ip4.dst == 10.0.0.0/24 allow');
   // ovn-cluster as Kube-OVN builds it: join switch, default route via its own join gateway,
   // 31000 allows for its subnets and join, 30000 to the node's IP, 29000 per subnet's port group.
   expect(l).toContain('lrp-add r1.ovn-cluster r1._join-lrp ' + names.mac('lrp', 'join') + ' 100.64.0.1/16');
   expect(l).toContain('--policy=dst-ip --ecmp lr-route-add r1.ovn-cluster 0.0.0.0/0 100.64.0.1');
-  expect(l).toContain('lr-policy-add r1.ovn-cluster 31000 ip4.dst == 100.64.0.0/16 allow');
-  expect(l).toContain('lr-policy-add r1.ovn-cluster 30000 ip4.dst == 192.0.2.254 reroute 100.64.0.2');
+  expect(p).toContain('r1.ovn-cluster 31000 ip4.dst == 100.64.0.0/16 allow');
+  expect(p).toContain('r1.ovn-cluster 30000 ip4.dst == 192.0.2.254 reroute 100.64.0.2');
   expect(l).toContain('pg-add vpcheck.r1.s0.node.1 r1.vm.b');
-  expect(l).toContain('lr-policy-add r1.ovn-cluster 29000 ip4.src == $vpcheck.r1.s0.node.1_ip4 reroute 100.64.0.2');
-  expect(l.filter((x) => x.includes('29000'))).toHaveLength(1);
+  expect(p).toContain('r1.ovn-cluster 29000 ip4.src == $vpcheck.r1.s0.node.1_ip4 reroute 100.64.0.2');
+  expect(p.filter((x) => x.includes('29000'))).toHaveLength(1);
+  expect(l.filter((x) => x.includes('lr-policy-add'))).toEqual([]);
   // Port groups name ports: they follow the VMs' ports.
   expect(l.indexOf('pg-add vpcheck.r1.s0.node.1 r1.vm.b')).toBeGreaterThan(l.indexOf('lsp-add r1.s0 r1.vm.b'));
   expect(l).toContain(`lsp-set-addresses r1.vm.a ${names.mac('vm', 'a')} 10.0.0.2`);
@@ -82,7 +91,7 @@ test('security groups: port groups and ACLs at Kube-OVN priorities, deny-all bot
   expect(l).toContain('--type=port-group acl-add vpcheck.r1.deny_all to-lport 2003 outport == @vpcheck.r1.deny_all && ip drop');
 });
 
-test('policyRoutes are written as lr-policy-add, address sets as the run\'s; platform changes no row', () => {
+test('policyRoutes become router policies, address sets the run\'s; platform changes no row', () => {
   const spec = (platform: TopologySpec['platform']) => topology({
     platform,
     vpcs: [vpc('ovn-cluster', {
@@ -97,16 +106,25 @@ test('policyRoutes are written as lr-policy-add, address sets as the run\'s; pla
     subnets: [subnet('s-0', '172.20.0.0/24')], vms: [vm('a', 's-0')],
   });
   const l = lines(spec('kube-ovn'));
-  expect(l).toContain('lr-policy-add r1.ovn-cluster 31000 ip4.dst == 10.0.0.0/16 allow');
-  expect(l).toContain('lr-policy-add r1.ovn-cluster 100 ip4.src == $vpcheck.r1.s.0.node.1_ip4 && ip4.dst == {10.1.0.0/16, 10.2.0.0/16} reroute 169.254.0.2');
-  expect(l).toContain('lr-policy-add r1.ovn-cluster 90 ip4.dst == 10.3.0.0/16 drop');
+  const p = policies(spec('kube-ovn'));
+  expect(p).toContain('r1.ovn-cluster 31000 ip4.dst == 10.0.0.0/16 allow');
+  expect(p).toContain('r1.ovn-cluster 100 ip4.src == $vpcheck.r1.s.0.node.1_ip4 && ip4.dst == {10.1.0.0/16, 10.2.0.0/16} reroute 169.254.0.2');
+  expect(p).toContain('r1.ovn-cluster 90 ip4.dst == 10.3.0.0/16 drop');
   expect(l).toContain('pg-add vpcheck.r1.s.0.node.1 r1.vm.a');
   expect(lines(spec('harvester'))).toEqual(l);
   // A phase that adds a policy adds exactly that row.
   const before = rows(spec('harvester'));
   const without = { ...spec('harvester'), vpcs: spec('harvester').vpcs.map((v) => ({ ...v, policyRoutes: v.policyRoutes.slice(1) })) };
   const d = diffRows(rows(without), before);
-  expect(d).toEqual({ removals: [], creations: [['lr-policy-add', 'r1.ovn-cluster', '31000', 'ip4.dst == 10.0.0.0/16', 'allow']] });
+  expect(d.removals).toEqual([]);
+  expect(d.creations).toHaveLength(2);
+  expect(d.creations[0]).toEqual(expect.arrayContaining(['create', 'Logical_Router_Policy', 'priority=31000', 'match="ip4.dst == 10.0.0.0/16"', 'action=allow']));
+  expect(d.creations[1]).toEqual(['add', 'Logical_Router', 'r1.ovn-cluster', 'policies', d.creations[0]![0]!.slice('--id='.length)]);
+  // Changing a policy's action replaces it in one transaction: removal by priority and match.
+  const dropped = { ...spec('harvester'), vpcs: spec('harvester').vpcs.map((v) => ({ ...v, policyRoutes: v.policyRoutes.map((r) => (r.priority === 31000 ? { ...r, action: 'drop' as const } : r)) })) };
+  const c = diffRows(before, rows(dropped));
+  expect(c.removals).toEqual([['--if-exists', 'lr-policy-del', 'r1.ovn-cluster', '31000', 'ip4.dst == 10.0.0.0/16']]);
+  expect(c.creations[0]).toContain('action=drop');
 });
 
 test('the phase diff touches only what changed, children of recreated rows included', () => {
@@ -118,11 +136,10 @@ test('the phase diff touches only what changed, children of recreated rows inclu
   expect(d.removals.map((c) => c.join(' '))).toEqual(expect.arrayContaining(['--type=switch acl-del r1.s1 to-lport 1000 ip']));
   expect(d.removals).toHaveLength(4);
   // Moving a VM to another subnet recreates its port and the port group of its old ovn-cluster
-  // subnet on the node, with the 29000 policy that names it (nothing else of the routers).
+  // subnet on the node (the 29000 policy names the group's address set and stays).
   const moved = { ...peered, vms: peered.vms.map((v) => (v.name === 'b' ? { ...v, network: 'default/net-s1' } : v)) };
   const m = diffRows(before, rows(moved));
   expect(m.removals).toEqual([
-    ['--if-exists', 'lr-policy-del', 'r1.ovn-cluster', '29000', 'ip4.src == $vpcheck.r1.s0.node.1_ip4'],
     ['--if-exists', 'destroy', 'Port_Group', 'vpcheck.r1.s0.node.1'],
     ['--if-exists', 'lsp-del', 'r1.vm.b'],
   ]);

@@ -7,7 +7,7 @@ import { parsePrefix } from '../../net/ipv4.ts';
 import { addressSets } from '../../topology/address-sets.ts';
 import { renameSets } from '../../topology/ovn-match.ts';
 import { routerNetworks } from '../../topology/validate-policies.ts';
-import { EXTERNAL_ID, JOIN_GATEWAY, NODE_JOIN_IP, NODE_UPLINK_IP, type RunNames } from './names.ts';
+import { EXTERNAL_ID, JOIN_GATEWAY, NODE_JOIN_IP, NODE_UPLINK_IP, shortHash, type RunNames } from './names.ts';
 import { rankLikeKubeOvn } from './route-ranking.ts';
 import type { Command as NbCommand, Row as NbRow } from './rows.ts';
 
@@ -97,12 +97,26 @@ function staticRoute(vpc: string, router: string, policy: string, cidr: string, 
   };
 }
 
-function routerPolicy(vpc: string, router: string, priority: number, match: string, action: string, nextHop?: string, parents: string[] = []): NbRow {
+/**
+ * A Logical_Router_Policy row. Written with `create` rather than lr-policy-add: a phase that
+ * changes a policy deletes and adds one of the same priority and match in one transaction, and
+ * lr-policy-add's duplicate check still sees the deleted row there ("Same routing policy
+ * already existed").
+ */
+function routerPolicy(vpc: string, router: string, priority: number, match: string, action: string, nextHop?: string): NbRow {
+  const id = `policy:${vpc}:${priority}:${match}`;
+  const ref = `@p${shortHash(id).slice(0, 12)}`;
+  const hops = action === 'reroute' && nextHop ? [`nexthops=${ovsdbString(nextHop)}`] : [];
   return {
-    id: `policy:${vpc}:${priority}:${match}`, parents: [`lr:${vpc}`, ...parents],
-    create: [['lr-policy-add', router, String(priority), match, action, ...(action === 'reroute' && nextHop ? [nextHop] : [])]],
+    id, parents: [`lr:${vpc}`],
+    create: [[`--id=${ref}`, 'create', 'Logical_Router_Policy', `priority=${priority}`, `match=${ovsdbString(match)}`, `action=${action}`, ...hops], ['add', 'Logical_Router', router, 'policies', ref]],
     remove: [['--if-exists', 'lr-policy-del', router, String(priority), match]],
   };
+}
+
+/** An OVSDB string atom as ovn-nbctl's database commands parse it. */
+function ovsdbString(text: string): string {
+  return JSON.stringify(text);
 }
 
 /** pkg/controller/subnet.go addCommonRoutesForSubnet: `ip4.dst == <cidr>` allow at 31000. */
@@ -127,7 +141,8 @@ function addNodePolicies(spec: TopologySpec, names: RunNames, addresses: Readonl
     const pg = names.subnetNodePortGroup(subnet.name);
     const id = `pg:${subnet.name}.node`;
     add(portGroup(id, pg, vms.map((vm) => names.vmLsp(vm)), vms.map((vm) => `vm:${vm}`), owned));
-    add(routerPolicy(DEFAULT_VPC, r, PRIORITY.gatewayRouterPolicy, `ip4.src == $${pg}_ip4`, 'reroute', NODE_JOIN_IP, [id]));
+    // The policy names the address set, not the group: it stays when the group's ports change.
+    add(routerPolicy(DEFAULT_VPC, r, PRIORITY.gatewayRouterPolicy, `ip4.src == $${pg}_ip4`, 'reroute', NODE_JOIN_IP));
   }
 }
 

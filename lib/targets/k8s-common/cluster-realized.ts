@@ -141,7 +141,8 @@ export abstract class ClusterRealized implements Realized {
   private async observe(): Promise<Map<string, string | undefined>> {
     const lists = await Promise.all(this.applyOrder.map((kind) => listObjects(this.client, resourceOf(kind), runSelector(this.runId))));
     const objects = lists.flat();
-    if (this.ovnCluster !== JSON.stringify(null) && this.ovnCluster !== '') {
+    // this.ovnCluster is the patch last merged, as JSON: "null" or "" when the run added nothing.
+    if (this.ovnCluster !== '' && this.ovnCluster !== 'null') {
       const vpc = await getObject(this.client, resourceOf('Vpc'), DEFAULT_VPC);
       if (vpc) objects.push({ ...vpc, kind: 'Vpc' });
     }

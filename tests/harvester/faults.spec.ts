@@ -106,7 +106,7 @@ test('a phase patch is declared ready only once its new route is in OVN\'s north
     const runId = 'hv-programmed';
     const realized = await target.up(topology, { runId, log: quiet });
     expect(realized.readiness.kind).toBe('programmed');
-    const labRoutes = async () => (await new LabDaemons(DEFAULT_LAB_DIR).nbctl(['lr-route-list', new RunNames(runId).router('vpc-1')])).stdout;
+    const labRoutes = async () => (await new LabDaemons(DEFAULT_LAB_DIR).nbctl(['lr-route-list', new RunNames(runId).router(`${runId}-vpc-1`)])).stdout;
     try {
       // Kube-OVN keeps a patched Vpc's standby true while it reprograms OVN: status alone says "ready" at once.
       fake.faults.programDelayMs = 2500;

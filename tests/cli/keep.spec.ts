@@ -54,7 +54,9 @@ test('harvester: the virtctl console line names the VMI, and the Secret it point
     const m = /^virtctl console (\S+) -n (\S+) {3}# user vpcheck; password: kubectl get secret (\S+) -n (\S+) -o jsonpath='\{\.data\.userdata\}' \| base64 -d \| grep plain_text_passwd$/.exec(line);
     expect(m, line).not.toBeNull();
     const vmi = fake.store.get('VirtualMachineInstance', m![2], m![1]);
-    expect(vmi?.metadata.annotations?.['vpcheck/name']).toBe('vm2');
+    expect(vmi, line).toBeDefined();
+    const vmObject = fake.store.get('VirtualMachine', m![2], m![1]);
+    expect(vmObject?.metadata.annotations?.['vpcheck/name']).toBe('vm2');
     const secret = fake.store.get('Secret', m![4], m![3])!;
     const userData = (secret.stringData as { userdata: string } | undefined)?.userdata ?? Buffer.from((secret.data as { userdata: string }).userdata, 'base64').toString();
     expect((parse(userData) as { users: { plain_text_passwd: string }[] }).users[0]!.plain_text_passwd).toMatch(/^\S{16}$/);

@@ -41,7 +41,7 @@ test('a passing run exits 0 and records what was tested', async () => {
   // Time to converge after enabling natOutgoing is itself a result.
   expect(result.phases[2]!.results[0]!.convergedMs).toBeGreaterThanOrEqual(0);
   // So is how each phase was known to be in place: the lab writes OVN's rows itself.
-  for (const p of result.phases) expect(p.readiness).toMatchObject({ kind: 'programmed', checked: expect.stringMatching(/^\d+ NB commands in [12] ovn-nbctl transactions?, installed by ovn-controller/) });
+  for (const p of result.phases) expect(p.readiness).toMatchObject({ kind: 'programmed', checked: expect.stringMatching(/^\d+ NB commands in [0-2] ovn-nbctl transactions?, installed by ovn-controller/) });
   expect(run.out).toMatch(/^nat-outgoing — phase natOutgoing on: 1\/1 cells pass \([\d.]+ s, converged in \d+ ms \(slowest cell\), programmed\)\n  readiness: programmed after [\d.]+ s: \d+ NB commands/m);
 });
 

@@ -1,6 +1,6 @@
 // Where a VM-like object (a KubeVirt VirtualMachine, or a Pod standing in for a VM) attaches to
 // Kube-OVN: its overlay network (multus NAD) and the provider-keyed annotations Kube-OVN reads.
-// Pure; shared by `vpcheck import` and the fake API server's controllers.
+// Pure; used by `vpcheck import` and the cluster targets.
 import type { KubeObject } from '../k8s/resources.ts';
 
 /** Multus' pod annotation (k8snetworkplumbingwg/multi-net-spec: "ns/name@if" list or JSON). */

@@ -57,7 +57,6 @@ export function importObjects(all: readonly KubeObject[], options: ImportOptions
     name,
     platform: options.platform ?? 'harvester',
     ...(ovnCluster && { ovnCluster: ovnCluster.spec as OvnClusterEntries }),
-    clusterExport: true,
   });
   // A skipped object's fields are not lost piecemeal: the whole object is, with its reason.
   for (const o of objects.filter((x) => !mapped.skipped.has(x))) {

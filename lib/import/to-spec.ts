@@ -2,7 +2,7 @@
 // Vpcs, Subnets and SecurityGroups, and KubeVirt VirtualMachines or Pods. Field names are
 // Kube-OVN's, so most fields map 1:1. Objects that cannot be placed (a Subnet without its NAD or
 // Vpc, a VM on no subnet) are skipped with the reason. Pure: one mapping for `vpcheck import`
-// (a customer's export) and the fake API server (a run's objects, built on the lab).
+// (a customer's export).
 import { DEFAULT_ROUTE_ANNOTATION, LISTEN_ANNOTATION, NAME_ANNOTATION } from '../k8s/labels.ts';
 import type { KubeObject } from '../k8s/resources.ts';
 import { DEFAULT_VPC, type Network, type Platform, type PolicyRoute, type SecurityGroupRule, type StaticRoute, type Subnet, type TopologySpec, type Vm, type VpcPeering } from '../topology/types.ts';
@@ -19,19 +19,10 @@ export interface MapOptions {
   readonly platform: Platform;
   /** The entries of ovn-cluster that belong to this topology (default: none). */
   readonly ovnCluster?: OvnClusterEntries;
-  /**
-   * The objects are an export of a cluster (import), not a run's own: a Subnet whose NAD is not
-   * among them gets a network named by its provider instead of being skipped, and Subnets of
-   * Kube-OVN's primary network that no mapped VM is on are left out (every cluster has
-   * ovn-default); a run's objects are all built.
-   */
-  readonly clusterExport?: boolean;
 }
 
 export interface Mapped {
   readonly spec: TopologySpec;
-  /** Topology VM name -> the object it came from. */
-  readonly vms: ReadonlyMap<string, KubeObject>;
   /** Objects left out, with the reason. */
   readonly skipped: ReadonlyMap<KubeObject, string>;
   /** Things mapped with a loss (a second NIC, an unknown security group). */
@@ -44,7 +35,7 @@ const PROVIDER = /^([^.]+)\.([^.]+)\.ovn$/;
 const JOIN_SUBNET = 'join';
 
 /** The name in the topology: vpcheck's original (before its run prefix) when it made the object. */
-export const originalName = (o: KubeObject) => o.metadata.annotations?.[NAME_ANNOTATION] ?? o.metadata.name;
+const originalName = (o: KubeObject) => o.metadata.annotations?.[NAME_ANNOTATION] ?? o.metadata.name;
 
 export function mapObjects(objects: readonly KubeObject[], options: MapOptions): Mapped {
   const of = (kind: string) => objects.filter((o) => o.kind === kind);
@@ -61,7 +52,7 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
     const m = PROVIDER.exec(provider ?? '');
     if (!m) return undefined;
     const known = networkByNad.get(`${m[2]}/${m[1]}`);
-    if (known || !options.clusterExport) return known;
+    if (known) return known;
     const inferred = { name: m[1]!, namespace: m[2]!, ref: `${m[2]}/${m[1]}` };
     networkByNad.set(`${m[2]}/${m[1]}`, inferred);
     return inferred;
@@ -152,7 +143,7 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
     const chosen = providerAnnotation(annotations, PRIMARY_PROVIDER, 'logical_switch') ?? primaries.find((x) => x.namespaces.includes(namespace))?.object.metadata.name;
     return chosen === undefined ? undefined : primaries.find((x) => x.object.metadata.name === chosen)?.network;
   };
-  const vmObjects = new Map<string, KubeObject>();
+  const vmNames = new Set<string>();
   const vms = objects.flatMap((o): Vm[] => {
     const a = attachmentOf(o);
     if (!a) return [];
@@ -164,12 +155,12 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
       skipped.set(o, primary ? `no multus NIC, and no Kube-OVN Subnet among the objects for its pod network (${PRIMARY_PROVIDER}.kubernetes.io/logical_switch, or a Subnet's spec.namespaces)` : `no subnet for network ${a.networks[0]}`);
       return [];
     }
-    if (vmObjects.has(name)) {
+    if (vmNames.has(name)) {
       skipped.set(o, `a second VM named ${name} (VM names are unique in a topology)`);
       return [];
     }
     if (a.networks.length > 1) notes.push(`${o.kind} ${name}: only its first overlay NIC (${a.networks[0]}) is tested; ${a.networks.slice(1).join(', ')} left out`);
-    vmObjects.set(name, o);
+    vmNames.add(name);
     const provider = primary ? PRIMARY_PROVIDER : `${a.networks[0]!.split('/')[1]}.${a.networks[0]!.split('/')[0]}.ovn`;
     const ip = providerAnnotation(a.podAnnotations, provider, 'ip_address');
     const groups = (providerAnnotation(a.podAnnotations, provider, 'security_groups') ?? '').split(',').map((g) => g.trim()).filter(Boolean);
@@ -183,7 +174,7 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
 
   const onSubnets = new Set(vms.map((v) => v.network));
   for (const [ref, x] of subnetObjects) {
-    if (options.clusterExport && x.primary && !onSubnets.has(ref)) {
+    if (x.primary && !onSubnets.has(ref)) {
       subnetObjects.delete(ref);
       skipped.set(x.primary.object, `a Subnet of Kube-OVN's primary network (provider ${PRIMARY_PROVIDER}) with none of the imported VMs or Pods on it`);
     }
@@ -191,5 +182,5 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
   const subnets = [...subnetObjects.values()].map((x) => x.subnet);
   const primaryNetworks = [...subnetObjects.values()].flatMap((x) => (x.primary ? [x.primary.network] : []));
   const networks = [...new Map([...networkByNad.values(), ...primaryNetworks].map((n) => [n.ref, n])).values()];
-  return { spec: { name: options.name, platform: options.platform, networks, vpcs, subnets, securityGroups, vms }, vms: vmObjects, skipped, notes };
+  return { spec: { name: options.name, platform: options.platform, networks, vpcs, subnets, securityGroups, vms }, skipped, notes };
 }

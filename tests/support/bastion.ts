@@ -68,8 +68,9 @@ export class Bastion {
     socket.once('close', () => this.sockets.delete(socket));
     try {
       const fake = this.fake!;
-      const vmi = fake.store.list({ kind: 'VirtualMachineInstance' }).find((o) => o.metadata.annotations?.[NAME_ANNOTATION] === this.vm);
-      const target = vmi && fake.reconciler.vmTarget('VirtualMachineInstance', vmi.metadata.namespace!, vmi.metadata.name);
+      // The test knows the VM by its topology name, on the VirtualMachine; its VMI has the VM's name.
+      const vm = fake.store.list({ kind: 'VirtualMachine' }).find((o) => o.metadata.annotations?.[NAME_ANNOTATION] === this.vm);
+      const target = vm && fake.reconciler.vmTarget('VirtualMachineInstance', vm.metadata.namespace!, vm.metadata.name);
       if (!target) throw new Error(`no running VM ${this.vm}`);
       const namespace = target.lab.namespace(target.vm);
       const ip = target.lab.vm(target.vm).ip;

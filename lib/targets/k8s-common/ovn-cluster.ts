@@ -23,7 +23,7 @@ export function patchingRuns(vpc: KubeObject): string[] {
 const same = (a: unknown) => (b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** The run's entries of this ovn-cluster (empty when it added none). */
-export function addedBy(vpc: KubeObject, runId: string): OvnClusterPatch {
+function addedBy(vpc: KubeObject, runId: string): OvnClusterPatch {
   const text = vpc.metadata.annotations?.[annotationKey(runId)];
   return text ? (JSON.parse(text) as OvnClusterPatch) : { vpcPeerings: [], staticRoutes: [], policyRoutes: [] };
 }

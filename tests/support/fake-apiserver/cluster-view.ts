@@ -183,16 +183,18 @@ function vpcOf(name: string, spec: VpcSpec, known: ReadonlySet<string>, implicit
 }
 
 /**
- * ovn-cluster as this run's copy in the lab holds of it: the peerings with the run's VPCs, and the
+ * ovn-cluster as this run's copy in the lab holds of it: the peerings with the run's VPCs, the
  * routes whose next hop is across one of them (the rest of the cluster's one ovn-cluster is other
- * users' business).
+ * users' business), and its policy routes.
  */
 function ovnClusterOf(store: Store, runVpcs: ReadonlySet<string>): Vpc {
   const spec = (store.get('Vpc', undefined, OVN_CLUSTER)?.spec ?? {}) as VpcSpec;
   const vpcPeerings = (spec.vpcPeerings ?? []).filter((p) => runVpcs.has(p.remoteVpc));
   const links = vpcPeerings.map((p) => parsePrefix(p.localConnectIP));
   const staticRoutes = (spec.staticRoutes ?? []).filter((r) => links.some((l) => contains(l, parseIPv4(r.nextHopIP))));
-  return vpcOf(OVN_CLUSTER, { vpcPeerings, staticRoutes }, runVpcs, !vpcPeerings.length && !staticRoutes.length);
+  // A policy names no peering to tell whose it is: all of them, as the cluster's router has them.
+  const policyRoutes = spec.policyRoutes ?? [];
+  return vpcOf(OVN_CLUSTER, { vpcPeerings, staticRoutes, policyRoutes }, runVpcs, !vpcPeerings.length && !staticRoutes.length && !policyRoutes.length);
 }
 
 export function runView(store: Store, runId: string, platform: Platform, ipam: KubeOvnIpam): RunView {

@@ -3,11 +3,9 @@
 import { expect, test } from '@playwright/test';
 import { loadTopology } from '../../lib/topology/load.ts';
 import { DEFAULT_RUN_SETTINGS, Runner } from '../../lib/run/runner.ts';
-import { LabTarget } from '../../lib/targets/lab/lab-target.ts';
-import type { Session, Transport } from '../../lib/sessions/session.ts';
-import type { Realized, RunContext, Target } from '../../lib/targets/target.ts';
-import type { TopologySpec } from '../../lib/topology/types.ts';
+import type { Target } from '../../lib/targets/target.ts';
 import { expectNoLeak } from '../lab/support.ts';
+import { labWithSessions } from '../support/lab-sessions.ts';
 
 const quiet = { info: () => undefined, warn: () => undefined };
 
@@ -37,33 +35,20 @@ interface Fanout {
 
 /** The lab, with every fan-out command each VM's session ran recorded. */
 function recordingLab(fanouts: Fanout[]): Target {
-  const lab = new LabTarget();
-  const recording = (session: Session): Session => ({
-    transport: session.transport,
-    vm: session.vm,
-    close: () => session.close(),
-    async run(command, options) {
-      const start = performance.now();
-      const result = await session.run(command, options);
-      if (command.startsWith("bash -c 'export LC_ALL=C;")) fanouts.push({ vm: session.vm, command, start, end: performance.now() });
-      return result;
-    },
+  return labWithSessions(async (lab, vm, transport) => {
+    const session = await lab.openSession(vm, transport);
+    return {
+      transport: session.transport,
+      vm: session.vm,
+      close: () => session.close(),
+      async run(command, options) {
+        const start = performance.now();
+        const result = await session.run(command, options);
+        if (command.startsWith("bash -c 'export LC_ALL=C;")) fanouts.push({ vm: session.vm, command, start, end: performance.now() });
+        return result;
+      },
+    };
   });
-  return {
-    kind: 'lab',
-    versions: () => lab.versions(),
-    down: (which) => lab.down(which),
-    async up(spec: TopologySpec, ctx: RunContext): Promise<Realized> {
-      const real = await lab.up(spec, ctx);
-      return new Proxy(real, {
-        get(target, prop, receiver) {
-          if (prop === 'openSession') return async (vm: string, transport: Transport) => recording(await real.openSession(vm, transport));
-          const value = Reflect.get(target, prop, receiver);
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      });
-    },
-  };
 }
 
 test('answering cells go first, one source VM at a time as asked; silent cells then wait out one window together', async () => {

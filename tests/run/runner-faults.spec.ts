@@ -4,34 +4,17 @@ import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { loadTopology } from '../../lib/topology/load.ts';
 import { DEFAULT_RUN_SETTINGS, Runner } from '../../lib/run/runner.ts';
-import { LabTarget, type LabRealized } from '../../lib/targets/lab/lab-target.ts';
+import type { LabRealized } from '../../lib/targets/lab/lab-target.ts';
+import { labWithSessions } from '../support/lab-sessions.ts';
 import { openConsoleSession } from '../../lib/sessions/console.ts';
 import type { Session, Transport } from '../../lib/sessions/session.ts';
-import type { Realized, RunContext, Target } from '../../lib/targets/target.ts';
-import type { TopologySpec } from '../../lib/topology/types.ts';
+import type { Target } from '../../lib/targets/target.ts';
 
 const quiet = { info: () => undefined, warn: () => undefined };
 
 /** The lab, with one VM's sessions replaced. */
 function labWith(vm: string, open: (lab: LabRealized, transport: Transport) => Promise<Session>): Target {
-  const lab = new LabTarget();
-  return {
-    kind: 'lab',
-    versions: () => lab.versions(),
-    down: (which) => lab.down(which),
-    async up(spec: TopologySpec, ctx: RunContext): Promise<Realized> {
-      const real = await lab.up(spec, ctx);
-      return new Proxy(real, {
-        get(target, prop, receiver) {
-          if (prop === 'openSession') {
-            return (name: string, transport: Transport) => (name === vm ? open(real, transport) : real.openSession(name, transport));
-          }
-          const value = Reflect.get(target, prop, receiver);
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      });
-    },
-  };
+  return labWithSessions((lab, name, transport) => (name === vm ? open(lab, transport) : lab.openSession(name, transport)));
 }
 
 const topology = loadTopology(readFileSync('topologies/same-vpc-subnets.yaml'), 'topologies/same-vpc-subnets.yaml').topology!;

@@ -33,6 +33,7 @@ ps              procps              lab
 sshd            openssh-server      lab
 script          bsdutils            lab
 bash            bash                lab
+busybox         busybox             lab
 agetty          util-linux          tests
 ssh             openssh-client      tests
 ssh-keygen      openssh-client      tests

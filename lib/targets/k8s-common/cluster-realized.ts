@@ -20,7 +20,7 @@ import { writeOvnCluster } from './ovn-cluster-write.ts';
 import { NotReady, Unreadable, waitProgrammed, waitStable } from './programmed.ts';
 import { subnetConflicts } from './subnet-conflicts.ts';
 import { describeState, isReady } from './ready.ts';
-import { teardownOrder, teardownRun } from './teardown.ts';
+import { teardownOrder, teardownRun, teardownTimeoutMs } from './teardown.ts';
 import type { OvnClusterPatch } from './render-network.ts';
 
 export interface ClusterRunOptions {
@@ -226,7 +226,7 @@ export abstract class ClusterRealized implements Realized {
   down(): Promise<void> {
     this.downPromise ??= (async () => {
       await this.closeSessions();
-      await teardownRun(this.client, this.runId, this.readyTimeoutMs, teardownOrder(this.applyOrder));
+      await teardownRun(this.client, this.runId, teardownTimeoutMs(this.readyTimeoutMs), teardownOrder(this.applyOrder));
     })();
     return this.downPromise;
   }

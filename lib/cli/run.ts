@@ -1,7 +1,7 @@
 // `vpcheck run`: build each topology on the target, probe, compare with the model, report.
 import { writeFile } from 'node:fs/promises';
 import { resultJson } from '../report/json.ts';
-import { subnetOf } from '../model/ipam.ts';
+import { subnetOf } from '../topology/addresses.ts';
 import { redactText } from '../secrets/redact.ts';
 import { renderRun } from '../report/terminal.ts';
 import type { RunResult } from '../run/result.ts';

@@ -114,7 +114,7 @@ export interface Vm {
   readonly name: string;
   /** Network reference "namespace/name"; the VM's subnet is the one whose provider is this network. */
   readonly network: string;
-  /** Fixed address; when absent the model's IPAM assigns one (see lib/model/ipam.ts). */
+  /** Fixed address; when absent lib/topology/addresses.ts assigns one as Kube-OVN's IPAM would. */
   readonly ip?: string;
   /** Run the docs' "ip route add default via <gateway> dev enp1s0" before probing. */
   readonly defaultRoute: boolean;

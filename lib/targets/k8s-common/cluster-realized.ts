@@ -9,7 +9,7 @@ import { applyObject, getObject, listObjects } from '../../k8s/objects.ts';
 import { NAME_ANNOTATION, runSelector } from '../../k8s/labels.ts';
 import { describe, resourceOf, type KubeObject } from '../../k8s/resources.ts';
 import { waitUntil, WaitTimeout } from '../../k8s/watch.ts';
-import { assignAddresses, type Addressed } from '../../model/ipam.ts';
+import { assignAddresses, type Addressed } from '../../topology/addresses.ts';
 import type { Session, Transport } from '../../sessions/session.ts';
 import { DEFAULT_VPC, type TopologySpec } from '../../topology/types.ts';
 import { TargetError, type DiagnoseRequest, type Diagnostic, type Logger, type Readiness, type Realized, type RealizedVm, type UpdateResult } from '../target.ts';

@@ -11,7 +11,7 @@ import { attachmentOf, pinnedAddress, PRIMARY_PROVIDER } from '../../import/atta
 import type { KubeClient } from '../../k8s/client.ts';
 import { podExec, type ExecResult } from '../../k8s/pod-exec.ts';
 import { collectionPath, resourceOf, type KubeObject } from '../../k8s/resources.ts';
-import type { Addressed } from '../../model/ipam.ts';
+import type { Addressed } from '../../topology/addresses.ts';
 import type { DiagnoseRequest, Diagnostic } from '../target.ts';
 import { prefixed, vpcName } from './names.ts';
 import { ofprotoFlow, type TraceSource } from '../ofproto-flow.ts';

@@ -2,7 +2,7 @@
 // reach its VMs, and down() removes exactly what the run made.
 import { mkdir } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
-import { assignAddresses, IpamExhausted, type Addressed } from '../../model/ipam.ts';
+import { assignAddresses, IpamExhausted, type Addressed } from '../../topology/addresses.ts';
 import { openConsoleSession } from '../../sessions/console.ts';
 import type { ChildStream } from '../../sessions/child-stream.ts';
 import type { Session, Transport } from '../../sessions/session.ts';

@@ -2,7 +2,7 @@
 // KubeVirt VMs and their cloud-init Secrets; VMs are reached over their KubeVirt serial console
 // or, with --transport ssh, over SSH through a jump host or KubeVirt's port-forward to their first NIC.
 import { randomBytes } from 'node:crypto';
-import { attachmentOf, pinnedAddress } from '../../import/attachment.ts';
+import { attachmentOf, pinnedAddress } from '../../k8s/kube-ovn.ts';
 import type { KubeClient } from '../../k8s/client.ts';
 import { openKubevirtConsole } from '../../k8s/kubevirt-console.ts';
 import { openKubevirtPortForward } from '../../k8s/kubevirt-portforward.ts';

@@ -7,7 +7,7 @@
 // OpenFlow tables (ofproto/trace) in the ovs-ovn pod (label app=ovs, container openvswitch) of
 // the VM's node. Where vpcheck may not exec there (no pods/exec on kube-system, no Kube-OVN pod
 // found), each item says why and keeps the command to run by hand.
-import { attachmentOf, pinnedAddress, PRIMARY_PROVIDER } from '../../import/attachment.ts';
+import { attachmentOf, pinnedAddress, PRIMARY_PROVIDER } from '../../k8s/kube-ovn.ts';
 import type { KubeClient } from '../../k8s/client.ts';
 import { podExec, type ExecResult } from '../../k8s/pod-exec.ts';
 import { collectionPath, resourceOf, type KubeObject } from '../../k8s/resources.ts';

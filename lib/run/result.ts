@@ -4,7 +4,7 @@ import type { Expected } from '../model/index.ts';
 import type { Outcome, ProbeKind } from '../topology/types.ts';
 import type { Diagnostic, Readiness, TargetKind } from '../targets/target.ts';
 import type { Transport } from '../sessions/session.ts';
-import type { Layout } from '../report/layout.ts';
+import type { Layout } from './layout.ts';
 
 export interface Try {
   readonly outcome: Outcome;

@@ -2,7 +2,7 @@
 // topology files it covers. Specs stay declarative; the engine lives in lib/run.
 import { test as base } from '@playwright/test';
 import { readdirSync } from 'node:fs';
-import { targetOf } from '../lib/cli/run.ts';
+import { targetOf } from '../lib/targets/index.ts';
 import { sshJumpOptions } from '../lib/cli/ssh-jump-flags.ts';
 import type { Target } from '../lib/targets/target.ts';
 import type { Transport } from '../lib/sessions/session.ts';

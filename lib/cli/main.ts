@@ -6,11 +6,7 @@ import { EXIT, processIo, type Io } from './io.ts';
 import { DEFAULT_IMAGE, DEFAULT_POD_IMAGE } from '../targets/images.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import type { TargetOptions } from '../targets/index.ts';
-import type { Transport } from '../sessions/session.ts';
-import type { TargetKind } from '../targets/target.ts';
-
-/** What each target offers, its default first: pods have no console or sshd; KubeVirt VMs no exec API. */
-const TRANSPORTS: Record<TargetKind, readonly Transport[]> = { lab: ['console', 'ssh', 'exec'], harvester: ['console', 'ssh'], kubeovn: ['exec'] };
+import { TRANSPORTS, type TargetKind } from '../targets/target.ts';
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let code: number = EXIT.ok;

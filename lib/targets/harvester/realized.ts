@@ -17,7 +17,7 @@ import { generateSshKeyPair, publicKeyBlob } from '../../sessions/ssh-keys.ts';
 import { SshJump, type SshJumpOptions } from '../../sessions/ssh-jump.ts';
 import type { TopologySpec } from '../../topology/types.ts';
 import { ClusterRealized, type ClusterRunOptions, type Desired } from '../k8s-common/cluster-realized.ts';
-import { TargetError, type Logger } from '../target.ts';
+import { checkTransport, TargetError, type Logger } from '../target.ts';
 import { cloudInitSecret, GUEST_NIC, userData, type GuestCredentials } from './cloud-init.ts';
 import { ReconnectingSession } from './reconnecting-session.ts';
 import { isReady } from '../k8s-common/ready.ts';
@@ -66,7 +66,7 @@ export class HarvesterRealized extends ClusterRealized {
   }
 
   async openSession(vm: string, transport: Transport): Promise<Session> {
-    if (transport === 'exec') throw new TargetError(`harvester: transport exec is not available (a VM has no exec API; that is --target kubeovn's); use --transport console or ssh`);
+    checkTransport('harvester', transport, "a VM has no exec API; that is --target kubeovn's");
     this.vm(vm);
     const name = prefixed(this.runId, vm);
     // One session per VM: a new console connection would close the previous one anyway.

@@ -3,7 +3,7 @@
 import { test as base } from '@playwright/test';
 import { readdirSync } from 'node:fs';
 import { targetOf } from '../lib/targets/index.ts';
-import { sshJumpOptions } from '../lib/cli/ssh-jump-flags.ts';
+import { sshJumpOptions } from '../lib/sessions/ssh-jump-flags.ts';
 import { isTargetKind, TRANSPORTS, type Target } from '../lib/targets/target.ts';
 import type { Transport } from '../lib/sessions/session.ts';
 

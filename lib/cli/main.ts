@@ -130,7 +130,7 @@ command that reproduces it in the VM's console. Ctrl-C tears everything down (ex
         code = EXIT.invalid;
         return;
       }
-      const { SshJumpFlagError, sshJumpOptions: sshJumpOptionsOf } = await import('./ssh-jump-flags.ts');
+      const { SshJumpFlagError, sshJumpOptions: sshJumpOptionsOf } = await import('../sessions/ssh-jump-flags.ts');
       let sshJumpOptions;
       try {
         sshJumpOptions = sshJumpOptionsOf(opts);

@@ -15,7 +15,7 @@ export interface TargetOptions {
   readonly image?: string;
   readonly internetIp?: string;
   readonly kubeOvnPrimary?: boolean;
-  /** Resolved --ssh-jump (lib/cli/ssh-jump-flags.ts). */
+  /** Resolved --ssh-jump (lib/sessions/ssh-jump-flags.ts). */
   readonly sshJumpOptions?: SshJumpOptions;
 }
 

@@ -13,6 +13,9 @@ export type ProbeKind = 'icmp' | 'tcp';
 
 /** The default VPC of Kube-OVN; always present in a Topology even when the file omits it. */
 export const DEFAULT_VPC = 'ovn-cluster';
+
+/** The word `to:` uses for the internet address. */
+export const INTERNET = 'internet';
 /** The one node vpcheck models: the lab's node namespace, behind ovn-cluster's join network. */
 export const NODE_NAME = 'node-1';
 /** Kube-OVN's join subnet (node <-> ovn-cluster), allowed by private-subnet ACLs. */

@@ -49,8 +49,8 @@ export interface RealizedVm {
   readonly nic: string;
 }
 
-/** Evidence collected for a cell that differs from the model. */
-export interface Diagnostic {
+/** One piece of evidence collected for a cell that differs from the model (a result's `diagnostics`). */
+export interface Evidence {
   readonly title: string;
   readonly command: string;
   readonly output: string;
@@ -99,7 +99,7 @@ export interface Realized {
   openSession(vm: string, transport: Transport): Promise<Session>;
   /** How a person gets a shell in the VM (a command line, comments allowed): printed by run --keep. */
   reach(vm: string): string;
-  diagnose(request: DiagnoseRequest): Promise<Diagnostic[]>;
+  diagnose(request: DiagnoseRequest): Promise<Evidence[]>;
   /**
    * What went wrong on the target while the run was up that can explain failed cells without
    * the network being at fault (lab: the kernel's neighbour table overflowed). Asked before down().

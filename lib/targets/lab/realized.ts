@@ -10,7 +10,7 @@ import { openSshSession } from '../../sessions/ssh.ts';
 import { publicKeyBlob } from '../../sessions/ssh-keys.ts';
 import type { TopologySpec } from '../../topology/types.ts';
 import { contains, parseIPv4, parsePrefix } from '../../net/ipv4.ts';
-import { TargetError, type DiagnoseRequest, type Diagnostic, type Logger, type Readiness, type Realized, type RealizedVm, type UpdateResult } from '../target.ts';
+import { TargetError, type DiagnoseRequest, type Evidence, type Logger, type Readiness, type Realized, type RealizedVm, type UpdateResult } from '../target.ts';
 import { createCredentials, type LabCredentials } from './credentials.ts';
 import type { LabDaemons } from './daemons.ts';
 import { diagnose } from './diagnose.ts';
@@ -182,7 +182,7 @@ export class LabRealized implements Realized {
     return openSshSession(await this.sshStream(vm), { vm, username: creds.username, privateKey: creds.privateKey, hostKey: publicKeyBlob(creds.hostPublicKey) });
   }
 
-  async diagnose(request: DiagnoseRequest): Promise<Diagnostic[]> {
+  async diagnose(request: DiagnoseRequest): Promise<Evidence[]> {
     const from = this.plan(request.from);
     const to = parseIPv4(request.toIp);
     const onLink = [...this.state.vms.values()].find((p) => p.ip === request.toIp && p.subnet === from.subnet && contains(parsePrefix(`${from.ip}/${from.prefixLength}`), to));

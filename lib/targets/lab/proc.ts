@@ -3,7 +3,8 @@
 import { execa } from 'execa';
 import { TargetError } from '../target.ts';
 
-export interface RunResult {
+/** What a finished program printed, and its exit code. */
+export interface ProcessOutput {
   readonly stdout: string;
   readonly stderr: string;
   readonly exitCode: number;
@@ -17,7 +18,7 @@ export interface RunOptions {
   readonly allowFailure?: boolean;
 }
 
-export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<ProcessOutput> {
   const r = await execa(file, args, {
     input: options.input,
     timeout: options.timeoutMs ?? 30_000,
@@ -35,7 +36,7 @@ export async function run(file: string, args: readonly string[], options: RunOpt
 }
 
 /** A command inside a network namespace. */
-export function inNamespace(ns: string, argv: readonly string[], options?: RunOptions): Promise<RunResult> {
+export function inNamespace(ns: string, argv: readonly string[], options?: RunOptions): Promise<ProcessOutput> {
   return run('ip', ['netns', 'exec', ns, ...argv], options);
 }
 
@@ -45,7 +46,7 @@ export function shellQuote(arg: string): string {
 }
 
 /** Runs a list of commands in one shell inside a namespace, stopping at the first failure. */
-export function nsScript(ns: string, commands: readonly (readonly string[])[], options?: RunOptions): Promise<RunResult> {
+export function nsScript(ns: string, commands: readonly (readonly string[])[], options?: RunOptions): Promise<ProcessOutput> {
   const script = ['set -e', ...commands.map((c) => c.map(shellQuote).join(' '))].join('\n');
   return inNamespace(ns, ['sh', '-c', script], options);
 }

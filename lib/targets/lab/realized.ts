@@ -19,7 +19,7 @@ import { nodeRows, vmPlans, type VmPlan } from './host-plan.ts';
 import { RunNames, UPSTREAM_IP } from './names.ts';
 import { Namespaces } from './namespaces.ts';
 import { nbRows, transaction } from './nb-commands.ts';
-import { inNamespace, type RunResult } from './proc.ts';
+import { inNamespace, type ProcessOutput } from './proc.ts';
 import { ensureSshd, labSshd, openConsole, openSshRelay } from './vm-streams.ts';
 import { leaveLab } from './registry.ts';
 import { diffRows, type Row } from './rows.ts';
@@ -138,7 +138,7 @@ export class LabRealized implements Realized {
   }
 
   /** Runs a program in the VM's namespace; a non-zero exit is returned, not thrown. */
-  exec(vm: string, argv: readonly string[], options: { timeoutMs?: number } = {}): Promise<RunResult> {
+  exec(vm: string, argv: readonly string[], options: { timeoutMs?: number } = {}): Promise<ProcessOutput> {
     return inNamespace(this.namespace(vm), argv, { allowFailure: true, timeoutMs: options.timeoutMs });
   }
 

@@ -7,7 +7,8 @@ import type { DiagnoseRequest, Evidence } from '../target.ts';
 import type { LabDaemons } from './daemons.ts';
 import type { VmPlan } from './host-plan.ts';
 import type { RunNames } from './names.ts';
-import { run, shellQuote } from './proc.ts';
+import { run } from './proc.ts';
+import { shellQuote } from '../../sessions/quote.ts';
 import { ofprotoFlow } from '../ofproto-flow.ts';
 
 /** The microflow of the probe's first packet: an echo request, or a SYN for tcp. */

@@ -2,6 +2,7 @@
 // and what it printed, because a half-built lab is a target problem, never a network verdict.
 import { execa } from 'execa';
 import { TargetError } from '../target.ts';
+import { shellQuote } from '../../sessions/quote.ts';
 
 /** What a finished program printed, and its exit code. */
 export interface ProcessOutput {
@@ -38,11 +39,6 @@ export async function run(file: string, args: readonly string[], options: RunOpt
 /** A command inside a network namespace. */
 export function inNamespace(ns: string, argv: readonly string[], options?: RunOptions): Promise<ProcessOutput> {
   return run('ip', ['netns', 'exec', ns, ...argv], options);
-}
-
-/** Single-quote for sh: the lab's generated scripts only ever quote names and addresses. */
-export function shellQuote(arg: string): string {
-  return /^[\w./:=@,+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
 }
 
 /** Runs a list of commands in one shell inside a namespace, stopping at the first failure. */

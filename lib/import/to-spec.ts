@@ -6,7 +6,7 @@
 import { DEFAULT_ROUTE_ANNOTATION, LISTEN_ANNOTATION, NAME_ANNOTATION } from '../k8s/labels.ts';
 import type { KubeObject } from '../k8s/resources.ts';
 import { DEFAULT_VPC, type Network, type Platform, type PolicyRoute, type SecurityGroupRule, type StaticRoute, type Subnet, type TopologySpec, type Vm, type VpcPeering } from '../topology/types.ts';
-import { attachmentOf, PRIMARY_PROVIDER, providerAnnotation } from './attachment.ts';
+import { attachmentOf, PRIMARY_PROVIDER, providerAnnotation } from '../k8s/kube-ovn.ts';
 
 export interface OvnClusterEntries {
   readonly vpcPeerings?: readonly { remoteVpc: string; localConnectIP: string }[];

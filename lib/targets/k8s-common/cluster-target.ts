@@ -22,6 +22,7 @@ const DEFAULT_READY_TIMEOUT_MS = 300_000;
 
 export abstract class ClusterTarget<O extends ClusterOptions = ClusterOptions> implements Target {
   abstract readonly kind: TargetKind;
+  abstract readonly transports: Target['transports'];
   private clientValue?: KubeClient;
   /** Kinds a run of this target creates, in the order its realization applies them. */
   protected abstract readonly applyOrder: readonly string[];

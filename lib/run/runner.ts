@@ -15,7 +15,7 @@ import { layoutOf } from './layout.ts';
 import { phaseSpec } from '../topology/phases.ts';
 import { mapPool } from './pool.ts';
 import { vmDiagnostics } from './vm-diagnostics.ts';
-import { consoleCommand, explainCommand } from './reproduce.ts';
+import { consoleLine, explainLine } from './reproduce.ts';
 import { controlChecks, controlSpecOf } from './controls.ts';
 import { judgeCell, type ControlOutcome } from './judge.ts';
 import { summarize, type CellResult, type ControlCheck, type VmControl, type PhaseResult, type RunResult, type Try } from './result.ts';
@@ -338,7 +338,7 @@ export class Runner {
         ...(appliedAt !== undefined && firstPass && { convergedMs: firstPass.startedAt - appliedAt }),
       };
       if (pass) return base;
-      const reproduce = { console: consoleCommand(cell.probe, prediction.toIp, cell.port), explain: explainCommand(file, cell.from, cell.to, cell.port, phase.phase) };
+      const reproduce = { console: consoleLine(cell.probe, prediction.toIp, cell.port), explain: explainLine(file, cell.from, cell.to, cell.port, phase.phase) };
       if (observed === 'error' || diagnosed >= this.settings.diagnoseLimit) return { ...base, reproduce };
       diagnosed++;
       const [target, vm] = await Promise.all([

@@ -37,7 +37,7 @@ vms: [ { name: vm1, network: vswitch1, listen: [ tcp/8080 ] } ]
 
 /** `oneVm` up on the fake for the body, then down again. */
 function withOneVm(runId: string, body: (fake: FakeApiServer, realized: Realized) => Promise<void>, options: { sessionTimeoutMs?: number } = {}): Promise<void> {
-  return withFake('harvester', async (fake, target) => {
+  return withFake(async (fake, target) => {
     const realized = await target.up(oneVm, { runId, log: quiet });
     try {
       await body(fake, realized);
@@ -119,7 +119,7 @@ test('a port-forward still refused at the deadline is a SessionError with virt-a
 });
 
 test('vpcheck run --target harvester --transport ssh passes against the fake; --transport exec is refused before anything is built', async () => {
-  await withFake('harvester', async (fake) => {
+  await withFake(async (fake) => {
     const cluster = ['--target', 'harvester', '--kubeconfig', fake.kubeconfig, '--internet-ip', LAB_INTERNET];
     const exec = await runCli(['run', 'topologies/same-vpc-subnets.yaml', ...cluster, '--transport', 'exec']);
     expect(exec.code).toBe(2);
@@ -136,7 +136,7 @@ test('vpcheck run --target harvester --transport ssh passes against the fake; --
 });
 
 test('a port-forward that closes mid-command is noticed at once, reopened, logged into again, and the command re-run', async () => {
-  await withFake('harvester', async (fake, target) => {
+  await withFake(async (fake, target) => {
     const warnings: string[] = [];
     const realized = await target.up(oneVm, { runId: 'hv-pfdrop', log: { info: () => undefined, warn: (m) => warnings.push(m) } });
     try {

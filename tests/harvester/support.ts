@@ -5,7 +5,6 @@ import { expect } from '@playwright/test';
 import { HarvesterTarget, type HarvesterOptions } from '../../lib/targets/harvester/harvester-target.ts';
 import type { ClusterOptions } from '../../lib/targets/k8s-common/cluster-target.ts';
 import type { Target } from '../../lib/targets/target.ts';
-import type { Platform } from '../../lib/topology/types.ts';
 import { FakeApiServer, type FakeApiServerOptions } from '../support/fake-apiserver/index.ts';
 import { expectNoLeak } from '../lab/support.ts';
 import { leftovers } from '../support/leftovers.ts';
@@ -13,8 +12,8 @@ import { leftovers } from '../support/leftovers.ts';
 export const LAB_INTERNET = '192.0.2.1';
 
 /** Runs `body` with a fake API server and a cluster target made for it; then nothing may be left. */
-export async function withFakeTarget<T extends Target>(platform: Platform, make: (connect: ClusterOptions) => T, body: (fake: FakeApiServer, target: T) => Promise<void>, fakeOptions: FakeApiServerOptions = {}): Promise<void> {
-  const fake = await FakeApiServer.start({ platform, ...fakeOptions });
+export async function withFakeTarget<T extends Target>(make: (connect: ClusterOptions) => T, body: (fake: FakeApiServer, target: T) => Promise<void>, fakeOptions: FakeApiServerOptions = {}): Promise<void> {
+  const fake = await FakeApiServer.start(fakeOptions);
   const runs = new Set<string>();
   const unsubscribe = fake.store.subscribe((e) => {
     const run = e.object.metadata.labels?.['vpcheck/run'];
@@ -31,6 +30,6 @@ export async function withFakeTarget<T extends Target>(platform: Platform, make:
   for (const run of runs) await expectNoLeak(run);
 }
 
-export function withFake(platform: Platform, body: (fake: FakeApiServer, target: HarvesterTarget) => Promise<void>, options: HarvesterOptions = {}, fakeOptions: FakeApiServerOptions = {}): Promise<void> {
-  return withFakeTarget(platform, (connect) => new HarvesterTarget({ ...connect, ...options }), body, fakeOptions);
+export function withFake(body: (fake: FakeApiServer, target: HarvesterTarget) => Promise<void>, options: HarvesterOptions = {}, fakeOptions: FakeApiServerOptions = {}): Promise<void> {
+  return withFakeTarget((connect) => new HarvesterTarget({ ...connect, ...options }), body, fakeOptions);
 }

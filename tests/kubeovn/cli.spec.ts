@@ -15,7 +15,7 @@ const seed = fileURLToPath(new URL('../../topologies/vpc-peering-example1.yaml',
 
 test('vpcheck run --target kubeovn passes over exec by default; console is refused with exit 2; down finds nothing', async () => {
   test.setTimeout(120_000);
-  await withFakeTarget('harvester', (connect) => new KubeOvnTarget(connect), async (fake) => {
+  await withFakeTarget((connect) => new KubeOvnTarget(connect), async (fake) => {
     const cluster = ['--target', 'kubeovn', '--kubeconfig', fake.kubeconfig, '--internet-ip', LAB_INTERNET];
     const json = tempFile('', 'kubeovn-run.json');
     const run = await runCli(['run', seed, ...cluster, '--json', json]);

@@ -7,6 +7,6 @@ import { KubeOvnTarget } from '../../lib/targets/kubeovn/kubeovn-target.ts';
 import { seedFiles, seedSuite } from '../support/seed-runs.ts';
 import { withFakeTarget } from '../harvester/support.ts';
 
-seedSuite('kubeovn', 'exec', (platform, body) => withFakeTarget(platform, (connect) => new KubeOvnTarget(connect), (_fake, target) => body(target)));
+seedSuite('kubeovn', 'exec', (body) => withFakeTarget((connect) => new KubeOvnTarget(connect), (_fake, target) => body(target)));
 
-seedSuite('kubeovn', 'exec', (platform, body) => withFakeTarget(platform, (connect) => new KubeOvnTarget({ ...connect, primary: true }), (_fake, target) => body(target)), seedFiles, 'Kube-OVN as primary CNI');
+seedSuite('kubeovn', 'exec', (body) => withFakeTarget((connect) => new KubeOvnTarget({ ...connect, primary: true }), (_fake, target) => body(target)), seedFiles, 'Kube-OVN as primary CNI');

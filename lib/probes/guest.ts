@@ -3,6 +3,7 @@
 // the model's prediction. Pure: the control command carries the reads, this parses what they
 // printed. A guest whose `ip` has no JSON output (busybox, old iproute2) or whose console
 // mangled it is "unavailable" with the reason; that never fails its control.
+import { isIPv4, isPrefix } from '../net/ipv4.ts';
 import type { Reply } from './parse.ts';
 
 const ADDR = { id: 'guest-addr', command: 'ip -j addr show' };
@@ -61,8 +62,8 @@ const str = (v: Json): string | undefined => (typeof v === 'string' ? v : undefi
 /** The JSON array a read printed, or why there is none. */
 function jsonArray(what: string, read: Reply | undefined): Json[] | string {
   if (!read) return `${what} printed nothing (the console output was cut short)`;
-  // Consoles may wrap one long line; JSON needs no newline anywhere, so the pieces join as printed.
-  const text = read.lines.map((l) => l.replace(/\r$/, '')).join('').trim();
+  // An ip that pretty-prints spreads the JSON over lines; JSON needs none of its newlines.
+  const text = read.lines.join('').trim();
   const shown = text.length > SHOWN ? `${text.slice(0, SHOWN)}...` : text;
   if (read.exitCode === undefined) return `${what} did not finish (the console output was cut short): ${shown || 'no output'}`;
   if (read.exitCode !== 0) return `${what} failed (exit ${read.exitCode}; no JSON output from this ip?): ${shown || 'no output'}`;
@@ -75,26 +76,35 @@ function jsonArray(what: string, read: Reply | undefined): Json[] | string {
   return Array.isArray(parsed) ? parsed : `${what} printed JSON that is not a list: ${shown}`;
 }
 
+// Values are checked, not only typed: a console can corrupt a line and leave it valid JSON.
+const NAME = /^[^\s/]{1,15}$/;
+const isLength = (v: Json): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 32;
+
 function interfaceOf(link: Json): GuestInterface | string | undefined {
-  if (!isObject(link) || str(link.ifname) === undefined || typeof link.mtu !== 'number') return 'an interface without ifname or mtu';
+  if (!isObject(link) || !NAME.test(str(link.ifname) ?? '') || !Number.isInteger(link.mtu)) return `an interface without a valid ifname or mtu: ${JSON.stringify(link).slice(0, SHOWN)}`;
   const flags = Array.isArray(link.flags) ? link.flags : [];
   if (link.link_type === 'loopback' || flags.includes('LOOPBACK')) return undefined;
   const addresses: GuestAddress[] = [];
   for (const a of Array.isArray(link.addr_info) ? link.addr_info : []) {
-    if (!isObject(a) || a.family !== 'inet' || str(a.local) === undefined || typeof a.prefixlen !== 'number') continue;
+    if (!isObject(a) || a.family !== 'inet') continue;
+    if (!isIPv4(str(a.local) ?? '') || !isLength(a.prefixlen)) return `an IPv4 address that is not one on ${link.ifname}: ${JSON.stringify(a).slice(0, SHOWN)}`;
     const valid = a.valid_life_time;
     const dynamic = a.dynamic === true && typeof valid === 'number' && valid !== FOREVER;
     addresses.push({ cidr: `${a.local}/${a.prefixlen}`, ...(dynamic && { lease: { remainingSec: valid } }) });
   }
-  return { name: link.ifname as string, mtu: link.mtu, state: str(link.operstate) ?? 'UNKNOWN', addresses };
+  return { name: link.ifname as string, mtu: link.mtu as number, state: str(link.operstate) ?? 'UNKNOWN', addresses };
 }
 
 function routeOf(r: Json): GuestRoute | string {
-  if (!isObject(r) || str(r.dst) === undefined) return 'a route without dst';
-  const gateway = str(r.gateway);
+  const dst = isObject(r) ? str(r.dst) ?? '' : '';
+  const gateway = isObject(r) ? str(r.gateway) : undefined;
+  // A host route's dst is a bare address.
+  if (!isObject(r) || !(dst === 'default' || isPrefix(dst) || isIPv4(dst)) || (gateway !== undefined && !isIPv4(gateway))) {
+    return `a route without a valid dst or gateway: ${JSON.stringify(r).slice(0, SHOWN)}`;
+  }
   const dev = str(r.dev);
   const protocol = str(r.protocol);
-  return { dst: r.dst as string, ...(gateway && { gateway }), ...(dev && { dev }), ...(protocol && { protocol }) };
+  return { dst, ...(gateway && { gateway }), ...(dev && { dev }), ...(protocol && { protocol }) };
 }
 
 /** The guest's state from its two reads; "unavailable" names the first read that gave nothing usable. */

@@ -92,7 +92,7 @@ function renderPhase(p: PhaseResult, topology: string, first: number): string {
 <h2>${esc(topology)} — phase ${esc(p.name)}: <span class="${passed === p.results.length ? 'n-pass' : 'n-fail'}">${passed}/${p.results.length} cells pass</span> <small>(${timing})</small></h2>
 ${controls ? `<ul class="warnings">${controls}</ul>` : ''}
 ${p.layout ? `<details class="topo" open><summary>topology</summary>${renderDiagram(p.layout)}</details>` : ''}
-${guests.length ? `<details class="guests"><summary>guests' own view (ip addr, ip route)</summary><table class="meta">${guests.join('')}</table></details>` : ''}
+${guests.length ? `<details class="guests"><summary>guests' own view (ip addr, ip route)</summary><table class="guest-view">${guests.join('')}</table></details>` : ''}
 ${renderMatrix(p, first)}
 </section>`;
 }

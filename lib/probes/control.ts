@@ -8,7 +8,7 @@
 // command reads the guest's own addresses and routes (lib/probes/guest.ts) for the report.
 import { randomBytes } from 'node:crypto';
 import { isIPv4 } from '../net/ipv4.ts';
-import { GUEST_READS, parseGuest, type GuestState } from './guest.ts';
+import { GUEST_COMMAND, parseGuest, type GuestState } from './guest.ts';
 import { pingCommand } from './fanout.ts';
 import { parseFanout, readReplies } from './parse.ts';
 import { DEFAULT_SETTINGS, type Observation, type Tools } from './types.ts';
@@ -64,7 +64,7 @@ export function buildControl(spec: ControlSpec = {}): Control {
   const nonce = randomBytes(4).toString('hex');
   const parts = [`printf 'VPCHECK-ALIVE %s\\n' ${nonce}`, `for t in ${TOOLS.join(' ')}; do command -v $t >/dev/null 2>&1 && printf 'VPCHECK-TOOL %s\\n' $t; done`];
   // Before the gateway's ping, so they show the state the ping met.
-  for (const read of GUEST_READS) parts.push(`${capture(read.command)}; ${emit(read.id)}`);
+  parts.push(GUEST_COMMAND);
   if (gateway) {
     const ping = pingCommand(gateway, DEFAULT_SETTINGS);
     const tries = Array.from({ length: GATEWAY_TRIES }, (_, i) => i + 1).join(' ');

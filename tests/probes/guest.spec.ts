@@ -2,8 +2,12 @@
 // JSON as the kernel gives it (a pinned address, a DHCP lease), and every way a console or an
 // older `ip` can spoil it, which must read as "unavailable" with the reason, never as a failure.
 import { expect, test } from '@playwright/test';
+import { execa } from 'execa';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildControl, parseControl } from '../../lib/probes/control.ts';
-import { GUEST_READS, parseGuest, type GuestState } from '../../lib/probes/guest.ts';
+import { GUEST_COMMAND, GUEST_READS, parseGuest, type GuestState } from '../../lib/probes/guest.ts';
 import { readReplies } from '../../lib/probes/parse.ts';
 
 // Printed by iproute2 6.1 in a lab namespace: lo, and enp1s0 with a pinned address.
@@ -16,11 +20,10 @@ const LEASED = '{"family":"inet","local":"10.0.1.5","prefixlen":24,"scope":"glob
 const LINK_LOCAL = '{"family":"inet6","local":"fe80::74f2:d1ff:fe15:e7fb","prefixlen":64,"scope":"link","valid_life_time":4294967295,"preferred_life_time":4294967295}';
 const ROUTES = '[{"dst":"default","gateway":"10.0.1.1","dev":"enp1s0","protocol":"dhcp","flags":[]},{"dst":"10.0.1.0/24","dev":"enp1s0","protocol":"kernel","scope":"link","prefsrc":"10.0.1.5","flags":[]}]';
 
-/** The console text of the two reads, tagged as the control command prints them. */
+/** The console text of the two reads as GUEST_COMMAND prints them: the first line tagged, then the status. */
 function printed(addr: string | null, addrRc: number | null, route: string | null, routeRc: number | null): string {
-  const tag = (id: string, text: string | null, rc: number | null) =>
-    (text === null ? [] : text.split('\n').map((l) => `VPCHECK+ ${id} ${l}`)).concat(rc === null ? [] : [`VPCHECK ${id} ${rc}`]);
-  return [...tag('guest-addr', addr, addrRc), ...tag('guest-route', route, routeRc)].join('\n');
+  const tag = (id: string, text: string | null, rc: number | null) => `${text === null ? '' : `VPCHECK+ ${id} ${text}\n`}${rc === null ? '' : `\nVPCHECK ${id} ${rc}\n`}`;
+  return tag('guest-addr', addr, addrRc) + tag('guest-route', route, routeRc);
 }
 const guestOf = (text: string): GuestState => parseGuest(readReplies(text));
 
@@ -42,17 +45,20 @@ test('a DHCP lease: the dynamic address carries the seconds it has left; a route
   });
 });
 
-test('JSON spread over lines (an ip that pretty-prints, each line tagged by the guest) still parses', () => {
+test('the guest tags the first line of each read only: console noise and untagged lines around it are ignored', () => {
+  const text = `login: noise\n${printed(`[${LO},${nic(PINNED)}]`, 0, ROUTES, 0)}more noise\n`;
+  expect(guestOf(text)).toMatchObject({ status: 'observed', interfaces: [{ name: 'enp1s0', addresses: [{ cidr: '10.0.1.5/24' }] }] });
+  // An ip that pretty-prints: its JSON's first line alone is no JSON.
   const pretty = JSON.stringify(JSON.parse(`[${LO},${nic(PINNED)}]`), null, 4);
-  expect(pretty.split('\n').length).toBeGreaterThan(20);
-  expect(guestOf(printed(pretty, 0, ROUTES, 0))).toMatchObject({ status: 'observed', interfaces: [{ name: 'enp1s0', addresses: [{ cidr: '10.0.1.5/24' }] }] });
+  expect(guestOf(printed(pretty, 0, ROUTES, 0))).toMatchObject({ status: 'unavailable', reason: expect.stringMatching(/^ip -j addr show printed no JSON \(.*\): \[$/) });
 });
 
 test('busybox ip, truncated or malformed output: unavailable, with the reason and what was printed', () => {
-  const busybox = 'ip: invalid option -- \'j\'\nBusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.\n\nUsage: ip [OPTIONS] address|route|link|tunnel|neigh|rule [ARGS]';
+  // Busybox 1.35's ip, as it answers -j (usage on several lines, exit 1).
+  const busybox = 'BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.\n\nUsage: ip [OPTIONS] address|route|link|tunnel|neigh|rule [ARGS]\n\nOPTIONS := -f[amily] inet|inet6|link | -o[neline]';
   expect(guestOf(printed(busybox, 1, busybox, 1))).toEqual({
     status: 'unavailable',
-    reason: expect.stringMatching(/^ip -j addr show failed \(exit 1; no JSON output from this ip\?\): ip: invalid option -- 'j'BusyBox v1\.35\.0/),
+    reason: 'ip -j addr show failed (exit 1; no JSON output from this ip?): BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.',
   });
   // An ip that ignores -j and prints its text layout with exit 0.
   expect(guestOf(printed('1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue', 0, ROUTES, 0))).toEqual({
@@ -83,7 +89,7 @@ test('busybox ip, truncated or malformed output: unavailable, with the reason an
 
 test('the control command carries both reads; its answer carries the guest state, which never fails the control', () => {
   const control = buildControl({ gateway: '10.0.1.1' });
-  for (const read of GUEST_READS) expect(control.command).toContain(`o=$(${read.command} 2>&1); r=$?`);
+  for (const read of GUEST_READS) expect(control.command).toContain(`printf 'VPCHECK+ ${read.id} '; ${read.command} 2>&1; printf '\\nVPCHECK ${read.id} %s\\n' $?`);
   const alive = `VPCHECK-ALIVE ${control.nonce}\n`;
   const gateway = 'VPCHECK+ gateway 1 packets transmitted, 1 received, 0% packet loss, time 0ms\nVPCHECK+ gateway rtt min/avg/max/mdev = 0.3/0.3/0.3/0.0 ms\nVPCHECK gateway 0\n';
   const seen = parseControl(control, `${alive}${printed(`[${LO},${nic(PINNED)}]`, 0, ROUTES, 0)}\n${gateway}`);
@@ -91,4 +97,19 @@ test('the control command carries both reads; its answer carries the guest state
   const busybox = parseControl(control, `${alive}${printed('BusyBox v1.35.0 multi-call binary.', 1, 'BusyBox v1.35.0 multi-call binary.', 1)}\n${gateway}`);
   expect(busybox).toMatchObject({ ok: true, guest: { status: 'unavailable', reason: expect.stringContaining('BusyBox') } });
   expect(parseControl(control, `VPCHECK-ALIVE deadbeef\n${gateway}`).guest).toEqual({ status: 'unavailable', reason: 'the VM did not answer the control command' });
+});
+
+test("the command itself, run by sh: this machine's iproute2 reads as observed, busybox's ip (set-up installs it) as unavailable", async () => {
+  const iproute2 = guestOf((await execa('sh', ['-c', GUEST_COMMAND])).stdout);
+  expect(iproute2).toMatchObject({ status: 'observed' });
+  expect(iproute2.status === 'observed' && iproute2.routes.length).toBeGreaterThan(0);
+  const bin = mkdtempSync(join(tmpdir(), 'vpcheck-busybox-'));
+  try {
+    const { stdout: busybox } = await execa('sh', ['-c', 'command -v busybox']);
+    symlinkSync(busybox, join(bin, 'ip'));
+    const out = await execa('sh', ['-c', GUEST_COMMAND], { env: { PATH: `${bin}:${process.env.PATH}` } });
+    expect(guestOf(out.stdout)).toEqual({ status: 'unavailable', reason: expect.stringMatching(/^ip -j addr show failed \(exit 1; no JSON output from this ip\?\): BusyBox v[\d.]+ .*multi-call binary\.$/) });
+  } finally {
+    rmSync(bin, { recursive: true, force: true });
+  }
 });

@@ -6,7 +6,7 @@
 import { DEFAULT_ROUTE_ANNOTATION, LISTEN_ANNOTATION, NAME_ANNOTATION } from '../k8s/labels.ts';
 import type { KubeObject } from '../k8s/resources.ts';
 import { DEFAULT_VPC, type Network, type Platform, type PolicyRoute, type SecurityGroupRule, type StaticRoute, type Subnet, type TopologySpec, type Vm, type VpcPeering } from '../topology/types.ts';
-import { attachmentOf, PRIMARY_PROVIDER, providerAnnotation } from './attachment.ts';
+import { attachmentOf, PRIMARY_PROVIDER, providerAnnotation } from '../k8s/kube-ovn.ts';
 
 export interface OvnClusterEntries {
   readonly vpcPeerings?: readonly { remoteVpc: string; localConnectIP: string }[];
@@ -105,7 +105,7 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
     // Kube-OVN appends the gateway to excludeIps (pkg/controller/subnet.go formatSubnet); IPAM skips it anyway.
     const excludeIps = ((s.excludeIps ?? []) as string[]).filter((ip) => ip !== s.gateway);
     subnetObjects.set(network.ref, {
-      subnet: { name: originalName(o), vpc, cidrBlock: s.cidrBlock, gateway: s.gateway, provider: network.ref, private: s.private ?? false, allowSubnets: s.allowSubnets ?? [], natOutgoing: s.natOutgoing ?? false, excludeIps },
+      subnet: { name: originalName(o), vpc, cidrBlock: s.cidrBlock, gateway: s.gateway, provider: network.ref, private: s.private ?? false, allowSubnets: s.allowSubnets ?? [], natOutgoing: s.natOutgoing ?? false, excludeIps, enableDHCP: s.enableDHCP ?? false },
       enableDHCP: s.enableDHCP ?? false,
       ...(primary && { primary: { object: o, network, namespaces: (s.namespaces ?? []) as string[] } }),
     });
@@ -169,7 +169,7 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
     // Without vpcheck's note, a NIC on a DHCP subnet learns a default route (Harvester's managedtap
     // binding), as does a pod's primary NIC from the CNI; otherwise it has none.
     const route = a.own[DEFAULT_ROUTE_ANNOTATION];
-    return [{ name, network: network.ref, ...(ip !== undefined && { ip }), defaultRoute: route !== undefined ? route === 'true' : subnet.enableDHCP || subnet.primary !== undefined, securityGroups: groups.filter((g) => sgNames.has(g)).map((g) => sgNames.get(g)!), listen }];
+    return [{ name, network: network.ref, ...(ip !== undefined && { ip }), defaultRoute: route !== undefined ? route === 'true' : subnet.enableDHCP || subnet.primary !== undefined, binding: 'bridge', securityGroups: groups.filter((g) => sgNames.has(g)).map((g) => sgNames.get(g)!), listen }];
   });
 
   const onSubnets = new Set(vms.map((v) => v.network));

@@ -230,7 +230,9 @@ export class Runner {
   /** The VM's default route as the topology says, then its positive control (lib/probes/control.ts). */
   private async control(phase: PhaseCells, vm: Vm): Promise<CheckedVm> {
     const checks: ControlCheck[] = [];
-    const failed = (check: ControlCheck): CheckedVm => ({ record: { vm: vm.name, ok: false, reason: check.detail, checks: [...checks, check] } });
+    const failed = (check: ControlCheck): CheckedVm => ({
+      record: { vm: vm.name, ok: false, reason: check.detail, checks: [...checks, check], guest: { status: 'unavailable', reason: `not read: ${check.detail}` } },
+    });
     try {
       const session = await this.session(vm.name);
       const route = await this.setDefaultRoute(vm, session);
@@ -239,7 +241,7 @@ export class Runner {
       const control = buildControl(controlSpecOf(phase.model, vm, this.realized.vm(vm.name)));
       const seen = parseControl(control, (await session.run(control.command, { timeoutMs: 30_000 })).output);
       checks.push(...controlChecks(control, seen));
-      const record: VmControl = { vm: vm.name, ok: seen.ok, ...(seen.reason !== undefined && { reason: seen.reason }), checks };
+      const record: VmControl = { vm: vm.name, ok: seen.ok, ...(seen.reason !== undefined && { reason: seen.reason }), checks, guest: seen.guest };
       return seen.ok ? { record, seen } : { record };
     } catch (e) {
       return failed({ check: 'session', ok: false, detail: `session: ${(e as Error).message}` });

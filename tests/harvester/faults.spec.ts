@@ -2,6 +2,8 @@
 // backoff, re-list after a dropped watch, reconnect a dropped console) or failed clearly
 // (TargetError, exit 3) when no retry helps; and in every case nothing is left behind.
 import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import type { RunResult } from '../../lib/run/result.ts';
 import { DEFAULT_RUN_SETTINGS, Runner } from '../../lib/run/runner.ts';
 import { isReady } from '../../lib/targets/k8s-common/ready.ts';
 import { LabDaemons } from '../../lib/targets/lab/daemons.ts';
@@ -10,7 +12,7 @@ import { TargetError } from '../../lib/targets/target.ts';
 import { loadTopologyFile } from '../../lib/topology/load.ts';
 import type { Topology, TopologySpec } from '../../lib/topology/types.ts';
 import { runCli, tempFile } from '../support/cli.ts';
-import { LAB_INTERNET, withFake } from './support.ts';
+import { LAB_INTERNET, expectGuestsObserved, withFake } from './support.ts';
 
 const quiet = { info: () => undefined, warn: () => undefined };
 let topology: Topology;
@@ -157,8 +159,10 @@ test('a 5xx burst longer than the retries fails the run with exit 3 and leaves n
 
 test('vpcheck run --target harvester passes against the fake and down --all finds nothing left', async () => {
   await withFake(async (fake) => {
-    const r = await runCli(['run', 'topologies/same-vpc-subnets.yaml', '--target', 'harvester', '--kubeconfig', fake.kubeconfig, '--internet-ip', LAB_INTERNET]);
+    const json = tempFile('', 'harvester-run.json');
+    const r = await runCli(['run', 'topologies/same-vpc-subnets.yaml', '--target', 'harvester', '--kubeconfig', fake.kubeconfig, '--internet-ip', LAB_INTERNET, '--json', json]);
     expect(r.code, r.err).toBe(0);
+    expectGuestsObserved(JSON.parse(readFileSync(json, 'utf8')) as RunResult);
     expect(r.out).toMatch(/same-vpc-subnets: \d+ passed, 0 failed/);
     expect(r.out).toMatch(/^same-vpc-subnets — phase initial: .*, programmed\)\n  readiness: programmed after [\d.]+ s: read back from OVN's northbound DB: 1 router, /m);
     const down = await runCli(['down', '--all', '--target', 'harvester', '--kubeconfig', fake.kubeconfig]);

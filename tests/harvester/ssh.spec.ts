@@ -2,6 +2,7 @@
 // key, the VM's host key), the host key checked strictly through KubeVirt's port-forward,
 // port-forwards refused while the VM boots retried, and the CLI accepting ssh (not exec).
 import { readFileSync } from 'node:fs';
+import type { RunResult } from '../../lib/run/result.ts';
 import { expect, test } from '@playwright/test';
 import { parse, stringify } from 'yaml';
 import { KubeClient, loadKubeConfig } from '../../lib/k8s/client.ts';
@@ -19,7 +20,7 @@ import type { Topology } from '../../lib/topology/types.ts';
 import { runCli, tempFile } from '../support/cli.ts';
 import type { FakeApiServer } from '../support/fake-apiserver/index.ts';
 import { FAKE_VERSIONS } from '../support/fake-apiserver/versions.ts';
-import { LAB_INTERNET, withFake } from './support.ts';
+import { LAB_INTERNET, expectGuestsObserved, withFake } from './support.ts';
 import { leftovers } from '../support/leftovers.ts';
 
 const quiet = { info: () => undefined, warn: () => undefined };
@@ -129,7 +130,9 @@ test('vpcheck run --target harvester --transport ssh passes against the fake; --
     const ssh = await runCli(['run', 'topologies/same-vpc-subnets.yaml', ...cluster, '--transport', 'ssh', '--json', json]);
     expect(ssh.code, ssh.err).toBe(0);
     expect(ssh.out).toMatch(/same-vpc-subnets: \d+ passed, 0 failed/);
-    expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ target: 'harvester', transport: 'ssh', summary: { failed: 0, errors: 0 }, versions: FAKE_VERSIONS });
+    const result = JSON.parse(readFileSync(json, 'utf8')) as RunResult;
+    expect(result).toMatchObject({ target: 'harvester', transport: 'ssh', summary: { failed: 0, errors: 0 }, versions: FAKE_VERSIONS });
+    expectGuestsObserved(result);
     expect(fake.portForwards.accepted).toBe(3);
     expect(fake.consoles.accepted).toBe(0);
   });

@@ -7,7 +7,7 @@ import { expect, test } from '@playwright/test';
 import type { RunResult } from '../../lib/run/result.ts';
 import { runCli, tempFile } from '../support/cli.ts';
 import { FAKE_VERSIONS } from '../support/fake-apiserver/versions.ts';
-import { LAB_INTERNET, withFakeTarget } from '../harvester/support.ts';
+import { LAB_INTERNET, expectGuestsObserved, withFakeTarget } from '../harvester/support.ts';
 import { KubeOvnTarget } from '../../lib/targets/kubeovn/kubeovn-target.ts';
 import { leftovers } from '../support/leftovers.ts';
 
@@ -22,7 +22,9 @@ test('vpcheck run --target kubeovn passes over exec by default; console is refus
     expect(run.code, run.err).toBe(0);
     expect(run.out).toMatch(/on kubeovn over exec/);
     // Kubernetes and Kube-OVN (from the ovn-central image), nothing of Harvester's.
-    expect((JSON.parse(readFileSync(json, 'utf8')) as RunResult).versions).toEqual({ kubernetes: FAKE_VERSIONS.kubernetes, 'kube-ovn': FAKE_VERSIONS['kube-ovn'] });
+    const result = JSON.parse(readFileSync(json, 'utf8')) as RunResult;
+    expect(result.versions).toEqual({ kubernetes: FAKE_VERSIONS.kubernetes, 'kube-ovn': FAKE_VERSIONS['kube-ovn'] });
+    expectGuestsObserved(result);
     const console = await runCli(['run', seed, ...cluster, '--transport', 'console']);
     expect(console.code).toBe(2);
     expect(console.err).toContain('--transport exec only');

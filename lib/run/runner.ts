@@ -232,6 +232,10 @@ export class Runner {
     const checks: ControlCheck[] = [];
     const failed = (check: ControlCheck): CheckedVm => ({ record: { vm: vm.name, ok: false, reason: check.detail, checks: [...checks, check] } });
     try {
+      // The guest's lease first: its console shows the client's output, and sshd needs the address.
+      const lease = await this.realized.lease?.(vm.name);
+      if (lease && !lease.ok) return failed({ check: 'dhcp', ok: false, detail: lease.detail });
+      if (lease) checks.push({ check: 'dhcp', ok: true, detail: lease.detail });
       const session = await this.session(vm.name);
       const route = await this.setDefaultRoute(vm, session);
       if (route && !route.ok) return failed(route);

@@ -1,0 +1,22 @@
+#!/bin/sh
+# The guest's DHCP event script for busybox udhcpc (managedtap VMs in the lab): applies what the
+# lease carries, address, router (option 3) and MTU (option 26), as a cloud image's client would,
+# and prints one line per event, which the lab keeps as the client's output.
+case "$1" in
+  deconfig)
+    ip -4 addr flush dev "$interface"
+    ip link set "$interface" up
+    echo "vpcheck-dhcp: deconfig $interface"
+    ;;
+  bound|renew)
+    ip -4 addr flush dev "$interface"
+    ip addr add "$ip/$mask" dev "$interface"
+    [ -n "$mtu" ] && ip link set "$interface" mtu "$mtu"
+    for r in $router; do ip route replace default via "$r" dev "$interface"; break; done
+    echo "vpcheck-dhcp: $1 $ip/$mask router ${router:-none} mtu ${mtu:-none} lease ${lease:-?} server ${serverid:-?}"
+    ;;
+  leasefail|nak)
+    echo "vpcheck-dhcp: $1 ${message:-}"
+    ;;
+esac
+exit 0

@@ -3,6 +3,7 @@
 // other subnets with no route step; a bridge guest beside them does not. Phases converge, and
 // teardown leaves no DHCP rows or clients.
 import { expect, test } from '@playwright/test';
+import { awaitLease } from '../../lib/targets/lab/dhcp.ts';
 import { LabTarget } from '../../lib/targets/lab/lab-target.ts';
 import { RunNames } from '../../lib/targets/lab/names.ts';
 import { run } from '../../lib/targets/lab/proc.ts';
@@ -75,6 +76,10 @@ test('managedtap leases from OVN and reaches another subnet without a route step
     expect(none!.detail).toMatch(/udhcpc: (sending|broadcasting) discover/);
     const r = await lab.exec('tap', ['ping', '-n', '-c', '1', '-W', '1', '10.71.1.3']);
     expect(r.stdout + r.stderr).toMatch(/Network is unreachable/);
+    // Had a lease been due, its absence fails the VM's control with what the client said.
+    const due = await awaitLease({ name: 'tap', namespace: lab.namespace('tap'), nic: 'enp1s0' }, names.runDir, Date.now(), true, 3000);
+    expect(due.ok).toBe(false);
+    expect(due.detail).toMatch(/^no DHCP lease on enp1s0 within 3 s; udhcpc said:\n(.|\n)*udhcpc: (sending|broadcasting) discover/);
 
     // And on again: a fresh row, and the lease comes back.
     await lab.update(first);

@@ -116,11 +116,11 @@ export interface Lease {
  * Waits for the VM's NIC to hold an address from its client. `expected`: a DHCP server answers
  * on its subnet; without one, the client's failed tries are the evidence that the guest has none.
  */
-export async function awaitLease(vm: VmPlan, runDir: string, startedAt: number, expected: boolean): Promise<Lease> {
+export async function awaitLease(vm: Pick<VmPlan, 'name' | 'namespace' | 'nic'>, runDir: string, startedAt: number, expected: boolean, timeoutMs = LEASE_TIMEOUT_MS): Promise<Lease> {
   const log = clientLog(runDir, vm.name);
   const output = () => (existsSync(log) ? readFileSync(log, 'utf8').trim() : '(no output)');
   // Without a server, three discovers a second apart and a leasefail show there is none.
-  const deadline = startedAt + (expected ? LEASE_TIMEOUT_MS : 4000);
+  const deadline = startedAt + (expected ? timeoutMs : 4000);
   for (;;) {
     const { stdout } = await inNamespace(vm.namespace, ['ip', '-4', '-o', 'addr', 'show', 'dev', vm.nic], { allowFailure: true });
     const inet = /inet (\S+)/.exec(stdout)?.[1];
@@ -133,7 +133,7 @@ export async function awaitLease(vm: VmPlan, runDir: string, startedAt: number, 
     }
     if (Date.now() >= deadline) {
       return expected
-        ? { ok: false, detail: `no DHCP lease on ${vm.nic} within ${LEASE_TIMEOUT_MS / 1000} s; udhcpc said:\n${output()}` }
+        ? { ok: false, detail: `no DHCP lease on ${vm.nic} within ${timeoutMs / 1000} s; udhcpc said:\n${output()}` }
         : { ok: true, detail: `no address on ${vm.nic}, as expected (no DHCP server on its subnet); udhcpc said:\n${output()}` };
     }
     await sleep(100);

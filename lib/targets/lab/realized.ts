@@ -55,6 +55,8 @@ export class LabRealized implements Realized {
   private readonly dhcp: LabDhcp;
   /** When each managedtap VM's DHCP client started. */
   private readonly clients = new Map<string, number>();
+  /** A guest's boot lease, as first seen: later phases report the same one. */
+  private readonly leases = new Map<string, Promise<Lease>>();
   private creds?: LabCredentials;
   private downPromise?: Promise<void>;
   /** The kernel's neighbour-table overflows since boot, when the run began. */
@@ -103,6 +105,7 @@ export class LabRealized implements Realized {
     for (const vm of gone) {
       this.closeConsole(vm.name);
       this.clients.delete(vm.name);
+      this.leases.delete(vm.name);
     }
     await this.namespaces.remove(gone.map((vm) => vm.namespace), gone.map((vm) => vm.hostIf));
     const commands = [...nb.removals, ...nb.creations];
@@ -146,7 +149,9 @@ export class LabRealized implements Realized {
     const plan = this.plan(vm);
     const started = this.clients.get(vm);
     if (!plan.dhcpClient || started === undefined) return undefined;
-    return awaitLease(plan, this.names.runDir, started, plan.dhcpServer);
+    let lease = this.leases.get(vm);
+    if (!lease) this.leases.set(vm, (lease = awaitLease(plan, this.names.runDir, started, plan.dhcpServer)));
+    return lease;
   }
 
   reach(vm: string): string {

@@ -2,6 +2,7 @@
 // address, lease address, router and MTU from OVN's DHCP_Options row of their subnet, and reach
 // other subnets with no route step; a bridge guest beside them does not. Phases converge, and
 // teardown leaves no DHCP rows or clients.
+import type { Duplex } from 'node:stream';
 import { expect, test } from '@playwright/test';
 import { awaitLease } from '../../lib/targets/lab/dhcp.ts';
 import { LabTarget } from '../../lib/targets/lab/lab-target.ts';
@@ -24,6 +25,22 @@ function spec(enableDHCP: boolean): TopologySpec {
       vm('br', 's1', { defaultRoute: false }),
       vm('far', 's2'),
     ],
+  });
+}
+
+/** What a console prints up to its login prompt. */
+function consoleUntilLogin(stream: Duplex): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error(`no login prompt; got: ${text}`)), 10_000);
+    stream.on('data', (b: Buffer) => {
+      text += b.toString().replace(/\r/g, '');
+      if (/login: $/.test(text)) {
+        clearTimeout(timer);
+        stream.destroy();
+        resolve(text);
+      }
+    });
   });
 }
 
@@ -54,6 +71,9 @@ test('managedtap leases from OVN and reaches another subnet without a route step
     expect(lease!.detail).toMatch(/bound 10\.71\.1\.2\/24 router 10\.71\.1\.1 mtu 1300 lease 600/);
     console.log(`time to address: ${/(\d+) ms after/.exec(lease!.detail)?.[1]} ms`);
     expect(await lab.lease('br')).toBeUndefined();
+    // Its serial console shows the client's output before the login prompt, as a boot would.
+    const screen = await consoleUntilLogin(lab.consoleStream('tap'));
+    expect(screen).toMatch(/udhcpc: lease of 10\.71\.1\.2 obtained(.|\n)*vpcheck-dhcp: bound 10\.71\.1\.2\/24 router 10\.71\.1\.1 mtu 1300(.|\n)*tap login: $/);
     const guest = await lab.exec('tap', ['sh', '-c', 'ip -4 -o addr show dev enp1s0; ip route show default; cat /sys/class/net/enp1s0/mtu']);
     expect(guest.stdout).toMatch(/inet 10\.71\.1\.2\/24/);
     expect(guest.stdout).toMatch(/default via 10\.71\.1\.1 dev enp1s0/);

@@ -2,6 +2,8 @@
 // address, lease address, router and MTU from OVN's DHCP_Options row of their subnet, and reach
 // other subnets with no route step; a bridge guest beside them does not. Phases converge, and
 // teardown leaves no DHCP rows or clients.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { expect, test } from '@playwright/test';
 import { awaitLease } from '../../lib/targets/lab/dhcp.ts';
@@ -78,6 +80,15 @@ test('managedtap leases from OVN and reaches another subnet without a route step
     expect(guest.stdout).toMatch(/inet 10\.71\.1\.2\/24/);
     expect(guest.stdout).toMatch(/default via 10\.71\.1\.1 dev enp1s0/);
     expect(guest.stdout).toMatch(/^1300$/m);
+    // A renewal (SIGUSR1, as at half the lease) keeps the address in place.
+    const pids = (await run('ip', ['netns', 'pids', lab.namespace('tap')])).stdout.split('\n').filter(Boolean).map(Number);
+    const client = pids.find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('udhcpc'));
+    expect(client, 'the udhcpc process in the namespace').toBeDefined();
+    process.kill(client!, 'SIGUSR1');
+    const log = join(names.runDir, 'dhcp', 'tap.log');
+    for (let i = 0; i < 50 && !/vpcheck-dhcp: renew/.test(readFileSync(log, 'utf8')); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(readFileSync(log, 'utf8')).toMatch(/vpcheck-dhcp: renew 10\.71\.1\.2\/24 router 10\.71\.1\.1/);
+    expect((await lab.exec('tap', ['ip', '-4', '-o', 'addr', 'show', 'dev', 'enp1s0'])).stdout).toMatch(/inet 10\.71\.1\.2\/24/);
     // "far" has the docs' route step; "tap" needs none, "br" (binding bridge) has no route.
     await run('ip', ['netns', 'exec', lab.namespace('far'), 'ip', 'route', 'replace', 'default', 'via', '10.71.2.1']);
     await expectReply(lab, { from: 'tap', to: 'far' });

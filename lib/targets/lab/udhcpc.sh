@@ -9,8 +9,9 @@ case "$1" in
     echo "vpcheck-dhcp: deconfig $interface"
     ;;
   bound|renew)
-    ip -4 addr flush dev "$interface"
-    ip addr add "$ip/$mask" dev "$interface"
+    # A renewal of the same address must not take it away even for a moment: probes are running.
+    [ "$(ip -4 -o addr show dev "$interface" | awk '{print $4}')" = "$ip/$mask" ] || ip -4 addr flush dev "$interface"
+    ip addr replace "$ip/$mask" dev "$interface"
     [ -n "$mtu" ] && ip link set "$interface" mtu "$mtu"
     for r in $router; do ip route replace default via "$r" dev "$interface"; break; done
     echo "vpcheck-dhcp: $1 $ip/$mask router ${router:-none} mtu ${mtu:-none} lease ${lease:-?} server ${serverid:-?}"

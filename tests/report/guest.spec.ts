@@ -55,7 +55,19 @@ test("the HTML page lists every VM's view per phase and carries both ends' view 
   expect(failing.length).toBeGreaterThan(0);
   expect(data.cells.filter((c) => c.pass).every((c) => c.guests === undefined)).toBe(true);
   expect(failing.find((c) => c.from === 'vm-a2' && c.to === 'vm-b1')!.guests).toEqual([
-    { vm: 'vm-a2', view: '10.1.0.3/24 (dhcp, lease 600 s left) on enp1s0 mtu 1400, default via 10.1.0.1 (dhcp)' },
-    { vm: 'vm-b1', view: expect.stringMatching(/^unavailable: /) },
+    { vm: 'vm-a2', view: '10.1.0.3/24 (dhcp, lease 600 s left) on enp1s0 mtu 1400, default via 10.1.0.1 (dhcp)', departures: [] },
+    { vm: 'vm-b1', view: expect.stringMatching(/^unavailable: /), departures: [] },
   ]);
+});
+
+test('a guest departing from the model is named in the phase, under each failing cell of it and in the HTML', () => {
+  const result = sampleResult();
+  const departure = 'default route: the model has via 10.1.0.1 (route step); the guest has none';
+  const phase = result.phases[1]!;
+  const departed = { ...result, phases: [{ ...phase, controls: phase.controls.map((c) => (c.vm === 'vm-a1' ? { ...c, departures: [departure] } : c)) }] };
+  const lines = renderRun(departed, { color: false, vms: ['vm-a1', 'vm-a2', 'vm-b1'], groupOf: () => 's' }).split('\n');
+  expect(lines).toContain(`  vm-a1 departs from the model: ${departure}`);
+  const fail = lines.indexOf('FAIL vm-a1 -> vm-b1 (10.2.0.2) icmp: expected reachable, observed timeout after 1 try');
+  expect(lines.slice(fail + 2, fail + 4)).toEqual(['  vm-a1 guest: 10.1.0.2/24 on enp1s0 mtu 1400, default via 10.1.0.1', `    departs from the model: ${departure}`]);
+  expect(renderHtml(departed)).toContain(`vm-a1 departs from the model: ${departure}`);
 });

@@ -1,12 +1,14 @@
 // Kubernetes objects -> TopologySpec: NetworkAttachmentDefinitions (type kube-ovn), kubeovn.io
-// Vpcs, Subnets and SecurityGroups, and KubeVirt VirtualMachines or Pods. Field names are
+// Vpcs, Subnets and SecurityGroups, and KubeVirt VirtualMachines (with their running
+// VirtualMachineInstances) or Pods. Field names are
 // Kube-OVN's, so most fields map 1:1. Objects that cannot be placed (a Subnet without its NAD or
 // Vpc, a VM on no subnet) are skipped with the reason. Pure: one mapping for `vpcheck import`
 // (a customer's export).
 import { DEFAULT_ROUTE_ANNOTATION, LISTEN_ANNOTATION, NAME_ANNOTATION } from '../k8s/labels.ts';
-import type { KubeObject } from '../k8s/resources.ts';
+import { describe, type KubeObject } from '../k8s/resources.ts';
 import { DEFAULT_VPC, type Network, type Platform, type PolicyRoute, type SecurityGroupRule, type StaticRoute, type Subnet, type TopologySpec, type Vm, type VpcPeering } from '../topology/types.ts';
-import { attachmentOf, PRIMARY_PROVIDER, providerAnnotation } from './attachment.ts';
+import { attachmentOf, PRIMARY_PROVIDER, providerAnnotation, type Attachment } from './attachment.ts';
+import { bindingOf, cloudInitRoute, statusAddress } from './guest.ts';
 
 export interface OvnClusterEntries {
   readonly vpcPeerings?: readonly { remoteVpc: string; localConnectIP: string }[];
@@ -27,12 +29,17 @@ export interface Mapped {
   readonly skipped: ReadonlyMap<KubeObject, string>;
   /** Things mapped with a loss (a second NIC, an unknown security group). */
   readonly notes: readonly string[];
+  /** Per VM name: where its address and default route came from, for a comment beside it. */
+  readonly guests: ReadonlyMap<string, readonly string[]>;
 }
 
 type Spec = Record<string, never>;
 const PROVIDER = /^([^.]+)\.([^.]+)\.ovn$/;
 /** The switch Kube-OVN joins nodes to pods with (kube-ovn-controller --node-switch, default "join"); vpcheck models it itself. */
 const JOIN_SUBNET = 'join';
+
+/** The word that marks a guess in the comments and the warning. */
+export const ASSUMED = 'ASSUMED';
 
 /** The name in the topology: vpcheck's original (before its run prefix) when it made the object. */
 const originalName = (o: KubeObject) => o.metadata.annotations?.[NAME_ANNOTATION] ?? o.metadata.name;
@@ -143,8 +150,16 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
     const chosen = providerAnnotation(annotations, PRIMARY_PROVIDER, 'logical_switch') ?? primaries.find((x) => x.namespaces.includes(namespace))?.object.metadata.name;
     return chosen === undefined ? undefined : primaries.find((x) => x.object.metadata.name === chosen)?.network;
   };
+  // A VMI is its VM's running instance (KubeVirt's VM controller names it after the VM, in its
+  // namespace: kubevirt/kubevirt pkg/virt-controller setupVMIFromVM): its status holds the guest's addresses. A VMI
+  // without its VM among the objects stands for the VM itself.
+  const key = (o: KubeObject) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
+  const vmKeys = new Set(of('VirtualMachine').map(key));
+  const vmiOf = new Map(of('VirtualMachineInstance').map((o) => [key(o), o]));
   const vmNames = new Set<string>();
+  const guests = new Map<string, string[]>();
   const vms = objects.flatMap((o): Vm[] => {
+    if (o.kind === 'VirtualMachineInstance' && vmKeys.has(key(o))) return [];
     const a = attachmentOf(o);
     if (!a) return [];
     const name = originalName(o);
@@ -162,14 +177,14 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
     if (a.networks.length > 1) notes.push(`${o.kind} ${name}: only its first overlay NIC (${a.networks[0]}) is tested; ${a.networks.slice(1).join(', ')} left out`);
     vmNames.add(name);
     const provider = primary ? PRIMARY_PROVIDER : `${a.networks[0]!.split('/')[1]}.${a.networks[0]!.split('/')[0]}.ovn`;
-    const ip = providerAnnotation(a.podAnnotations, provider, 'ip_address');
     const groups = (providerAnnotation(a.podAnnotations, provider, 'security_groups') ?? '').split(',').map((g) => g.trim()).filter(Boolean);
     for (const g of groups.filter((x) => !sgNames.has(x))) notes.push(`${o.kind} ${name}: security group ${g} is not among the objects; left out`);
     const listen = (a.own[LISTEN_ANNOTATION] ?? '').split(',').filter(Boolean).map((l) => ({ protocol: 'tcp' as const, port: Number(l.split('/')[1]) }));
-    // Without vpcheck's note, a NIC on a DHCP subnet learns a default route (Harvester's managedtap
-    // binding), as does a pod's primary NIC from the CNI; otherwise it has none.
-    const route = a.own[DEFAULT_ROUTE_ANNOTATION];
-    return [{ name, network: network.ref, ...(ip !== undefined && { ip }), defaultRoute: route !== undefined ? route === 'true' : subnet.enableDHCP || subnet.primary !== undefined, securityGroups: groups.filter((g) => sgNames.has(g)).map((g) => sgNames.get(g)!), listen }];
+    const guest: string[] = [];
+    const ip = addressOf(o, a, provider, subnet.subnet, vmiOf.get(key(o)) ?? (o.kind === 'VirtualMachineInstance' ? o : undefined), guest, notes);
+    const defaultRoute = routeOf(a, subnet, guest);
+    if (guest.length) guests.set(name, guest);
+    return [{ name, network: network.ref, ...(ip !== undefined && { ip }), defaultRoute, securityGroups: groups.filter((g) => sgNames.has(g)).map((g) => sgNames.get(g)!), listen }];
   });
 
   const onSubnets = new Set(vms.map((v) => v.network));
@@ -182,5 +197,53 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
   const subnets = [...subnetObjects.values()].map((x) => x.subnet);
   const primaryNetworks = [...subnetObjects.values()].flatMap((x) => (x.primary ? [x.primary.network] : []));
   const networks = [...new Map([...networkByNad.values(), ...primaryNetworks].map((n) => [n.ref, n])).values()];
-  return { spec: { name: options.name, platform: options.platform, networks, vpcs, subnets, securityGroups, vms }, skipped, notes };
+  return { spec: { name: options.name, platform: options.platform, networks, vpcs, subnets, securityGroups, vms }, skipped, notes, guests };
+}
+
+/**
+ * The VM's address: what its running VMI reports on the NIC (the guest as it runs), else the
+ * address Kube-OVN was asked to pin (`<provider>.kubernetes.io/ip_address`). Where both exist and
+ * differ, the VMI's is kept and the difference noted.
+ */
+function addressOf(o: KubeObject, a: Attachment, provider: string, subnet: Subnet, vmi: KubeObject | undefined, guest: string[], notes: string[]): string | undefined {
+  const pinned = providerAnnotation(a.podAnnotations, provider, 'ip_address');
+  const nic = a.kubevirt?.nic;
+  const reported = vmi && nic !== undefined ? statusAddress(vmi, nic, subnet.cidrBlock) : undefined;
+  const name = originalName(o);
+  if (reported && 'problem' in reported) notes.push(`${o.kind} ${name}: ${reported.problem}; ${pinned !== undefined ? `kept the pinned ${pinned}` : 'the model assigns one'}`);
+  if (!reported || 'problem' in reported) return pinned;
+  if (pinned !== undefined && pinned !== reported.ip) notes.push(`${o.kind} ${name}: its VMI reports ${reported.ip} on ${nic}, its ${provider}.kubernetes.io/ip_address pins ${pinned}: kept ${reported.ip}, the address the guest runs with`);
+  guest.push(`ip ${reported.ip}: from ${describe(vmi!)} status.interfaces[name=${nic}]`);
+  return reported.ip;
+}
+
+/**
+ * `defaultRoute:` (the docs' route step) from evidence: vpcheck's own note on what it rendered; a
+ * pod's primary NIC (the CNI's route); a managedtap NIC on a DHCP subnet (OVN's DHCP router
+ * option); a route in the VM's cloud-init. Without any, the docs' step is assumed, and `guest` says so.
+ */
+function routeOf(a: Attachment, subnet: { subnet: Subnet; enableDHCP: boolean; primary?: unknown }, guest: string[]): boolean {
+  const note = a.own[DEFAULT_ROUTE_ANNOTATION];
+  if (note !== undefined) return note === 'true';
+  if (subnet.primary !== undefined && !a.kubevirt) {
+    guest.push(`defaultRoute: true: a pod's primary NIC gets its default route from the CNI`);
+    return true;
+  }
+  const spec = a.kubevirt?.spec ?? {};
+  const binding = a.kubevirt?.nic !== undefined ? bindingOf(spec, a.kubevirt.nic) : undefined;
+  if (binding === 'managedtap' && subnet.enableDHCP) {
+    guest.push(`defaultRoute: true: its managedtap NIC on a DHCP subnet (enableDHCP) learns the route from OVN's DHCP`);
+    return true;
+  }
+  const evidence = cloudInitRoute(spec);
+  if (evidence.found) {
+    guest.push(`defaultRoute: true: ${evidence.found}`);
+    return true;
+  }
+  const unread = evidence.unread.length ? ` (its cloud-init is in ${evidence.unread.join(', ')}, which import never reads)` : '';
+  guest.push(
+    `defaultRoute: true ${ASSUMED}: nothing in the export shows the guest's default route${unread};`,
+    `the docs' step "ip route add default via ${subnet.subnet.gateway}" is assumed run. Set false if this guest has none.`,
+  );
+  return true;
 }

@@ -43,8 +43,11 @@ test('a customer export imports with warnings, keeps what it cannot map as comme
   expect(doc.vms).toEqual([
     // tenant-web has DHCP: Harvester's managedtap binding gives the guest a default route.
     { name: 'web-1', network: 'tenant-a/tenant-net', ip: '10.20.1.10', defaultRoute: true },
-    { name: 'db-1', network: 'tenant-a/db-net', ip: '10.20.2.10', defaultRoute: false, securityGroups: ['db-sg'] },
+    // Its cloud-init is in a Secret import never reads: the docs' route step is assumed, and said so.
+    { name: 'db-1', network: 'tenant-a/db-net', ip: '10.20.2.10', defaultRoute: true, securityGroups: ['db-sg'] },
   ]);
+  expect(r.out).toMatch(/ {2}# defaultRoute: true ASSUMED: .*Secret db-1-cloudinit.*\n.*\n {2}- name: db-1\n/);
+  expect(warnings).toContain("warning: defaultRoute: true ASSUMED (the docs' route step) for db-1: nothing in the export shows their guests' default route; see the comments beside them");
 
   const { topology, diagnostics } = loadTopology(Buffer.from(r.out), 'imported.yaml');
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);

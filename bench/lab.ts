@@ -22,9 +22,9 @@ function topology(vms: number): TopologySpec {
   }));
   const subnets: Subnet[] = Array.from({ length: 10 }, (_, k) => ({
     name: `s${k}`, vpc: vpcNames[k % 3]!, cidrBlock: `10.${k % 3}.${k}.0/24`, gateway: `10.${k % 3}.${k}.1`, provider: `default/n${k}`,
-    private: false, allowSubnets: [], natOutgoing: false, excludeIps: [],
+    private: false, allowSubnets: [], natOutgoing: false, excludeIps: [], enableDHCP: false,
   }));
-  const vmList: Vm[] = Array.from({ length: vms }, (_, k) => ({ name: `vm-${k}`, network: `default/n${k % 10}`, defaultRoute: true, securityGroups: [], listen: [] }));
+  const vmList: Vm[] = Array.from({ length: vms }, (_, k) => ({ name: `vm-${k}`, network: `default/n${k % 10}`, defaultRoute: true, binding: 'bridge', securityGroups: [], listen: [] }));
   return {
     name: 'bench', platform: 'harvester',
     networks: subnets.map((s, k) => ({ name: `n${k}`, namespace: 'default', ref: s.provider })),

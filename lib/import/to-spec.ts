@@ -6,7 +6,7 @@
 // (a customer's export).
 import { DEFAULT_ROUTE_ANNOTATION, LISTEN_ANNOTATION, NAME_ANNOTATION } from '../k8s/labels.ts';
 import { describe, type KubeObject } from '../k8s/resources.ts';
-import { DEFAULT_VPC, type Network, type Platform, type PolicyRoute, type SecurityGroupRule, type StaticRoute, type Subnet, type TopologySpec, type Vm, type VpcPeering } from '../topology/types.ts';
+import { DEFAULT_VPC, type Binding, type Network, type Platform, type PolicyRoute, type SecurityGroupRule, type StaticRoute, type Subnet, type TopologySpec, type Vm, type VpcPeering } from '../topology/types.ts';
 import { attachmentOf, PRIMARY_PROVIDER, providerAnnotation, type Attachment } from './attachment.ts';
 import { bindingOf, cloudInitRoute, statusAddress } from './guest.ts';
 
@@ -95,7 +95,7 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
     return { name, namespace: 'default', ref: `default/${name}` };
   };
   /** Subnets by their network's ref; one of the primary network keeps its object, its network and the namespaces bound to it. */
-  const subnetObjects = new Map<string, { subnet: Subnet; enableDHCP: boolean; primary?: { object: KubeObject; network: Network; namespaces: readonly string[] } }>();
+  const subnetObjects = new Map<string, { subnet: Subnet; primary?: { object: KubeObject; network: Network; namespaces: readonly string[] } }>();
   for (const o of of('Subnet')) {
     const s = (o.spec ?? {}) as Spec;
     const primary = (s.provider ?? PRIMARY_PROVIDER) === PRIMARY_PROVIDER;
@@ -112,8 +112,13 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
     // Kube-OVN appends the gateway to excludeIps (pkg/controller/subnet.go formatSubnet); IPAM skips it anyway.
     const excludeIps = ((s.excludeIps ?? []) as string[]).filter((ip) => ip !== s.gateway);
     subnetObjects.set(network.ref, {
-      subnet: { name: originalName(o), vpc, cidrBlock: s.cidrBlock, gateway: s.gateway, provider: network.ref, private: s.private ?? false, allowSubnets: s.allowSubnets ?? [], natOutgoing: s.natOutgoing ?? false, excludeIps },
-      enableDHCP: s.enableDHCP ?? false,
+      subnet: {
+        name: originalName(o), vpc, cidrBlock: s.cidrBlock, gateway: s.gateway, provider: network.ref, private: s.private ?? false, allowSubnets: s.allowSubnets ?? [], natOutgoing: s.natOutgoing ?? false, excludeIps,
+        enableDHCP: s.enableDHCP ?? false,
+        // Kept as written: the loader reports options Kube-OVN would drop; an empty string is Kube-OVN's "none".
+        ...(typeof s.dhcpV4Options === 'string' && s.dhcpV4Options !== '' && { dhcpV4Options: s.dhcpV4Options as string }),
+        ...(typeof s.mtu === 'number' && s.mtu !== 0 && { mtu: s.mtu as number }),
+      },
       ...(primary && { primary: { object: o, network, namespaces: (s.namespaces ?? []) as string[] } }),
     });
   }
@@ -182,9 +187,10 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
     const listen = (a.own[LISTEN_ANNOTATION] ?? '').split(',').filter(Boolean).map((l) => ({ protocol: 'tcp' as const, port: Number(l.split('/')[1]) }));
     const guest: string[] = [];
     const ip = addressOf(o, a, provider, subnet.subnet, vmiOf.get(key(o)) ?? (o.kind === 'VirtualMachineInstance' ? o : undefined), guest, notes);
-    const defaultRoute = routeOf(a, subnet, guest);
+    const binding = bindingOfNic(o, a, notes);
+    const defaultRoute = routeOf(a, subnet, binding, guest);
     if (guest.length) guests.set(name, guest);
-    return [{ name, network: network.ref, ...(ip !== undefined && { ip }), defaultRoute, securityGroups: groups.filter((g) => sgNames.has(g)).map((g) => sgNames.get(g)!), listen }];
+    return [{ name, network: network.ref, ...(ip !== undefined && { ip }), defaultRoute, binding, securityGroups: groups.filter((g) => sgNames.has(g)).map((g) => sgNames.get(g)!), listen }];
   });
 
   const onSubnets = new Set(vms.map((v) => v.network));
@@ -218,24 +224,35 @@ function addressOf(o: KubeObject, a: Attachment, provider: string, subnet: Subne
 }
 
 /**
- * `defaultRoute:` (the docs' route step) from evidence: vpcheck's own note on what it rendered; a
- * pod's primary NIC (the CNI's route); a managedtap NIC on a DHCP subnet (OVN's DHCP router
- * option); a route in the VM's cloud-init. Without any, the docs' step is assumed, and `guest` says so.
+ * The topology's binding of the tested NIC: KubeVirt's managedtap plugin, else bridge. Pods have
+ * no KubeVirt binding (bridge: the CNI configures them); another KubeVirt binding is tested as bridge, and said so.
  */
-function routeOf(a: Attachment, subnet: { subnet: Subnet; enableDHCP: boolean; primary?: unknown }, guest: string[]): boolean {
+function bindingOfNic(o: KubeObject, a: Attachment, notes: string[]): Binding {
+  const nic = a.kubevirt?.nic;
+  const found = nic !== undefined ? bindingOf(a.kubevirt!.spec, nic) : undefined;
+  if (found === 'managedtap') return 'managedtap';
+  if (found !== undefined && found !== 'bridge') notes.push(`${o.kind} ${originalName(o)}: its NIC ${nic} has binding ${found}; tested as bridge (vpcheck models bridge and managedtap)`);
+  return 'bridge';
+}
+
+/**
+ * `defaultRoute:` (the docs' route step) from evidence: vpcheck's own note on what it rendered;
+ * managedtap on a DHCP subnet (OVN's DHCP router option gives the route: no step); a pod's primary
+ * NIC (the CNI's route); a route in the VM's cloud-init. Without any, the docs' step is assumed,
+ * and `guest` says so.
+ */
+function routeOf(a: Attachment, subnet: { subnet: Subnet; primary?: unknown }, binding: Binding, guest: string[]): boolean {
   const note = a.own[DEFAULT_ROUTE_ANNOTATION];
   if (note !== undefined) return note === 'true';
+  if (binding === 'managedtap' && subnet.subnet.enableDHCP) {
+    guest.push(`defaultRoute: false: binding managedtap on a DHCP subnet (enableDHCP): the guest's lease carries the route (DHCP router option), no route step`);
+    return false;
+  }
   if (subnet.primary !== undefined && !a.kubevirt) {
     guest.push(`defaultRoute: true: a pod's primary NIC gets its default route from the CNI`);
     return true;
   }
-  const spec = a.kubevirt?.spec ?? {};
-  const binding = a.kubevirt?.nic !== undefined ? bindingOf(spec, a.kubevirt.nic) : undefined;
-  if (binding === 'managedtap' && subnet.enableDHCP) {
-    guest.push(`defaultRoute: true: its managedtap NIC on a DHCP subnet (enableDHCP) learns the route from OVN's DHCP`);
-    return true;
-  }
-  const evidence = cloudInitRoute(spec);
+  const evidence = cloudInitRoute(a.kubevirt?.spec ?? {});
   if (evidence.found) {
     guest.push(`defaultRoute: true: ${evidence.found}`);
     return true;

@@ -26,6 +26,7 @@ export function topologyDocument(spec: TopologySpec, description: string): Recor
       network: shortRef(vm.network),
       ...(vm.ip !== undefined && { ip: vm.ip }),
       defaultRoute: vm.defaultRoute,
+      ...(vm.binding !== 'bridge' && { binding: vm.binding }),
       ...(vm.securityGroups.length && { securityGroups: vm.securityGroups }),
       ...(vm.listen.length && { listen: vm.listen.map((l) => `${l.protocol}/${l.port}`) }),
     })),

@@ -4,6 +4,7 @@
 import type { RawTopology } from './schema.ts';
 import {
   DEFAULT_VPC,
+  type Binding,
   type Listen,
   type Network,
   type PolicyRoute,
@@ -148,6 +149,9 @@ function buildSpec(name: string, platform: TopologySpec['platform'], raw: RawObj
       allowSubnets: (s.allowSubnets as string[] | undefined) ?? [],
       natOutgoing: (s.natOutgoing as boolean | undefined) ?? false,
       excludeIps: (s.excludeIps as string[] | undefined) ?? [],
+      enableDHCP: (s.enableDHCP as boolean | undefined) ?? false,
+      ...(s.dhcpV4Options !== undefined ? { dhcpV4Options: s.dhcpV4Options as string } : {}),
+      ...(s.mtu !== undefined ? { mtu: s.mtu as number } : {}),
     };
   });
   const rules = (list: unknown): SecurityGroupRule[] =>
@@ -162,13 +166,17 @@ function buildSpec(name: string, platform: TopologySpec['platform'], raw: RawObj
     ingressRules: rules(g.ingressRules),
     egressRules: rules(g.egressRules),
   }));
-  const vms: Vm[] = raw.vms.map((v) => ({
-    name: v.name,
-    network: networkRef(v.network as string),
-    ...(v.ip !== undefined ? { ip: v.ip as string } : {}),
-    defaultRoute: (v.defaultRoute as boolean | undefined) ?? true,
-    securityGroups: (v.securityGroups as string[] | undefined) ?? [],
-    listen: ((v.listen as string[] | undefined) ?? []).map((l): Listen => ({ protocol: 'tcp', port: Number(l.split('/')[1]) })),
-  }));
+  const vms: Vm[] = raw.vms.map((v) => {
+    const binding = (v.binding as Binding | undefined) ?? 'bridge';
+    return {
+      name: v.name,
+      network: networkRef(v.network as string),
+      ...(v.ip !== undefined ? { ip: v.ip as string } : {}),
+      defaultRoute: (v.defaultRoute as boolean | undefined) ?? binding === 'bridge',
+      binding,
+      securityGroups: (v.securityGroups as string[] | undefined) ?? [],
+      listen: ((v.listen as string[] | undefined) ?? []).map((l): Listen => ({ protocol: 'tcp', port: Number(l.split('/')[1]) })),
+    };
+  });
   return { name, platform, networks, vpcs, subnets, securityGroups, vms };
 }

@@ -81,6 +81,12 @@ export interface Subnet {
   readonly natOutgoing: boolean;
   /** Single addresses "10.0.0.5" or ranges "10.0.0.10..10.0.0.20". */
   readonly excludeIps: readonly string[];
+  /** OVN native DHCP on the subnet's ports (one DHCP_Options row; lib/topology/dhcp.ts). */
+  readonly enableDHCP: boolean;
+  /** Kube-OVN's "k1=v1,k2=v2" overrides of the DHCPv4 options, as written. */
+  readonly dhcpV4Options?: string;
+  /** DHCP option 26; absent: Kube-OVN's default for a Geneve overlay (dhcp.ts OVERLAY_MTU). */
+  readonly mtu?: number;
 }
 
 export type SgProtocol = 'all' | 'icmp' | 'tcp' | 'udp';
@@ -110,14 +116,26 @@ export interface Listen {
   readonly port: number;
 }
 
+/**
+ * The KubeVirt interface binding. `bridge`: KubeVirt's own DHCP gives the address but, on a
+ * secondary network, no default route. `managedtap`: the guest's DHCP client talks to OVN's native
+ * DHCP, which gives address, router and MTU when the subnet has enableDHCP, and nothing otherwise.
+ */
+export type Binding = 'bridge' | 'managedtap';
+export const BINDINGS: readonly Binding[] = ['bridge', 'managedtap'];
+
 export interface Vm {
   readonly name: string;
   /** Network reference "namespace/name"; the VM's subnet is the one whose provider is this network. */
   readonly network: string;
   /** Fixed address; when absent the model's IPAM assigns one (see lib/model/ipam.ts). */
   readonly ip?: string;
-  /** Run the docs' "ip route add default via <gateway> dev enp1s0" before probing. */
+  /**
+   * Run the docs' "ip route add default via <gateway> dev enp1s0" before probing. Defaults to true
+   * for binding bridge and false for managedtap, whose DHCP lease carries the route.
+   */
   readonly defaultRoute: boolean;
+  readonly binding: Binding;
   readonly securityGroups: readonly string[];
   readonly listen: readonly Listen[];
 }

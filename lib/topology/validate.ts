@@ -3,6 +3,7 @@
 import type { Severity } from './diagnostics.ts';
 import type { SpecSource } from './normalize.ts';
 import { validateAddresses } from './validate-addresses.ts';
+import { validateDhcp } from './validate-dhcp.ts';
 import { validateObjects } from './validate-objects.ts';
 import { validatePeering } from './validate-peering.ts';
 import { validatePolicies } from './validate-policies.ts';
@@ -20,6 +21,7 @@ export function validateSpec(src: SpecSource, report: Report): boolean {
   };
   validateObjects(src, counting);
   validateSecurity(src, counting);
+  validateDhcp(src, counting);
   if (errors) return false;
   if (!validateAddresses(src, counting)) return false;
   validatePeering(src, counting);

@@ -77,16 +77,26 @@ test('a VMI disagreeing with its pinned address, reporting outside its subnet, o
   expect(imported.warnings).toContain("VirtualMachine app-1: its VMI reports 192.168.7.7 on nic-1, outside the subnet's 10.30.2.0/24; kept the pinned 10.30.2.9");
 });
 
-test('a managedtap NIC on a DHCP subnet learns its route from DHCP; a bridge NIC there does not', () => {
+test('binding, enableDHCP, dhcpV4Options and mtu are read; managedtap on a DHCP subnet takes its route from the lease, a bridge NIC there does not', () => {
   const objects = parseExport(text);
   const web = objects.find((o) => o.kind === 'Subnet' && o.metadata.name === 'shop-web')!;
-  (web.spec as Record<string, unknown>).enableDHCP = true;
+  Object.assign(web.spec as Record<string, unknown>, { enableDHCP: true, dhcpV4Options: 'lease_time=600', mtu: 1400 });
   const vm = objects.find((o) => o.kind === 'VirtualMachine' && o.metadata.name === 'web-1')!;
   const spec = (vm.spec as { template: { spec: { domain: { devices: { interfaces: Record<string, unknown>[] } }; volumes: unknown[] } } }).template.spec;
   spec.volumes = [];
-  const bridge = importObjects(objects, { source: 'x' }).yaml;
-  expect(bridge).toMatch(/# defaultRoute: true ASSUMED[^\n]*\n[^\n]*\n {2}- name: web-1\n/);
+  const bridge = importObjects(objects, { source: 'x' });
+  expect(bridge.warnings.filter((w) => w.includes('cannot hold')), 'the DHCP fields are mapped').toEqual([]);
+  const subnets = (parse(bridge.yaml) as { subnets: Record<string, unknown>[] }).subnets;
+  expect(subnets[0]).toMatchObject({ name: 'shop-web', enableDHCP: true, dhcpV4Options: 'lease_time=600', mtu: 1400 });
+  expect(subnets[1]).not.toHaveProperty('mtu');
+  expect((parse(bridge.yaml) as { vms: Vms }).vms[0]).toEqual({ name: 'web-1', network: 'shop/web', ip: '10.30.1.4', defaultRoute: true });
+  expect(bridge.yaml).toMatch(/# defaultRoute: true ASSUMED[^\n]*\n[^\n]*\n {2}- name: web-1\n/);
+
   spec.domain.devices.interfaces = [{ name: 'nic-1', model: 'virtio', binding: { name: 'managedtap' } }];
   const managedtap = importObjects(objects, { source: 'x' }).yaml;
-  expect(managedtap).toContain("  # defaultRoute: true: its managedtap NIC on a DHCP subnet (enableDHCP) learns the route from OVN's DHCP\n  - name: web-1\n");
+  expect((parse(managedtap) as { vms: Vms }).vms[0]).toEqual({ name: 'web-1', network: 'shop/web', ip: '10.30.1.4', defaultRoute: false, binding: 'managedtap' });
+  expect(managedtap).toContain("  # defaultRoute: false: binding managedtap on a DHCP subnet (enableDHCP): the guest's lease carries the route (DHCP router option), no route step\n  - name: web-1\n");
+
+  spec.domain.devices.interfaces = [{ name: 'nic-1', model: 'virtio', sriov: {} }];
+  expect(importObjects(objects, { source: 'x' }).warnings).toContain('VirtualMachine web-1: its NIC nic-1 has binding sriov; tested as bridge (vpcheck models bridge and managedtap)');
 });

@@ -27,11 +27,11 @@ export function vpc(name: string, extra: Partial<Vpc> = {}): Vpc {
 
 export function subnet(name: string, cidrBlock: string, extra: Partial<Subnet> = {}): Subnet {
   const gateway = cidrBlock.replace(/\.0\/\d+$/, '.1');
-  return { name, vpc: DEFAULT_VPC, cidrBlock, gateway, provider: `default/net-${name}`, private: false, allowSubnets: [], natOutgoing: false, excludeIps: [], ...extra };
+  return { name, vpc: DEFAULT_VPC, cidrBlock, gateway, provider: `default/net-${name}`, private: false, allowSubnets: [], natOutgoing: false, excludeIps: [], enableDHCP: false, ...extra };
 }
 
 export function vm(name: string, subnetName: string, extra: Partial<Vm> = {}): Vm {
-  return { name, network: `default/net-${subnetName}`, defaultRoute: true, securityGroups: [], listen: [], ...extra };
+  return { name, network: `default/net-${subnetName}`, defaultRoute: true, binding: 'bridge', securityGroups: [], listen: [], ...extra };
 }
 
 export function topology(parts: { vpcs?: Vpc[]; subnets: Subnet[]; vms: Vm[]; securityGroups?: SecurityGroup[]; platform?: TopologySpec['platform'] }): TopologySpec {

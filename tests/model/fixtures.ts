@@ -26,7 +26,7 @@ export function spec(i: SpecIn): TopologySpec {
   if (!vpcs.some((v) => v.name === DEFAULT_VPC)) vpcs.push({ name: DEFAULT_VPC, vpcPeerings: [], staticRoutes: [], policyRoutes: [], implicit: true });
   const subnets: Subnet[] = i.subnets.map((s) => ({
     vpc: DEFAULT_VPC, gateway: formatIPv4(firstHost(parsePrefix(s.cidrBlock))), provider: `default/${s.name}`,
-    private: false, allowSubnets: [], natOutgoing: false, excludeIps: [], ...s,
+    private: false, allowSubnets: [], natOutgoing: false, excludeIps: [], enableDHCP: false, ...s,
   }));
   return {
     name: 'test',
@@ -35,7 +35,7 @@ export function spec(i: SpecIn): TopologySpec {
     vpcs,
     subnets,
     securityGroups: (i.securityGroups ?? []).map((g) => ({ allowSameGroupTraffic: false, ingressRules: [], egressRules: [], ...g })),
-    vms: i.vms.map(({ subnet, ...v }) => ({ network: `default/${subnet}`, defaultRoute: true, securityGroups: [], listen: [], ...v })),
+    vms: i.vms.map(({ subnet, ...v }) => ({ network: `default/${subnet}`, defaultRoute: true, binding: 'bridge' as const, securityGroups: [], listen: [], ...v })),
   };
 }
 

@@ -82,6 +82,9 @@ function formatSubnet(o: KubeObject): FormattedSubnet {
     allowSubnets: s.allowSubnets ?? [],
     natOutgoing: s.natOutgoing ?? false,
     excludeIps: excludeIps.includes(gateway) ? excludeIps : [...excludeIps, gateway],
+    enableDHCP: s.enableDHCP ?? false,
+    ...(s.dhcpV4Options ? { dhcpV4Options: s.dhcpV4Options } : {}),
+    ...(s.mtu ? { mtu: s.mtu } : {}),
     disableGatewayCheck: s.disableGatewayCheck ?? false,
     namespaces: s.namespaces ?? [],
   };
@@ -266,7 +269,7 @@ export function runView(store: Store, runId: string, platform: Platform, ipam: K
     // VM's launcher pod is named for the VM there (pkg/controller/pod.go, keep-vm-ip).
     const lsp = `${o.metadata.name}.${o.metadata.namespace}${provider === OVN_PROVIDER ? '' : `.${provider}`}`;
     guests.set(o.metadata.name, { object: o, nic: a.nic, ip, lsp, ...(config && { config }), ...(container && { command: [...(container.command ?? []), ...(container.args ?? [])] }) });
-    vms.push({ name: o.metadata.name, network: subnet.provider, ip, defaultRoute: false, securityGroups: groups.map((g) => g.name), listen: (config?.listen ?? []).map((port) => ({ protocol: 'tcp' as const, port })) });
+    vms.push({ name: o.metadata.name, network: subnet.provider, ip, defaultRoute: false, binding: 'bridge', securityGroups: groups.map((g) => g.name), listen: (config?.listen ?? []).map((port) => ({ protocol: 'tcp' as const, port })) });
   }
 
   const networks = subnets.map((s) => ({ name: s.name, namespace: 'subnet', ref: s.provider }));

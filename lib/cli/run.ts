@@ -13,6 +13,7 @@ import { TargetError, type Target, type TargetKind } from '../targets/target.ts'
 import { LabTarget } from '../targets/lab/lab-target.ts';
 import { HarvesterTarget } from '../targets/harvester/harvester-target.ts';
 import { KubeOvnTarget } from '../targets/kubeovn/kubeovn-target.ts';
+import { podLimits } from '../targets/kubeovn/limits.ts';
 import { formatDiagnostic } from '../topology/diagnostics.ts';
 import type { Topology } from '../topology/types.ts';
 import { EXIT, type Io } from './io.ts';
@@ -39,9 +40,13 @@ export async function runCommand(files: string[], options: RunCommandOptions, io
   const loaded: { topology: Topology; warnings: string[] }[] = [];
   let invalid = false;
   for (const file of files) {
-    const { topology, diagnostics } = await loadWithModelCheck(file, internetIpOf(options.target, options.internetIp));
+    const loadedFile = await loadWithModelCheck(file, internetIpOf(options.target, options.internetIp));
+    const { topology } = loadedFile;
+    // A setting the target cannot honour would make cells differ from the model for a known reason: refused.
+    const limits = topology && options.target === 'kubeovn' ? podLimits(topology, 'error') : [];
+    const diagnostics = [...loadedFile.diagnostics, ...limits];
     for (const d of diagnostics) io.err(formatDiagnostic(d));
-    if (topology) loaded.push({ topology, warnings: diagnostics.map(formatDiagnostic) });
+    if (topology && !limits.length) loaded.push({ topology, warnings: diagnostics.map(formatDiagnostic) });
     else invalid = true;
   }
   if (invalid) return EXIT.invalid;

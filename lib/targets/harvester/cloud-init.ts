@@ -1,7 +1,7 @@
 // cloud-init for a VM booted from a cloud image: its pinned address (network-config v2, no
-// gateway: the docs' procedures add the default route by hand) or, with managedtap, DHCP, a console user whose password
-// and SSH key vpcheck generated, the VM's SSH host key, and the `listen:` ports served. Pure;
-// the user-data goes into a Secret.
+// gateway: the docs' procedures add the default route by hand) or, with managedtap, DHCP; a
+// console user whose password and SSH key vpcheck generated, the VM's SSH host key, and the
+// `listen:` ports served. Pure; the user-data goes into a Secret.
 import { stringify } from 'yaml';
 import type { Listen } from '../../topology/types.ts';
 import { NAME_ANNOTATION, runLabels } from '../../k8s/labels.ts';

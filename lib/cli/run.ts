@@ -14,6 +14,7 @@ import { LabTarget } from '../targets/lab/lab-target.ts';
 import { HarvesterTarget } from '../targets/harvester/harvester-target.ts';
 import { KubeOvnTarget } from '../targets/kubeovn/kubeovn-target.ts';
 import { podLimits } from '../targets/kubeovn/limits.ts';
+import { harvesterLimits } from '../targets/harvester/limits.ts';
 import { formatDiagnostic } from '../topology/diagnostics.ts';
 import type { Topology } from '../topology/types.ts';
 import { EXIT, type Io } from './io.ts';
@@ -44,7 +45,8 @@ export async function runCommand(files: string[], options: RunCommandOptions, io
     const { topology } = loadedFile;
     // A setting the target cannot honour would make cells differ from the model for a known reason: refused.
     const limits = topology && options.target === 'kubeovn' ? podLimits(topology, 'error') : [];
-    const diagnostics = [...loadedFile.diagnostics, ...limits];
+    const versionNotes = topology && options.target === 'harvester' ? harvesterLimits(topology) : [];
+    const diagnostics = [...loadedFile.diagnostics, ...limits, ...versionNotes];
     for (const d of diagnostics) io.err(formatDiagnostic(d));
     if (topology && !limits.length) loaded.push({ topology, warnings: diagnostics.map(formatDiagnostic) });
     else invalid = true;

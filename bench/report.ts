@@ -7,7 +7,7 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { renderHtml } from '../lib/report/html-page.ts';
-import type { Layout } from '../lib/report/layout.ts';
+import type { Layout } from '../lib/run/layout.ts';
 import { summarize, type CellResult, type PhaseResult, type RunResult } from '../lib/run/result.ts';
 
 const VMS = 100;

@@ -2,9 +2,9 @@
 // topology files it covers. Specs stay declarative; the engine lives in lib/run.
 import { test as base } from '@playwright/test';
 import { readdirSync } from 'node:fs';
-import { targetOf } from '../lib/cli/run.ts';
-import { sshJumpOptions } from '../lib/cli/ssh-jump-flags.ts';
-import type { Target } from '../lib/targets/target.ts';
+import { targetOf } from '../lib/targets/index.ts';
+import { sshJumpOptions } from '../lib/sessions/ssh-jump-flags.ts';
+import { isTargetKind, TRANSPORTS, type Target } from '../lib/targets/target.ts';
 import type { Transport } from '../lib/sessions/session.ts';
 
 export interface SuiteOptions {
@@ -14,7 +14,12 @@ export interface SuiteOptions {
 
 export const test = base.extend<{}, SuiteOptions & { target: Target }>({
   transport: ['console', { option: true, scope: 'worker' }],
-  target: [async ({}, use) => use(suiteTarget()), { scope: 'worker' }],
+  target: [async ({ transport }, use) => {
+    const target = suiteTarget();
+    // Said once, rather than as a failed login on every VM.
+    if (!target.transports.includes(transport)) throw new Error(`VPCHECK_TARGET=${target.kind} reaches its VMs with ${target.transports.join(' or ')} only, not ${transport}: run its e2e-${target.transports[0]} project`);
+    await use(target);
+  }, { scope: 'worker' }],
 });
 
 /**
@@ -27,7 +32,7 @@ export const test = base.extend<{}, SuiteOptions & { target: Target }>({
 function suiteTarget(): Target {
   const env = process.env;
   const kind = env.VPCHECK_TARGET ?? 'lab';
-  if (kind !== 'lab' && kind !== 'harvester' && kind !== 'kubeovn') throw new Error(`VPCHECK_TARGET=${kind}: use lab, harvester or kubeovn`);
+  if (!isTargetKind(kind)) throw new Error(`VPCHECK_TARGET=${kind}: use ${Object.keys(TRANSPORTS).join(', ')}`);
   return targetOf({
     target: kind,
     ...(env.VPCHECK_KUBE_OVN_PRIMARY === '1' && { kubeOvnPrimary: true }),

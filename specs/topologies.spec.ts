@@ -3,7 +3,7 @@
 // the failing cells' evidence and the JSON result.
 import { readFileSync } from 'node:fs';
 import { loadTopology } from '../lib/topology/load.ts';
-import { subnetOf } from '../lib/model/ipam.ts';
+import { subnetOf } from '../lib/topology/addresses.ts';
 import { renderHtml } from '../lib/report/html-page.ts';
 import { redact, redactText } from '../lib/secrets/redact.ts';
 import { renderRun } from '../lib/report/terminal.ts';

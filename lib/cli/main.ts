@@ -5,12 +5,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { EXIT, processIo, type Io } from './io.ts';
 import { DEFAULT_IMAGE, DEFAULT_POD_IMAGE } from '../targets/images.ts';
 import pkg from '../../package.json' with { type: 'json' };
-import type { TargetOptions } from './run.ts';
-import type { Transport } from '../sessions/session.ts';
-import type { TargetKind } from '../targets/target.ts';
-
-/** What each target offers, its default first: pods have no console or sshd; KubeVirt VMs no exec API. */
-const TRANSPORTS: Record<TargetKind, readonly Transport[]> = { lab: ['console', 'ssh', 'exec'], harvester: ['console', 'ssh'], kubeovn: ['exec'] };
+import type { TargetOptions } from '../targets/index.ts';
+import { TRANSPORTS, type TargetKind } from '../targets/target.ts';
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let code: number = EXIT.ok;
@@ -134,7 +130,7 @@ command that reproduces it in the VM's console. Ctrl-C tears everything down (ex
         code = EXIT.invalid;
         return;
       }
-      const { SshJumpFlagError, sshJumpOptions: sshJumpOptionsOf } = await import('./ssh-jump-flags.ts');
+      const { SshJumpFlagError, sshJumpOptions: sshJumpOptionsOf } = await import('../sessions/ssh-jump-flags.ts');
       let sshJumpOptions;
       try {
         sshJumpOptions = sshJumpOptionsOf(opts);
@@ -144,8 +140,8 @@ command that reproduces it in the VM's console. Ctrl-C tears everything down (ex
         code = EXIT.invalid;
         return;
       }
-      const { runCommand, targetOf } = await import('./run.ts');
-      code = await runCommand(files, opts, io, () => targetOf({ ...opts, ...(sshJumpOptions && { sshJumpOptions }) }));
+      const { runCommand } = await import('./run.ts');
+      code = await runCommand(files, { ...opts, ...(sshJumpOptions && { sshJumpOptions }) }, io);
     });
   withClusterOptions(program.commands.at(-1)!);
 
@@ -160,7 +156,7 @@ Example:
   $ vpcheck down --all
   removed 1 run: vpc-peering-3f9a1c`)
     .action(async (opts: { run?: string; all?: boolean } & TargetOptions) => {
-      const [{ downCommand }, { targetOf }] = await Promise.all([import('./down.ts'), import('./run.ts')]);
+      const [{ downCommand }, { targetOf }] = await Promise.all([import('./down.ts'), import('../targets/index.ts')]);
       code = await downCommand(opts, io, targetOf(opts));
     });
   withClusterOptions(program.commands.at(-1)!);

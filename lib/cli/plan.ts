@@ -2,7 +2,7 @@
 // Its cost follows the cells it prints: reasons come from lib/model/reasons.ts (one walk per
 // class pair) and only for the cells the text names, and `--json` is written as it is made.
 import { cellsOf, type Cell, type PhaseCells } from '../model/index.ts';
-import { subnetOf } from '../model/ipam.ts';
+import { subnetOf } from '../topology/addresses.ts';
 import { Reasons } from '../model/reasons.ts';
 import { formatIPv4 } from '../net/ipv4.ts';
 import { renderGrid } from '../report/grid.ts';

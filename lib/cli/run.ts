@@ -1,18 +1,15 @@
 // `vpcheck run`: build each topology on the target, probe, compare with the model, report.
 import { writeFile } from 'node:fs/promises';
 import { resultJson } from '../report/json.ts';
-import { subnetOf } from '../model/ipam.ts';
+import { subnetOf } from '../topology/addresses.ts';
 import { redactText } from '../secrets/redact.ts';
 import { renderRun } from '../report/terminal.ts';
 import type { RunResult } from '../run/result.ts';
 import { DEFAULT_RUN_SETTINGS, Runner, type RunEvents } from '../run/runner.ts';
 import type { Transport } from '../sessions/session.ts';
-import type { SshJumpOptions } from '../sessions/ssh-jump.ts';
 import { onTerminate } from '../run/signals.ts';
-import { TargetError, type Target, type TargetKind } from '../targets/target.ts';
-import { LabTarget } from '../targets/lab/lab-target.ts';
-import { HarvesterTarget } from '../targets/harvester/harvester-target.ts';
-import { KubeOvnTarget } from '../targets/kubeovn/kubeovn-target.ts';
+import { TargetError } from '../targets/target.ts';
+import { targetOf, type TargetOptions } from '../targets/index.ts';
 import { podLimits } from '../targets/kubeovn/limits.ts';
 import { harvesterLimits } from '../targets/harvester/limits.ts';
 import { formatDiagnostic } from '../topology/diagnostics.ts';
@@ -21,23 +18,18 @@ import { EXIT, type Io } from './io.ts';
 import { internetIpOf, loadWithModelCheck } from './topology-input.ts';
 import { writeReports } from './report.ts';
 
-export interface RunCommandOptions {
-  readonly target: TargetKind;
-  readonly internetIp?: string;
+export interface RunCommandOptions extends TargetOptions {
   readonly transport: Transport;
   readonly json?: string;
   readonly html?: string;
   readonly junit?: string;
   readonly keep?: boolean;
-  /** A cluster target's connection, repeated in the `down` command --keep prints. */
-  readonly kubeconfig?: string;
-  readonly context?: string;
   readonly phase?: string;
   readonly concurrency: number;
   readonly retries: number;
 }
 
-export async function runCommand(files: string[], options: RunCommandOptions, io: Io, makeTarget: () => Target): Promise<number> {
+export async function runCommand(files: string[], options: RunCommandOptions, io: Io): Promise<number> {
   const loaded: { topology: Topology; warnings: string[] }[] = [];
   let invalid = false;
   for (const file of files) {
@@ -53,7 +45,7 @@ export async function runCommand(files: string[], options: RunCommandOptions, io
   }
   if (invalid) return EXIT.invalid;
 
-  const target = makeTarget();
+  const target = targetOf(options);
   const results: RunResult[] = [];
   let code: number = EXIT.ok;
   for (const { topology, warnings } of loaded) {
@@ -102,33 +94,6 @@ export async function runCommand(files: string[], options: RunCommandOptions, io
   }
   if (results.length) await writeReports(results, options, io);
   return code;
-}
-
-/** Where `run` and `down` build and clean: the command line's --target and its connection flags. */
-export interface TargetOptions {
-  readonly target: TargetKind;
-  readonly kubeconfig?: string;
-  readonly context?: string;
-  readonly namespace?: string;
-  readonly image?: string;
-  readonly internetIp?: string;
-  readonly kubeOvnPrimary?: boolean;
-  /** Resolved --ssh-jump (ssh-jump-flags.ts). */
-  readonly sshJumpOptions?: SshJumpOptions;
-}
-
-export function targetOf(options: TargetOptions): Target {
-  if (options.target === 'lab') return new LabTarget();
-  const cluster = {
-    ...(options.kubeconfig !== undefined && { kubeconfig: options.kubeconfig }),
-    ...(options.context !== undefined && { context: options.context }),
-    ...(options.namespace !== undefined && { namespace: options.namespace }),
-    ...(options.image !== undefined && { image: options.image }),
-    ...(options.internetIp !== undefined && { internetIP: options.internetIp }),
-  };
-  return options.target === 'kubeovn'
-    ? new KubeOvnTarget({ ...cluster, ...(options.kubeOvnPrimary && { primary: true }) })
-    : new HarvesterTarget({ ...cluster, ...(options.sshJumpOptions && { sshJump: options.sshJumpOptions }) });
 }
 
 function events(io: Io): RunEvents {

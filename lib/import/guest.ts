@@ -4,7 +4,7 @@
 import { parse } from 'yaml';
 import { contains, isIPv4, parseIPv4, parsePrefix } from '../net/ipv4.ts';
 import type { KubeObject } from '../k8s/resources.ts';
-import type { VmiSpec } from './attachment.ts';
+import type { VmiSpec } from '../k8s/kube-ovn.ts';
 
 /**
  * The address a running VMI reports for the NIC on `nic`: the entry of status.interfaces whose

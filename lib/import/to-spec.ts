@@ -7,7 +7,7 @@
 import { DEFAULT_ROUTE_ANNOTATION, LISTEN_ANNOTATION, NAME_ANNOTATION } from '../k8s/labels.ts';
 import { describe, type KubeObject } from '../k8s/resources.ts';
 import { DEFAULT_VPC, type Binding, type Network, type Platform, type PolicyRoute, type SecurityGroupRule, type StaticRoute, type Subnet, type TopologySpec, type Vm, type VpcPeering } from '../topology/types.ts';
-import { attachmentOf, PRIMARY_PROVIDER, providerAnnotation, type Attachment } from './attachment.ts';
+import { attachmentOf, PRIMARY_PROVIDER, providerAnnotation, type Attachment } from '../k8s/kube-ovn.ts';
 import { bindingOf, cloudInitRoute, statusAddress } from './guest.ts';
 
 export interface OvnClusterEntries {

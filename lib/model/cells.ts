@@ -2,9 +2,9 @@
 // when the file has one for that cell, otherwise the model's prediction (kept beside the
 // expectation either way, so a disagreement can be reported).
 import { INITIAL_PHASE } from '../topology/phases.ts';
-import type { Expectation, Outcome, ProbeKind, Topology, TopologySpec } from '../topology/types.ts';
+import { INTERNET, type Expectation, type Outcome, type ProbeKind, type Topology, type TopologySpec } from '../topology/types.ts';
 import { predictMesh } from './mesh.ts';
-import { buildModel, INTERNET, type Model } from './predict.ts';
+import { buildModel, type Model } from './predict.ts';
 import type { ModelOptions, NetworkOutcome } from './types.ts';
 
 /** An expected outcome; `not-reachable` is an `expect:` line with `reachable: false` and no outcome. */

@@ -5,7 +5,7 @@
 // pair of classes gives the outcome of every VM pair in them.
 import { broadcast, parsePrefixOrAddress, type Prefix } from '../net/ipv4.ts';
 import type { Model } from './predict.ts';
-import { INTERNET } from './predict.ts';
+import { INTERNET } from '../topology/types.ts';
 import type { NetworkOutcome } from './types.ts';
 import type { VmInfo, World } from './world.ts';
 

@@ -1,13 +1,10 @@
 // The model's entry point: the expected outcome of one probe, with the deciding objects.
-import type { TopologySpec } from '../topology/types.ts';
+import { INTERNET, type TopologySpec } from '../topology/types.ts';
 import { formatIPv4, isIPv4, parseIPv4 } from '../net/ipv4.ts';
 import type { Packet } from './acl.ts';
 import { Fabric, Walk, type Decision, type WalkEnd } from './forward.ts';
 import type { Disposition, ModelOptions, NetworkOutcome, Prediction, ProbeRequest, Step } from './types.ts';
 import { buildWorld, type Owner, type VmInfo, type World } from './world.ts';
-
-/** The word `to:` uses for the internet address. */
-export const INTERNET = 'internet';
 
 export class Model {
   readonly world: World;

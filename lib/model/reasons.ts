@@ -6,7 +6,8 @@
 // Anything else (tcp, an address as destination, a VM to itself) is always computed in full.
 import { formatIPv4 } from '../net/ipv4.ts';
 import { vmClasses } from './mesh.ts';
-import { INTERNET, type Model } from './predict.ts';
+import type { Model } from './predict.ts';
+import { INTERNET } from '../topology/types.ts';
 import type { ProbeRequest } from './types.ts';
 
 /** A reason split at its slots: text, slot, text, slot, ..., text. */

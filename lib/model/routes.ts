@@ -41,7 +41,6 @@ export interface RouteTable {
  * every dst-ip route except the default route 0.0.0.0/0 (priority 1). Kube-OVN relies on it since
  * v1.14 adds a src-ip route per custom-VPC subnet (pkg/controller/subnet.go
  * addCustomVPCStaticRouteForSubnet), which would otherwise outrank shorter peering routes.
- * The lab runs stock OVN and emulates this ranking (lib/targets/lab/route-ranking.ts).
  */
 export function kubeOvnRouteRank(length: number, kind: 'connected' | 'dst-ip' | 'src-ip'): number {
   if (kind === 'src-ip') return length === 32 ? 2 : 1;
@@ -49,8 +48,9 @@ export function kubeOvnRouteRank(length: number, kind: 'connected' | 'dst-ip' | 
 }
 
 /**
- * Highest rank first. Two flows of one priority that both match are OVS's choice; the lab's
- * emulation makes a src-ip route win over the default route of equal rank, and so does this.
+ * Highest rank first. Two flows of one priority that both match are OVS's choice, which no
+ * prediction can know; at the one tie Kube-OVN's ranking allows (a src-ip route and the default
+ * route, both 1) the src-ip route wins, one fixed answer that a target settling the tie must match.
  */
 export function byRank(a: Route, b: Route): number {
   return b.rank - a.rank || (a.policy === b.policy ? 0 : a.policy === 'src-ip' ? -1 : 1);

@@ -3,7 +3,7 @@
 import type { SecurityGroup, Subnet, TopologySpec, Vm, Vpc } from '../topology/types.ts';
 import { DEFAULT_VPC, JOIN_CIDR } from '../topology/types.ts';
 import { contains, parseIPv4, parsePrefix, type Prefix } from '../net/ipv4.ts';
-import { assignAddresses } from './ipam.ts';
+import { assignAddresses } from '../topology/addresses.ts';
 
 /** Kube-OVN's join network: ovn-cluster's router port and the node's ovn0 (the lab uses the same). */
 export const JOIN = parsePrefix(JOIN_CIDR);

@@ -2,9 +2,8 @@
 // columns destinations then the internet, one character per cell. With observed outcomes it
 // marks the cells that differ and lists them with their reasons. Past `maxColumns` destinations
 // it summarises per group (subnet) so that 100 x 100 still fits a terminal. Pure: returns text.
-import type { Outcome, ProbeKind } from '../topology/types.ts';
+import { INTERNET, type Outcome, type ProbeKind } from '../topology/types.ts';
 import { satisfies, type Expected } from '../model/cells.ts';
-import { INTERNET } from '../model/predict.ts';
 
 export interface GridCell {
   readonly from: string;

@@ -1,7 +1,7 @@
 // The topology of a phase as inline SVG: one box per VPC (subnets inside with their VMs, static
 // routes below), peerings as arcs between VPC boxes labelled with both localConnectIPs, and the
 // internet above ovn-cluster (solid when a subnet has natOutgoing). Pure: returns markup.
-import type { Layout, LayoutVpc } from './layout.ts';
+import type { Layout, LayoutVpc } from '../run/layout.ts';
 import { esc } from './escape.ts';
 
 const BOX_W = 250;

@@ -3,8 +3,7 @@
 // first row sums it up per destination subnet ("9/10"), so a 100 x 100 matrix collapses to a
 // subnet x subnet grid that expands per subnet. Cells carry `data-i`, the index of their entry
 // in the page's data, from which the inline script fills the detail panel.
-import { INTERNET } from '../model/predict.ts';
-import type { Outcome } from '../topology/types.ts';
+import { INTERNET, type Outcome } from '../topology/types.ts';
 import type { CellResult, PhaseResult } from '../run/result.ts';
 import { cellLabel, statusOf } from './cells.ts';
 import { esc } from './escape.ts';

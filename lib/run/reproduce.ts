@@ -2,8 +2,7 @@
 // `vpcheck explain` line that shows the model's path for it.
 import { INITIAL_PHASE } from '../topology/phases.ts';
 import type { ProbeKind } from '../topology/types.ts';
-
-const shellQuote = (s: string) => (/^[\w./@:=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+import { shellQuote } from '../sessions/quote.ts';
 
 export function consoleCommand(probe: ProbeKind, ip: string, port?: number): string {
   return probe === 'icmp'

@@ -2,9 +2,9 @@
 // with what, and per phase every cell's expected and observed outcome with the evidence.
 import type { Expected } from '../model/index.ts';
 import type { Outcome, ProbeKind } from '../topology/types.ts';
-import type { Diagnostic, Readiness, TargetKind } from '../targets/target.ts';
+import type { Evidence, Readiness, TargetKind } from '../targets/target.ts';
 import type { Transport } from '../sessions/session.ts';
-import type { Layout } from '../report/layout.ts';
+import type { Layout } from './layout.ts';
 
 export interface Try {
   readonly outcome: Outcome;
@@ -31,7 +31,7 @@ export interface CellResult {
   readonly convergedMs?: number;
   /** Copy-paste reproduction of a failing cell: the probe in the VM's console, and the model's view. */
   readonly reproduce?: { readonly console: string; readonly explain: string };
-  readonly diagnostics?: readonly Diagnostic[];
+  readonly diagnostics?: readonly Evidence[];
 }
 
 /** One thing a VM's positive control checked, with what the VM showed. */

@@ -11,7 +11,7 @@ import type { ProbeJob, Tools } from '../probes/types.ts';
 import type { Session, Transport } from '../sessions/session.ts';
 import type { Logger, Realized, Target } from '../targets/target.ts';
 import type { Topology, Vm } from '../topology/types.ts';
-import { layoutOf } from '../report/layout.ts';
+import { layoutOf } from './layout.ts';
 import { phaseSpec } from '../topology/phases.ts';
 import { mapPool } from './pool.ts';
 import { vmDiagnostics } from './vm-diagnostics.ts';

@@ -6,6 +6,27 @@ import type { Session, Transport } from '../sessions/session.ts';
 
 export type TargetKind = 'lab' | 'harvester' | 'kubeovn';
 
+/**
+ * How each kind of target reaches its VMs, its default first: KubeVirt VMs have no exec API, and
+ * the pods standing in for VMs on kubeovn have no console or sshd. Target.transports is its row;
+ * the command line reads the table before any target code is loaded.
+ */
+export const TRANSPORTS: Readonly<Record<TargetKind, readonly [Transport, ...Transport[]]>> = {
+  lab: ['console', 'ssh', 'exec'],
+  harvester: ['console', 'ssh'],
+  kubeovn: ['exec'],
+};
+
+export function isTargetKind(kind: string): kind is TargetKind {
+  return Object.hasOwn(TRANSPORTS, kind);
+}
+
+/** Refuses a transport this kind of target does not offer, with why (`because`) and what it offers. */
+export function checkTransport(kind: TargetKind, transport: Transport, because: string): void {
+  const offered = TRANSPORTS[kind];
+  if (!offered.includes(transport)) throw new TargetError(`${kind}: transport ${transport} is not available (${because}); use --transport ${offered.join(' or ')}`);
+}
+
 export interface Logger {
   info(message: string): void;
   warn(message: string): void;
@@ -28,8 +49,8 @@ export interface RealizedVm {
   readonly nic: string;
 }
 
-/** Evidence collected for a cell that differs from the model. */
-export interface Diagnostic {
+/** One piece of evidence collected for a cell that differs from the model (a result's `diagnostics`). */
+export interface Evidence {
   readonly title: string;
   readonly command: string;
   readonly output: string;
@@ -78,7 +99,7 @@ export interface Realized {
   openSession(vm: string, transport: Transport): Promise<Session>;
   /** How a person gets a shell in the VM (a command line, comments allowed): printed by run --keep. */
   reach(vm: string): string;
-  diagnose(request: DiagnoseRequest): Promise<Diagnostic[]>;
+  diagnose(request: DiagnoseRequest): Promise<Evidence[]>;
   /**
    * What went wrong on the target while the run was up that can explain failed cells without
    * the network being at fault (lab: the kernel's neighbour table overflowed). Asked before down().
@@ -90,6 +111,8 @@ export interface Realized {
 
 export interface Target {
   readonly kind: TargetKind;
+  /** How sessions reach its VMs, the default first: TRANSPORTS[kind]. */
+  readonly transports: readonly [Transport, ...Transport[]];
   /** Component versions for the result (lab: OVS, OVN, kernel; cluster: Kubernetes, Kube-OVN, ...). */
   versions(): Promise<Record<string, string>>;
   up(spec: TopologySpec, run: RunContext): Promise<Realized>;

@@ -13,6 +13,9 @@ export type ProbeKind = 'icmp' | 'tcp';
 
 /** The default VPC of Kube-OVN; always present in a Topology even when the file omits it. */
 export const DEFAULT_VPC = 'ovn-cluster';
+
+/** The word `to:` uses for the internet address. */
+export const INTERNET = 'internet';
 /** The one node vpcheck models: the lab's node namespace, behind ovn-cluster's join network. */
 export const NODE_NAME = 'node-1';
 /** Kube-OVN's join subnet (node <-> ovn-cluster), allowed by private-subnet ACLs. */
@@ -128,7 +131,7 @@ export interface Vm {
   readonly name: string;
   /** Network reference "namespace/name"; the VM's subnet is the one whose provider is this network. */
   readonly network: string;
-  /** Fixed address; when absent the model's IPAM assigns one (see lib/model/ipam.ts). */
+  /** Fixed address; when absent lib/topology/addresses.ts assigns one as Kube-OVN's IPAM would. */
   readonly ip?: string;
   /**
    * Run the docs' "ip route add default via <gateway> dev enp1s0" before probing. Defaults to true

@@ -4,7 +4,7 @@
 import type { SpecSource } from './normalize.ts';
 import type { Report } from './validate.ts';
 import { broadcast, contains, covers, formatPrefix, isIPv4, isPrefix, overlaps, parseIPv4, parsePrefix } from '../net/ipv4.ts';
-import { parseExcludeIp, reservedReason, assignAddresses, IpamExhausted } from '../model/ipam.ts';
+import { parseExcludeIp, reservedReason, assignAddresses, IpamExhausted } from './addresses.ts';
 import { DEFAULT_VPC, JOIN_CIDR, OVN_DEFAULT_CIDR, type Subnet } from './types.ts';
 
 /** Checks formats first; returns false when later checks cannot run on this spec. */

@@ -2,10 +2,8 @@
 import { isIPv4 } from '../net/ipv4.ts';
 import type { RawExpectation } from './schema.ts';
 import { suggest } from './structure.ts';
-import type { Expectation, Outcome, TopologySpec } from './types.ts';
+import { INTERNET, type Expectation, type Outcome, type TopologySpec } from './types.ts';
 import type { Report } from './validate.ts';
-
-export const INTERNET = 'internet';
 
 export function checkEndpoints(spec: TopologySpec, from: string, to: string, path: string, report: Report): void {
   const vms = spec.vms.map((v) => v.name);

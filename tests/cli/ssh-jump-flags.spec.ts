@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { sshJumpOptions } from '../../lib/cli/ssh-jump-flags.ts';
+import { sshJumpOptions } from '../../lib/sessions/ssh-jump-flags.ts';
 import { generateSshKeyPair } from '../../lib/sessions/ssh-keys.ts';
 import { runCli, tempFile } from '../support/cli.ts';
 

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { expect, test } from '@playwright/test';
-import { OVERLAY_CNI_CONFIG } from '../../lib/k8s/schemas.ts';
+import { OVERLAY_CNI_CONFIG } from '../support/overlay-cni-schema.ts';
 import { loadTopologyFile } from '../../lib/topology/load.ts';
 import type { KubeObject } from '../../lib/k8s/resources.ts';
 import { manifestsYaml, ovnClusterDocument } from '../../lib/targets/harvester/manifests.ts';

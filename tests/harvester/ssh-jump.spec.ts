@@ -10,7 +10,7 @@ import { expect, test } from '@playwright/test';
 import { parseJumpHost } from '../../lib/sessions/ssh-jump.ts';
 import { SessionError } from '../../lib/sessions/session.ts';
 import { generateSshKeyPair } from '../../lib/sessions/ssh-keys.ts';
-import { sshJumpOptions, type SshJumpFlags } from '../../lib/cli/ssh-jump-flags.ts';
+import { sshJumpOptions, type SshJumpFlags } from '../../lib/sessions/ssh-jump-flags.ts';
 import type { HarvesterTarget } from '../../lib/targets/harvester/harvester-target.ts';
 import type { Realized } from '../../lib/targets/target.ts';
 import { loadTopologyFile } from '../../lib/topology/load.ts';

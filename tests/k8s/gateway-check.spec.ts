@@ -4,7 +4,7 @@
 // gateway, so it checks the VM's address instead; VMs outside groups still ping their gateway.
 import { expect, test } from '@playwright/test';
 import { NAME_ANNOTATION } from '../../lib/k8s/labels.ts';
-import { assignAddresses } from '../../lib/model/ipam.ts';
+import { assignAddresses } from '../../lib/topology/addresses.ts';
 import { buildModel } from '../../lib/model/index.ts';
 import { controlSpecOf } from '../../lib/run/controls.ts';
 import { renderNetwork } from '../../lib/targets/k8s-common/render-network.ts';

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { parseNetworksAnnotation } from '../../lib/import/attachment.ts';
+import { parseNetworksAnnotation } from '../../lib/k8s/kube-ovn.ts';
 import type { KubeObject } from '../../lib/k8s/resources.ts';
 import { manifestsYaml } from '../../lib/targets/harvester/manifests.ts';
 import { DEFAULT_POD_IMAGE, renderPods } from '../../lib/targets/kubeovn/render.ts';

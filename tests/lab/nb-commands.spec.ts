@@ -1,6 +1,6 @@
 // The pure translation (TopologySpec -> OVN NB rows) and the phase diff, without any I/O.
 import { test, expect } from '@playwright/test';
-import { assignAddresses } from '../../lib/model/ipam.ts';
+import { assignAddresses } from '../../lib/topology/addresses.ts';
 import { nbRows, transaction } from '../../lib/targets/lab/nb-commands.ts';
 import { nodeRows } from '../../lib/targets/lab/host-plan.ts';
 import { RunNames, runOfNamespace } from '../../lib/targets/lab/names.ts';

@@ -6,12 +6,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { expect } from '@playwright/test';
 import type { Outcome, SecurityGroup, Subnet, TopologySpec, Vm, Vpc } from '../../lib/topology/types.ts';
-import { DEFAULT_VPC } from '../../lib/topology/types.ts';
+import { DEFAULT_VPC, INTERNET } from '../../lib/topology/types.ts';
 import type { Logger, RunContext } from '../../lib/targets/target.ts';
 import type { LabRealized } from '../../lib/targets/lab/lab-target.ts';
 import { DEFAULT_LAB_DIR, RUNS_DIR, RunNames } from '../../lib/targets/lab/names.ts';
 import { inNamespace } from '../../lib/targets/lab/proc.ts';
-import { buildModel, INTERNET } from '../../lib/model/index.ts';
+import { buildModel } from '../../lib/model/index.ts';
 import { isIPv4 } from '../../lib/net/ipv4.ts';
 import { withLabLock } from '../../lib/targets/lab/lock.ts';
 

@@ -2,7 +2,8 @@
 // feature the model knows, and on one where a reason names a VM in another role than source or
 // destination (a static route whose next hop is a VM), so the template's check has to catch it.
 import { expect, test } from '@playwright/test';
-import { buildModel, INTERNET, type Model } from '../../lib/model/index.ts';
+import { buildModel, type Model } from '../../lib/model/index.ts';
+import { INTERNET } from '../../lib/topology/types.ts';
 import { Reasons } from '../../lib/model/reasons.ts';
 import { LAB_INTERNET, spec } from './fixtures.ts';
 import { synthetic } from './synthetic.ts';

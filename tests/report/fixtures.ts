@@ -1,7 +1,7 @@
 // RunResults built in code for report tests: two VPCs peered, one subnet each, and a phase in
 // which the peering's return route is missing, so the matrix has passing, failing and error cells.
 import type { Expected } from '../../lib/model/index.ts';
-import type { Layout } from '../../lib/report/layout.ts';
+import type { Layout } from '../../lib/run/layout.ts';
 import type { CellResult, PhaseResult, RunResult } from '../../lib/run/result.ts';
 import { summarize } from '../../lib/run/result.ts';
 import type { Outcome } from '../../lib/topology/types.ts';

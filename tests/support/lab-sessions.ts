@@ -9,6 +9,7 @@ export function labWithSessions(open: (lab: LabRealized, vm: string, transport: 
   const lab = new LabTarget();
   return {
     kind: 'lab',
+    transports: lab.transports,
     versions: () => lab.versions(),
     down: (which) => lab.down(which),
     async up(spec: TopologySpec, ctx: RunContext): Promise<Realized> {

@@ -4,7 +4,7 @@
 import type { KubeClient } from '../../k8s/client.ts';
 import type { ClusterRunOptions } from '../k8s-common/cluster-realized.ts';
 import { ClusterTarget, type ClusterOptions } from '../k8s-common/cluster-target.ts';
-import type { Logger } from '../target.ts';
+import { TRANSPORTS, type Logger } from '../target.ts';
 import { harvesterVersions } from '../k8s-common/versions.ts';
 import { HarvesterRealized } from './realized.ts';
 import { APPLY_ORDER, DEFAULT_IMAGE } from './render.ts';
@@ -20,6 +20,7 @@ export interface HarvesterOptions extends ClusterOptions {
 
 export class HarvesterTarget extends ClusterTarget<HarvesterOptions> {
   readonly kind = 'harvester' as const;
+  readonly transports = TRANSPORTS.harvester;
   protected readonly applyOrder = APPLY_ORDER;
 
   override async versions(): Promise<Record<string, string>> {

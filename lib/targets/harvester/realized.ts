@@ -2,7 +2,7 @@
 // KubeVirt VMs and their cloud-init Secrets; VMs are reached over their KubeVirt serial console
 // or, with --transport ssh, over SSH through a jump host or KubeVirt's port-forward to their first NIC.
 import { randomBytes } from 'node:crypto';
-import { attachmentOf, pinnedAddress } from '../../import/attachment.ts';
+import { attachmentOf, pinnedAddress } from '../../k8s/kube-ovn.ts';
 import type { KubeClient } from '../../k8s/client.ts';
 import { openKubevirtConsole } from '../../k8s/kubevirt-console.ts';
 import { openKubevirtPortForward } from '../../k8s/kubevirt-portforward.ts';
@@ -17,7 +17,7 @@ import { generateSshKeyPair, publicKeyBlob } from '../../sessions/ssh-keys.ts';
 import { SshJump, type SshJumpOptions } from '../../sessions/ssh-jump.ts';
 import type { TopologySpec } from '../../topology/types.ts';
 import { ClusterRealized, type ClusterRunOptions, type Desired } from '../k8s-common/cluster-realized.ts';
-import { TargetError, type Logger } from '../target.ts';
+import { checkTransport, TargetError, type Logger } from '../target.ts';
 import { cloudInitSecret, GUEST_NIC, userData, type GuestCredentials } from './cloud-init.ts';
 import { ReconnectingSession } from './reconnecting-session.ts';
 import { isReady } from '../k8s-common/ready.ts';
@@ -66,7 +66,7 @@ export class HarvesterRealized extends ClusterRealized {
   }
 
   async openSession(vm: string, transport: Transport): Promise<Session> {
-    if (transport === 'exec') throw new TargetError(`harvester: transport exec is not available (a VM has no exec API; that is --target kubeovn's); use --transport console or ssh`);
+    checkTransport('harvester', transport, "a VM has no exec API; that is --target kubeovn's");
     this.vm(vm);
     const name = prefixed(this.runId, vm);
     // One session per VM: a new console connection would close the previous one anyway.

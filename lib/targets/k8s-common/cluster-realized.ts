@@ -9,10 +9,10 @@ import { applyObject, getObject, listObjects } from '../../k8s/objects.ts';
 import { NAME_ANNOTATION, runSelector } from '../../k8s/labels.ts';
 import { describe, resourceOf, type KubeObject } from '../../k8s/resources.ts';
 import { waitUntil, WaitTimeout } from '../../k8s/watch.ts';
-import { assignAddresses, type Addressed } from '../../model/ipam.ts';
+import { assignAddresses, type Addressed } from '../../topology/addresses.ts';
 import type { Session, Transport } from '../../sessions/session.ts';
 import { DEFAULT_VPC, type TopologySpec } from '../../topology/types.ts';
-import { TargetError, type DiagnoseRequest, type Diagnostic, type Logger, type Readiness, type Realized, type RealizedVm, type UpdateResult } from '../target.ts';
+import { TargetError, type DiagnoseRequest, type Evidence, type Logger, type Readiness, type Realized, type RealizedVm, type UpdateResult } from '../target.ts';
 import { deleteRunObject } from './delete.ts';
 import { diagnosticsFor, KubeOvnPods, logicalSwitchPort, type VmPlacement } from './diagnose.ts';
 import { expectation, expectedRows, type NbExpectation, type NbRow } from './nb-expect.ts';
@@ -20,7 +20,7 @@ import { writeOvnCluster } from './ovn-cluster-write.ts';
 import { NotReady, Unreadable, waitProgrammed, waitStable } from './programmed.ts';
 import { subnetConflicts } from './subnet-conflicts.ts';
 import { describeState, isReady } from './ready.ts';
-import { teardownOrder, teardownRun } from './teardown.ts';
+import { teardownOrder, teardownRun, teardownTimeoutMs } from './teardown.ts';
 import type { OvnClusterPatch } from './render-network.ts';
 
 export interface ClusterRunOptions {
@@ -207,7 +207,7 @@ export abstract class ClusterRealized implements Realized {
     return { name, ip: a.ip, mac: '', gateway: a.subnet.gateway, subnet: a.subnet.name, nic: this.nic };
   }
 
-  async diagnose(request: DiagnoseRequest): Promise<Diagnostic[]> {
+  async diagnose(request: DiagnoseRequest): Promise<Evidence[]> {
     const from = this.addresses.get(request.from);
     if (!from) return [];
     const o = [...this.applied.values()].find((x) => VM_KINDS.has(x.kind) && x.metadata.annotations?.[NAME_ANNOTATION] === request.from);
@@ -226,7 +226,7 @@ export abstract class ClusterRealized implements Realized {
   down(): Promise<void> {
     this.downPromise ??= (async () => {
       await this.closeSessions();
-      await teardownRun(this.client, this.runId, this.readyTimeoutMs, teardownOrder(this.applyOrder));
+      await teardownRun(this.client, this.runId, teardownTimeoutMs(this.readyTimeoutMs), teardownOrder(this.applyOrder));
     })();
     return this.downPromise;
   }

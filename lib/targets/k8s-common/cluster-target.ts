@@ -4,7 +4,7 @@
 import { KubeClient, KubeError, loadKubeConfig, type ConnectOptions } from '../../k8s/client.ts';
 import type { TopologySpec } from '../../topology/types.ts';
 import { TargetError, type Logger, type RunContext, type Target, type TargetKind } from '../target.ts';
-import { runsOnCluster, teardownOrder, teardownRun } from './teardown.ts';
+import { runsOnCluster, teardownOrder, teardownRun, teardownTimeoutMs } from './teardown.ts';
 import { kubeOvnVersion } from './versions.ts';
 import type { ClusterRealized, ClusterRunOptions } from './cluster-realized.ts';
 
@@ -22,6 +22,7 @@ const DEFAULT_READY_TIMEOUT_MS = 300_000;
 
 export abstract class ClusterTarget<O extends ClusterOptions = ClusterOptions> implements Target {
   abstract readonly kind: TargetKind;
+  abstract readonly transports: Target['transports'];
   private clientValue?: KubeClient;
   /** Kinds a run of this target creates, in the order its realization applies them. */
   protected abstract readonly applyOrder: readonly string[];
@@ -63,7 +64,7 @@ export abstract class ClusterTarget<O extends ClusterOptions = ClusterOptions> i
   async down(which: { runId: string } | { all: true }): Promise<string[]> {
     const order = teardownOrder(this.applyOrder);
     const ids = 'runId' in which ? [which.runId] : await this.unreachable(runsOnCluster(this.client, order));
-    for (const id of ids) await this.unreachable(teardownRun(this.client, id, this.readyTimeoutMs, order));
+    for (const id of ids) await this.unreachable(teardownRun(this.client, id, teardownTimeoutMs(this.readyTimeoutMs), order));
     return ids;
   }
 

@@ -7,12 +7,12 @@
 // OpenFlow tables (ofproto/trace) in the ovs-ovn pod (label app=ovs, container openvswitch) of
 // the VM's node. Where vpcheck may not exec there (no pods/exec on kube-system, no Kube-OVN pod
 // found), each item says why and keeps the command to run by hand.
-import { attachmentOf, pinnedAddress, PRIMARY_PROVIDER } from '../../import/attachment.ts';
+import { attachmentOf, pinnedAddress, PRIMARY_PROVIDER } from '../../k8s/kube-ovn.ts';
 import type { KubeClient } from '../../k8s/client.ts';
 import { podExec, type ExecResult } from '../../k8s/pod-exec.ts';
 import { collectionPath, resourceOf, type KubeObject } from '../../k8s/resources.ts';
-import type { Addressed } from '../../model/ipam.ts';
-import type { DiagnoseRequest, Diagnostic } from '../target.ts';
+import type { Addressed } from '../../topology/addresses.ts';
+import type { DiagnoseRequest, Evidence } from '../target.ts';
 import { prefixed, vpcName } from './names.ts';
 import { ofprotoFlow, type TraceSource } from '../ofproto-flow.ts';
 
@@ -115,7 +115,7 @@ export interface VmPlacement {
 }
 
 /** Evidence for a probe from `from` (the VM's address and subnet), placed as `at` says. */
-export async function diagnosticsFor(runId: string, request: DiagnoseRequest, from: Addressed, at: VmPlacement, central: KubeOvnPods): Promise<Diagnostic[]> {
+export async function diagnosticsFor(runId: string, request: DiagnoseRequest, from: Addressed, at: VmPlacement, central: KubeOvnPods): Promise<Evidence[]> {
   const vpc = vpcName(runId, from.subnet.vpc);
   const subnet = prefixed(runId, from.subnet.name);
   // Kube-OVN names a VPC's logical router and a subnet's logical switch after the objects.
@@ -124,7 +124,7 @@ export async function diagnosticsFor(runId: string, request: DiagnoseRequest, fr
     [`policies of ${vpc}`, ['lr-policy-list', vpc]],
     [`ACLs of ${subnet}`, ['acl-list', subnet]],
   ];
-  const collected = await Promise.all(nb.map(async ([title, args]): Promise<Diagnostic> => ({
+  const collected = await Promise.all(nb.map(async ([title, args]): Promise<Evidence> => ({
     title,
     command: `kubectl ko nbctl ${args.join(' ')}`,
     output: await central.nbctl(args).catch(notCollected),
@@ -136,10 +136,10 @@ export async function diagnosticsFor(runId: string, request: DiagnoseRequest, fr
  * ovn-trace from the VM's port, then the OVS trace on its node: its MAC and the gateway's read
  * first, as kubectl ko trace does.
  */
-async function traces(central: KubeOvnPods, vpc: string, subnet: string, at: VmPlacement, ip: string, request: DiagnoseRequest): Promise<Diagnostic[]> {
+async function traces(central: KubeOvnPods, vpc: string, subnet: string, at: VmPlacement, ip: string, request: DiagnoseRequest): Promise<Evidence[]> {
   const title = `ovn-trace from ${request.from}`;
   const { lsp, node } = at;
-  const failed = (command: string, output: string, ovsOutput = output): Diagnostic[] => [{ title, command, output }, ovsTraceItem(request, node, command, ovsOutput)];
+  const failed = (command: string, output: string, ovsOutput = output): Evidence[] => [{ title, command, output }, ovsTraceItem(request, node, command, ovsOutput)];
   if (!lsp) return failed('', `not collected: the logical switch port of ${request.from} is unknown`, 'not collected: the logical switch port is unknown');
   const portMac = ['--columns=addresses', 'find', 'logical_switch_port', `name=${lsp}`];
   const gatewayMac = ['--columns=mac', 'find', 'logical_router_port', `name=${vpc}-${subnet}`];
@@ -159,12 +159,12 @@ async function traces(central: KubeOvnPods, vpc: string, subnet: string, at: VmP
   }
 }
 
-function ovsTraceItem(request: DiagnoseRequest, node: string | undefined, command: string, output: string): Diagnostic {
+function ovsTraceItem(request: DiagnoseRequest, node: string | undefined, command: string, output: string): Evidence {
   return { title: `OVS trace from ${request.from}${node ? ` on node ${node}` : ''}`, command, output };
 }
 
 /** ko trace's OVS half: the port's OpenFlow number on the node's br-int, then ofproto/trace. */
-async function ovsTrace(central: KubeOvnPods, request: DiagnoseRequest, node: string | undefined, lsp: string, from: Omit<TraceSource, 'inPort'>): Promise<Diagnostic> {
+async function ovsTrace(central: KubeOvnPods, request: DiagnoseRequest, node: string | undefined, lsp: string, from: Omit<TraceSource, 'inPort'>): Promise<Evidence> {
   if (!node) return ovsTraceItem(request, node, '', `not collected: the node of ${request.from} is unknown`);
   const exec = `kubectl -n ${KUBE_OVN_NAMESPACE} exec <ovs-ovn pod on ${node}> -c ${OVS_CONTAINER} --`;
   const find = ['ovs-vsctl', '--format=csv', ...bare, '--columns=ofport', 'find', 'interface', `external_ids:iface-id=${lsp}`];

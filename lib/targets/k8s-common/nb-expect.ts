@@ -25,7 +25,7 @@
 //   launcher pod its VM's name, "<pod>.<ns>" on the primary network (diagnose.ts logicalSwitchPort),
 //   holding its address, a member of the port group of each SG in its `<provider>.kubernetes.io/security_groups`
 //   annotation (pkg/controller/pod.go, pkg/util/const.go SecurityGroupAnnotationTemplate).
-import { attachmentOf, pinnedAddress, providerAnnotation } from '../../import/attachment.ts';
+import { attachmentOf, pinnedAddress, providerAnnotation } from '../../k8s/kube-ovn.ts';
 import type { KubeObject } from '../../k8s/resources.ts';
 import { DEFAULT_VPC } from '../../topology/types.ts';
 import { logicalSwitchPort } from './diagnose.ts';

@@ -3,8 +3,8 @@
 // Subnets and SecurityGroups, run-prefixed and labelled; plus what the run adds to ovn-cluster
 // and, per VM, where its NIC attaches. On Kube-OVN's primary network there are no NADs: Subnets
 // and NICs keep Kube-OVN's own provider. Pure.
-import { PRIMARY_PROVIDER } from '../../import/attachment.ts';
-import { assignAddresses, type Addressed } from '../../model/ipam.ts';
+import { PRIMARY_PROVIDER } from '../../k8s/kube-ovn.ts';
+import { assignAddresses, type Addressed } from '../../topology/addresses.ts';
 import { NAME_ANNOTATION, runLabels } from '../../k8s/labels.ts';
 import type { KubeObject } from '../../k8s/resources.ts';
 import { DEFAULT_VPC, type SecurityGroupRule, type TopologySpec, type Vpc } from '../../topology/types.ts';

@@ -19,22 +19,36 @@ export function teardownOrder(order: readonly string[]): string[] {
   return [...vms, ...[...order].reverse().filter((k) => !vms.includes(k))];
 }
 
+/**
+ * How long teardown waits for each kind to go: the ready timeout, but at least a minute, since a
+ * short ready timeout (a user's, a test's) must not leave a run's objects behind on a busy cluster.
+ */
+export const teardownTimeoutMs = (readyTimeoutMs: number): number => Math.max(readyTimeoutMs, 60_000);
+
+/**
+ * Deletes every object of the run, kind by kind. A kind that does not go in time does not stop
+ * the kinds after it (a NetworkAttachmentDefinition or a Secret goes whatever a Vpc does); what
+ * stayed is named at the end.
+ */
 export async function teardownRun(client: KubeClient, runId: string, timeoutMs: number, order: readonly string[]): Promise<void> {
+  const stayed: string[] = [];
   for (const kind of order) {
     const r = resourceOf(kind);
     const objects = await listObjects(client, r, runSelector(runId));
-    // VMIs belong to their VMs: KubeVirt deletes them; vpcheck only waits.
-    if (kind !== 'VirtualMachineInstance') await Promise.all(objects.map((o) => deleteRunObject(client, o, timeoutMs)));
-    await Promise.all(objects.map(async (o) => {
-      try {
-        await waitUntil(client, r, o.metadata.name, o.metadata.namespace, (x) => x === undefined, timeoutMs);
-      } catch (e) {
-        if (e instanceof WaitTimeout) throw new TargetError(`${describe(o)} of run ${runId} was not deleted within ${Math.round(timeoutMs / 1000)} s (finalizers: ${JSON.stringify(e.last?.metadata.finalizers ?? [])})`);
-        throw e;
-      }
+    const gone = await Promise.allSettled(objects.map(async (o) => {
+      // VMIs belong to their VMs: KubeVirt deletes them; vpcheck only waits.
+      if (kind !== 'VirtualMachineInstance') await deleteRunObject(client, o, timeoutMs);
+      await waitUntil(client, r, o.metadata.name, o.metadata.namespace, (x) => x === undefined, timeoutMs);
     }));
+    gone.forEach((g, i) => {
+      if (g.status === 'fulfilled') return;
+      const o = objects[i]!;
+      const e: unknown = g.reason;
+      stayed.push(e instanceof WaitTimeout ? `${describe(o)} was not deleted within ${Math.round(timeoutMs / 1000)} s (finalizers: ${JSON.stringify(e.last?.metadata.finalizers ?? [])})` : `${describe(o)}: ${e instanceof Error ? e.message : String(e)}`);
+    });
   }
   await writeOvnCluster(client, runId, undefined, (ovnCluster) => !patchingRuns(ovnCluster).includes(runId));
+  if (stayed.length) throw new TargetError(`run ${runId}: ${stayed.length} objects left: ${stayed.join('; ')}`);
 }
 
 /** Runs with objects on the cluster: run label values, and runs that patched ovn-cluster. */

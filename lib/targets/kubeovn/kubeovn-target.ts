@@ -7,7 +7,7 @@ import { resourceOf } from '../../k8s/resources.ts';
 import type { TopologySpec } from '../../topology/types.ts';
 import type { ClusterRealized, ClusterRunOptions } from '../k8s-common/cluster-realized.ts';
 import { ClusterTarget, type ClusterOptions } from '../k8s-common/cluster-target.ts';
-import { TargetError, type Logger, type RunContext } from '../target.ts';
+import { TargetError, TRANSPORTS, type Logger, type RunContext } from '../target.ts';
 import { podSecurityRefusal } from './pod-security.ts';
 import { KubeOvnRealized } from './realized.ts';
 import { DEFAULT_POD_IMAGE, POD_APPLY_ORDER } from './render.ts';
@@ -22,6 +22,7 @@ export interface KubeOvnOptions extends ClusterOptions {
 
 export class KubeOvnTarget extends ClusterTarget<KubeOvnOptions> {
   readonly kind = 'kubeovn' as const;
+  readonly transports = TRANSPORTS.kubeovn;
   protected readonly applyOrder = POD_APPLY_ORDER;
 
   /** A namespace the user named must admit the pods' capabilities: checked before anything is applied. */

@@ -7,7 +7,7 @@ import type { TopologySpec } from '../../topology/types.ts';
 import { isReady } from '../k8s-common/ready.ts';
 import { prefixed } from '../k8s-common/names.ts';
 import { ClusterRealized, type ClusterRunOptions, type Desired } from '../k8s-common/cluster-realized.ts';
-import { TargetError, type Logger } from '../target.ts';
+import { checkTransport, type Logger } from '../target.ts';
 import { PodExecSession } from './exec-session.ts';
 import { ATTACHMENT_NIC, PRIMARY_NIC } from './render-pod.ts';
 import { POD_APPLY_ORDER, podNamespace, renderPods, type PodRenderOptions } from './render.ts';
@@ -42,7 +42,7 @@ export class KubeOvnRealized extends ClusterRealized {
   }
 
   async openSession(vm: string, transport: Transport): Promise<Session> {
-    if (transport !== 'exec') throw new TargetError(`kube-ovn: transport ${transport} is not available (pods have no console or sshd); use --transport exec`);
+    checkTransport('kubeovn', transport, 'pods have no console or sshd');
     this.vm(vm);
     const session = new PodExecSession(vm, this.client, this.podNamespace, prefixed(this.runId, vm));
     const r = await session.run(DROP_DEFAULT_ROUTE);

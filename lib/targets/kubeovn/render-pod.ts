@@ -5,7 +5,7 @@
 // (kubeovn/kube-ovn:pkg/util/const.go LogicalSwitchAnnotationTemplate, IPAddressAnnotationTemplate,
 // SecurityGroupAnnotationTemplate); or, when Kube-OVN is the primary CNI and so configured, the
 // primary network's `ovn.kubernetes.io/...` annotations on eth0.
-import { NETWORKS_ANNOTATION } from '../../import/attachment.ts';
+import { NETWORKS_ANNOTATION } from '../../k8s/kube-ovn.ts';
 import { vmNotes } from '../../k8s/labels.ts';
 import type { KubeObject } from '../../k8s/resources.ts';
 import type { Vm } from '../../topology/types.ts';

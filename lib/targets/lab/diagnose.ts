@@ -3,11 +3,12 @@
 // (ofproto/trace, which sees what OVN compiled and conntrack), the VPC's routes and policies (the
 // VM's own routes come from the runner, over the VM's session). Output is shown with the run's
 // name prefix removed, so it speaks of the topology's objects.
-import type { DiagnoseRequest, Diagnostic } from '../target.ts';
+import type { DiagnoseRequest, Evidence } from '../target.ts';
 import type { LabDaemons } from './daemons.ts';
 import type { VmPlan } from './host-plan.ts';
 import type { RunNames } from './names.ts';
-import { run, shellQuote } from './proc.ts';
+import { run } from './proc.ts';
+import { shellQuote } from '../../sessions/quote.ts';
 import { ofprotoFlow } from '../ofproto-flow.ts';
 
 /** The microflow of the probe's first packet: an echo request, or a SYN for tcp. */
@@ -16,7 +17,7 @@ export function microflow(from: VmPlan, dstMac: string, request: DiagnoseRequest
   return `inport == "${from.lsp}" && eth.src == ${from.mac} && eth.dst == ${dstMac} && ip4.src == ${from.ip} && ip4.dst == ${request.toIp} && ip.ttl == 64 && ${l4}`;
 }
 
-export async function diagnose(daemons: LabDaemons, names: RunNames, from: VmPlan, sameSubnetPeer: VmPlan | undefined, request: DiagnoseRequest): Promise<Diagnostic[]> {
+export async function diagnose(daemons: LabDaemons, names: RunNames, from: VmPlan, sameSubnetPeer: VmPlan | undefined, request: DiagnoseRequest): Promise<Evidence[]> {
   // On-link destinations are addressed directly; everything else goes to the gateway's MAC.
   const dstMac = sameSubnetPeer?.mac ?? names.mac('lrp', names.subnetLrp(from.vpc, from.subnet));
   const flow = microflow(from, dstMac, request);

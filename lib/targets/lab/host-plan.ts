@@ -2,7 +2,7 @@
 // upstream namespaces that stand in for Kube-OVN's node gateway and the internet.
 import type { TopologySpec } from '../../topology/types.ts';
 import { DEFAULT_VPC } from '../../topology/types.ts';
-import type { Addressed } from '../../model/ipam.ts';
+import type { Addressed } from '../../topology/addresses.ts';
 import { parsePrefix } from '../../net/ipv4.ts';
 import { JOIN_GATEWAY, NODE_UPLINK, type RunNames } from './names.ts';
 import type { Command, Row } from './rows.ts';

@@ -1,7 +1,7 @@
 // The embedded default target: a real OVN data plane on this machine (DESIGN.md "The lab").
 import { release } from 'node:os';
 import type { TopologySpec } from '../../topology/types.ts';
-import type { RunContext, Target } from '../target.ts';
+import { TRANSPORTS, type RunContext, type Target } from '../target.ts';
 import { checkMachine } from './bootstrap.ts';
 import { LabDaemons } from './daemons.ts';
 import { DEFAULT_LAB_DIR, RunNames, VM_NIC } from './names.ts';
@@ -22,6 +22,7 @@ export interface LabOptions {
 
 export class LabTarget implements Target {
   readonly kind = 'lab' as const;
+  readonly transports = TRANSPORTS.lab;
   readonly labDir: string;
   private readonly vmNic: (vm: string) => string;
 

@@ -2,7 +2,7 @@
 // I/O: the lab sends diffRows(previous, these) as one ovn-nbctl transaction (rows.ts).
 import type { SecurityGroup, SecurityGroupRule, Subnet, TopologySpec } from '../../topology/types.ts';
 import { DEFAULT_VPC, JOIN_CIDR } from '../../topology/types.ts';
-import type { Addressed } from '../../model/ipam.ts';
+import type { Addressed } from '../../topology/addresses.ts';
 import { parsePrefix } from '../../net/ipv4.ts';
 import { addressSets } from '../../topology/address-sets.ts';
 import { renameSets } from '../../topology/ovn-match.ts';

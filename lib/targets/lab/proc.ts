@@ -2,8 +2,10 @@
 // and what it printed, because a half-built lab is a target problem, never a network verdict.
 import { execa } from 'execa';
 import { TargetError } from '../target.ts';
+import { shellQuote } from '../../sessions/quote.ts';
 
-export interface RunResult {
+/** What a finished program printed, and its exit code. */
+export interface ProcessOutput {
   readonly stdout: string;
   readonly stderr: string;
   readonly exitCode: number;
@@ -17,7 +19,7 @@ export interface RunOptions {
   readonly allowFailure?: boolean;
 }
 
-export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<ProcessOutput> {
   const r = await execa(file, args, {
     input: options.input,
     timeout: options.timeoutMs ?? 30_000,
@@ -35,17 +37,12 @@ export async function run(file: string, args: readonly string[], options: RunOpt
 }
 
 /** A command inside a network namespace. */
-export function inNamespace(ns: string, argv: readonly string[], options?: RunOptions): Promise<RunResult> {
+export function inNamespace(ns: string, argv: readonly string[], options?: RunOptions): Promise<ProcessOutput> {
   return run('ip', ['netns', 'exec', ns, ...argv], options);
 }
 
-/** Single-quote for sh: the lab's generated scripts only ever quote names and addresses. */
-export function shellQuote(arg: string): string {
-  return /^[\w./:=@,+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
-}
-
 /** Runs a list of commands in one shell inside a namespace, stopping at the first failure. */
-export function nsScript(ns: string, commands: readonly (readonly string[])[], options?: RunOptions): Promise<RunResult> {
+export function nsScript(ns: string, commands: readonly (readonly string[])[], options?: RunOptions): Promise<ProcessOutput> {
   const script = ['set -e', ...commands.map((c) => c.map(shellQuote).join(' '))].join('\n');
   return inNamespace(ns, ['sh', '-c', script], options);
 }

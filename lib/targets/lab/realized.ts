@@ -2,7 +2,7 @@
 // reach its VMs, and down() removes exactly what the run made.
 import { mkdir } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
-import { assignAddresses, IpamExhausted, type Addressed } from '../../model/ipam.ts';
+import { assignAddresses, IpamExhausted, type Addressed } from '../../topology/addresses.ts';
 import { openConsoleSession } from '../../sessions/console.ts';
 import type { ChildStream } from '../../sessions/child-stream.ts';
 import type { Session, Transport } from '../../sessions/session.ts';
@@ -10,7 +10,7 @@ import { openSshSession } from '../../sessions/ssh.ts';
 import { publicKeyBlob } from '../../sessions/ssh-keys.ts';
 import type { TopologySpec } from '../../topology/types.ts';
 import { contains, parseIPv4, parsePrefix } from '../../net/ipv4.ts';
-import { TargetError, type DiagnoseRequest, type Diagnostic, type Logger, type Readiness, type Realized, type RealizedVm, type UpdateResult } from '../target.ts';
+import { TargetError, type DiagnoseRequest, type Evidence, type Logger, type Readiness, type Realized, type RealizedVm, type UpdateResult } from '../target.ts';
 import { createCredentials, type LabCredentials } from './credentials.ts';
 import type { LabDaemons } from './daemons.ts';
 import { diagnose } from './diagnose.ts';
@@ -19,7 +19,7 @@ import { nodeRows, vmPlans, type VmPlan } from './host-plan.ts';
 import { RunNames, UPSTREAM_IP } from './names.ts';
 import { Namespaces } from './namespaces.ts';
 import { nbRows, transaction } from './nb-commands.ts';
-import { inNamespace, type RunResult } from './proc.ts';
+import { inNamespace, type ProcessOutput } from './proc.ts';
 import { ensureSshd, labSshd, openConsole, openSshRelay } from './vm-streams.ts';
 import { leaveLab } from './registry.ts';
 import { diffRows, type Row } from './rows.ts';
@@ -138,7 +138,7 @@ export class LabRealized implements Realized {
   }
 
   /** Runs a program in the VM's namespace; a non-zero exit is returned, not thrown. */
-  exec(vm: string, argv: readonly string[], options: { timeoutMs?: number } = {}): Promise<RunResult> {
+  exec(vm: string, argv: readonly string[], options: { timeoutMs?: number } = {}): Promise<ProcessOutput> {
     return inNamespace(this.namespace(vm), argv, { allowFailure: true, timeoutMs: options.timeoutMs });
   }
 
@@ -182,7 +182,7 @@ export class LabRealized implements Realized {
     return openSshSession(await this.sshStream(vm), { vm, username: creds.username, privateKey: creds.privateKey, hostKey: publicKeyBlob(creds.hostPublicKey) });
   }
 
-  async diagnose(request: DiagnoseRequest): Promise<Diagnostic[]> {
+  async diagnose(request: DiagnoseRequest): Promise<Evidence[]> {
     const from = this.plan(request.from);
     const to = parseIPv4(request.toIp);
     const onLink = [...this.state.vms.values()].find((p) => p.ip === request.toIp && p.subnet === from.subnet && contains(parsePrefix(`${from.ip}/${from.prefixLength}`), to));

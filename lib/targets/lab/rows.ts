@@ -1,5 +1,5 @@
 // Desired state as rows with stable ids, and the minimal commands between two states. Used for
-// the OVN northbound database (nb-commands.ts) and for the node namespace (host-commands.ts).
+// the OVN northbound database (nb-commands.ts) and for the node namespace (host-plan.ts).
 
 /** One command as an argument list (an ovn-nbctl command, or a program and its arguments). */
 export type Command = readonly string[];

@@ -13,7 +13,7 @@ import { projectFile } from '../../project-files.ts';
 import { TargetError } from '../target.ts';
 import { AUTHORIZED_KEYS, CONSOLE_CREDENTIALS, HOST_KEY } from './credentials.ts';
 import type { VmPlan } from './host-plan.ts';
-import { shellQuote } from './proc.ts';
+import { shellQuote } from '../../sessions/quote.ts';
 
 const LOGIN = projectFile('lib/targets/lab/login.sh');
 const SSHD_START_MS = 10_000;

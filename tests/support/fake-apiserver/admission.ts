@@ -6,7 +6,7 @@
 // Harvester's (harvester/network-controller-harvester:pkg/webhook/subnet/validator.go).
 import { Ajv } from 'ajv';
 import type { KubeObject, ResourceType } from '../../../lib/k8s/resources.ts';
-import { OVERLAY_CNI_CONFIG } from '../../../lib/k8s/schemas.ts';
+import { OVERLAY_CNI_CONFIG } from '../overlay-cni-schema.ts';
 import { contains, isIPv4, isPrefix, parseIPv4, parsePrefix } from '../../../lib/net/ipv4.ts';
 import { badRequest, denied, invalid, type Cause } from './status.ts';
 import type { Store } from './store.ts';

@@ -1,7 +1,7 @@
-// Where a VM-like object (a KubeVirt VirtualMachine, or a Pod standing in for a VM) attaches to
-// Kube-OVN: its overlay network (multus NAD) and the provider-keyed annotations Kube-OVN reads.
-// Pure; used by `vpcheck import` and the cluster targets.
-import type { KubeObject } from '../k8s/resources.ts';
+// Kube-OVN's naming facts: where a VM-like object (a KubeVirt VirtualMachine, or a Pod standing in
+// for a VM) attaches to Kube-OVN, its overlay network (multus NAD) and the provider-keyed
+// annotations Kube-OVN reads. Pure; the cluster targets and `vpcheck import` both read objects so.
+import type { KubeObject } from './resources.ts';
 
 /** Multus' pod annotation (k8snetworkplumbingwg/multi-net-spec: "ns/name@if" list or JSON). */
 export const NETWORKS_ANNOTATION = 'k8s.v1.cni.cncf.io/networks';

@@ -2,7 +2,7 @@
 // other VM in file order takes the lowest free host address, skipping the network and broadcast
 // addresses, the gateway and excludeIps. Targets pin these addresses, so expected matrices
 // name the addresses the VMs really get.
-import type { Subnet, TopologySpec, Vm } from '../topology/types.ts';
+import type { Subnet, TopologySpec, Vm } from './types.ts';
 import { broadcast, firstHost, formatIPv4, lastHost, parseIPv4, parsePrefix } from '../net/ipv4.ts';
 
 export interface Addressed {

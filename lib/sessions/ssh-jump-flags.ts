@@ -1,10 +1,11 @@
-// --ssh-jump and its identity and known_hosts, read once before anything is built, so a typo or an
-// encrypted key is exit 2 at once rather than a failed login per VM after the cluster work.
+// --ssh-jump and its identity and known_hosts (run's flags, or the e2e suite's VPCHECK_SSH_JUMP*),
+// read once before anything is built, so a typo or an encrypted key is exit 2 at once rather than
+// a failed login per VM after the cluster work.
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
-import { parseJumpHost, type SshJumpOptions } from '../sessions/ssh-jump.ts';
+import { parseJumpHost, type SshJumpOptions } from './ssh-jump.ts';
 
 export interface SshJumpFlags {
   /** [user@]host[:port] */

@@ -1,6 +1,7 @@
-// What a phase's network looked like, recorded in the result so that reports can draw the
-// topology (VPCs, subnets, peerings, routes, VMs) from a saved result alone.
-import { assignAddresses, subnetOf } from '../model/ipam.ts';
+// What a phase's network looked like, recorded in the result (PhaseResult.layout) so that reports
+// can draw the topology (VPCs, subnets, peerings, routes, VMs) from a saved result alone: the run
+// writes it, lib/report only reads it.
+import { assignAddresses, subnetOf } from '../topology/addresses.ts';
 import type { TopologySpec } from '../topology/types.ts';
 
 export interface LayoutSubnet {

@@ -1,4 +1,4 @@
-// Kube-OVN's naming facts: where a VM-like object (a KubeVirt VirtualMachine, or a Pod standing in
+// Kube-OVN's naming facts: where a VM-like object (a KubeVirt VirtualMachine or VirtualMachineInstance, or a Pod standing in
 // for a VM) attaches to Kube-OVN, its overlay network (multus NAD) and the provider-keyed
 // annotations Kube-OVN reads. Pure; the cluster targets and `vpcheck import` both read objects so.
 import type { KubeObject } from './resources.ts';

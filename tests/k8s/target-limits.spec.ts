@@ -7,10 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { runCli } from '../support/cli.ts';
 
-const fixture = fileURLToPath(new URL('./fixtures/dhcp-managedtap.yaml', import.meta.url));
+const fixture = fileURLToPath(new URL('./fixtures/dhcp-render.yaml', import.meta.url));
 const where = (severity: string) => [
-  new RegExp(`dhcp-managedtap\\.yaml:30:14: ${severity}: vms\\[0\\]\\.binding: binding managedtap: the kubeovn target runs VM tap1 as a Pod, which has no KubeVirt binding`),
-  new RegExp(`dhcp-managedtap\\.yaml:39:33: ${severity}: phases\\[0\\]\\.patch\\.vms\\[0\\]\\.binding: binding managedtap: the kubeovn target runs VM br1 as a Pod`),
+  new RegExp(`dhcp-render\\.yaml:30:14: ${severity}: vms\\[0\\]\\.binding: binding managedtap: the kubeovn target runs VM tap1 as a Pod, which has no KubeVirt binding`),
+  new RegExp(`dhcp-render\\.yaml:39:33: ${severity}: phases\\[0\\]\\.patch\\.vms\\[0\\]\\.binding: binding managedtap: the kubeovn target runs VM br1 as a Pod`),
 ];
 
 test('render --target kubeovn warns about managedtap VMs and still prints the manifests', async () => {
@@ -25,7 +25,7 @@ test('render --target harvester warns where v1.8 would patch the binding: a brid
   const r = await runCli(['render', fixture, '--target', 'harvester', '--run-id', 'lim']);
   expect(r.code).toBe(0);
   expect(r.err.trim().split('\n')).toEqual([
-    expect.stringMatching(/dhcp-managedtap\.yaml:31:5: warning: vms\[1\]\.binding: VM br1 has binding bridge on subnet s1 \(enableDHCP true\): Harvester v1\.8's VM mutator patches it to managedtap \(harvester#9957\)/),
+    expect.stringMatching(/dhcp-render\.yaml:31:5: warning: vms\[1\]\.binding: VM br1 has binding bridge on subnet s1 \(enableDHCP true\): Harvester v1\.8's VM mutator patches it to managedtap \(harvester#9957\)/),
   ]);
   // tap1 (managedtap, DHCP) and br2 (bridge, no DHCP) are what v1.8 would set anyway.
   expect(r.err).not.toMatch(/VM (tap1|br2)/);

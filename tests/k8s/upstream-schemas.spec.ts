@@ -34,7 +34,7 @@ const MODES: Record<string, (spec: TopologySpec) => readonly KubeObject[]> = {
 };
 
 /** The DHCP settings (enableDHCP, dhcpV4Options, mtu, binding managedtap) in every place they render, phases included. */
-const DHCP_FIXTURE = fileURLToPath(new URL('./fixtures/dhcp-managedtap.yaml', import.meta.url));
+const DHCP_FIXTURE = fileURLToPath(new URL('./fixtures/dhcp-render.yaml', import.meta.url));
 
 for (const path of [...seedFiles.map((f) => SEEDS + f), DHCP_FIXTURE]) {
   const file = basename(path);

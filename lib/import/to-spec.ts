@@ -1,7 +1,6 @@
 // Kubernetes objects -> TopologySpec: NetworkAttachmentDefinitions (type kube-ovn), kubeovn.io
 // Vpcs, Subnets and SecurityGroups, and KubeVirt VirtualMachines (with their running
-// VirtualMachineInstances) or Pods. Field names are
-// Kube-OVN's, so most fields map 1:1. Objects that cannot be placed (a Subnet without its NAD or
+// VirtualMachineInstances) or Pods. Field names are Kube-OVN's, so most fields map 1:1. Objects that cannot be placed (a Subnet without its NAD or
 // Vpc, a VM on no subnet) are skipped with the reason. Pure: one mapping for `vpcheck import`
 // (a customer's export).
 import { DEFAULT_ROUTE_ANNOTATION, LISTEN_ANNOTATION, NAME_ANNOTATION } from '../k8s/labels.ts';
@@ -156,8 +155,8 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
     return chosen === undefined ? undefined : primaries.find((x) => x.object.metadata.name === chosen)?.network;
   };
   // A VMI is its VM's running instance (KubeVirt's VM controller names it after the VM, in its
-  // namespace: kubevirt/kubevirt pkg/virt-controller setupVMIFromVM): its status holds the guest's addresses. A VMI
-  // without its VM among the objects stands for the VM itself.
+  // namespace: kubevirt/kubevirt pkg/virt-controller setupVMIFromVM): its status holds the
+  // guest's addresses. A VMI without its VM among the objects stands for the VM itself.
   const key = (o: KubeObject) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
   const vmKeys = new Set(of('VirtualMachine').map(key));
   const vmiOf = new Map(of('VirtualMachineInstance').map((o) => [key(o), o]));
@@ -225,7 +224,8 @@ function addressOf(o: KubeObject, a: Attachment, provider: string, subnet: Subne
 
 /**
  * The topology's binding of the tested NIC: KubeVirt's managedtap plugin, else bridge. Pods have
- * no KubeVirt binding (bridge: the CNI configures them); another KubeVirt binding is tested as bridge, and said so.
+ * no KubeVirt binding (bridge: the CNI configures them); another KubeVirt binding is tested as
+ * bridge, and said so.
  */
 function bindingOfNic(o: KubeObject, a: Attachment, notes: string[]): Binding {
   const nic = a.kubevirt?.nic;

@@ -3,9 +3,21 @@
 // ping 8.8.8.8.
 import { randomBytes } from 'node:crypto';
 import { startProcedure, type Procedure } from './procedure.ts';
-import { expect, test } from './fixtures.ts';
+import { expect, test as suite } from './fixtures.ts';
 
-const INTERNET = '192.0.2.1';
+/** `open` builds a topology file for a procedure; whatever a test opened is closed after it. */
+const test = suite.extend<{ open: (file: string) => Promise<Procedure> }>({
+  open: async ({ target }, use) => {
+    const opened: Procedure[] = [];
+    await use(async (file) => {
+      const p = await startProcedure(file, target, `docs-${randomBytes(3).toString('hex')}`);
+      opened.push(p);
+      return p;
+    });
+    for (const p of opened) await p.close();
+  },
+});
+
 const REPLY = / 0% packet loss/;
 const LOST = /100% packet loss/;
 const UNREACHABLE = /ping: connect: Network is unreachable/;
@@ -34,20 +46,12 @@ async function expectNoReply(p: Procedure, from: string, to: string, failure: Re
   await expectAlive(p, from);
   if (to !== 'internet') await expectAlive(p, to);
   await new Promise((r) => setTimeout(r, SETTLE_MS));
-  const ip = to === 'internet' ? INTERNET : p.realized.vm(to).ip;
+  const ip = to === 'internet' ? p.realized.internetIP : p.realized.vm(to).ip;
   expect((await p.type(from, `${WINDOW} ${ip}`)).output, `${from} -> ${to} (${ip})`).toMatch(failure);
 }
 
-let procedure: Procedure | undefined;
-const open = async (file: string, target: Parameters<typeof startProcedure>[1]) =>
-  (procedure = await startProcedure(file, target, `docs-${randomBytes(3).toString('hex')}`));
-test.afterEach(async () => {
-  await procedure?.close();
-  procedure = undefined;
-});
-
-test('Sample VPC Configuration and Verification', async ({ target }) => {
-  const p = await test.step('1-4. Create vswitch1, vswitch2, vpc-1, its two subnets and three VMs', () => open('topologies/same-vpc-subnets.yaml', target));
+test('Sample VPC Configuration and Verification', async ({ open }) => {
+  const p = await test.step('1-4. Create vswitch1, vswitch2, vpc-1, its two subnets and three VMs', () => open('topologies/same-vpc-subnets.yaml'));
   await test.step('6 (note). Without a default route the console displays "Network is unreachable"', async () => {
     await expectNoReply(p, 'vm1-vswitch1', 'vm1-vswitch2', UNREACHABLE);
   });
@@ -63,8 +67,8 @@ test('Sample VPC Configuration and Verification', async ({ target }) => {
   });
 });
 
-test('Sample Private Subnet Verification', async ({ target }) => {
-  const p = await open('topologies/private-subnet.yaml', target);
+test('Sample Private Subnet Verification', async ({ open }) => {
+  const p = await open('topologies/private-subnet.yaml');
   await p.type('vm1-vswitch1', 'ip route add default via 172.20.10.1 dev enp1s0');
   await p.type('vm1-vswitch2', 'ip route add default via 172.20.20.1 dev enp1s0');
   await test.step('1-3. Edit Config of vswitch1-subnet: enable Private Subnet', () => p.edit('private subnet on'));
@@ -77,8 +81,8 @@ test('Sample Private Subnet Verification', async ({ target }) => {
   });
 });
 
-test('Sample natOutgoing Verification', async ({ target }) => {
-  const p = await test.step('1-3. Create vswitch-external, external-subnet in ovn-cluster, and vm-external', () => open('topologies/nat-outgoing.yaml', target));
+test('Sample natOutgoing Verification', async ({ open }) => {
+  const p = await test.step('1-3. Create vswitch-external, external-subnet in ovn-cluster, and vm-external', () => open('topologies/nat-outgoing.yaml'));
   await test.step('4. Open the serial console of vm-external and ping the internet: Network is unreachable', async () => {
     await expectNoReply(p, 'vm-external', 'internet', UNREACHABLE);
   });
@@ -88,13 +92,13 @@ test('Sample natOutgoing Verification', async ({ target }) => {
   });
   await test.step('6-10. Edit external-subnet as YAML: natOutgoing: true, Save', () => p.edit('natOutgoing on'));
   await test.step('11. ping the internet again: the ping attempt is successful', async () => {
-    expect((await p.typeUntil('vm-external', `ping -c 2 -W 1 ${INTERNET}`, REPLY)).output).toMatch(REPLY);
+    expect((await p.typeUntil('vm-external', `ping -c 2 -W 1 ${p.realized.internetIP}`, REPLY)).output).toMatch(REPLY);
   });
 });
 
-test('Sample VPC Peering Verification (Example 1)', async ({ target }) => {
+test('Sample VPC Peering Verification (Example 1)', async ({ open }) => {
   const p = await test.step('1-5. Create vswitch3/vswitch4, vpcpeer-1/vpcpeer-2 with peerings and static routes, subnets and VMs', () =>
-    open('topologies/vpc-peering-example1.yaml', target));
+    open('topologies/vpc-peering-example1.yaml'));
   await test.step('6. Add a default route on vm1-vpcpeer1 and vm1-vpcpeer2', async () => {
     expect((await p.type('vm1-vpcpeer1', 'ip route add default via 10.0.0.1 dev enp1s0')).exitCode).toBe(0);
     expect((await p.type('vm1-vpcpeer2', 'ip route add default via 20.0.0.1 dev enp1s0')).exitCode).toBe(0);
@@ -105,8 +109,8 @@ test('Sample VPC Peering Verification (Example 1)', async ({ target }) => {
   });
 });
 
-test('VPC Peering Configuration Examples, Example 2: routes that do not cover the subnets fail', async ({ target }) => {
-  const p = await open('topologies/vpc-peering-example2.yaml', target);
+test('VPC Peering Configuration Examples, Example 2: routes that do not cover the subnets fail', async ({ open }) => {
+  const p = await open('topologies/vpc-peering-example2.yaml');
   await p.type('vm1-vpcpeer1', 'ip route add default via 10.1.0.1 dev enp1s0');
   await p.type('vm1-vpcpeer2', 'ip route add default via 20.1.0.1 dev enp1s0');
   await test.step('ping 20.1.0.2 from 10.1.0.2: no route covers it, the ping fails', async () => {
@@ -115,8 +119,8 @@ test('VPC Peering Configuration Examples, Example 2: routes that do not cover th
   });
 });
 
-test('VPC Peering Limitations: peering ovn-cluster with a custom VPC fails', async ({ target }) => {
-  const p = await open('topologies/peering-ovn-cluster.yaml', target);
+test('VPC Peering Limitations: peering ovn-cluster with a custom VPC fails', async ({ open }) => {
+  const p = await open('topologies/peering-ovn-cluster.yaml');
   await p.type('vm-default', 'ip route add default via 172.20.40.1 dev enp1s0');
   await p.type('vm-custom', 'ip route add default via 10.10.0.1 dev enp1s0');
   await expectNoReply(p, 'vm-custom', 'vm-default', LOST);

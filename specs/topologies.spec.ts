@@ -7,6 +7,7 @@ import { subnetOf } from '../lib/topology/addresses.ts';
 import { renderHtml } from '../lib/report/html-page.ts';
 import { redact, redactText } from '../lib/secrets/redact.ts';
 import { renderRun } from '../lib/report/terminal.ts';
+import { guestText } from '../lib/report/guest.ts';
 import { DEFAULT_RUN_SETTINGS, Runner } from '../lib/run/runner.ts';
 import type { CellResult } from '../lib/run/result.ts';
 import { expect, suiteTopologies, test } from './fixtures.ts';
@@ -44,7 +45,7 @@ for (const file of suiteTopologies()) {
       test(`phase ${name}`, async ({}, info) => {
         info.setTimeout(180_000);
         const result = await runner!.runPhase(index);
-        for (const c of result.controls.filter((x) => !x.ok)) info.annotations.push({ type: 'control failed', description: `${c.vm}: ${c.reason}` });
+        for (const c of result.controls.filter((x) => !x.ok)) info.annotations.push({ type: 'control failed', description: `${c.vm}: ${c.reason}${c.guest ? ` (guest: ${guestText(c.guest)})` : ''}` });
         const failing = result.results.filter((c) => !c.pass);
         if (failing.length) {
           const evidence = failing.map((c) => [`${label(c)}: ${verdict(c)}`, ...(c.diagnostics ?? []).map((d) => `  ${d.title}\n${d.output}`), c.reproduce ? `  reproduce: ${c.reproduce.console}\n  explain: ${c.reproduce.explain}` : ''].join('\n'));

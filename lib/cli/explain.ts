@@ -1,23 +1,20 @@
 // `vpcheck explain`: one probe's path hop by hop, request and reply, and the verdict.
 import { buildModel, renderExplain } from '../model/index.ts';
-import type { TargetKind } from '../targets/target.ts';
 import { EXIT, type Io } from './io.ts';
 import { INITIAL_PHASE, phaseSpec } from '../topology/phases.ts';
-import { internetIpOf, loadForCommand } from './topology-input.ts';
+import { loadForPrediction, type InternetOptions } from './topology-input.ts';
 
-export interface ExplainOptions {
+export interface ExplainOptions extends InternetOptions {
   readonly from: string;
   readonly to: string;
   readonly port?: number;
   readonly phase?: string;
-  readonly target: TargetKind;
-  readonly internetIp?: string;
 }
 
 export async function explainCommand(file: string, options: ExplainOptions, io: Io): Promise<number> {
-  const internetIP = internetIpOf(options.target, options.internetIp);
-  const topology = await loadForCommand(file, internetIP, io);
-  if (!topology) return EXIT.invalid;
+  const loaded = await loadForPrediction(file, options, io);
+  if (!loaded) return EXIT.invalid;
+  const { topology, internetIP } = loaded;
   const phase = options.phase ?? INITIAL_PHASE;
   const found = phaseSpec(topology, phase);
   if ('error' in found) {

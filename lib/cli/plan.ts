@@ -9,20 +9,17 @@ import { renderGrid } from '../report/grid.ts';
 import type { Topology } from '../topology/types.ts';
 import { EXIT, type Io } from './io.ts';
 import { phaseSpec } from '../topology/phases.ts';
-import { internetIpOf, loadForCommand } from './topology-input.ts';
-import type { TargetKind } from '../targets/target.ts';
+import { loadForPrediction, type InternetOptions } from './topology-input.ts';
 
-export interface PlanOptions {
+export interface PlanOptions extends InternetOptions {
   readonly phase?: string;
   readonly json?: boolean;
-  readonly target: TargetKind;
-  readonly internetIp?: string;
 }
 
 export async function planCommand(file: string, options: PlanOptions, io: Io): Promise<number> {
-  const internetIP = internetIpOf(options.target, options.internetIp);
-  const topology = await loadForCommand(file, internetIP, io);
-  if (!topology) return EXIT.invalid;
+  const loaded = await loadForPrediction(file, options, io);
+  if (!loaded) return EXIT.invalid;
+  const { topology, internetIP } = loaded;
   const selected = options.phase === undefined ? undefined : phaseSpec(topology, options.phase);
   if (selected && 'error' in selected) {
     io.err(`${file}: ${selected.error}`);

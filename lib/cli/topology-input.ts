@@ -28,7 +28,20 @@ export async function loadWithModelCheck(file: string, internetIP: string): Prom
   return { topology, diagnostics: all };
 }
 
-/** Loads for plan/explain/run: prints warnings, returns undefined (exit 2) on errors. */
+/** Where `to: internet` points for a command that predicts: the --target's address unless --internet-ip. */
+export interface InternetOptions {
+  readonly target: TargetKind;
+  readonly internetIp?: string;
+}
+
+/** Loads for plan and explain (loadForCommand), with the internet address the model then uses. */
+export async function loadForPrediction(file: string, options: InternetOptions, io: Io): Promise<{ topology: Topology; internetIP: string } | undefined> {
+  const internetIP = internetIpOf(options.target, options.internetIp);
+  const topology = await loadForCommand(file, internetIP, io);
+  return topology && { topology, internetIP };
+}
+
+/** Loads for a command: prints warnings, returns undefined (exit 2) on errors. */
 export async function loadForCommand(file: string, internetIP: string, io: Io): Promise<Topology | undefined> {
   const { topology, diagnostics } = await loadWithModelCheck(file, internetIP);
   for (const d of diagnostics) io.err(formatDiagnostic(d));

@@ -1,8 +1,8 @@
 // Kubernetes objects -> TopologySpec: NetworkAttachmentDefinitions (type kube-ovn), kubeovn.io
 // Vpcs, Subnets and SecurityGroups, and KubeVirt VirtualMachines (with their running
-// VirtualMachineInstances) or Pods. Field names are Kube-OVN's, so most fields map 1:1. Objects that cannot be placed (a Subnet without its NAD or
-// Vpc, a VM on no subnet) are skipped with the reason. Pure: one mapping for `vpcheck import`
-// (a customer's export).
+// VirtualMachineInstances) or Pods. Field names are Kube-OVN's, so most fields map 1:1. Objects
+// that cannot be placed (a Subnet without its NAD or Vpc, a VM on no subnet) are skipped with the
+// reason. Pure: one mapping for `vpcheck import` (a customer's export).
 import { DEFAULT_ROUTE_ANNOTATION, LISTEN_ANNOTATION, NAME_ANNOTATION } from '../k8s/labels.ts';
 import { describe, type KubeObject } from '../k8s/resources.ts';
 import { DEFAULT_VPC, type Binding, type Network, type Platform, type PolicyRoute, type SecurityGroupRule, type StaticRoute, type Subnet, type TopologySpec, type Vm, type VpcPeering } from '../topology/types.ts';

@@ -4,9 +4,11 @@
 // model says nothing on-link answers (e.g. a security group that drops all), its address on its
 // NIC. VMs that serve `listen:` ports also list their listening sockets, so a tcp timeout
 // towards them can be told from a service that never started. A VM whose control fails has all
-// its cells `error`: we could not have seen a real timeout from it, nor towards it.
+// its cells `error`: we could not have seen a real timeout from it, nor towards it. The same
+// command reads the guest's own addresses and routes (lib/probes/guest.ts) for the report.
 import { randomBytes } from 'node:crypto';
 import { isIPv4 } from '../net/ipv4.ts';
+import { GUEST_COMMAND, parseGuest, type GuestState } from './guest.ts';
 import { pingCommand } from './fanout.ts';
 import { parseFanout, readReplies } from './parse.ts';
 import { DEFAULT_SETTINGS, type Observation, type Tools } from './types.ts';
@@ -44,6 +46,8 @@ export interface ControlObservation {
   readonly address?: string;
   /** Ports with a TCP socket listening on a non-loopback address, when `listen` was asked. */
   readonly listening?: readonly number[];
+  /** The guest's own addresses and routes, or why they could not be read. */
+  readonly guest: GuestState;
 }
 
 const capture = (command: string): string => `o=$(${command} 2>&1); r=$?`;
@@ -59,6 +63,8 @@ export function buildControl(spec: ControlSpec = {}): Control {
   if (address && !(isIPv4(address.ip) && NIC.test(address.nic))) throw new Error(`"${address.ip}" on "${address.nic}" is not an address on an interface`);
   const nonce = randomBytes(4).toString('hex');
   const parts = [`printf 'VPCHECK-ALIVE %s\\n' ${nonce}`, `for t in ${TOOLS.join(' ')}; do command -v $t >/dev/null 2>&1 && printf 'VPCHECK-TOOL %s\\n' $t; done`];
+  // Before the gateway's ping, so they show the state the ping met.
+  parts.push(GUEST_COMMAND);
   if (gateway) {
     const ping = pingCommand(gateway, DEFAULT_SETTINGS);
     const tries = Array.from({ length: GATEWAY_TRIES }, (_, i) => i + 1).join(' ');
@@ -74,23 +80,24 @@ export function parseControl(control: Control, output: string): ControlObservati
   const has = (tool: string): boolean => new RegExp(`^VPCHECK-TOOL ${tool}\\s*$`, 'm').test(output);
   const tools: Tools = { ping: has('ping'), fping: has('fping'), timeout: has('timeout'), nc: has('nc') };
   if (!new RegExp(`^VPCHECK-ALIVE ${control.nonce}\\s*$`, 'm').test(output)) {
-    return { ok: false, answered: false, reason: 'the VM did not answer the control command', tools };
+    const reason = 'the VM did not answer the control command';
+    return { ok: false, answered: false, reason, tools, guest: { status: 'unavailable', reason } };
   }
   const replies = readReplies(output);
-  const listening = control.listen?.length ? { listening: listeningPorts(replies.get('listen')?.lines ?? []) } : {};
+  const read = { guest: parseGuest(replies), ...(control.listen?.length && { listening: listeningPorts(replies.get('listen')?.lines ?? []) }) };
   if (control.gateway) {
     const gateway = parseFanout(output, [{ id: 'gateway', ip: control.gateway, probe: 'icmp' }]).get('gateway')!;
-    if (gateway.outcome === 'reachable') return { ok: true, answered: true, tools, gateway, ...listening };
+    if (gateway.outcome === 'reachable') return { ok: true, answered: true, tools, gateway, ...read };
     const why = gateway.note ?? gateway.outcome;
-    return { ok: false, answered: true, reason: `positive control failed: no reply from gateway ${control.gateway} (${why})`, tools, gateway, ...listening };
+    return { ok: false, answered: true, reason: `positive control failed: no reply from gateway ${control.gateway} (${why})`, tools, gateway, ...read };
   }
   if (control.address) {
     const { ip, nic } = control.address;
     const address = (replies.get('address')?.lines ?? []).join('\n').trim();
-    if (new RegExp(`\\binet ${ip.replaceAll('.', '\\.')}/`).test(address)) return { ok: true, answered: true, tools, address, ...listening };
-    return { ok: false, answered: true, reason: `positive control failed: ${ip} is not on ${nic} (${address || 'no output'})`, tools, address, ...listening };
+    if (new RegExp(`\\binet ${ip.replaceAll('.', '\\.')}/`).test(address)) return { ok: true, answered: true, tools, address, ...read };
+    return { ok: false, answered: true, reason: `positive control failed: ${ip} is not on ${nic} (${address || 'no output'})`, tools, address, ...read };
   }
-  return { ok: true, answered: true, tools, ...listening };
+  return { ok: true, answered: true, tools, ...read };
 }
 
 /** Local ports of the LISTEN lines of `ss -ltn` or `netstat -ltn`, loopback-only sockets left out. */

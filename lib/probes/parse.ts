@@ -3,7 +3,8 @@ import { classifyFping, classifyPing, classifyTcp } from './classify.ts';
 import { FPING_ID } from './fanout.ts';
 import type { Destination, Observation } from './types.ts';
 
-interface Reply {
+/** The lines one tagged command printed, and its exit status once it finished. */
+export interface Reply {
   lines: string[];
   exitCode?: number;
 }

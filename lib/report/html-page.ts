@@ -6,6 +6,7 @@
 import type { CellResult, PhaseResult, RunResult } from '../run/result.ts';
 import { resultList } from './cells.ts';
 import { esc, scriptJson } from './escape.ts';
+import { cellGuests, guestText } from './guest.ts';
 import { renderDiagram } from './html-diagram.ts';
 import { GLYPH, renderMatrix } from './html-matrix.ts';
 import { SCRIPT } from './html-script.ts';
@@ -16,7 +17,7 @@ export interface PageParts {
   readonly title: string;
   readonly body: string;
   /** Cell entries the detail panel shows, by `data-i`. */
-  readonly cells: readonly (CellResult & { readonly topology: string; readonly phase: string })[];
+  readonly cells: readonly (CellResult & { readonly topology: string; readonly phase: string; readonly guests?: readonly { readonly vm: string; readonly view: string }[] })[];
   /** Options of the VPC/subnet filter. */
   readonly scopes: readonly string[];
 }
@@ -52,7 +53,8 @@ export function renderHtml(input: RunResult | readonly RunResult[]): string {
         for (const s of v.subnets) scopes.add(`subnet:${s.name}`);
       }
       const html = renderPhase(p, r.topology, cells.length);
-      cells.push(...p.results.map((c) => ({ ...c, topology: r.topology, phase: p.name })));
+      // Failing cells only: the page's data stays small for a 250-VM matrix of passes.
+      cells.push(...p.results.map((c) => ({ ...c, topology: r.topology, phase: p.name, ...(!c.pass && { guests: cellGuests(p, c) }) })));
       return html;
     });
     return `<section class="run" data-topology="${esc(r.topology)}">${header(r)}${phases.join('\n')}</section>`;
@@ -85,10 +87,12 @@ function renderPhase(p: PhaseResult, topology: string, first: number): string {
   const converge = p.results.flatMap((c) => (c.convergedMs === undefined ? [] : [c.convergedMs]));
   const timing = `${(p.durationMs / 1000).toFixed(1)} s${converge.length ? `, converged in ${Math.max(...converge)} ms (slowest cell)` : ''}`;
   const controls = p.controls.filter((c) => !c.ok).map((c) => `<li>control failed on ${esc(c.vm)}: ${esc(c.reason ?? '')}</li>`).join('');
+  const guests = p.controls.flatMap((c) => (c.guest ? [`<tr><th>${esc(c.vm)}</th><td class="mono">${esc(guestText(c.guest))}</td></tr>`] : []));
   return `<section class="phase" data-phase="${esc(p.name)}">
 <h2>${esc(topology)} — phase ${esc(p.name)}: <span class="${passed === p.results.length ? 'n-pass' : 'n-fail'}">${passed}/${p.results.length} cells pass</span> <small>(${timing})</small></h2>
 ${controls ? `<ul class="warnings">${controls}</ul>` : ''}
 ${p.layout ? `<details class="topo" open><summary>topology</summary>${renderDiagram(p.layout)}</details>` : ''}
+${guests.length ? `<details class="guests"><summary>guests' own view (ip addr, ip route)</summary><table class="guest-view">${guests.join('')}</table></details>` : ''}
 ${renderMatrix(p, first)}
 </section>`;
 }

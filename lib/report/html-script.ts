@@ -44,6 +44,12 @@ export const SCRIPT = String.raw`
     body.appendChild(dl);
     section('Model reason');
     body.appendChild(el('p', 'reason', c.reason));
+    if (c.guests && c.guests.length) {
+      section("Guests' own view");
+      c.guests.forEach(function (g) {
+        body.appendChild(el('p', 'guest', g.vm + ': ' + g.view));
+      });
+    }
     if (c.reproduce) {
       section('Reproduce');
       body.appendChild(el('p', '', 'In ' + c.from + "'s console:"));

@@ -5,7 +5,7 @@ export const STYLE = `
 body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; color: #1d2330; background: #fafbfc; }
 main { padding: 16px 24px; margin-right: 420px; }
 h1 { font-size: 22px; margin: 0 0 8px; } h2 { font-size: 18px; margin: 28px 0 8px; } h3 { font-size: 16px; margin: 20px 0 6px; }
-table.meta td, table.meta th { text-align: left; padding: 1px 12px 1px 0; vertical-align: top; }
+table.meta td, table.meta th, table.guest-view td, table.guest-view th { text-align: left; padding: 1px 12px 1px 0; vertical-align: top; }
 code, pre, .mono { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, monospace; font-size: 12px; }
 pre { background: #f1f3f6; border: 1px solid var(--line); padding: 6px 8px; white-space: pre-wrap; word-break: break-all; margin: 4px 0; }
 .warnings { background: #fff8e1; border: 1px solid #f0c36d; padding: 8px 12px; margin: 12px 0; }

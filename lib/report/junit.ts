@@ -1,18 +1,21 @@
 // A run result as JUnit XML for CI systems: one <testsuite> per phase of each topology, one
 // <testcase> per cell named like "vm1 -> vm2 icmp". A cell that differs from the model is a
 // <failure>; a cell that could not be probed is an <error> (inconclusive, not a network
-// verdict). Both carry the model's reason, the tries and the reproduction. Pure; redacted.
+// verdict). Both carry the model's reason, the guests' own view, the tries and the reproduction.
+// Pure; redacted.
 import type { CellResult, PhaseResult, RunResult } from '../run/result.ts';
 import { cellLabel, resultList, statusOf, triesText } from './cells.ts';
 import { esc } from './escape.ts';
+import { cellGuests } from './guest.ts';
 import { redact } from '../secrets/redact.ts';
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
-function evidence(c: CellResult): string {
+function evidence(c: CellResult, p: PhaseResult): string {
   const lines = [
     `${cellLabel(c)} (${c.toIp}): expected ${c.expected}, observed ${c.observed} after ${triesText(c.tries.length)}`,
     `model: ${c.reason}`,
+    ...cellGuests(p, c).map((g) => `${g.vm} guest: ${g.view}`),
     ...(c.detail.note ? [`probe: ${c.detail.note}`] : []),
     ...(c.reproduce ? [`reproduce in ${c.from}'s console: ${c.reproduce.console}`, `model's path: ${c.reproduce.explain}`] : []),
     ...c.tries.flatMap((t, i) => [`try ${i + 1}: ${t.outcome} at ${t.atMs} ms`, ...t.raw.trimEnd().split('\n').map((l) => `  ${l}`)]),
@@ -21,13 +24,13 @@ function evidence(c: CellResult): string {
   return lines.join('\n');
 }
 
-function testcase(c: CellResult, classname: string): string {
+function testcase(c: CellResult, p: PhaseResult, classname: string): string {
   const open = `<testcase name="${esc(cellLabel(c))}" classname="${esc(classname)}">`;
   const status = statusOf(c);
   if (status === 'pass') return `    ${open.replace(/>$/, '/>')}`;
   const tag = status === 'error' ? 'error' : 'failure';
   const message = `expected ${c.expected}, observed ${c.observed}: ${c.reason}`;
-  return `    ${open}\n      <${tag} message="${esc(message)}" type="${esc(c.observed)}">${esc(evidence(c))}</${tag}>\n    </testcase>`;
+  return `    ${open}\n      <${tag} message="${esc(message)}" type="${esc(c.observed)}">${esc(evidence(c, p))}</${tag}>\n    </testcase>`;
 }
 
 function counts(cells: readonly CellResult[]) {
@@ -45,7 +48,7 @@ function suite(r: RunResult, p: PhaseResult): string {
   return [
     `  <testsuite name="${esc(`${r.topology} — phase ${p.name}`)}" ${counts(p.results)} time="${seconds(p.durationMs)}" timestamp="${esc(p.startedAt)}">`,
     `    <properties>${props.map(([k, v]) => `<property name="${esc(k!)}" value="${esc(v!)}"/>`).join('')}</properties>`,
-    ...p.results.map((c) => testcase(c, classname)),
+    ...p.results.map((c) => testcase(c, p, classname)),
     '  </testsuite>',
   ].join('\n');
 }

@@ -1,7 +1,9 @@
 // A run result for the terminal: per phase the expected-vs-observed grid, each differing cell
-// with the model's reason, the target's evidence and a copy-paste reproduction, then a summary.
+// with the model's reason beside the guests' own view of their network, the target's evidence
+// and a copy-paste reproduction, then a summary.
 import type { RunResult } from '../run/result.ts';
 import { renderGrid } from './grid.ts';
+import { cellGuests, guestText } from './guest.ts';
 
 export interface TerminalOptions {
   readonly color: boolean;
@@ -22,12 +24,16 @@ export function renderRun(result: RunResult, options: TerminalOptions): string {
     const ready = phase.readiness ? `, ${phase.readiness.kind}` : '';
     out.push(`${result.topology} — phase ${phase.name}: ${phase.results.length - failing.length}/${phase.results.length} cells pass (${(phase.durationMs / 1000).toFixed(1)} s${conv}${ready})`);
     if (phase.readiness) out.push(`  readiness: ${phase.readiness.kind} after ${(phase.readiness.waitedMs / 1000).toFixed(1)} s: ${phase.readiness.checked}`);
-    for (const c of phase.controls.filter((x) => !x.ok)) out.push(`  control failed on ${c.vm}: ${c.reason}`);
+    for (const c of phase.controls.filter((x) => !x.ok)) {
+      out.push(`  control failed on ${c.vm}: ${c.reason}`);
+      if (c.guest) out.push(`    ${c.vm} guest: ${guestText(c.guest)}`);
+    }
     out.push(renderGrid(phase.results.map((c) => ({ ...c, reason: c.reason })), { vms: options.vms, groupOf: options.groupOf, color: options.color, listDiffering: false }));
     for (const c of failing.slice(0, 50)) {
       const probe = c.probe === 'tcp' ? `tcp/${c.port}` : 'icmp';
       out.push(`FAIL ${c.from} -> ${c.to} (${c.toIp}) ${probe}: expected ${c.expected}, observed ${c.observed} after ${c.tries.length} ${c.tries.length === 1 ? 'try' : 'tries'}`);
       out.push(`  model: ${c.reason}`);
+      for (const g of cellGuests(phase, c)) out.push(`  ${g.vm} guest: ${g.view}`);
       if (c.detail.note) out.push(`  probe: ${c.detail.note}`);
       for (const d of c.diagnostics ?? []) {
         const lines = d.output.trimEnd().split('\n');

@@ -1,6 +1,7 @@
 // The JSON result of a run (DESIGN "A run writes one JSON result"): what was tested, where,
 // with what, and per phase every cell's expected and observed outcome with the evidence.
 import type { Expected } from '../model/index.ts';
+import type { GuestState } from '../probes/guest.ts';
 import type { Outcome, ProbeKind } from '../topology/types.ts';
 import type { Evidence, Readiness, TargetKind } from '../targets/target.ts';
 import type { Transport } from '../sessions/session.ts';
@@ -52,6 +53,13 @@ export interface VmControl {
   /** Why the control failed. */
   readonly reason?: string;
   readonly checks: readonly ControlCheck[];
+  /**
+   * The guest's own view, read by the control command (after the default-route step):
+   * `{status: "observed", interfaces: [{name, mtu, state, addresses: [{cidr, lease?: {remainingSec}}]}],
+   * routes: [{dst, gateway?, dev?, protocol?}]}` or `{status: "unavailable", reason}`. Absent from
+   * results written before vpcheck recorded it.
+   */
+  readonly guest?: GuestState;
 }
 
 export interface PhaseResult {

@@ -15,7 +15,7 @@ import { layoutOf } from './layout.ts';
 import { phaseSpec } from '../topology/phases.ts';
 import { mapPool } from './pool.ts';
 import { vmDiagnostics } from './vm-diagnostics.ts';
-import { consoleCommand, explainCommand } from './reproduce.ts';
+import { consoleLine, explainLine } from './reproduce.ts';
 import { controlChecks, controlSpecOf } from './controls.ts';
 import { judgeCell, type ControlOutcome } from './judge.ts';
 import { summarize, type CellResult, type ControlCheck, type VmControl, type PhaseResult, type RunResult, type Try } from './result.ts';
@@ -230,7 +230,9 @@ export class Runner {
   /** The VM's default route as the topology says, then its positive control (lib/probes/control.ts). */
   private async control(phase: PhaseCells, vm: Vm): Promise<CheckedVm> {
     const checks: ControlCheck[] = [];
-    const failed = (check: ControlCheck): CheckedVm => ({ record: { vm: vm.name, ok: false, reason: check.detail, checks: [...checks, check] } });
+    const failed = (check: ControlCheck): CheckedVm => ({
+      record: { vm: vm.name, ok: false, reason: check.detail, checks: [...checks, check], guest: { status: 'unavailable', reason: `not read: ${check.detail}` } },
+    });
     try {
       const session = await this.session(vm.name);
       const route = await this.setDefaultRoute(vm, session);
@@ -239,7 +241,7 @@ export class Runner {
       const control = buildControl(controlSpecOf(phase.model, vm, this.realized.vm(vm.name)));
       const seen = parseControl(control, (await session.run(control.command, { timeoutMs: 30_000 })).output);
       checks.push(...controlChecks(control, seen));
-      const record: VmControl = { vm: vm.name, ok: seen.ok, ...(seen.reason !== undefined && { reason: seen.reason }), checks };
+      const record: VmControl = { vm: vm.name, ok: seen.ok, ...(seen.reason !== undefined && { reason: seen.reason }), checks, guest: seen.guest };
       return seen.ok ? { record, seen } : { record };
     } catch (e) {
       return failed({ check: 'session', ok: false, detail: `session: ${(e as Error).message}` });
@@ -338,7 +340,7 @@ export class Runner {
         ...(appliedAt !== undefined && firstPass && { convergedMs: firstPass.startedAt - appliedAt }),
       };
       if (pass) return base;
-      const reproduce = { console: consoleCommand(cell.probe, prediction.toIp, cell.port), explain: explainCommand(file, cell.from, cell.to, cell.port, phase.phase) };
+      const reproduce = { console: consoleLine(cell.probe, prediction.toIp, cell.port), explain: explainLine(file, cell.from, cell.to, cell.port, phase.phase) };
       if (observed === 'error' || diagnosed >= this.settings.diagnoseLimit) return { ...base, reproduce };
       diagnosed++;
       const [target, vm] = await Promise.all([

@@ -46,7 +46,7 @@ test('lab: each VM\'s line opens a shell in it; the printed down removes everyth
 });
 
 test('harvester: the virtctl console line names the VMI, and the Secret it points to holds the password', async () => {
-  await withFake('harvester', async (fake) => {
+  await withFake(async (fake) => {
     const r = await runCli(['run', tempFile(TWO_VMS), '--keep', '--target', 'harvester', '--kubeconfig', fake.kubeconfig, '--internet-ip', LAB_INTERNET]);
     expect(r.code, r.err).toBe(0);
     const { runId, reach, down } = kept(r.err);
@@ -70,7 +70,7 @@ test('harvester: the virtctl console line names the VMI, and the Secret it point
 });
 
 test('kubeovn: the kubectl exec line names the run\'s pod and namespace', async () => {
-  await withFakeTarget('harvester', (connect) => new KubeOvnTarget(connect), async (fake) => {
+  await withFakeTarget((connect) => new KubeOvnTarget(connect), async (fake) => {
     const r = await runCli(['run', tempFile(TWO_VMS), '--keep', '--target', 'kubeovn', '--kubeconfig', fake.kubeconfig, '--internet-ip', LAB_INTERNET]);
     expect(r.code, r.err).toBe(0);
     const { runId, reach, down } = kept(r.err);

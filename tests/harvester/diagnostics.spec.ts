@@ -15,7 +15,7 @@ const WRONG = 'tests/fixtures/missing-return-route.yaml';
 async function failingCell(forbidExec: boolean): Promise<{ cell: CellResult; runId: string; readiness?: Readiness }> {
   const { topology } = await loadTopologyFile(WRONG);
   let out: { cell: CellResult; runId: string; readiness?: Readiness } | undefined;
-  await withFake('harvester', async (fake, target) => {
+  await withFake(async (fake, target) => {
     if (forbidExec) fake.execs.forbidden.add('kube-system');
     const result = await runSeed(topology!, target, 'console');
     out = { cell: result.phases[0]!.results.find((c) => c.from === 'vm-a')!, runId: result.runId, ...(result.phases[0]!.readiness && { readiness: result.phases[0]!.readiness }) };

@@ -93,7 +93,7 @@ test.describe('fake API server protocol', () => {
 test('vpcheck render output of every seed applies cleanly to the fake (Strict), and down removes it all', async () => {
   test.setTimeout(240_000);
   const seeds = readdirSync('topologies').filter((f) => f.endsWith('.yaml') && f !== 'scale-100vms.yaml');
-  await withFake('harvester', async (fake, target) => {
+  await withFake(async (fake, target) => {
     const client = new KubeClient(loadKubeConfig({ kubeconfig: fake.kubeconfig }));
     for (const [i, file] of seeds.entries()) {
       const runId = `render-${i}`;

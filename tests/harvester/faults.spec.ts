@@ -2,6 +2,8 @@
 // backoff, re-list after a dropped watch, reconnect a dropped console) or failed clearly
 // (TargetError, exit 3) when no retry helps; and in every case nothing is left behind.
 import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import type { RunResult } from '../../lib/run/result.ts';
 import { DEFAULT_RUN_SETTINGS, Runner } from '../../lib/run/runner.ts';
 import { isReady } from '../../lib/targets/k8s-common/ready.ts';
 import { LabDaemons } from '../../lib/targets/lab/daemons.ts';
@@ -10,7 +12,7 @@ import { TargetError } from '../../lib/targets/target.ts';
 import { loadTopologyFile } from '../../lib/topology/load.ts';
 import type { Topology, TopologySpec } from '../../lib/topology/types.ts';
 import { runCli, tempFile } from '../support/cli.ts';
-import { LAB_INTERNET, withFake } from './support.ts';
+import { LAB_INTERNET, expectGuestsObserved, withFake } from './support.ts';
 
 const quiet = { info: () => undefined, warn: () => undefined };
 let topology: Topology;
@@ -29,7 +31,7 @@ async function passes(target: Parameters<typeof Runner.start>[1]): Promise<void>
 }
 
 test('5xx bursts are retried with backoff', async () => {
-  await withFake('harvester', async (fake, target) => {
+  await withFake(async (fake, target) => {
     fake.faults.serverErrors = 4;
     await passes(target);
     expect(fake.faults.serverErrors).toBe(0);
@@ -37,7 +39,7 @@ test('5xx bursts are retried with backoff', async () => {
 });
 
 test('409 conflicts are retried', async () => {
-  await withFake('harvester', async (fake, target) => {
+  await withFake(async (fake, target) => {
     fake.faults.conflicts = 4;
     await passes(target);
     expect(fake.faults.conflicts).toBe(0);
@@ -45,7 +47,7 @@ test('409 conflicts are retried', async () => {
 });
 
 test('Subnet deletes refused by Kube-OVN\'s webhook while IPs are still counted are retried', async () => {
-  await withFake('harvester', async (fake, target) => {
+  await withFake(async (fake, target) => {
     fake.faults.subnetDeleteDenied = 3;
     await passes(target);
     expect(fake.faults.subnetDeleteDenied).toBe(0);
@@ -53,7 +55,7 @@ test('Subnet deletes refused by Kube-OVN\'s webhook while IPs are still counted 
 });
 
 test('dropped watches are resumed by listing again', async () => {
-  await withFake('harvester', async (fake, target) => {
+  await withFake(async (fake, target) => {
     fake.faults.dropWatches = 6;
     fake.faults.readinessDelayMs = 300;
     await passes(target);
@@ -62,7 +64,7 @@ test('dropped watches are resumed by listing again', async () => {
 });
 
 test('a console that closes mid-command is reopened, logged into again, and the command re-run', async () => {
-  await withFake('harvester', async (fake, target) => {
+  await withFake(async (fake, target) => {
     fake.faults.dropConsoles = 2;
     await passes(target);
     expect(fake.faults.dropConsoles).toBe(0);
@@ -72,7 +74,7 @@ test('a console that closes mid-command is reopened, logged into again, and the 
 });
 
 test('a console refused with 400 while the VMI starts is retried', async () => {
-  await withFake('harvester', async (fake, target) => {
+  await withFake(async (fake, target) => {
     fake.faults.consoleNotReady = 2;
     await passes(target);
     expect(fake.faults.consoleNotReady).toBe(0);
@@ -80,14 +82,14 @@ test('a console refused with 400 while the VMI starts is retried', async () => {
 });
 
 test('slow readiness is waited out', async () => {
-  await withFake('harvester', async (fake, target) => {
+  await withFake(async (fake, target) => {
     fake.faults.readinessDelayMs = 1500;
     await passes(target);
   });
 });
 
 test('readiness past the timeout fails with the object and its conditions, and cleans up', async () => {
-  await withFake('harvester', async (fake, target) => {
+  await withFake(async (fake, target) => {
     fake.faults.readinessDelayMs = 4000;
     const error = await target.up(topology, { runId: 'hv-slow', log: quiet }).catch((e: Error) => e);
     fake.faults.readinessDelayMs = 0;
@@ -102,7 +104,7 @@ function withRoute(cidr: string): TopologySpec {
 }
 
 test('a phase patch is declared ready only once its new route is in OVN\'s northbound DB, and a route that never arrives is named at the deadline', async () => {
-  await withFake('harvester', async (fake, target) => {
+  await withFake(async (fake, target) => {
     const runId = 'hv-programmed';
     const realized = await target.up(topology, { runId, log: quiet });
     expect(realized.readiness.kind).toBe('programmed');
@@ -146,7 +148,7 @@ vms: [ { name: vm1, network: vswitch1 } ]
 `;
 
 test('a 5xx burst longer than the retries fails the run with exit 3 and leaves nothing', async () => {
-  await withFake('harvester', async (fake) => {
+  await withFake(async (fake) => {
     fake.faults.serverErrors = 6;
     const r = await runCli(['run', tempFile(ONE_VM), '--target', 'harvester', '--kubeconfig', fake.kubeconfig, '--internet-ip', LAB_INTERNET]);
     expect(r.code, r.err).toBe(3);
@@ -156,9 +158,11 @@ test('a 5xx burst longer than the retries fails the run with exit 3 and leaves n
 });
 
 test('vpcheck run --target harvester passes against the fake and down --all finds nothing left', async () => {
-  await withFake('harvester', async (fake) => {
-    const r = await runCli(['run', 'topologies/same-vpc-subnets.yaml', '--target', 'harvester', '--kubeconfig', fake.kubeconfig, '--internet-ip', LAB_INTERNET]);
+  await withFake(async (fake) => {
+    const json = tempFile('', 'harvester-run.json');
+    const r = await runCli(['run', 'topologies/same-vpc-subnets.yaml', '--target', 'harvester', '--kubeconfig', fake.kubeconfig, '--internet-ip', LAB_INTERNET, '--json', json]);
     expect(r.code, r.err).toBe(0);
+    expectGuestsObserved(JSON.parse(readFileSync(json, 'utf8')) as RunResult);
     expect(r.out).toMatch(/same-vpc-subnets: \d+ passed, 0 failed/);
     expect(r.out).toMatch(/^same-vpc-subnets — phase initial: .*, programmed\)\n  readiness: programmed after [\d.]+ s: read back from OVN's northbound DB: 1 router, /m);
     const down = await runCli(['down', '--all', '--target', 'harvester', '--kubeconfig', fake.kubeconfig]);

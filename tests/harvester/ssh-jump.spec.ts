@@ -49,7 +49,7 @@ async function withBastion(flags: (bastion: Bastion, spec: string) => SshJumpFla
   try {
     const spec = await bastion.start();
     const sshJump = sshJumpOptions(flags(bastion, spec), env)!;
-    await withFake('harvester', async (fake, target) => {
+    await withFake(async (fake, target) => {
       bastion.attach(fake);
       await body(fake, bastion, target);
     }, { sessionTimeoutMs, sshJump }, { sshdAtBoot });
@@ -61,7 +61,7 @@ async function withBastion(flags: (bastion: Bastion, spec: string) => SshJumpFla
 const asUser = (b: Bastion, spec: string) => ({ sshJump: spec, sshJumpIdentity: b.identityFile, sshJumpKnownHosts: b.knownHostsFile });
 
 test('vpcheck run --transport ssh --ssh-jump: every VM through one jump connection, no port-forward, all cells as the model says', async () => {
-  await withFake('harvester', async (fake) => {
+  await withFake(async (fake) => {
     const bastion = new Bastion('bastion');
     bastion.attach(fake);
     const spec = await bastion.start();

@@ -2,6 +2,7 @@
 // key, the VM's host key), the host key checked strictly through KubeVirt's port-forward,
 // port-forwards refused while the VM boots retried, and the CLI accepting ssh (not exec).
 import { readFileSync } from 'node:fs';
+import type { RunResult } from '../../lib/run/result.ts';
 import { expect, test } from '@playwright/test';
 import { parse, stringify } from 'yaml';
 import { KubeClient, loadKubeConfig } from '../../lib/k8s/client.ts';
@@ -19,7 +20,7 @@ import type { Topology } from '../../lib/topology/types.ts';
 import { runCli, tempFile } from '../support/cli.ts';
 import type { FakeApiServer } from '../support/fake-apiserver/index.ts';
 import { FAKE_VERSIONS } from '../support/fake-apiserver/versions.ts';
-import { LAB_INTERNET, withFake } from './support.ts';
+import { LAB_INTERNET, expectGuestsObserved, withFake } from './support.ts';
 import { leftovers } from '../support/leftovers.ts';
 
 const quiet = { info: () => undefined, warn: () => undefined };
@@ -37,7 +38,7 @@ vms: [ { name: vm1, network: vswitch1, listen: [ tcp/8080 ] } ]
 
 /** `oneVm` up on the fake for the body, then down again. */
 function withOneVm(runId: string, body: (fake: FakeApiServer, realized: Realized) => Promise<void>, options: { sessionTimeoutMs?: number } = {}): Promise<void> {
-  return withFake('harvester', async (fake, target) => {
+  return withFake(async (fake, target) => {
     const realized = await target.up(oneVm, { runId, log: quiet });
     try {
       await body(fake, realized);
@@ -119,7 +120,7 @@ test('a port-forward still refused at the deadline is a SessionError with virt-a
 });
 
 test('vpcheck run --target harvester --transport ssh passes against the fake; --transport exec is refused before anything is built', async () => {
-  await withFake('harvester', async (fake) => {
+  await withFake(async (fake) => {
     const cluster = ['--target', 'harvester', '--kubeconfig', fake.kubeconfig, '--internet-ip', LAB_INTERNET];
     const exec = await runCli(['run', 'topologies/same-vpc-subnets.yaml', ...cluster, '--transport', 'exec']);
     expect(exec.code).toBe(2);
@@ -129,14 +130,16 @@ test('vpcheck run --target harvester --transport ssh passes against the fake; --
     const ssh = await runCli(['run', 'topologies/same-vpc-subnets.yaml', ...cluster, '--transport', 'ssh', '--json', json]);
     expect(ssh.code, ssh.err).toBe(0);
     expect(ssh.out).toMatch(/same-vpc-subnets: \d+ passed, 0 failed/);
-    expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ target: 'harvester', transport: 'ssh', summary: { failed: 0, errors: 0 }, versions: FAKE_VERSIONS });
+    const result = JSON.parse(readFileSync(json, 'utf8')) as RunResult;
+    expect(result).toMatchObject({ target: 'harvester', transport: 'ssh', summary: { failed: 0, errors: 0 }, versions: FAKE_VERSIONS });
+    expectGuestsObserved(result);
     expect(fake.portForwards.accepted).toBe(3);
     expect(fake.consoles.accepted).toBe(0);
   });
 });
 
 test('a port-forward that closes mid-command is noticed at once, reopened, logged into again, and the command re-run', async () => {
-  await withFake('harvester', async (fake, target) => {
+  await withFake(async (fake, target) => {
     const warnings: string[] = [];
     const realized = await target.up(oneVm, { runId: 'hv-pfdrop', log: { info: () => undefined, warn: (m) => warnings.push(m) } });
     try {

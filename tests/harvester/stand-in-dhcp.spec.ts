@@ -42,7 +42,7 @@ function view(subnetSpec: Record<string, unknown>, vms: readonly KubeObject[]) {
   });
   store.create({ apiVersion: 'kubeovn.io/v1', kind: 'Subnet', metadata: { name: 's1', labels }, spec: { cidrBlock: '10.9.0.0/24', provider: 'n1.default.ovn', ...subnetSpec } });
   for (const o of vms) store.create(o);
-  return runView(store, RUN, 'harvester', new KubeOvnIpam());
+  return runView(store, RUN, new KubeOvnIpam());
 }
 
 test('the Subnet\'s DHCP settings reach the lab topology as Kube-OVN holds them', () => {

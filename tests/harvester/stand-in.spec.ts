@@ -205,7 +205,7 @@ test('the guest boots its cloud-init in the lab VM: runcmd listener, write_files
 test('a VMI address other than the pin, from the stand-in\'s IPAM, fails the run\'s pinned-address check', async () => {
   test.setTimeout(120_000);
   const { topology } = await loadTopologyFile('topologies/same-vpc-subnets.yaml');
-  await withFake('harvester', async (fake, target) => {
+  await withFake(async (fake, target) => {
     // As if a mutating webhook between vpcheck and Kube-OVN changed vm1-vswitch1's pin: the
     // stand-in's IPAM follows the object it stores.
     const create = fake.store.create.bind(fake.store);

@@ -7,7 +7,7 @@ import { expect, test } from '@playwright/test';
 import type { RunResult } from '../../lib/run/result.ts';
 import { runCli, tempFile } from '../support/cli.ts';
 import { FAKE_VERSIONS } from '../support/fake-apiserver/versions.ts';
-import { LAB_INTERNET, withFakeTarget } from '../harvester/support.ts';
+import { LAB_INTERNET, expectGuestsObserved, withFakeTarget } from '../harvester/support.ts';
 import { KubeOvnTarget } from '../../lib/targets/kubeovn/kubeovn-target.ts';
 import { leftovers } from '../support/leftovers.ts';
 
@@ -15,14 +15,16 @@ const seed = fileURLToPath(new URL('../../topologies/vpc-peering-example1.yaml',
 
 test('vpcheck run --target kubeovn passes over exec by default; console is refused with exit 2; down finds nothing', async () => {
   test.setTimeout(120_000);
-  await withFakeTarget('harvester', (connect) => new KubeOvnTarget(connect), async (fake) => {
+  await withFakeTarget((connect) => new KubeOvnTarget(connect), async (fake) => {
     const cluster = ['--target', 'kubeovn', '--kubeconfig', fake.kubeconfig, '--internet-ip', LAB_INTERNET];
     const json = tempFile('', 'kubeovn-run.json');
     const run = await runCli(['run', seed, ...cluster, '--json', json]);
     expect(run.code, run.err).toBe(0);
     expect(run.out).toMatch(/on kubeovn over exec/);
     // Kubernetes and Kube-OVN (from the ovn-central image), nothing of Harvester's.
-    expect((JSON.parse(readFileSync(json, 'utf8')) as RunResult).versions).toEqual({ kubernetes: FAKE_VERSIONS.kubernetes, 'kube-ovn': FAKE_VERSIONS['kube-ovn'] });
+    const result = JSON.parse(readFileSync(json, 'utf8')) as RunResult;
+    expect(result.versions).toEqual({ kubernetes: FAKE_VERSIONS.kubernetes, 'kube-ovn': FAKE_VERSIONS['kube-ovn'] });
+    expectGuestsObserved(result);
     const console = await runCli(['run', seed, ...cluster, '--transport', 'console']);
     expect(console.code).toBe(2);
     expect(console.err).toContain('--transport exec only');

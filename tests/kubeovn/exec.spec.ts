@@ -27,7 +27,7 @@ test('framing: channel byte first; Success is 0, NonZeroExitCode carries the cod
 test('exec through the fake: exit codes, stderr apart, 1.2 MB of output, a dropped stream and a refused exec', async () => {
   test.setTimeout(120_000);
   const spec = topology({ subnets: [subnet('s1', '10.77.0.0/24')], vms: [vm('vm1', 's1')] });
-  await withFakeTarget('harvester', (connect) => new KubeOvnTarget(connect), async (fake, target) => {
+  await withFakeTarget((connect) => new KubeOvnTarget(connect), async (fake, target) => {
     const realized = await target.up(spec, context('exec'));
     try {
       const client = new KubeClient(loadKubeConfig({ kubeconfig: fake.kubeconfig }));

@@ -16,9 +16,9 @@ import { withFakeTarget } from '../harvester/support.ts';
 const refused = seedFiles.filter((f) => podLimits(loadTopology(readFileSync(SEEDS + f), f).topology!, 'error').length > 0);
 const runnable = seedFiles.filter((f) => !refused.includes(f));
 
-seedSuite('kubeovn', 'exec', (platform, body) => withFakeTarget(platform, (connect) => new KubeOvnTarget(connect), (_fake, target) => body(target)), runnable);
+seedSuite('kubeovn', 'exec', (body) => withFakeTarget((connect) => new KubeOvnTarget(connect), (_fake, target) => body(target)), runnable);
 
-seedSuite('kubeovn', 'exec', (platform, body) => withFakeTarget(platform, (connect) => new KubeOvnTarget({ ...connect, primary: true }), (_fake, target) => body(target)), runnable, 'Kube-OVN as primary CNI');
+seedSuite('kubeovn', 'exec', (body) => withFakeTarget((connect) => new KubeOvnTarget({ ...connect, primary: true }), (_fake, target) => body(target)), runnable, 'Kube-OVN as primary CNI');
 
 for (const file of refused) {
   test(`seed ${file} on the kubeovn target: refused before any cluster is reached (managedtap VMs; pods have no binding)`, async () => {

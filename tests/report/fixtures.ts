@@ -2,7 +2,7 @@
 // which the peering's return route is missing, so the matrix has passing, failing and error cells.
 import type { Expected } from '../../lib/model/index.ts';
 import type { Layout } from '../../lib/run/layout.ts';
-import type { CellResult, PhaseResult, RunResult } from '../../lib/run/result.ts';
+import type { CellResult, PhaseResult, RunResult, VmControl } from '../../lib/run/result.ts';
 import { summarize } from '../../lib/run/result.ts';
 import type { Outcome } from '../../lib/topology/types.ts';
 
@@ -35,8 +35,15 @@ export function cell(from: string, to: string, expected: Expected, observed: Out
   };
 }
 
-function phase(name: string, results: CellResult[]): PhaseResult {
-  return { name, startedAt: '2026-11-23T10:00:00.000Z', durationMs: 1500, applyMs: 0, prepareMs: 200, probeMs: 1300, controls: [], results, layout: LAYOUT };
+/** Controls with the guests' own view: vm-a1 pinned, vm-a2 with a DHCP lease, vm-b1's busybox ip has no JSON. */
+export const CONTROLS: readonly VmControl[] = [
+  { vm: 'vm-a1', ok: true, checks: [], guest: { status: 'observed', interfaces: [{ name: 'enp1s0', mtu: 1400, state: 'UP', addresses: [{ cidr: '10.1.0.2/24' }] }], routes: [{ dst: 'default', gateway: '10.1.0.1', dev: 'enp1s0' }, { dst: '10.1.0.0/24', dev: 'enp1s0', protocol: 'kernel' }] } },
+  { vm: 'vm-a2', ok: true, checks: [], guest: { status: 'observed', interfaces: [{ name: 'enp1s0', mtu: 1400, state: 'UP', addresses: [{ cidr: '10.1.0.3/24', lease: { remainingSec: 600 } }] }], routes: [{ dst: 'default', gateway: '10.1.0.1', dev: 'enp1s0', protocol: 'dhcp' }] } },
+  { vm: 'vm-b1', ok: true, checks: [], guest: { status: 'unavailable', reason: 'ip -j addr show failed (exit 1; no JSON output from this ip?): BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.' } },
+];
+
+function phase(name: string, results: CellResult[], controls: readonly VmControl[] = []): PhaseResult {
+  return { name, startedAt: '2026-11-23T10:00:00.000Z', durationMs: 1500, applyMs: 0, prepareMs: 200, probeMs: 1300, controls, results, layout: LAYOUT };
 }
 
 /** Phase "initial" all passes; phase "return route removed" has 2 failing cells and 1 error. */
@@ -53,7 +60,7 @@ export function sampleResult(overrides: Partial<RunResult> = {}): RunResult {
     cell('vm-b1', 'internet', 'not-reachable', 'timeout'),
     { ...cell('vm-a1', 'vm-b1', 'refused', 'refused'), probe: 'tcp', port: 443 },
   ];
-  const phases = [phase('initial', mesh(false)), phase('return route removed', mesh(true))];
+  const phases = [phase('initial', mesh(false)), phase('return route removed', mesh(true), CONTROLS)];
   return {
     topology: 'peering-demo', file: 'topologies/peering-demo.yaml', topologySha256: 'ab'.repeat(32), target: 'lab', transport: 'console',
     runId: 'peering-demo-0a1b2c', vpcheckVersion: '0.1.0', versions: { ovs: '3.1.0', ovn: '23.03.1', kernel: '6.1.0' },

@@ -58,6 +58,9 @@ test('cells carry their status and outcome; a failing cell shows its reason and 
   await expect(detail.locator('.reason')).toHaveText('vpc-b has no route to 10.1.0.2');
   await expect(detail.locator('pre.repro').first()).toHaveText('ping -c 3 -W 1 10.2.0.2');
   await expect(detail).toContainText('lr_in_ip_routing priority 0: drop;');
+  await expect(detail.locator('p.guest')).toHaveText(['vm-a1: 10.1.0.2/24 on enp1s0 mtu 1400, default via 10.1.0.1', /^vm-b1: unavailable: ip -j addr show failed/]);
+  await phase.locator('details.guests summary').click();
+  await expect(phase.locator('details.guests tr')).toHaveText([/^vm-a1\s*10\.1\.0\.2\/24/, /^vm-a2\s*10\.1\.0\.3\/24 \(dhcp, lease 600 s left\)/, /^vm-b1\s*unavailable/]);
   await expect(a1.nth(2)).toHaveClass(/selected/);
 
   await page.screenshot({ path: join(REPORTS, 'html-report.png'), fullPage: true });

@@ -28,7 +28,7 @@ async function parse(page: import('@playwright/test').Page, xml: string) {
   }, xml);
 }
 
-test('one suite per phase, one case per cell, counts right, failures carry reason, tries and reproduction', async ({ page }) => {
+test('one suite per phase, one case per cell, counts right, failures carry reason, guests\' view, tries and reproduction', async ({ page }) => {
   const doc = await parse(page, renderJunit(sampleResult()));
   if ('error' in doc) throw new Error(`invalid XML: ${doc.error}`);
   expect(doc.root).toMatchObject({ tests: '20', failures: '2', errors: '1' });
@@ -42,6 +42,7 @@ test('one suite per phase, one case per cell, counts right, failures carry reaso
   expect(cell.kind).toBe('failure');
   expect(cell.message).toBe('expected reachable, observed timeout: vpc-b has no route to 10.1.0.2');
   expect(cell.body).toContain('after 1 try');
+  expect(cell.body).toContain('model: vpc-b has no route to 10.1.0.2\nvm-a1 guest: 10.1.0.2/24 on enp1s0 mtu 1400, default via 10.1.0.1\nvm-b1 guest: unavailable: ');
   expect(cell.body).toContain("reproduce in vm-a1's console: ping -c 3 -W 1 10.2.0.2");
   expect(cell.body).toContain('try 1: timeout at 10 ms');
   expect(cell.body).toContain('lr_in_ip_routing priority 0: drop;');

@@ -4,6 +4,7 @@
 import { expect, test } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
+import { guestText } from '../../lib/report/guest.ts';
 import { resultJson } from '../../lib/report/json.ts';
 import type { RunResult, VmControl } from '../../lib/run/result.ts';
 import { DEFAULT_RUN_SETTINGS, Runner } from '../../lib/run/runner.ts';
@@ -37,6 +38,8 @@ test('a negative cell towards a VM whose NIC is down is error, not a pass; every
   // vm2-vswitch1 has no default route: its control is the on-link gateway the model says answers.
   expect(controlOf(result, 'vm2-vswitch1')).toMatchObject({ ok: false, reason: expect.stringMatching(/no reply from gateway 172\.20\.10\.1/) });
   expect(controlOf(result, 'vm2-vswitch1').checks.find((c) => c.check === 'gateway')).toMatchObject({ ok: false });
+  // Its own view, read in the same command, shows why: the NIC is down.
+  expect(guestText(controlOf(result, 'vm2-vswitch1').guest!)).toMatch(/^172\.20\.10\.\d+\/24 on enp1s0 mtu \d+ \(down\), no default route$/);
   expect(controlOf(result, 'vm1-vswitch1').checks.map((c) => [c.check, c.ok])).toEqual([['default-route', true], ['session', true], ['gateway', true]]);
 
   // The model says the reply from vm2-vswitch1 (no default route) cannot return: timeout. The

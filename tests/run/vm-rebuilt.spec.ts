@@ -41,7 +41,7 @@ const clusters: [string, Transport, (c: ClusterOptions) => Target][] = [
 for (const [kind, transport, make] of clusters) {
   test(`${kind} (fake API server): the changed VM is deleted and created again, then probed from its new address`, async () => {
     test.setTimeout(180_000);
-    await withFakeTarget('harvester', make, async (fake, target) => {
+    await withFakeTarget(make, async (fake, target) => {
       const uids: string[] = [];
       const unsubscribe = fake.store.subscribe((e) => {
         if (e.type === 'ADDED' && ['VirtualMachine', 'Pod'].includes(e.object.kind) && e.object.metadata.annotations?.['vpcheck/name'] === 'vm-b') uids.push(e.object.metadata.uid!);

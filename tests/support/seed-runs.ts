@@ -9,7 +9,7 @@ import type { Transport } from '../../lib/sessions/session.ts';
 import { LabTarget } from '../../lib/targets/lab/lab-target.ts';
 import type { Target } from '../../lib/targets/target.ts';
 import { loadTopologyFile } from '../../lib/topology/load.ts';
-import type { Platform, Topology } from '../../lib/topology/types.ts';
+import type { Topology } from '../../lib/topology/types.ts';
 import { quiet } from '../lab/support.ts';
 
 export const SEEDS = fileURLToPath(new URL('../../topologies/', import.meta.url));
@@ -33,14 +33,14 @@ const failures = (r: RunResult) => r.phases.flatMap((p) => p.results.filter((c) 
  * which also checks that nothing is left) passes every cell with the lab's own verdicts over the
  * same transport.
  */
-export function seedSuite(kind: string, transport: Transport, onTarget: (platform: Platform, body: (target: Target) => Promise<void>) => Promise<void>, files: readonly string[] = seedFiles, variant = ''): void {
+export function seedSuite(kind: string, transport: Transport, onTarget: (body: (target: Target) => Promise<void>) => Promise<void>, files: readonly string[] = seedFiles, variant = ''): void {
   for (const file of files) {
     test(`seed ${file} on the ${kind} target${variant && ` (${variant})`} (fake API server, ${transport}): same verdicts as the lab, nothing left`, async () => {
       test.setTimeout(300_000);
       const { topology } = await loadTopologyFile(SEEDS + file);
       expect(topology).toBeDefined();
       let cluster: RunResult | undefined;
-      await onTarget(topology!.platform, async (target) => {
+      await onTarget(async (target) => {
         cluster = await runSeed(topology!, target, transport);
       });
       expect(cluster!.target).toBe(kind);

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { TargetError } from '../target.ts';
 import { isAlive } from './lock.ts';
 import { bridgeName } from './names.ts';
-import { run, type RunOptions } from './proc.ts';
+import { run, type ProcessOptions } from './proc.ts';
 
 export const DAEMONS = ['ovsdb-server-conf', 'ovsdb-server-nb', 'ovsdb-server-sb', 'ovs-vswitchd', 'ovn-northd', 'ovn-controller'] as const;
 export type DaemonName = (typeof DAEMONS)[number];
@@ -98,7 +98,7 @@ export class LabDaemons {
     // The userspace datapath's tap "ovs-netdev" has one name per machine: a second vswitchd on
     // the netdev datapath cannot open it, and its lab would never converge.
     if (anyVswitchd()) throw new TargetError(`lab: another ovs-vswitchd runs on this machine; the lab needs the userspace datapath to itself (one lab dir per machine)`);
-    const opt: RunOptions = { env: this.env, timeoutMs: 15_000 };
+    const opt: ProcessOptions = { env: this.env, timeoutMs: 15_000 };
     const dbs = [['conf', '/usr/share/openvswitch/vswitch.ovsschema'], ['nb', '/usr/share/ovn/ovn-nb.ovsschema'], ['sb', '/usr/share/ovn/ovn-sb.ovsschema']] as const;
     await Promise.all(dbs.map(async ([db, schema]) => {
       const file = join(this.dir, `${db}.db`);

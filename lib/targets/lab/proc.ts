@@ -11,7 +11,7 @@ export interface ProcessOutput {
   readonly exitCode: number;
 }
 
-export interface RunOptions {
+export interface ProcessOptions {
   readonly input?: string;
   readonly timeoutMs?: number;
   readonly env?: Record<string, string>;
@@ -19,7 +19,7 @@ export interface RunOptions {
   readonly allowFailure?: boolean;
 }
 
-export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<ProcessOutput> {
+export async function run(file: string, args: readonly string[], options: ProcessOptions = {}): Promise<ProcessOutput> {
   const r = await execa(file, args, {
     input: options.input,
     timeout: options.timeoutMs ?? 30_000,
@@ -37,12 +37,12 @@ export async function run(file: string, args: readonly string[], options: RunOpt
 }
 
 /** A command inside a network namespace. */
-export function inNamespace(ns: string, argv: readonly string[], options?: RunOptions): Promise<ProcessOutput> {
+export function inNamespace(ns: string, argv: readonly string[], options?: ProcessOptions): Promise<ProcessOutput> {
   return run('ip', ['netns', 'exec', ns, ...argv], options);
 }
 
 /** Runs a list of commands in one shell inside a namespace, stopping at the first failure. */
-export function nsScript(ns: string, commands: readonly (readonly string[])[], options?: RunOptions): Promise<ProcessOutput> {
+export function nsScript(ns: string, commands: readonly (readonly string[])[], options?: ProcessOptions): Promise<ProcessOutput> {
   const script = ['set -e', ...commands.map((c) => c.map(shellQuote).join(' '))].join('\n');
   return inNamespace(ns, ['sh', '-c', script], options);
 }

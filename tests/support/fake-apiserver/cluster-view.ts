@@ -9,7 +9,7 @@
 import { RUN_LABEL } from '../../../lib/k8s/labels.ts';
 import type { KubeObject } from '../../../lib/k8s/resources.ts';
 import { contains, formatIPv4, overlaps, parseIPv4, parsePrefix, parsePrefixOrAddress } from '../../../lib/net/ipv4.ts';
-import type { Binding, Platform, PolicyRoute, SecurityGroup, SecurityGroupRule, Subnet, TopologySpec, Vm, Vpc } from '../../../lib/topology/types.ts';
+import type { Binding, PolicyRoute, SecurityGroup, SecurityGroupRule, Subnet, TopologySpec, Vm, Vpc } from '../../../lib/topology/types.ts';
 import { guestConfig, Refused, type GuestConfig } from './guest-cloud-init.ts';
 import type { KubeOvnIpam } from './kube-ovn-ipam.ts';
 import type { Store } from './store.ts';
@@ -216,7 +216,7 @@ function ovnClusterOf(store: Store, runVpcs: ReadonlySet<string>): Vpc {
   return vpcOf(OVN_CLUSTER, { vpcPeerings, staticRoutes, policyRoutes }, runVpcs, !vpcPeerings.length && !staticRoutes.length && !policyRoutes.length);
 }
 
-export function runView(store: Store, runId: string, platform: Platform, ipam: KubeOvnIpam): RunView {
+export function runView(store: Store, runId: string, ipam: KubeOvnIpam): RunView {
   const ofRun = (kind: string) => store.list({ kind, labelSelector: `${RUN_LABEL}=${runId}` }).filter((o) => !o.metadata.deletionTimestamp).sort(created);
   const pending = new Map<KubeObject, string>();
 
@@ -296,7 +296,8 @@ export function runView(store: Store, runId: string, platform: Platform, ipam: K
   const networks = subnets.map((s) => ({ name: s.name, namespace: 'subnet', ref: s.provider }));
   const spec: TopologySpec = {
     name: runId,
-    platform,
+    // Only the validator's warnings read the platform; the data plane the lab builds does not.
+    platform: 'harvester',
     networks,
     vpcs,
     subnets: subnets.map(({ object: _o, providerName: _p, disableGatewayCheck: _d, namespaces: _n, ...s }) => s),

@@ -6,7 +6,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import type { Platform } from '../../../lib/topology/types.ts';
 import { ConsoleBridge } from './console.ts';
 import { GuestSshd } from './guest-ssh.ts';
 import { EXEC_PATH, ExecBridge } from './exec.ts';
@@ -17,11 +16,6 @@ import { Reconciler } from './reconcile.ts';
 import { FakeHttpServer } from './server.ts';
 
 export interface FakeApiServerOptions {
-  /**
-   * The Kube-OVN the lab plays (default harvester: Kube-OVN as it is). kube-ovn adds the lab's
-   * 31000 allow for a peering with ovn-cluster, until topologies say so in policyRoutes.
-   */
-  readonly platform?: Platform;
   readonly tls?: { readonly key: string; readonly cert: string; readonly ca: string };
   /** Namespaces that exist besides default. */
   readonly namespaces?: readonly string[];
@@ -52,7 +46,7 @@ export class FakeApiServer {
     http.store.create({ apiVersion: 'harvesterhci.io/v1beta1', kind: 'Setting', metadata: { name: 'server-version' }, default: 'dev', value: FAKE_VERSIONS.harvester });
     http.store.create({ apiVersion: 'kubevirt.io/v1', kind: 'KubeVirt', metadata: { name: 'kubevirt', namespace: 'harvester-system' }, spec: {}, status: { phase: 'Deployed', observedKubeVirtVersion: FAKE_VERSIONS.kubevirt } });
     const guests = new GuestSshd();
-    const reconciler = new Reconciler(http.store, http.faults, options.platform ?? 'harvester', options.sshdAtBoot ? guests : undefined);
+    const reconciler = new Reconciler(http.store, http.faults, options.sshdAtBoot ? guests : undefined);
     reconciler.start();
     const consoles = new ConsoleBridge(reconciler, http.faults);
     const execs = new ExecBridge(reconciler, http.store);

@@ -16,7 +16,6 @@ import { CONSOLE_CREDENTIALS } from '../../../lib/targets/lab/credentials.ts';
 import { LabTarget, type LabRealized } from '../../../lib/targets/lab/lab-target.ts';
 import { RunNames } from '../../../lib/targets/lab/names.ts';
 import { inNamespace } from '../../../lib/targets/lab/proc.ts';
-import type { Platform } from '../../../lib/topology/types.ts';
 import { runView, type Guest } from './cluster-view.ts';
 import type { Faults } from './faults.ts';
 import type { GuestSshd } from './guest-ssh.ts';
@@ -56,11 +55,11 @@ export class Reconciler {
   readonly errors = new Map<string, string>();
 
   /**
-   * `platform` is the Kube-OVN behaviour the lab plays for every run. With `guests` the VMs'
+   * With `guests` the VMs'
    * sshds start at boot, as in a booted cloud image, for SSH that does not come through a
    * port-forward (a jump host); otherwise on the first port-forward to port 22.
    */
-  constructor(private readonly store: Store, private readonly faults: Faults, private readonly platform: Platform, private readonly guests?: GuestSshd) {}
+  constructor(private readonly store: Store, private readonly faults: Faults, private readonly guests?: GuestSshd) {}
 
   start(): void {
     this.unsubscribe = this.store.subscribe((e) => this.onEvent(e));
@@ -134,7 +133,7 @@ export class Reconciler {
 
   private async reconcile(runId: string): Promise<void> {
     const objects = Object.keys(FINALIZERS).flatMap((kind) => this.store.list({ kind, labelSelector: `${RUN_LABEL}=${runId}` }));
-    const view = runView(this.store, runId, this.platform, this.ipam);
+    const view = runView(this.store, runId, this.ipam);
     this.write(() => {
       for (const o of objects) {
         const f = FINALIZERS[o.kind]!;

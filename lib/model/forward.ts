@@ -73,18 +73,27 @@ export class Walk {
   fromVm(vm: VmInfo): WalkEnd {
     const { dst } = this.pkt;
     const s = vm.subnet;
+    const { guest } = vm;
+    if (!guest.addressed) {
+      // The request leg only: a VM without an address is never delivered a request (onSwitch).
+      this.step(`vm ${vm.name}`, `no address on enp1s0, so no route at all`);
+      return { ok: false, disposition: 'NO_ADDRESS', reason: `${vm.name} has no address (${guest.address}): ping: connect: Network is unreachable`, atSource: true };
+    }
     const onLink = contains(s.prefix, dst);
-    if (!onLink && !vm.vm.defaultRoute) {
+    const route = guest.defaultRoute;
+    if (!onLink && !route) {
       this.step(`vm ${vm.name}`, `route to ${ip(dst)}: none (only ${s.subnet.cidrBlock} dev enp1s0; no default route)`);
       const reason = this.leg === 'request'
-        ? `${vm.name} has no default route and ${ip(dst)} is outside ${s.name} (${s.subnet.cidrBlock}): ping: connect: Network is unreachable`
-        : `${vm.name} has no default route, so it cannot answer ${ip(dst)} (outside ${s.name} ${s.subnet.cidrBlock})`;
+        ? `${vm.name} has no default route (${guest.noRoute}) and ${ip(dst)} is outside ${s.name} (${s.subnet.cidrBlock}): ping: connect: Network is unreachable`
+        : `${vm.name} has no default route (${guest.noRoute}), so it cannot answer ${ip(dst)} (outside ${s.name} ${s.subnet.cidrBlock})`;
       return { ok: false, disposition: 'NO_ROUTE', reason, atSource: this.leg === 'request' };
     }
-    this.step(`vm ${vm.name}`, `route to ${ip(dst)}: ${onLink ? `${s.subnet.cidrBlock} dev enp1s0 (on-link)` : `default via ${ip(s.gateway)} dev enp1s0`}`);
+    this.step(`vm ${vm.name}`, `route to ${ip(dst)}: ${onLink ? `${s.subnet.cidrBlock} dev enp1s0 (on-link)` : `default via ${ip(route!.via)} dev enp1s0${route!.source === 'route step' ? '' : ` (${route!.source})`}`}`);
     const denied = this.acl(this.fabric.acls.fromVm(vm), `switch ${s.name}`, `leaving ${vm.name}`, 'DENIED_OUT', s, vm);
     if (denied) return denied;
     if (onLink && dst !== s.gateway) return this.onSwitch(s, 'DENIED_IN');
+    // A DHCP router option other than the gateway: the guest sends to that neighbour instead.
+    if (!onLink && route!.via !== s.gateway) return this.deadNextHop(route!.via, s);
     const out = this.acl(this.fabric.acls.towardRouter(s), `switch ${s.name}`, `leaving ${s.name}`, 'DENIED_OUT', s);
     return out ?? this.atRouter(s.vpc);
   }
@@ -193,6 +202,8 @@ export class Walk {
   private onSwitch(s: SubnetInfo, disposition: Disposition): WalkEnd {
     const vm = this.world.vmsOfSubnet.get(s.name)?.get(this.pkt.dst);
     if (!vm) return fail('NEIGHBOR_UNREACHABLE', `no VM holds ${ip(this.pkt.dst)} in subnet ${s.name}: ARP gets no answer`);
+    // OVN knows the port's address and delivers to it; the guest's kernel, holding none, drops it.
+    if (!vm.guest.addressed) return fail('NO_ADDRESS', `${vm.name} does not hold ${ip(this.pkt.dst)}: ${vm.guest.address}`);
     const denied = this.acl(this.fabric.acls.toVm(vm), `switch ${s.name}`, `entering ${vm.name}`, disposition, s, vm);
     if (denied) return denied;
     this.step(`switch ${s.name}`, `delivered to ${vm.name}`);

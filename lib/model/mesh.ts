@@ -1,5 +1,5 @@
 // Bulk prediction for full meshes. Two VMs are interchangeable for the model when they share a
-// subnet, a defaultRoute setting, a set of security groups and an address "atom": the span
+// subnet, a guest state (address or none, default route), a set of security groups and an address "atom": the span
 // between consecutive boundaries of every prefix the topology mentions (routes, allowSubnets,
 // remote addresses). Security-group membership follows from the set of groups, so one walk per
 // pair of classes gives the outcome of every VM pair in them.
@@ -47,7 +47,8 @@ function atom(edges: Uint32Array, ip: number): number {
 
 function classKey(vm: VmInfo, edges: Uint32Array): string {
   const sgs = vm.sgs.map((g) => g.name).sort().join(',');
-  return `${vm.subnet.name}|${vm.vm.defaultRoute}|${sgs}|${atom(edges, vm.ip)}`;
+  const g = vm.guest;
+  return `${vm.subnet.name}|${g.addressed}|${g.defaultRoute?.via}|${sgs}|${atom(edges, vm.ip)}`;
 }
 
 /** VMs grouped into classes the model cannot tell apart: `classOf[i]` is the class of vms[i]. */

@@ -4,6 +4,7 @@ import { formatIPv4, isIPv4, parseIPv4 } from '../net/ipv4.ts';
 import type { Packet } from './acl.ts';
 import { Fabric, Walk, type Decision, type WalkEnd } from './forward.ts';
 import type { Disposition, ModelOptions, NetworkOutcome, Prediction, ProbeRequest, Step } from './types.ts';
+import type { GuestState } from './guest.ts';
 import { buildWorld, type Owner, type VmInfo, type World } from './world.ts';
 
 export class Model {
@@ -18,6 +19,11 @@ export class Model {
   /** The address a VM gets (fixed or from IPAM). */
   addressOf(vmName: string): string {
     return formatIPv4(this.vm(vmName).ip);
+  }
+
+  /** The VM's own state before any probe: address or none, default route, MTU (guest.ts). */
+  guestOf(vmName: string): GuestState {
+    return this.vm(vmName).guest;
   }
 
   /** The address a probe's `to` names: a VM, `internet`, or an IPv4 address. */

@@ -5,6 +5,8 @@ import type { Outcome, ProbeKind } from '../topology/types.ts';
 export type Disposition =
   /** The request reached its destination and the reply came back. */
   | 'DELIVERED'
+  /** A VM holds no address: it cannot send, and nothing it is sent is for it. */
+  | 'NO_ADDRESS'
   /** A VM or a router has no route for the destination. */
   | 'NO_ROUTE'
   /** An ACL on the source side (the source port or the source subnet's switch) dropped the request. */

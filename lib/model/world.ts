@@ -3,6 +3,7 @@
 import type { SecurityGroup, Subnet, TopologySpec, Vm, Vpc } from '../topology/types.ts';
 import { DEFAULT_VPC, JOIN_CIDR } from '../topology/types.ts';
 import { contains, parseIPv4, parsePrefix, type Prefix } from '../net/ipv4.ts';
+import { guestStateOf, type GuestState } from './guest.ts';
 import { assignAddresses } from '../topology/addresses.ts';
 
 /** Kube-OVN's join network: ovn-cluster's router port and the node's ovn0 (the lab uses the same). */
@@ -37,6 +38,7 @@ export interface VmInfo {
   readonly ip: number;
   readonly subnet: SubnetInfo;
   readonly sgs: readonly SecurityGroup[];
+  readonly guest: GuestState;
 }
 
 /** Who answers a request: the walk of a packet ends at one of these. */
@@ -101,7 +103,7 @@ export function buildWorld(spec: TopologySpec, internetIP: string): World {
   const vms = new Map<string, VmInfo>();
   for (const a of assignAddresses(spec).values()) {
     const sgList = a.vm.securityGroups.map((n) => sgs.get(n)).filter((g): g is SecurityGroup => g !== undefined);
-    vms.set(a.vm.name, { vm: a.vm, name: a.vm.name, ip: a.ipNum, subnet: subnetByName.get(a.subnet.name)!, sgs: sgList });
+    vms.set(a.vm.name, { vm: a.vm, name: a.vm.name, ip: a.ipNum, subnet: subnetByName.get(a.subnet.name)!, sgs: sgList, guest: guestStateOf(a.vm, a.subnet) });
   }
   const sgMembers = new Map<string, Set<number>>(spec.securityGroups.map((g) => [g.name, new Set()]));
   for (const v of vms.values()) for (const g of v.sgs) sgMembers.get(g.name)!.add(v.ip);

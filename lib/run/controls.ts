@@ -12,6 +12,8 @@ import type { ControlCheck } from './result.ts';
  * its NIC (besides the nonce every control checks).
  */
 export function controlSpecOf(model: Model, vm: Vm, built: RealizedVm): ControlSpec {
+  // A guest the model leaves without an address (managedtap, no DHCP) proves only its session.
+  if (!model.guestOf(vm.name).addressed) return {};
   const answers = model.predict({ from: vm.name, to: built.gateway, probe: 'icmp' }).outcome === 'reachable';
   return {
     ...(answers ? { gateway: built.gateway } : { address: { ip: built.ip, nic: built.nic } }),

@@ -37,7 +37,7 @@ export interface CellResult {
 
 /** One thing a VM's positive control checked, with what the VM showed. */
 export interface ControlCheck {
-  readonly check: 'session' | 'default-route' | 'gateway' | 'address' | 'listen';
+  readonly check: 'dhcp' | 'session' | 'default-route' | 'gateway' | 'address' | 'listen';
   readonly ok: boolean;
   readonly detail: string;
 }

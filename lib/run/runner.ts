@@ -234,6 +234,10 @@ export class Runner {
       record: { vm: vm.name, ok: false, reason: check.detail, checks: [...checks, check], guest: { status: 'unavailable', reason: `not read: ${check.detail}` } },
     });
     try {
+      // The guest's lease first: its console shows the client's output, and sshd needs the address.
+      const lease = await this.realized.lease?.(vm.name);
+      if (lease && !lease.ok) return failed({ check: 'dhcp', ok: false, detail: lease.detail });
+      if (lease) checks.push({ check: 'dhcp', ok: true, detail: lease.detail });
       const session = await this.session(vm.name);
       const route = await this.setDefaultRoute(vm, session);
       if (route && !route.ok) return failed(route);

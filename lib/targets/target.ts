@@ -101,6 +101,11 @@ export interface Realized {
   reach(vm: string): string;
   diagnose(request: DiagnoseRequest): Promise<Evidence[]>;
   /**
+   * For a VM whose guest runs a DHCP client the target starts (lab: managedtap), waits for its
+   * lease and says what the client did; undefined for other VMs. Not ok: the VM's control fails.
+   */
+  lease?(vm: string): Promise<{ readonly ok: boolean; readonly detail: string } | undefined>;
+  /**
    * What went wrong on the target while the run was up that can explain failed cells without
    * the network being at fault (lab: the kernel's neighbour table overflowed). Asked before down().
    */

@@ -58,6 +58,8 @@ export type DhcpParse =
  */
 export function parseDhcpV4Options(text: string): DhcpParse {
   const options: DhcpOption[] = [];
+  // buildDHCPv4Options: an empty string means Kube-OVN's defaults (a phase can clear overrides).
+  if (text.trim() === '') return { ok: true, options };
   let offset = 0;
   for (const entry of text.split(',')) {
     const at = offset + (entry.length - entry.trimStart().length);

@@ -35,7 +35,7 @@ export function validateDhcp(src: SpecSource, report: Report): void {
     }
     if (!s.enableDHCP) {
       for (const field of ['dhcpV4Options', 'mtu'] as const) {
-        if (s[field] !== undefined) report('warning', at('subnets', i, field), `${field} has no effect: subnet ${s.name} has enableDHCP false, so no DHCP answers its ports`);
+        if (s[field] !== undefined && s[field] !== '') report('warning', at('subnets', i, field), `${field} has no effect: subnet ${s.name} has enableDHCP false, so no DHCP answers its ports`);
       }
     }
   });

@@ -196,8 +196,8 @@ export async function expectNoLeak(runId: string, labDir = '/run/vpcheck/lab'): 
   expect(stdout.split('\n').filter((l) => l.startsWith(`vpcheck-${runId}.`))).toEqual([]);
   expect(existsSync(`${RUNS_DIR}/${runId}`)).toBe(false);
   if (existsSync(`${labDir}/nb.sock`)) {
-    for (const table of ['Logical_Router', 'Logical_Switch', 'Port_Group', 'Address_Set']) {
-      const r = await execa('ovn-nbctl', [`--db=unix:${labDir}/nb.sock`, '--bare', '--columns=name', 'find', table, `external_ids:vpcheck-run=${runId}`], { reject: false });
+    for (const table of ['Logical_Router', 'Logical_Switch', 'Port_Group', 'Address_Set', 'DHCP_Options']) {
+      const r = await execa('ovn-nbctl', [`--db=unix:${labDir}/nb.sock`, '--bare', '--columns=_uuid', 'find', table, `external_ids:vpcheck-run=${runId}`], { reject: false });
       if (r.exitCode === 0) expect(r.stdout.trim(), `${table} rows of run ${runId}`).toBe('');
     }
   }

@@ -80,3 +80,22 @@ test('a tcp cell towards a declared port nobody listens on is error; where no ga
   expect(cells.find((c) => c.from === 'vm-peer' && c.to === 'vm-web' && c.probe === 'icmp')).toMatchObject({ expected: 'timeout', observed: 'timeout', pass: true });
   expect(cells.filter((c) => c.to === 'vm-app' && c.probe === 'tcp').map((c) => [c.port, c.observed, c.pass])).toEqual([[443, 'reachable', true], [8080, 'refused', true]]);
 });
+
+test('a managedtap VM whose DHCP lease never comes fails its control with the client\'s output; its cells are error', async () => {
+  const result = await runBroken('topologies/dhcp-managedtap.yaml', async (lab) => {
+    // The guest's DHCP client (started by this run) ended by pid, and whatever it had bound removed.
+    const { stdout } = await execa('ip', ['netns', 'pids', lab.namespace('vm1-vswitch2')]);
+    for (const pid of stdout.split('\n').filter(Boolean).map(Number)) {
+      if ((await readFile(`/proc/${pid}/cmdline`, 'utf8')).includes('udhcpc')) process.kill(pid, 'SIGKILL');
+    }
+    const r = await lab.exec('vm1-vswitch2', ['ip', '-4', 'addr', 'flush', 'dev', lab.vm('vm1-vswitch2').nic]);
+    expect(r.exitCode, r.stderr).toBe(0);
+  });
+  const control = controlOf(result, 'vm1-vswitch2');
+  expect(control).toMatchObject({ ok: false, reason: expect.stringMatching(/^no DHCP lease on enp1s0 within 15 s; udhcpc said:\n/) });
+  expect(control.checks.map((c) => [c.check, c.ok])).toEqual([['dhcp', false]]);
+  expect(controlOf(result, 'vm1-vswitch1').checks[0]).toMatchObject({ check: 'dhcp', ok: true, detail: expect.stringMatching(/bound 172\.20\.10\.2\/24 router 172\.20\.10\.1 mtu 1400 lease 3600/) });
+  const [phase] = result.phases;
+  for (const c of phase!.results.filter((x) => x.from === 'vm1-vswitch2')) expect(c).toMatchObject({ observed: 'error', pass: false, tries: [] });
+  expect(phase!.results.filter((c) => c.from !== 'vm1-vswitch2' && c.to !== 'vm1-vswitch2' && !c.pass)).toEqual([]);
+});

@@ -93,3 +93,16 @@ phases:
     [false, 'bridge', true],
   ]);
 });
+
+test('an empty dhcpV4Options means Kube-OVN\'s defaults, so a phase can clear the overrides', () => {
+  expect(parseDhcpV4Options('')).toEqual({ ok: true, options: [] });
+  const { topology, diagnostics } = load(`${HEAD}subnets:
+  - { name: s1, vpc: v1, cidrBlock: 10.1.0.0/24, provider: n1, enableDHCP: true, dhcpV4Options: "lease_time=60" }
+phases:
+  - name: defaults again
+    patch:
+      subnets: [ { name: s1, dhcpV4Options: "" } ]
+`);
+  expect(diagnostics).toEqual([]);
+  expect(dhcpV4Of(topology!.phases[0]!.topology.subnets[0]!)!.leaseTime).toBe(3600);
+});

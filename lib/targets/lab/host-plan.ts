@@ -21,6 +21,14 @@ export interface VmPlan {
   readonly listen: readonly number[];
   /** The guest's NIC on its subnet. */
   readonly nic: string;
+  /** managedtap: the guest boots without an address and runs a DHCP client (dhcp.ts). */
+  readonly dhcpClient: boolean;
+  /**
+   * The client gets an answer (its subnet has enableDHCP). Part of the plan, so a change restarts
+   * the guest: the guest state the model gives is that of a boot (a running guest would keep its
+   * lease until it expires). Always false for bridge guests, which a DHCP change leaves alone.
+   */
+  readonly dhcpServer: boolean;
 }
 
 export function vmPlans(names: RunNames, addresses: ReadonlyMap<string, Addressed>, nicOf: (vm: string) => string): VmPlan[] {
@@ -37,14 +45,19 @@ export function vmPlans(names: RunNames, addresses: ReadonlyMap<string, Addresse
     vpc: subnet.vpc,
     listen: vm.listen.map((l) => l.port),
     nic: nicOf(vm.name),
+    dhcpClient: vm.binding === 'managedtap',
+    dhcpServer: vm.binding === 'managedtap' && subnet.enableDHCP,
   }));
 }
 
-/** A VM as booted from a cloud image without DHCP: address, on-link route only, no default route. */
+/**
+ * A VM as booted from a cloud image: with binding bridge, the address KubeVirt's DHCP serves, the
+ * on-link route and no default route; with managedtap, no address until its DHCP client has one.
+ */
 export function vmScript(vm: VmPlan): Command[] {
   return [
     ['ip', 'link', 'set', 'lo', 'up'],
-    ['ip', 'addr', 'add', `${vm.ip}/${vm.prefixLength}`, 'dev', vm.nic],
+    ...(vm.dhcpClient ? [] : [['ip', 'addr', 'add', `${vm.ip}/${vm.prefixLength}`, 'dev', vm.nic]]),
     ['ip', 'link', 'set', vm.nic, 'up'],
     // The userspace datapath does not fill in offloaded checksums: without this every TCP
     // segment (RSTs included) is dropped and an open port looks like a timeout.

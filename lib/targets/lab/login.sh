@@ -1,8 +1,10 @@
 #!/bin/bash
 # A VM's serial console in the lab: getty and login in miniature. Runs on a pty inside the VM's
 # network namespace. Usage: login.sh <vm> <credentials file: user on line 1, password on line 2>
+# [boot log: what the guest printed while booting, e.g. its DHCP client, shown first]
 vm=$1
 { IFS= read -r want_user; IFS= read -r want_pass; } < "$2"
+[[ -n $3 && -r $3 ]] && cat "$3"
 printf '\nUbuntu 22.04.4 LTS %s ttyS0\n\n' "$vm"
 while :; do
   printf '%s login: ' "$vm"

@@ -14,6 +14,7 @@ import { TargetError, type DiagnoseRequest, type Evidence, type Logger, type Rea
 import { createCredentials, type LabCredentials } from './credentials.ts';
 import type { LabDaemons } from './daemons.ts';
 import { diagnose } from './diagnose.ts';
+import { awaitLease, clientLog, LabDhcp, startClients, type Lease } from './dhcp.ts';
 import { ExecSession } from './exec-session.ts';
 import { nodeRows, vmPlans, type VmPlan } from './host-plan.ts';
 import { RunNames, UPSTREAM_IP } from './names.ts';
@@ -51,6 +52,11 @@ export class LabRealized implements Realized {
   private readonly streams = new Set<ChildStream>();
   private readonly consoles = new Map<string, ChildStream>();
   private readonly namespaces: Namespaces;
+  private readonly dhcp: LabDhcp;
+  /** When each managedtap VM's DHCP client started. */
+  private readonly clients = new Map<string, number>();
+  /** A guest's boot lease, as first seen: later phases report the same one. */
+  private readonly leases = new Map<string, Promise<Lease>>();
   private creds?: LabCredentials;
   private downPromise?: Promise<void>;
   /** The kernel's neighbour-table overflows since boot, when the run began. */
@@ -59,6 +65,7 @@ export class LabRealized implements Realized {
   constructor(private readonly daemons: LabDaemons, private readonly names: RunNames, private readonly log: Logger, private readonly nicOf: (vm: string) => string) {
     this.runId = names.runId;
     this.namespaces = new Namespaces(daemons, names);
+    this.dhcp = new LabDhcp(daemons, names);
   }
 
   incidents(): string[] {
@@ -95,7 +102,11 @@ export class LabRealized implements Realized {
     const same = (a: VmPlan | undefined, b: VmPlan | undefined) => JSON.stringify(a) === JSON.stringify(b);
     const gone = [...this.state.vms.values()].filter((vm) => !same(vm, target.vms.get(vm.name)));
     const added = [...target.vms.values()].filter((vm) => !same(vm, this.state.vms.get(vm.name)));
-    for (const vm of gone) this.closeConsole(vm.name);
+    for (const vm of gone) {
+      this.closeConsole(vm.name);
+      this.clients.delete(vm.name);
+      this.leases.delete(vm.name);
+    }
     await this.namespaces.remove(gone.map((vm) => vm.namespace), gone.map((vm) => vm.hostIf));
     const commands = [...nb.removals, ...nb.creations];
     // Removals and creations in a transaction each: within one, ovn-nbctl still sees a router
@@ -109,11 +120,16 @@ export class LabRealized implements Realized {
       this.namespaces.addVms(added),
     ]);
     this.state = target;
+    const dhcpCommands = await this.dhcp.sync(next, addresses);
     const synced = Date.now();
     await this.daemons.syncHv();
+    // After the DHCP rows are installed, as a guest's client would find them when it boots.
+    const clients = added.filter((vm) => vm.dhcpClient);
+    await startClients(clients, this.names.runDir);
+    for (const vm of clients) this.clients.set(vm.name, Date.now());
     // The lab writes the NB rows itself and waits for ovn-controller to install them.
-    this.latest = { kind: 'programmed', checked: `${commands.length} NB commands in ${nbTransactions.length} ovn-nbctl transaction${nbTransactions.length === 1 ? '' : 's'}, installed by ovn-controller (ovn-nbctl --wait=hv sync)`, waitedMs: Date.now() - synced };
-    this.log.info(`lab ${this.runId}: ${commands.length} NB commands, ${added.length} VMs added, ${gone.length} removed`);
+    this.latest = { kind: 'programmed', checked: `${commands.length + dhcpCommands} NB commands in ${nbTransactions.length} ovn-nbctl transaction${nbTransactions.length === 1 ? '' : 's'}, installed by ovn-controller (ovn-nbctl --wait=hv sync)`, waitedMs: Date.now() - synced };
+    this.log.info(`lab ${this.runId}: ${commands.length + dhcpCommands} NB commands, ${added.length} VMs added, ${gone.length} removed`);
     // A VM whose plan changed was removed and added again: a new namespace, a fresh console.
     return { replaced: gone.filter((vm) => target.vms.has(vm.name)).map((vm) => vm.name), readiness: this.latest };
   }
@@ -127,6 +143,15 @@ export class LabRealized implements Realized {
   vm(name: string): RealizedVm {
     const p = this.plan(name);
     return { name: p.name, ip: p.ip, mac: p.mac, gateway: p.gateway, subnet: p.subnet, nic: p.nic };
+  }
+
+  async lease(vm: string): Promise<Lease | undefined> {
+    const plan = this.plan(vm);
+    const started = this.clients.get(vm);
+    if (!plan.dhcpClient || started === undefined) return undefined;
+    let lease = this.leases.get(vm);
+    if (!lease) this.leases.set(vm, (lease = awaitLease(plan, this.names.runDir, started, plan.dhcpServer)));
+    return lease;
   }
 
   reach(vm: string): string {
@@ -163,7 +188,7 @@ export class LabRealized implements Realized {
   consoleStream(vm: string): Duplex {
     const plan = this.plan(vm);
     this.closeConsole(vm);
-    const console = openConsole(plan, this.names.runDir);
+    const console = openConsole(plan, this.names.runDir, plan.dhcpClient ? clientLog(this.names.runDir, vm) : undefined);
     this.consoles.set(vm, console);
     return this.track(console);
   }

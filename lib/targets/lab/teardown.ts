@@ -6,7 +6,7 @@ import { EXTERNAL_ID, RunNames, runOfNamespace } from './names.ts';
 import { killInside, labNamespaces, Namespaces } from './namespaces.ts';
 
 /** Root tables Kube-OVN-style objects hang from; their children go with them. */
-const NB_TABLES = ['Logical_Router', 'Logical_Switch', 'Port_Group', 'Address_Set'];
+const NB_TABLES = ['Logical_Router', 'Logical_Switch', 'Port_Group', 'Address_Set', 'DHCP_Options'];
 
 async function findOwned(daemons: LabDaemons, tool: 'nb' | 'ovs', table: string, column: string, runId: string): Promise<string[]> {
   const args = ['--bare', `--columns=${column}`, 'find', table, `external_ids:${EXTERNAL_ID}=${runId}`];

@@ -18,9 +18,12 @@ import { shellQuote } from '../../sessions/quote.ts';
 const LOGIN = projectFile('lib/targets/lab/login.sh');
 const SSHD_START_MS = 10_000;
 
-/** A pty with the VM's login prompt; only what the console needs reaches its environment. */
-export function openConsole(vm: VmPlan, runDir: string): ChildStream {
-  const command = ['ip', 'netns', 'exec', vm.namespace, 'bash', LOGIN, vm.name, join(runDir, CONSOLE_CREDENTIALS)].map(shellQuote).join(' ');
+/**
+ * A pty with the VM's login prompt; only what the console needs reaches its environment.
+ * `bootLog`: what the guest printed while booting (its DHCP client's output), shown before it.
+ */
+export function openConsole(vm: VmPlan, runDir: string, bootLog?: string): ChildStream {
+  const command = ['ip', 'netns', 'exec', vm.namespace, 'bash', LOGIN, vm.name, join(runDir, CONSOLE_CREDENTIALS), ...(bootLog ? [bootLog] : [])].map(shellQuote).join(' ');
   return spawnPty(command, { env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', TERM: 'vt100', LANG: 'C.UTF-8' } });
 }
 

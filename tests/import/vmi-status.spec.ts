@@ -96,6 +96,8 @@ test('binding, enableDHCP, dhcpV4Options and mtu are read; managedtap on a DHCP 
   const managedtap = importObjects(objects, { source: 'x' }).yaml;
   expect((parse(managedtap) as { vms: Vms }).vms[0]).toEqual({ name: 'web-1', network: 'shop/web', ip: '10.30.1.4', defaultRoute: false, binding: 'managedtap' });
   expect(managedtap).toContain("  # defaultRoute: false: binding managedtap on a DHCP subnet (enableDHCP): the guest's lease carries the route (DHCP router option), no route step\n  - name: web-1\n");
+  // The model gives web-1 its route from the lease: it reaches the other subnets without the step.
+  expect(predicted(managedtap).get('web-1 -> app-1')).toBe('reachable');
 
   spec.domain.devices.interfaces = [{ name: 'nic-1', model: 'virtio', sriov: {} }];
   expect(importObjects(objects, { source: 'x' }).warnings).toContain('VirtualMachine web-1: its NIC nic-1 has binding sriov; tested as bridge (vpcheck models bridge and managedtap)');

@@ -46,6 +46,8 @@ for (const file of suiteTopologies()) {
         info.setTimeout(180_000);
         const result = await runner!.runPhase(index);
         for (const c of result.controls.filter((x) => !x.ok)) info.annotations.push({ type: 'control failed', description: `${c.vm}: ${c.reason}${c.guest ? ` (guest: ${guestText(c.guest)})` : ''}` });
+        // Every VM holds the state the model starts its cells from (address, default route, MTU).
+        expect.soft(result.controls.flatMap((c) => (c.departures ?? []).map((d) => `${c.vm} departs from the model: ${d}`)), 'guests departing from the model').toEqual([]);
         const failing = result.results.filter((c) => !c.pass);
         if (failing.length) {
           const evidence = failing.map((c) => [`${label(c)}: ${verdict(c)}`, ...(c.diagnostics ?? []).map((d) => `  ${d.title}\n${d.output}`), c.reproduce ? `  reproduce: ${c.reproduce.console}\n  explain: ${c.reproduce.explain}` : ''].join('\n'));

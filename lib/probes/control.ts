@@ -8,7 +8,7 @@
 // command reads the guest's own addresses and routes (lib/probes/guest.ts) for the report.
 import { randomBytes } from 'node:crypto';
 import { isIPv4 } from '../net/ipv4.ts';
-import { GUEST_COMMAND, parseGuest, type GuestState } from './guest.ts';
+import { GUEST_COMMAND, parseGuest, type GuestView } from './guest.ts';
 import { pingCommand } from './fanout.ts';
 import { parseFanout, readReplies } from './parse.ts';
 import { DEFAULT_SETTINGS, type Observation, type Tools } from './types.ts';
@@ -47,7 +47,7 @@ export interface ControlObservation {
   /** Ports with a TCP socket listening on a non-loopback address, when `listen` was asked. */
   readonly listening?: readonly number[];
   /** The guest's own addresses and routes, or why they could not be read. */
-  readonly guest: GuestState;
+  readonly guest: GuestView;
 }
 
 const capture = (command: string): string => `o=$(${command} 2>&1); r=$?`;

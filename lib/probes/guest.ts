@@ -35,7 +35,7 @@ export interface GuestAddress {
   readonly lease?: GuestLease;
 }
 
-export interface GuestInterface {
+export interface GuestViewInterface {
   readonly name: string;
   readonly mtu: number;
   /** The kernel's operstate: UP, DOWN, UNKNOWN... */
@@ -44,7 +44,7 @@ export interface GuestInterface {
   readonly addresses: readonly GuestAddress[];
 }
 
-export interface GuestRoute {
+export interface GuestViewRoute {
   /** "default" or a CIDR. */
   readonly dst: string;
   readonly gateway?: string;
@@ -54,8 +54,8 @@ export interface GuestRoute {
 }
 
 /** Interfaces other than loopback, and the main table's IPv4 routes. */
-export type GuestState =
-  | { readonly status: 'observed'; readonly interfaces: readonly GuestInterface[]; readonly routes: readonly GuestRoute[] }
+export type GuestView =
+  | { readonly status: 'observed'; readonly interfaces: readonly GuestViewInterface[]; readonly routes: readonly GuestViewRoute[] }
   | { readonly status: 'unavailable'; readonly reason: string };
 
 // The kernel prints an infinite lifetime as 2^32 - 1 ("forever").
@@ -86,7 +86,7 @@ function jsonArray(what: string, read: Reply | undefined): Json[] | string {
 const NAME = /^[^\s/]{1,15}$/;
 const isLength = (v: Json): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 32;
 
-function interfaceOf(link: Json): GuestInterface | string | undefined {
+function interfaceOf(link: Json): GuestViewInterface | string | undefined {
   if (!isObject(link) || !NAME.test(str(link.ifname) ?? '') || !Number.isInteger(link.mtu)) return `an interface without a valid ifname or mtu: ${JSON.stringify(link).slice(0, SHOWN)}`;
   const flags = Array.isArray(link.flags) ? link.flags : [];
   if (link.link_type === 'loopback' || flags.includes('LOOPBACK')) return undefined;
@@ -101,7 +101,7 @@ function interfaceOf(link: Json): GuestInterface | string | undefined {
   return { name: link.ifname as string, mtu: link.mtu as number, state: str(link.operstate) ?? 'UNKNOWN', addresses };
 }
 
-function routeOf(r: Json): GuestRoute | string {
+function routeOf(r: Json): GuestViewRoute | string {
   const dst = isObject(r) ? str(r.dst) ?? '' : '';
   const gateway = isObject(r) ? str(r.gateway) : undefined;
   // A host route's dst is a bare address.
@@ -114,18 +114,18 @@ function routeOf(r: Json): GuestRoute | string {
 }
 
 /** The guest's state from its two reads; "unavailable" names the first read that gave nothing usable. */
-export function parseGuest(replies: ReadonlyMap<string, Reply>): GuestState {
+export function parseGuest(replies: ReadonlyMap<string, Reply>): GuestView {
   const links = jsonArray(ADDR.command, replies.get(ADDR.id));
   if (typeof links === 'string') return { status: 'unavailable', reason: links };
   const routes = jsonArray(ROUTE.command, replies.get(ROUTE.id));
   if (typeof routes === 'string') return { status: 'unavailable', reason: routes };
-  const interfaces: GuestInterface[] = [];
+  const interfaces: GuestViewInterface[] = [];
   for (const link of links) {
     const i = interfaceOf(link);
     if (typeof i === 'string') return { status: 'unavailable', reason: `${ADDR.command} printed ${i}` };
     if (i) interfaces.push(i);
   }
-  const parsed: GuestRoute[] = [];
+  const parsed: GuestViewRoute[] = [];
   for (const r of routes) {
     const x = routeOf(r);
     if (typeof x === 'string') return { status: 'unavailable', reason: `${ROUTE.command} printed ${x}` };

@@ -1,22 +1,22 @@
 // The guest's own view of its network in one line, for every report: "10.0.1.5/24 on enp1s0
 // mtu 1400, default via 10.0.1.1", so a failing cell shows what the VM itself had next to what
 // the model predicted.
-import type { GuestInterface, GuestRoute, GuestState } from '../probes/guest.ts';
+import type { GuestViewInterface, GuestViewRoute, GuestView } from '../probes/guest.ts';
 import type { CellResult, PhaseResult } from '../run/result.ts';
 
-function interfaceText(i: GuestInterface): string {
+function interfaceText(i: GuestViewInterface): string {
   const addresses = i.addresses.map((a) => `${a.cidr}${a.lease ? ` (dhcp, lease ${a.lease.remainingSec} s left)` : ''}`);
   return `${addresses.join(', ') || 'no address'} on ${i.name} mtu ${i.mtu}${i.state === 'DOWN' ? ' (down)' : ''}`;
 }
 
-function routeText(r: GuestRoute, devs: number): string {
+function routeText(r: GuestViewRoute, devs: number): string {
   const via = r.gateway ? ` via ${r.gateway}` : '';
   // The device says something only where the guest has more than one to choose from.
   const dev = r.dev && (devs > 1 || !r.gateway) ? ` dev ${r.dev}` : '';
   return `${r.dst}${via}${dev}${r.protocol === 'dhcp' ? ' (dhcp)' : ''}`;
 }
 
-export function guestText(state: GuestState): string {
+export function guestText(state: GuestView): string {
   if (state.status === 'unavailable') return `unavailable: ${state.reason}`;
   const interfaces = state.interfaces.map(interfaceText);
   // The kernel's connected routes only repeat the addresses.
@@ -31,10 +31,22 @@ export function guestText(state: GuestState): string {
   ].join(', ');
 }
 
+export interface CellGuest {
+  readonly vm: string;
+  readonly view: string;
+  /** Where the view departs from the model's state of the VM. */
+  readonly departures: readonly string[];
+}
+
 /** The guest views of a cell's ends that are VMs with a control in the phase: source first. */
-export function cellGuests(phase: PhaseResult, cell: Pick<CellResult, 'from' | 'to'>): { readonly vm: string; readonly view: string }[] {
+export function cellGuests(phase: PhaseResult, cell: Pick<CellResult, 'from' | 'to'>): CellGuest[] {
   return [...new Set([cell.from, cell.to])].flatMap((vm) => {
-    const guest = phase.controls.find((c) => c.vm === vm)?.guest;
-    return guest ? [{ vm, view: guestText(guest) }] : [];
+    const control = phase.controls.find((c) => c.vm === vm);
+    return control?.guest ? [{ vm, view: guestText(control.guest), departures: control.departures ?? [] }] : [];
   });
+}
+
+/** A cell end's view for one line of text: the view, then what departs from the model. */
+export function cellGuestLines(g: CellGuest): string[] {
+  return [`${g.vm} guest: ${g.view}`, ...g.departures.map((d) => `  departs from the model: ${d}`)];
 }

@@ -6,7 +6,7 @@
 import type { CellResult, PhaseResult, RunResult } from '../run/result.ts';
 import { resultList } from './cells.ts';
 import { esc, scriptJson } from './escape.ts';
-import { cellGuests, guestText } from './guest.ts';
+import { cellGuests, guestText, type CellGuest } from './guest.ts';
 import { renderDiagram } from './html-diagram.ts';
 import { GLYPH, renderMatrix } from './html-matrix.ts';
 import { SCRIPT } from './html-script.ts';
@@ -17,7 +17,7 @@ export interface PageParts {
   readonly title: string;
   readonly body: string;
   /** Cell entries the detail panel shows, by `data-i`. */
-  readonly cells: readonly (CellResult & { readonly topology: string; readonly phase: string; readonly guests?: readonly { readonly vm: string; readonly view: string }[] })[];
+  readonly cells: readonly (CellResult & { readonly topology: string; readonly phase: string; readonly guests?: readonly CellGuest[] })[];
   /** Options of the VPC/subnet filter. */
   readonly scopes: readonly string[];
 }
@@ -86,7 +86,10 @@ function renderPhase(p: PhaseResult, topology: string, first: number): string {
   const passed = p.results.filter((c) => c.pass).length;
   const converge = p.results.flatMap((c) => (c.convergedMs === undefined ? [] : [c.convergedMs]));
   const timing = `${(p.durationMs / 1000).toFixed(1)} s${converge.length ? `, converged in ${Math.max(...converge)} ms (slowest cell)` : ''}`;
-  const controls = p.controls.filter((c) => !c.ok).map((c) => `<li>control failed on ${esc(c.vm)}: ${esc(c.reason ?? '')}</li>`).join('');
+  const controls = [
+    ...p.controls.filter((c) => !c.ok).map((c) => `<li>control failed on ${esc(c.vm)}: ${esc(c.reason ?? '')}</li>`),
+    ...p.controls.flatMap((c) => (c.departures ?? []).map((d) => `<li>${esc(c.vm)} departs from the model: ${esc(d)}</li>`)),
+  ].join('');
   const guests = p.controls.flatMap((c) => (c.guest ? [`<tr><th>${esc(c.vm)}</th><td class="mono">${esc(guestText(c.guest))}</td></tr>`] : []));
   return `<section class="phase" data-phase="${esc(p.name)}">
 <h2>${esc(topology)} — phase ${esc(p.name)}: <span class="${passed === p.results.length ? 'n-pass' : 'n-fail'}">${passed}/${p.results.length} cells pass</span> <small>(${timing})</small></h2>

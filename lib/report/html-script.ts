@@ -48,6 +48,9 @@ export const SCRIPT = String.raw`
       section("Guests' own view");
       c.guests.forEach(function (g) {
         body.appendChild(el('p', 'guest', g.vm + ': ' + g.view));
+        g.departures.forEach(function (d) {
+          body.appendChild(el('p', 'guest departs', g.vm + ' departs from the model: ' + d));
+        });
       });
     }
     if (c.reproduce) {

@@ -6,7 +6,7 @@
 import type { CellResult, PhaseResult, RunResult } from '../run/result.ts';
 import { cellLabel, resultList, statusOf, triesText } from './cells.ts';
 import { esc } from './escape.ts';
-import { cellGuests } from './guest.ts';
+import { cellGuestLines, cellGuests } from './guest.ts';
 import { redact } from '../secrets/redact.ts';
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
@@ -15,7 +15,7 @@ function evidence(c: CellResult, p: PhaseResult): string {
   const lines = [
     `${cellLabel(c)} (${c.toIp}): expected ${c.expected}, observed ${c.observed} after ${triesText(c.tries.length)}`,
     `model: ${c.reason}`,
-    ...cellGuests(p, c).map((g) => `${g.vm} guest: ${g.view}`),
+    ...cellGuests(p, c).flatMap(cellGuestLines),
     ...(c.detail.note ? [`probe: ${c.detail.note}`] : []),
     ...(c.reproduce ? [`reproduce in ${c.from}'s console: ${c.reproduce.console}`, `model's path: ${c.reproduce.explain}`] : []),
     ...c.tries.flatMap((t, i) => [`try ${i + 1}: ${t.outcome} at ${t.atMs} ms`, ...t.raw.trimEnd().split('\n').map((l) => `  ${l}`)]),

@@ -3,7 +3,7 @@
 // and a copy-paste reproduction, then a summary.
 import type { RunResult } from '../run/result.ts';
 import { renderGrid } from './grid.ts';
-import { cellGuests, guestText } from './guest.ts';
+import { cellGuestLines, cellGuests, guestText } from './guest.ts';
 
 export interface TerminalOptions {
   readonly color: boolean;
@@ -28,12 +28,17 @@ export function renderRun(result: RunResult, options: TerminalOptions): string {
       out.push(`  control failed on ${c.vm}: ${c.reason}`);
       if (c.guest) out.push(`    ${c.vm} guest: ${guestText(c.guest)}`);
     }
+    // Listed whether or not a cell failed: a cell that passed beside a departure passed for
+    // another reason than the model's.
+    for (const c of phase.controls.filter((x) => x.departures?.length)) {
+      for (const d of c.departures!) out.push(`  ${c.vm} departs from the model: ${d}`);
+    }
     out.push(renderGrid(phase.results.map((c) => ({ ...c, reason: c.reason })), { vms: options.vms, groupOf: options.groupOf, color: options.color, listDiffering: false }));
     for (const c of failing.slice(0, 50)) {
       const probe = c.probe === 'tcp' ? `tcp/${c.port}` : 'icmp';
       out.push(`FAIL ${c.from} -> ${c.to} (${c.toIp}) ${probe}: expected ${c.expected}, observed ${c.observed} after ${c.tries.length} ${c.tries.length === 1 ? 'try' : 'tries'}`);
       out.push(`  model: ${c.reason}`);
-      for (const g of cellGuests(phase, c)) out.push(`  ${g.vm} guest: ${g.view}`);
+      for (const g of cellGuests(phase, c)) out.push(...cellGuestLines(g).map((l) => `  ${l}`));
       if (c.detail.note) out.push(`  probe: ${c.detail.note}`);
       for (const d of c.diagnostics ?? []) {
         const lines = d.output.trimEnd().split('\n');

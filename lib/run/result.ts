@@ -1,7 +1,7 @@
 // The JSON result of a run (DESIGN "A run writes one JSON result"): what was tested, where,
 // with what, and per phase every cell's expected and observed outcome with the evidence.
 import type { Expected } from '../model/index.ts';
-import type { GuestState } from '../probes/guest.ts';
+import type { GuestView } from '../probes/guest.ts';
 import type { Outcome, ProbeKind } from '../topology/types.ts';
 import type { Evidence, Readiness, TargetKind } from '../targets/target.ts';
 import type { Transport } from '../sessions/session.ts';
@@ -59,7 +59,12 @@ export interface VmControl {
    * routes: [{dst, gateway?, dev?, protocol?}]}` or `{status: "unavailable", reason}`. Absent from
    * results written before vpcheck recorded it.
    */
-  readonly guest?: GuestState;
+  readonly guest?: GuestView;
+  /**
+   * Where that view departs from the state the model starts the VM's cells from (address, default
+   * route, MTU: lib/run/guest-departures.ts), one sentence each; absent when it does not.
+   */
+  readonly departures?: readonly string[];
 }
 
 export interface PhaseResult {

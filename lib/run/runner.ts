@@ -17,6 +17,7 @@ import { mapPool } from './pool.ts';
 import { vmDiagnostics } from './vm-diagnostics.ts';
 import { consoleLine, explainLine } from './reproduce.ts';
 import { controlChecks, controlSpecOf } from './controls.ts';
+import { guestDepartures } from './guest-departures.ts';
 import { judgeCell, type ControlOutcome } from './judge.ts';
 import { summarize, type CellResult, type ControlCheck, type VmControl, type PhaseResult, type RunResult, type Try } from './result.ts';
 import pkg from '../../package.json' with { type: 'json' };
@@ -242,10 +243,12 @@ export class Runner {
       const route = await this.setDefaultRoute(vm, session);
       if (route && !route.ok) return failed(route);
       if (route) checks.push(route);
-      const control = buildControl(controlSpecOf(phase.model, vm, this.realized.vm(vm.name)));
+      const built = this.realized.vm(vm.name);
+      const control = buildControl(controlSpecOf(phase.model, vm, built));
       const seen = parseControl(control, (await session.run(control.command, { timeoutMs: 30_000 })).output);
       checks.push(...controlChecks(control, seen));
-      const record: VmControl = { vm: vm.name, ok: seen.ok, ...(seen.reason !== undefined && { reason: seen.reason }), checks, guest: seen.guest };
+      const departures = guestDepartures(phase.model.guestOf(vm.name), built, seen.guest);
+      const record: VmControl = { vm: vm.name, ok: seen.ok, ...(seen.reason !== undefined && { reason: seen.reason }), checks, guest: seen.guest, ...(departures.length > 0 && { departures }) };
       return seen.ok ? { record, seen } : { record };
     } catch (e) {
       return failed({ check: 'session', ok: false, detail: `session: ${(e as Error).message}` });

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildControl, parseControl } from '../../lib/probes/control.ts';
-import { GUEST_COMMAND, GUEST_READS, parseGuest, type GuestState } from '../../lib/probes/guest.ts';
+import { GUEST_COMMAND, GUEST_READS, parseGuest, type GuestView } from '../../lib/probes/guest.ts';
 import { readReplies } from '../../lib/probes/parse.ts';
 
 // Printed by iproute2 6.1 in a lab namespace: lo, and enp1s0 with a pinned address.
@@ -25,7 +25,7 @@ function printed(addr: string | null, addrRc: number | null, route: string | nul
   const tag = (id: string, text: string | null, rc: number | null) => `${text === null ? '' : `VPCHECK+ ${id} ${text}\n`}${rc === null ? '' : `\nVPCHECK ${id} ${rc}\n`}`;
   return tag('guest-addr', addr, addrRc) + tag('guest-route', route, routeRc);
 }
-const guestOf = (text: string): GuestState => parseGuest(readReplies(text));
+const guestOf = (text: string): GuestView => parseGuest(readReplies(text));
 
 test('a pinned address, its MTU and the default route; loopback, IPv6 and connected routes are kept out of the view', () => {
   expect(guestOf(printed(`[${LO},${nic(`${PINNED},${LINK_LOCAL}`)}]`, 0, ROUTES.replace('"protocol":"dhcp",', ''), 0))).toEqual({

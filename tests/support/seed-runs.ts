@@ -26,7 +26,10 @@ export async function runSeed(topology: Topology, target: Target, transport: Tra
 
 const verdicts = (r: RunResult) => r.phases.flatMap((p) => p.results.map((c) => `${p.name}: ${c.from} -> ${c.to} ${c.probe}${c.port ? `/${c.port}` : ''} = ${c.observed}`));
 
-const failures = (r: RunResult) => r.phases.flatMap((p) => p.results.filter((c) => !c.pass).map((c) => `${p.name}: ${c.from} -> ${c.to}: expected ${c.expected}, observed ${c.observed} (${c.detail.note ?? ''})`));
+const failures = (r: RunResult) => r.phases.flatMap((p) => [
+  ...p.results.filter((c) => !c.pass).map((c) => `${p.name}: ${c.from} -> ${c.to}: expected ${c.expected}, observed ${c.observed} (${c.detail.note ?? ''})`),
+  ...p.controls.flatMap((c) => (c.departures ?? []).map((d) => `${p.name}: ${c.vm} departs from the model: ${d}`)),
+]);
 
 /**
  * One test per seed (of `files`, default all): the run on a cluster target (built by `onTarget`,

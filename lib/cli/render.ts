@@ -2,7 +2,10 @@
 // bug reports (Harvester: multi-document YAML that `kubectl apply -f` takes).
 import { manifestsYaml } from '../targets/harvester/manifests.ts';
 import { DEFAULT_IMAGE, render } from '../targets/harvester/render.ts';
+import { harvesterLimits } from '../targets/harvester/limits.ts';
+import { podLimits } from '../targets/kubeovn/limits.ts';
 import { DEFAULT_POD_IMAGE, renderPods } from '../targets/kubeovn/render.ts';
+import { formatDiagnostic } from '../topology/diagnostics.ts';
 import { EXIT, type Io } from './io.ts';
 import { INITIAL_PHASE, phaseSpec } from '../topology/phases.ts';
 import { loadForCommand } from './topology-input.ts';
@@ -31,6 +34,8 @@ export async function renderCommand(file: string, options: RenderCommandOptions,
   }
   const { spec } = found;
   const harvester = options.target === 'harvester';
+  // The manifests are still printed (for review), with what the pods will not do.
+  for (const d of harvester ? harvesterLimits(topology) : podLimits(topology, 'warning')) io.err(formatDiagnostic(d));
   const rendered = harvester
     ? render(spec, { runId: options.runId, namespace: options.namespace, image: options.image ?? DEFAULT_IMAGE })
     : renderPods(spec, { runId: options.runId, image: options.image ?? DEFAULT_POD_IMAGE, ...(options.kubeOvnPrimary && { primary: true }) });

@@ -10,6 +10,8 @@ import type { Transport } from '../sessions/session.ts';
 import { onTerminate } from '../run/signals.ts';
 import { TargetError } from '../targets/target.ts';
 import { targetOf, type TargetOptions } from '../targets/index.ts';
+import { podLimits } from '../targets/kubeovn/limits.ts';
+import { harvesterLimits } from '../targets/harvester/limits.ts';
 import { formatDiagnostic } from '../topology/diagnostics.ts';
 import type { Topology } from '../topology/types.ts';
 import { EXIT, type Io } from './io.ts';
@@ -31,9 +33,14 @@ export async function runCommand(files: string[], options: RunCommandOptions, io
   const loaded: { topology: Topology; warnings: string[] }[] = [];
   let invalid = false;
   for (const file of files) {
-    const { topology, diagnostics } = await loadWithModelCheck(file, internetIpOf(options.target, options.internetIp));
+    const loadedFile = await loadWithModelCheck(file, internetIpOf(options.target, options.internetIp));
+    const { topology } = loadedFile;
+    // A setting the target cannot honour would make cells differ from the model for a known reason: refused.
+    const limits = topology && options.target === 'kubeovn' ? podLimits(topology, 'error') : [];
+    const versionNotes = topology && options.target === 'harvester' ? harvesterLimits(topology) : [];
+    const diagnostics = [...loadedFile.diagnostics, ...limits, ...versionNotes];
     for (const d of diagnostics) io.err(formatDiagnostic(d));
-    if (topology) loaded.push({ topology, warnings: diagnostics.map(formatDiagnostic) });
+    if (topology && !limits.length) loaded.push({ topology, warnings: diagnostics.map(formatDiagnostic) });
     else invalid = true;
   }
   if (invalid) return EXIT.invalid;

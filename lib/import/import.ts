@@ -4,7 +4,7 @@
 import { TOPOLOGY_LABEL } from '../k8s/labels.ts';
 import { describe, type KubeObject } from '../k8s/resources.ts';
 import { DEFAULT_VPC, type Platform } from '../topology/types.ts';
-import { mapObjects, type OvnClusterEntries } from './to-spec.ts';
+import { ASSUMED, mapObjects, type OvnClusterEntries } from './to-spec.ts';
 import { unmappedFields } from './unmapped.ts';
 import { topologyDocument, topologyYaml } from './write.ts';
 
@@ -22,8 +22,8 @@ export interface Imported {
   readonly warnings: readonly string[];
 }
 
-const MAPPED_KINDS = new Set(['NetworkAttachmentDefinition', 'Vpc', 'Subnet', 'SecurityGroup', 'VirtualMachine', 'Pod']);
-const VM_KINDS = new Set(['VirtualMachine', 'Pod']);
+const MAPPED_KINDS = new Set(['NetworkAttachmentDefinition', 'Vpc', 'Subnet', 'SecurityGroup', 'VirtualMachine', 'VirtualMachineInstance', 'Pod']);
+const VM_KINDS = new Set(['VirtualMachine', 'VirtualMachineInstance', 'Pod']);
 const DNS1123 = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** A NAD of another CNI (bridge, macvlan) is not an overlay network of Kube-OVN. */
@@ -45,7 +45,7 @@ export function importObjects(all: readonly KubeObject[], options: ImportOptions
   const objects: KubeObject[] = [];
   for (const o of all) {
     if (o.kind === 'Secret') lose(`${describe(o)} dropped: credentials are never imported`);
-    else if (!MAPPED_KINDS.has(o.kind)) lose(`${describe(o)} not imported: vpcheck maps NADs, Vpcs, Subnets, SecurityGroups and VMs`);
+    else if (!MAPPED_KINDS.has(o.kind)) lose(`${describe(o)} not imported: vpcheck maps NADs, Vpcs, Subnets, SecurityGroups, VMs and their VMIs`);
     else if (o.kind === 'NetworkAttachmentDefinition' && !isKubeOvnNad(o)) lose(`${describe(o)} not imported: its CNI type is not kube-ovn`);
     else if (VM_KINDS.has(o.kind) && options.namespace !== undefined && o.metadata.namespace !== options.namespace) continue;
     else objects.push(o);
@@ -66,7 +66,10 @@ export function importObjects(all: readonly KubeObject[], options: ImportOptions
   for (const [o, reason] of mapped.skipped) lose(`${describe(o)} not imported: ${reason}`);
   for (const note of mapped.notes) lose(note);
   for (const n of mapped.spec.vms.map((v) => v.name).concat(mapped.spec.subnets.map((s) => s.name)).filter((n) => !DNS1123.test(n))) lose(`name ${n} is not a DNS-1123 label: rename it before running`);
+  const assumed = [...mapped.guests].filter(([, lines]) => lines.some((l) => l.includes(ASSUMED))).map(([vm]) => vm);
+  // Not a loss (nothing in the export is dropped): a guess, said beside each VM in the file.
+  if (assumed.length) warnings.push(`defaultRoute: true ${ASSUMED} (the docs' route step) for ${assumed.join(', ')}: nothing in the export shows their guests' default route; see the comments beside them`);
   const description = `Imported by vpcheck import from ${options.source} (${mapped.spec.vms.length} VMs)`;
   const header = comments.length ? ['vpcheck import: not carried over (see the warnings):', ...comments] : [];
-  return { yaml: topologyYaml(topologyDocument(mapped.spec, description), header), warnings };
+  return { yaml: topologyYaml(topologyDocument(mapped.spec, description), header, mapped.guests), warnings };
 }

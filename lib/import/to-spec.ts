@@ -1,12 +1,13 @@
 // Kubernetes objects -> TopologySpec: NetworkAttachmentDefinitions (type kube-ovn), kubeovn.io
-// Vpcs, Subnets and SecurityGroups, and KubeVirt VirtualMachines or Pods. Field names are
-// Kube-OVN's, so most fields map 1:1. Objects that cannot be placed (a Subnet without its NAD or
-// Vpc, a VM on no subnet) are skipped with the reason. Pure: one mapping for `vpcheck import`
-// (a customer's export).
+// Vpcs, Subnets and SecurityGroups, and KubeVirt VirtualMachines (with their running
+// VirtualMachineInstances) or Pods. Field names are Kube-OVN's, so most fields map 1:1. Objects
+// that cannot be placed (a Subnet without its NAD or Vpc, a VM on no subnet) are skipped with the
+// reason. Pure: one mapping for `vpcheck import` (a customer's export).
 import { DEFAULT_ROUTE_ANNOTATION, LISTEN_ANNOTATION, NAME_ANNOTATION } from '../k8s/labels.ts';
-import type { KubeObject } from '../k8s/resources.ts';
-import { DEFAULT_VPC, type Network, type Platform, type PolicyRoute, type SecurityGroupRule, type StaticRoute, type Subnet, type TopologySpec, type Vm, type VpcPeering } from '../topology/types.ts';
-import { attachmentOf, PRIMARY_PROVIDER, providerAnnotation } from '../k8s/kube-ovn.ts';
+import { describe, type KubeObject } from '../k8s/resources.ts';
+import { DEFAULT_VPC, type Binding, type Network, type Platform, type PolicyRoute, type SecurityGroupRule, type StaticRoute, type Subnet, type TopologySpec, type Vm, type VpcPeering } from '../topology/types.ts';
+import { attachmentOf, PRIMARY_PROVIDER, providerAnnotation, type Attachment } from '../k8s/kube-ovn.ts';
+import { bindingOf, cloudInitRoute, statusAddress } from './guest.ts';
 
 export interface OvnClusterEntries {
   readonly vpcPeerings?: readonly { remoteVpc: string; localConnectIP: string }[];
@@ -27,12 +28,17 @@ export interface Mapped {
   readonly skipped: ReadonlyMap<KubeObject, string>;
   /** Things mapped with a loss (a second NIC, an unknown security group). */
   readonly notes: readonly string[];
+  /** Per VM name: where its address and default route came from, for a comment beside it. */
+  readonly guests: ReadonlyMap<string, readonly string[]>;
 }
 
 type Spec = Record<string, never>;
 const PROVIDER = /^([^.]+)\.([^.]+)\.ovn$/;
 /** The switch Kube-OVN joins nodes to pods with (kube-ovn-controller --node-switch, default "join"); vpcheck models it itself. */
 const JOIN_SUBNET = 'join';
+
+/** The word that marks a guess in the comments and the warning. */
+export const ASSUMED = 'ASSUMED';
 
 /** The name in the topology: vpcheck's original (before its run prefix) when it made the object. */
 const originalName = (o: KubeObject) => o.metadata.annotations?.[NAME_ANNOTATION] ?? o.metadata.name;
@@ -88,7 +94,7 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
     return { name, namespace: 'default', ref: `default/${name}` };
   };
   /** Subnets by their network's ref; one of the primary network keeps its object, its network and the namespaces bound to it. */
-  const subnetObjects = new Map<string, { subnet: Subnet; enableDHCP: boolean; primary?: { object: KubeObject; network: Network; namespaces: readonly string[] } }>();
+  const subnetObjects = new Map<string, { subnet: Subnet; primary?: { object: KubeObject; network: Network; namespaces: readonly string[] } }>();
   for (const o of of('Subnet')) {
     const s = (o.spec ?? {}) as Spec;
     const primary = (s.provider ?? PRIMARY_PROVIDER) === PRIMARY_PROVIDER;
@@ -105,8 +111,13 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
     // Kube-OVN appends the gateway to excludeIps (pkg/controller/subnet.go formatSubnet); IPAM skips it anyway.
     const excludeIps = ((s.excludeIps ?? []) as string[]).filter((ip) => ip !== s.gateway);
     subnetObjects.set(network.ref, {
-      subnet: { name: originalName(o), vpc, cidrBlock: s.cidrBlock, gateway: s.gateway, provider: network.ref, private: s.private ?? false, allowSubnets: s.allowSubnets ?? [], natOutgoing: s.natOutgoing ?? false, excludeIps, enableDHCP: s.enableDHCP ?? false },
-      enableDHCP: s.enableDHCP ?? false,
+      subnet: {
+        name: originalName(o), vpc, cidrBlock: s.cidrBlock, gateway: s.gateway, provider: network.ref, private: s.private ?? false, allowSubnets: s.allowSubnets ?? [], natOutgoing: s.natOutgoing ?? false, excludeIps,
+        enableDHCP: s.enableDHCP ?? false,
+        // Kept as written: the loader reports options Kube-OVN would drop; an empty string is Kube-OVN's "none".
+        ...(typeof s.dhcpV4Options === 'string' && s.dhcpV4Options !== '' && { dhcpV4Options: s.dhcpV4Options as string }),
+        ...(typeof s.mtu === 'number' && s.mtu !== 0 && { mtu: s.mtu as number }),
+      },
       ...(primary && { primary: { object: o, network, namespaces: (s.namespaces ?? []) as string[] } }),
     });
   }
@@ -143,8 +154,16 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
     const chosen = providerAnnotation(annotations, PRIMARY_PROVIDER, 'logical_switch') ?? primaries.find((x) => x.namespaces.includes(namespace))?.object.metadata.name;
     return chosen === undefined ? undefined : primaries.find((x) => x.object.metadata.name === chosen)?.network;
   };
+  // A VMI is its VM's running instance (KubeVirt's VM controller names it after the VM, in its
+  // namespace: kubevirt/kubevirt pkg/virt-controller setupVMIFromVM): its status holds the
+  // guest's addresses. A VMI without its VM among the objects stands for the VM itself.
+  const key = (o: KubeObject) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
+  const vmKeys = new Set(of('VirtualMachine').map(key));
+  const vmiOf = new Map(of('VirtualMachineInstance').map((o) => [key(o), o]));
   const vmNames = new Set<string>();
+  const guests = new Map<string, string[]>();
   const vms = objects.flatMap((o): Vm[] => {
+    if (o.kind === 'VirtualMachineInstance' && vmKeys.has(key(o))) return [];
     const a = attachmentOf(o);
     if (!a) return [];
     const name = originalName(o);
@@ -162,14 +181,15 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
     if (a.networks.length > 1) notes.push(`${o.kind} ${name}: only its first overlay NIC (${a.networks[0]}) is tested; ${a.networks.slice(1).join(', ')} left out`);
     vmNames.add(name);
     const provider = primary ? PRIMARY_PROVIDER : `${a.networks[0]!.split('/')[1]}.${a.networks[0]!.split('/')[0]}.ovn`;
-    const ip = providerAnnotation(a.podAnnotations, provider, 'ip_address');
     const groups = (providerAnnotation(a.podAnnotations, provider, 'security_groups') ?? '').split(',').map((g) => g.trim()).filter(Boolean);
     for (const g of groups.filter((x) => !sgNames.has(x))) notes.push(`${o.kind} ${name}: security group ${g} is not among the objects; left out`);
     const listen = (a.own[LISTEN_ANNOTATION] ?? '').split(',').filter(Boolean).map((l) => ({ protocol: 'tcp' as const, port: Number(l.split('/')[1]) }));
-    // Without vpcheck's note, a NIC on a DHCP subnet learns a default route (Harvester's managedtap
-    // binding), as does a pod's primary NIC from the CNI; otherwise it has none.
-    const route = a.own[DEFAULT_ROUTE_ANNOTATION];
-    return [{ name, network: network.ref, ...(ip !== undefined && { ip }), defaultRoute: route !== undefined ? route === 'true' : subnet.enableDHCP || subnet.primary !== undefined, binding: 'bridge', securityGroups: groups.filter((g) => sgNames.has(g)).map((g) => sgNames.get(g)!), listen }];
+    const guest: string[] = [];
+    const ip = addressOf(o, a, provider, subnet.subnet, vmiOf.get(key(o)) ?? (o.kind === 'VirtualMachineInstance' ? o : undefined), guest, notes);
+    const binding = bindingOfNic(o, a, notes);
+    const defaultRoute = routeOf(a, subnet, binding, guest);
+    if (guest.length) guests.set(name, guest);
+    return [{ name, network: network.ref, ...(ip !== undefined && { ip }), defaultRoute, binding, securityGroups: groups.filter((g) => sgNames.has(g)).map((g) => sgNames.get(g)!), listen }];
   });
 
   const onSubnets = new Set(vms.map((v) => v.network));
@@ -182,5 +202,65 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
   const subnets = [...subnetObjects.values()].map((x) => x.subnet);
   const primaryNetworks = [...subnetObjects.values()].flatMap((x) => (x.primary ? [x.primary.network] : []));
   const networks = [...new Map([...networkByNad.values(), ...primaryNetworks].map((n) => [n.ref, n])).values()];
-  return { spec: { name: options.name, platform: options.platform, networks, vpcs, subnets, securityGroups, vms }, skipped, notes };
+  return { spec: { name: options.name, platform: options.platform, networks, vpcs, subnets, securityGroups, vms }, skipped, notes, guests };
+}
+
+/**
+ * The VM's address: what its running VMI reports on the NIC (the guest as it runs), else the
+ * address Kube-OVN was asked to pin (`<provider>.kubernetes.io/ip_address`). Where both exist and
+ * differ, the VMI's is kept and the difference noted.
+ */
+function addressOf(o: KubeObject, a: Attachment, provider: string, subnet: Subnet, vmi: KubeObject | undefined, guest: string[], notes: string[]): string | undefined {
+  const pinned = providerAnnotation(a.podAnnotations, provider, 'ip_address');
+  const nic = a.kubevirt?.nic;
+  const reported = vmi && nic !== undefined ? statusAddress(vmi, nic, subnet.cidrBlock) : undefined;
+  const name = originalName(o);
+  if (reported && 'problem' in reported) notes.push(`${o.kind} ${name}: ${reported.problem}; ${pinned !== undefined ? `kept the pinned ${pinned}` : 'the model assigns one'}`);
+  if (!reported || 'problem' in reported) return pinned;
+  if (pinned !== undefined && pinned !== reported.ip) notes.push(`${o.kind} ${name}: its VMI reports ${reported.ip} on ${nic}, its ${provider}.kubernetes.io/ip_address pins ${pinned}: kept ${reported.ip}, the address the guest runs with`);
+  guest.push(`ip ${reported.ip}: from ${describe(vmi!)} status.interfaces[name=${nic}]`);
+  return reported.ip;
+}
+
+/**
+ * The topology's binding of the tested NIC: KubeVirt's managedtap plugin, else bridge. Pods have
+ * no KubeVirt binding (bridge: the CNI configures them); another KubeVirt binding is tested as
+ * bridge, and said so.
+ */
+function bindingOfNic(o: KubeObject, a: Attachment, notes: string[]): Binding {
+  const nic = a.kubevirt?.nic;
+  const found = nic !== undefined ? bindingOf(a.kubevirt!.spec, nic) : undefined;
+  if (found === 'managedtap') return 'managedtap';
+  if (found !== undefined && found !== 'bridge') notes.push(`${o.kind} ${originalName(o)}: its NIC ${nic} has binding ${found}; tested as bridge (vpcheck models bridge and managedtap)`);
+  return 'bridge';
+}
+
+/**
+ * `defaultRoute:` (the docs' route step) from evidence: vpcheck's own note on what it rendered;
+ * managedtap on a DHCP subnet (OVN's DHCP router option gives the route: no step); a pod's primary
+ * NIC (the CNI's route); a route in the VM's cloud-init. Without any, the docs' step is assumed,
+ * and `guest` says so.
+ */
+function routeOf(a: Attachment, subnet: { subnet: Subnet; primary?: unknown }, binding: Binding, guest: string[]): boolean {
+  const note = a.own[DEFAULT_ROUTE_ANNOTATION];
+  if (note !== undefined) return note === 'true';
+  if (binding === 'managedtap' && subnet.subnet.enableDHCP) {
+    guest.push(`defaultRoute: false: binding managedtap on a DHCP subnet (enableDHCP): the guest's lease carries the route (DHCP router option), no route step`);
+    return false;
+  }
+  if (subnet.primary !== undefined && !a.kubevirt) {
+    guest.push(`defaultRoute: true: a pod's primary NIC gets its default route from the CNI`);
+    return true;
+  }
+  const evidence = cloudInitRoute(a.kubevirt?.spec ?? {});
+  if (evidence.found) {
+    guest.push(`defaultRoute: true: ${evidence.found}`);
+    return true;
+  }
+  const unread = evidence.unread.length ? ` (its cloud-init is in ${evidence.unread.join(', ')}, which import never reads)` : '';
+  guest.push(
+    `defaultRoute: true ${ASSUMED}: nothing in the export shows the guest's default route${unread};`,
+    `the docs' step "ip route add default via ${subnet.subnet.gateway}" is assumed run. Set false if this guest has none.`,
+  );
+  return true;
 }

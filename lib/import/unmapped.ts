@@ -8,16 +8,16 @@ import type { KubeObject } from '../k8s/resources.ts';
 // packet depends on it, and cluster targets set it themselves (k8s-common/render-network.ts).
 const MAPPED: Record<string, readonly string[]> = {
   Vpc: ['vpcPeerings', 'staticRoutes', 'policyRoutes'],
-  Subnet: ['vpc', 'cidrBlock', 'gateway', 'provider', 'private', 'allowSubnets', 'natOutgoing', 'excludeIps', 'disableGatewayCheck'],
+  Subnet: ['vpc', 'cidrBlock', 'gateway', 'provider', 'private', 'allowSubnets', 'natOutgoing', 'excludeIps', 'enableDHCP', 'dhcpV4Options', 'mtu', 'disableGatewayCheck'],
   SecurityGroup: ['allowSameGroupTraffic', 'ingressRules', 'egressRules'],
 };
 
 /** Values that change nothing vpcheck models: Kube-OVN's defaults and empty lists. */
-const DEFAULTS: Record<string, unknown> = { protocol: 'IPv4', gatewayType: 'distributed', enableLb: true, default: false, enableDHCP: false };
+const DEFAULTS: Record<string, unknown> = { protocol: 'IPv4', gatewayType: 'distributed', enableLb: true, default: false };
 
 const empty = (v: unknown) => v === undefined || v === null || v === false || v === '' || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && Object.keys(v).length === 0);
 
-/** "spec.enableDHCP: true" lines for the fields of a Kube-OVN object the topology cannot hold. */
+/** "spec.gatewayType: \"centralized\"" lines for the fields of a Kube-OVN object the topology cannot hold. */
 export function unmappedFields(o: KubeObject): string[] {
   const mapped = MAPPED[o.kind];
   if (!mapped) return [];

@@ -1,6 +1,6 @@
 // A TopologySpec as a topology file: defaults left out where the loader fills them, network
 // references short ("name" in namespace default), and comments above it. Pure.
-import { stringify } from 'yaml';
+import { Document, isMap, isSeq } from 'yaml';
 import { DEFAULT_VPC, type TopologySpec } from '../topology/types.ts';
 
 const shortRef = (ref: string) => (ref.startsWith('default/') ? ref.slice('default/'.length) : ref);
@@ -26,6 +26,7 @@ export function topologyDocument(spec: TopologySpec, description: string): Recor
       network: shortRef(vm.network),
       ...(vm.ip !== undefined && { ip: vm.ip }),
       defaultRoute: vm.defaultRoute,
+      ...(vm.binding !== 'bridge' && { binding: vm.binding }),
       ...(vm.securityGroups.length && { securityGroups: vm.securityGroups }),
       ...(vm.listen.length && { listen: vm.listen.map((l) => `${l.protocol}/${l.port}`) }),
     })),
@@ -34,8 +35,17 @@ export function topologyDocument(spec: TopologySpec, description: string): Recor
   };
 }
 
-/** The file: comment lines ("# " added), then the topology. */
-export function topologyYaml(document: Record<string, unknown>, comments: readonly string[]): string {
+/** The file: comment lines ("# " added), then the topology, with each VM's own comment lines above it. */
+export function topologyYaml(document: Record<string, unknown>, comments: readonly string[], vmComments: ReadonlyMap<string, readonly string[]> = new Map()): string {
   const header = comments.map((c) => (c ? `# ${c}` : '#')).join('\n');
-  return `${header ? `${header}\n` : ''}${stringify(document, { lineWidth: 0 })}`;
+  const doc = new Document(document);
+  const vms = doc.get('vms');
+  if (isSeq(vms)) {
+    for (const item of vms.items) {
+      if (!isMap(item)) continue;
+      const lines = vmComments.get(String(item.get('name')));
+      if (lines?.length) item.commentBefore = lines.map((l) => ` ${l}`).join('\n');
+    }
+  }
+  return `${header ? `${header}\n` : ''}${doc.toString({ lineWidth: 0 })}`;
 }

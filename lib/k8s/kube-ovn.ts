@@ -1,4 +1,4 @@
-// Kube-OVN's naming facts: where a VM-like object (a KubeVirt VirtualMachine, or a Pod standing in
+// Kube-OVN's naming facts: where a VM-like object (a KubeVirt VirtualMachine or VirtualMachineInstance, or a Pod standing in
 // for a VM) attaches to Kube-OVN, its overlay network (multus NAD) and the provider-keyed
 // annotations Kube-OVN reads. Pure; the cluster targets and `vpcheck import` both read objects so.
 import type { KubeObject } from './resources.ts';
@@ -16,11 +16,23 @@ export interface Attachment {
   readonly podAnnotations: Readonly<Record<string, string>>;
   /** The object's own annotations (vpcheck's name, listen and default-route notes). */
   readonly own: Readonly<Record<string, string>>;
+  /**
+   * KubeVirt only: the VMI spec (a VM's template spec, or a VMI's own spec), and the name of the
+   * KubeVirt network on networks[0] (without multus NICs: the pod network's), which names its
+   * interface in domain.devices.interfaces and in the VMI's status.interfaces.
+   */
+  readonly kubevirt?: { readonly spec: VmiSpec; readonly nic?: string };
+}
+
+export interface VmiSpec {
+  domain?: { devices?: { interfaces?: { name: string; binding?: { name?: string }; bridge?: unknown; masquerade?: unknown }[] } };
+  networks?: { name: string; multus?: { networkName?: string }; pod?: unknown }[];
+  volumes?: Record<string, unknown>[];
 }
 
 interface VmTemplate {
   metadata?: { annotations?: Record<string, string> };
-  spec?: { networks?: { name?: string; multus?: { networkName?: string }; pod?: unknown }[] };
+  spec?: VmiSpec;
 }
 
 /** "name" means the object's own namespace (KubeVirt and multus both resolve it so). */
@@ -38,10 +50,15 @@ export function parseNetworksAnnotation(value: string, namespace: string): strin
 export function attachmentOf(o: KubeObject): Attachment | undefined {
   const namespace = o.metadata.namespace ?? 'default';
   const own = o.metadata.annotations ?? {};
-  if (o.kind === 'VirtualMachine') {
-    const template = ((o.spec ?? {}) as { template?: VmTemplate }).template ?? {};
-    const networks = (template.spec?.networks ?? []).flatMap((n) => (n.multus?.networkName ? [qualify(n.multus.networkName, namespace)] : []));
-    return { networks, podAnnotations: template.metadata?.annotations ?? {}, own };
+  // A VMI carries its VM template's annotations, which KubeVirt copies to the virt-launcher pod
+  // (kubevirt/kubevirt:pkg/virt-controller/services/template.go filterVMIAnnotationsForPod).
+  if (o.kind === 'VirtualMachine' || o.kind === 'VirtualMachineInstance') {
+    const template: VmTemplate = o.kind === 'VirtualMachine' ? ((o.spec ?? {}) as { template?: VmTemplate }).template ?? {} : { metadata: o.metadata, spec: (o.spec ?? {}) as VmiSpec };
+    const spec = template.spec ?? {};
+    const multus = (spec.networks ?? []).filter((n) => n.multus?.networkName);
+    const networks = multus.map((n) => qualify(n.multus!.networkName!, namespace));
+    const nic = (multus[0] ?? (spec.networks ?? []).find((n) => n.pod !== undefined))?.name;
+    return { networks, podAnnotations: template.metadata?.annotations ?? {}, own, kubevirt: { spec, ...(nic !== undefined && { nic }) } };
   }
   if (o.kind === 'Pod') {
     const value = own[NETWORKS_ANNOTATION];

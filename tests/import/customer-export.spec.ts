@@ -24,7 +24,6 @@ test('a customer export imports with warnings, keeps what it cannot map as comme
     'NetworkAttachmentDefinition default/vlan100 not imported: its CNI type is not kube-ovn',
     "Subnet ovn-default not imported: a Subnet of Kube-OVN's primary network (provider ovn) with none of the imported VMs or Pods on it",
     'Vpc tenant-vpc: fields a topology cannot hold: spec.namespaces: ["tenant-a"]',
-    'Subnet tenant-web: fields a topology cannot hold: spec.enableDHCP: true; spec.dhcpV4Options',
   ]) expect(warnings.some((l) => l.startsWith('warning: ') && l.includes(w)), `${w}\n${r.err}`).toBe(true);
   for (const secret of ['hunter2', 'czNjcjN0', 'I2Nsb3Vk', 'managedFields', 'last-applied', 'v4availableIPs', 'uid', 'resourceVersion', 'other-team-vm']) expect(r.out).not.toContain(secret);
   // policyRoutes are part of the format: imported, not commented out.
@@ -40,11 +39,17 @@ test('a customer export imports with warnings, keeps what it cannot map as comme
     policyRoutes: [{ priority: 31000, match: 'ip4.dst == 172.16.0.0/16', action: 'allow' }],
   }]);
   expect((doc.subnets as { name: string; excludeIps: string[] }[]).map((s) => [s.name, s.excludeIps])).toEqual([['tenant-web', ['10.20.1.200..10.20.1.210']], ['tenant-db', []]]);
+  // Kube-OVN's DHCP settings are the format's own: carried, not commented out.
+  expect((doc.subnets as Record<string, unknown>[]).map((s) => [s.name, s.enableDHCP, s.dhcpV4Options])).toEqual([['tenant-web', true, 'dns_server=10.20.1.53'], ['tenant-db', false, undefined]]);
+  expect(r.err).not.toContain('cannot hold: spec.enableDHCP');
   expect(doc.vms).toEqual([
-    // tenant-web has DHCP: Harvester's managedtap binding gives the guest a default route.
-    { name: 'web-1', network: 'tenant-a/tenant-net', ip: '10.20.1.10', defaultRoute: true },
-    { name: 'db-1', network: 'tenant-a/db-net', ip: '10.20.2.10', defaultRoute: false, securityGroups: ['db-sg'] },
+    // managedtap on a DHCP subnet: the lease carries the default route, no route step.
+    { name: 'web-1', network: 'tenant-a/tenant-net', ip: '10.20.1.10', defaultRoute: false, binding: 'managedtap' },
+    // Its cloud-init is in a Secret import never reads: the docs' route step is assumed, and said so.
+    { name: 'db-1', network: 'tenant-a/db-net', ip: '10.20.2.10', defaultRoute: true, securityGroups: ['db-sg'] },
   ]);
+  expect(r.out).toMatch(/ {2}# defaultRoute: true ASSUMED: .*Secret db-1-cloudinit.*\n.*\n {2}- name: db-1\n/);
+  expect(warnings).toContain("warning: defaultRoute: true ASSUMED (the docs' route step) for db-1: nothing in the export shows their guests' default route; see the comments beside them");
 
   const { topology, diagnostics } = loadTopology(Buffer.from(r.out), 'imported.yaml');
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);

@@ -32,6 +32,12 @@ for (const file of files) for (const target of ['harvester', 'kubeovn', 'kubeovn
     for (const phase of ['initial', ...seed!.phases.map((p) => p.name)]) {
       const rendered = await runCli(['render', seeds + file, '--target', ...target.split(' '), '--phase', phase, '--run-id', 'rt']);
       expect(rendered.code).toBe(0);
+      const spec = seed!.phases.find((p) => p.name === phase)?.topology ?? seed!;
+      // Pods have no KubeVirt binding: render says so, and the pods cannot give the matrix back.
+      if (target.startsWith('kubeovn') && spec.vms.some((v) => v.binding === 'managedtap')) {
+        expect(rendered.err).toMatch(/binding managedtap: the kubeovn target runs VM [a-z0-9-]+ as a Pod/);
+        continue;
+      }
       const exported = tempFile(rendered.out);
       const imported = await runCli(['import', exported, '--platform', seed!.platform]);
       await rm(exported);
@@ -40,10 +46,30 @@ for (const file of files) for (const target of ['harvester', 'kubeovn', 'kubeovn
       const { topology, diagnostics } = loadTopology(Buffer.from(imported.out), `${file} (${phase}, imported)`);
       expect(diagnostics.filter((d) => d.severity === 'error'), imported.out).toEqual([]);
       expect(topology!.probes).toEqual({ mesh: true, internet: true, icmp: [], tcp: [] });
-      const spec = seed!.phases.find((p) => p.name === phase)?.topology ?? seed!;
       const want = matrix({ ...seed!, ...spec }, seed!.probes);
       expect(want.length).toBeGreaterThan(0);
       expect(matrix(topology!, seed!.probes), phase).toEqual(want);
     }
   });
 }
+
+test('round trip of the DHCP settings: render --target harvester then import keeps enableDHCP, dhcpV4Options, mtu, binding and the route step, in every phase', async () => {
+  const fixture = fileURLToPath(new URL('../k8s/fixtures/dhcp-render.yaml', import.meta.url));
+  const { topology: seed } = await loadTopologyFile(fixture);
+  for (const phase of ['initial', ...seed!.phases.map((p) => p.name)]) {
+    const rendered = await runCli(['render', fixture, '--target', 'harvester', '--phase', phase, '--run-id', 'rt']);
+    expect(rendered.code).toBe(0);
+    const exported = tempFile(rendered.out);
+    const imported = await runCli(['import', exported, '--platform', seed!.platform]);
+    await rm(exported);
+    expect(imported.code, imported.err).toBe(0);
+    expect(imported.err).toBe('');
+    const { topology } = loadTopology(Buffer.from(imported.out), `dhcp-render (${phase}, imported)`);
+    const spec = seed!.phases.find((p) => p.name === phase)?.topology ?? seed!;
+    const dhcp = (t: { subnets: readonly { name: string; enableDHCP: boolean; dhcpV4Options?: string; mtu?: number }[] }) => t.subnets.map((s) => [s.name, s.enableDHCP, s.dhcpV4Options, s.mtu]);
+    const guests = (t: { vms: readonly { name: string; binding: string; defaultRoute: boolean }[] }) => t.vms.map((v) => [v.name, v.binding, v.defaultRoute]);
+    expect(dhcp(topology!)).toEqual(dhcp(spec));
+    expect(guests(topology!), phase).toEqual(guests(spec));
+    expect(matrix(topology!, seed!.probes), phase).toEqual(matrix({ ...seed!, ...spec }, seed!.probes));
+  }
+});

@@ -2,6 +2,8 @@
 // render modes (Harvester; kubeovn with attachment networks; kubeovn on the primary network),
 // checked under fieldValidation=Strict semantics against the upstream schemas vendored in
 // tests/support/upstream: KubeVirt v1.5.0 and v1.7.0, Kube-OVN v1.13.13 and v1.14.10.
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { NAME_ANNOTATION } from '../../lib/k8s/labels.ts';
 import type { KubeObject } from '../../lib/k8s/resources.ts';
@@ -31,9 +33,13 @@ const MODES: Record<string, (spec: TopologySpec) => readonly KubeObject[]> = {
   'kubeovn primary': (spec) => renderPods(spec, { runId: 'upstream', image: DEFAULT_POD_IMAGE, primary: true }).objects,
 };
 
-for (const file of seedFiles) {
+/** The DHCP settings (enableDHCP, dhcpV4Options, mtu, binding managedtap) in every place they render, phases included. */
+const DHCP_FIXTURE = fileURLToPath(new URL('./fixtures/dhcp-render.yaml', import.meta.url));
+
+for (const path of [...seedFiles.map((f) => SEEDS + f), DHCP_FIXTURE]) {
+  const file = basename(path);
   test(`${file}: every rendered object of every phase and mode passes KubeVirt ${KUBEVIRT_VERSIONS.join('/')} and Kube-OVN ${KUBE_OVN_VERSIONS.join('/')} under Strict`, async () => {
-    const { topology } = await loadTopologyFile(SEEDS + file);
+    const { topology } = await loadTopologyFile(path);
     expect(topology).toBeDefined();
     const phases = [['initial', topology!] as const, ...topology!.phases.map((p) => [p.name, p.topology] as const)];
     const problems: string[] = [];
@@ -97,4 +103,36 @@ test('the validator reports type errors and unknown fields of every source, and 
   expect(validateUpstream(nad, v13)).toEqual([{ field: 'spec.config', message: 'Invalid value: must be string' }]);
   const vm: KubeObject = { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'x' }, spec: { template: { spec: { domain: { devices: { interfaces: [{ name: 'n', bridge: {}, bridgeMode: true }] } } } } } };
   expect(validateUpstream(vm, v13)).toEqual([{ field: 'spec.template.spec.domain.devices.interfaces[0].bridgeMode', message: 'unknown field' }]);
+});
+
+test('DHCP and managedtap render where KubeVirt and Kube-OVN read them, and the schemas refuse them anywhere else', async () => {
+  const { topology } = await loadTopologyFile(DHCP_FIXTURE);
+  const objects = harvesterObjects(topology!);
+  const named = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.annotations?.[NAME_ANNOTATION] === name) as KubeObject & { spec: Record<string, any> };
+  expect(named('Subnet', 's1').spec).toMatchObject({ enableDHCP: true, dhcpV4Options: 'lease_time=600,dns_server=10.61.1.53', mtu: 1400 });
+  expect(named('Subnet', 's2').spec).toMatchObject({ enableDHCP: false });
+  expect(named('Subnet', 's2').spec).not.toHaveProperty('mtu');
+  const nic = (vm: string) => named('VirtualMachine', vm).spec.template.spec.domain.devices.interfaces[0];
+  expect(nic('tap1')).toEqual({ name: 'nic-1', model: 'virtio', binding: { name: 'managedtap' } });
+  expect(nic('br1')).toEqual({ name: 'nic-1', model: 'virtio', bridge: {} });
+  // The managedtap guest asks DHCP for its address; the bridge guest keeps the pinned one.
+  const networkData = (vm: string) => named('VirtualMachine', vm).spec.template.spec.volumes[1].cloudInitNoCloud.networkData as string;
+  expect(networkData('tap1')).toContain('dhcp4: true');
+  expect(networkData('br1')).toMatch(/addresses:\n\s+- 10\.61\.1\.\d+\/24/);
+  // A phase turning br1 to managedtap renders it so.
+  const phased = harvesterObjects(topology!.phases[0]!.topology);
+  expect((phased.find((o) => o.metadata.annotations?.[NAME_ANNOTATION] === 'br1' && o.kind === 'VirtualMachine')!.spec as Record<string, any>).template.spec.domain.devices.interfaces[0].binding).toEqual({ name: 'managedtap' });
+
+  // The checks bite: the binding beside the interfaces, a binding without its name, an MTU out of Kube-OVN's range.
+  const vm = structuredClone(named('VirtualMachine', 'tap1'));
+  vm.spec.template.spec.domain.devices.binding = { name: 'managedtap' };
+  const unnamed = structuredClone(named('VirtualMachine', 'tap1'));
+  unnamed.spec.template.spec.domain.devices.interfaces[0].binding = {};
+  const subnet = structuredClone(named('Subnet', 's1'));
+  subnet.spec.mtu = 9;
+  for (const upstream of UPSTREAMS) {
+    expect(validateUpstream(vm, upstream)).toEqual([{ field: 'spec.template.spec.domain.devices.binding', message: 'unknown field' }]);
+    expect(validateUpstream(unnamed, upstream).map((p) => p.field)).toEqual(['spec.template.spec.domain.devices.interfaces[0].binding.name']);
+    expect(validateUpstream(subnet, upstream).map((p) => p.field)).toEqual(['spec.mtu']);
+  }
 });

@@ -1,7 +1,7 @@
 // cloud-init for a VM booted from a cloud image: its pinned address (network-config v2, no
-// gateway: the docs' procedures add the default route by hand), a console user whose password
-// and SSH key vpcheck generated, the VM's SSH host key, and the `listen:` ports served. Pure;
-// the user-data goes into a Secret.
+// gateway: the docs' procedures add the default route by hand) or, with managedtap, DHCP; a
+// console user whose password and SSH key vpcheck generated, the VM's SSH host key, and the
+// `listen:` ports served. Pure; the user-data goes into a Secret.
 import { stringify } from 'yaml';
 import type { Listen } from '../../topology/types.ts';
 import { NAME_ANNOTATION, runLabels } from '../../k8s/labels.ts';
@@ -24,6 +24,14 @@ export interface GuestCredentials {
 /** Harvester v1.6 docs, Limitations: "cloud-init static IP must equal the IP Kube-OVN reserved". */
 export function networkData(ip: string, prefixLength: number): string {
   return stringify({ version: 2, ethernets: { [GUEST_NIC]: { addresses: [`${ip}/${prefixLength}`] } } });
+}
+
+/**
+ * A managedtap guest runs its DHCP client on the NIC: OVN's DHCP answers with the address Kube-OVN
+ * pinned on the port, the router and the MTU.
+ */
+export function dhcpNetworkData(): string {
+  return stringify({ version: 2, ethernets: { [GUEST_NIC]: { dhcp4: true } } });
 }
 
 export function userData(credentials: GuestCredentials, listen: readonly Listen[]): string {

@@ -1,9 +1,9 @@
-// A VirtualMachine for one topology VM: one bridge NIC on the VM's overlay network (multus
-// `ns/nad`), its address pinned for Kube-OVN, its security groups, a cloud image and cloud-init.
+// A VirtualMachine for one topology VM: one NIC (bridge or managedtap) on the VM's overlay network
+// (multus `ns/nad`), its address pinned for Kube-OVN, its security groups, a cloud image and cloud-init.
 import { vmNotes } from '../../k8s/labels.ts';
 import type { KubeObject } from '../../k8s/resources.ts';
 import type { Vm } from '../../topology/types.ts';
-import { networkData } from './cloud-init.ts';
+import { dhcpNetworkData, networkData } from './cloud-init.ts';
 
 export interface VmInput {
   readonly vm: Vm;
@@ -46,9 +46,13 @@ export function renderVm(input: VmInput): KubeObject {
               // The serial console is vpcheck's channel into the VM (kubevirt: on by default; explicit here).
               autoattachSerialConsole: true,
               disks: [{ name: 'rootdisk', disk: { bus: 'virtio' }, bootOrder: 1 }, { name: 'cloudinitdisk', disk: { bus: 'virtio' } }],
-              // bridge binding, as Harvester uses for overlay NICs on subnets without DHCP
-              // (harvester/harvester:pkg/webhook/resources/virtualmachine/mutator.go patchManagedTapBinding).
-              interfaces: [{ name: 'nic-1', model: 'virtio', bridge: {} }],
+              // bridge, or the managedtap binding plugin: `binding: {name: managedtap}` in place of
+              // the core binding (kubevirt/kubevirt v1.5.0 and v1.7.0 api/openapi-spec/swagger.json
+              // v1.Interface.binding -> v1.PluginBinding {name}). Harvester v1.8 patches it in for a
+              // NIC on a DHCP subnet (harvester/harvester:pkg/webhook/resources/virtualmachine/mutator.go
+              // patchManagedTapBinding, harvester#9957); v1.7 documents the edit by hand: written
+              // explicitly, so both versions run what the topology says.
+              interfaces: [{ name: 'nic-1', model: 'virtio', ...(vm.binding === 'managedtap' ? { binding: { name: 'managedtap' } } : { bridge: {} }) }],
             },
           },
           networks: [{ name: 'nic-1', multus: { networkName: input.networkName } }],
@@ -57,7 +61,7 @@ export function renderVm(input: VmInput): KubeObject {
             // The JSON name of CloudInitNoCloudSource's UserDataSecretRef is `secretRef`
             // (kubevirt/kubevirt v1.5.0 and v1.7.0 api/openapi-spec/swagger.json,
             // v1.CloudInitNoCloudSource); any other name is rejected under fieldValidation=Strict.
-            { name: 'cloudinitdisk', cloudInitNoCloud: { secretRef: { name: metadata.name }, networkData: networkData(input.ip, input.prefixLength) } },
+            { name: 'cloudinitdisk', cloudInitNoCloud: { secretRef: { name: metadata.name }, networkData: vm.binding === 'managedtap' ? dhcpNetworkData() : networkData(input.ip, input.prefixLength) } },
           ],
           terminationGracePeriodSeconds: 0,
         },

@@ -110,10 +110,13 @@ export function renderNetwork(spec: TopologySpec, options: NetworkOptions): Rend
       private: s.private,
       allowSubnets: [...s.allowSubnets],
       natOutgoing: s.natOutgoing,
-      // No DHCP: VMs get their pinned address from cloud-init and no default route, as the docs'
-      // procedures expect (with DHCP, Harvester v1.8 switches the NIC to managedtap and the
-      // guest would learn a default route: harvester/harvester:pkg/webhook/resources/virtualmachine/mutator.go).
-      enableDHCP: false,
+      // OVN's native DHCP on the subnet's ports: one DHCP_Options row from the gateway, mtu and
+      // the dhcpV4Options overrides (kubeovn/kube-ovn v1.13.13 and v1.14.10 Subnet CRD spec
+      // enableDHCP boolean, dhcpV4Options string, mtu integer 68-65535; pkg/controller/subnet.go
+      // updateSubnetDHCPOption). Written only where the topology sets them: Kube-OVN's defaults otherwise.
+      enableDHCP: s.enableDHCP,
+      ...(s.dhcpV4Options !== undefined && { dhcpV4Options: s.dhcpV4Options }),
+      ...(s.mtu !== undefined && { mtu: s.mtu }),
       ...(sgSubnets.has(s.name) && { disableGatewayCheck: true }),
     },
   }));

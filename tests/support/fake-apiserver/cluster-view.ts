@@ -1,15 +1,15 @@
 // What Kube-OVN and KubeVirt would build from one run's objects (label vpcheck/run), read the way
-// they read them, as a topology for the lab to build: Vpc, Subnet and SecurityGroup specs after
-// Kube-OVN's defaulting; each NetworkAttachmentDefinition's provider; each VirtualMachine's multus
-// NIC and cloud-init, each Pod's multus annotation (or Kube-OVN's primary network) and command;
-// Kube-OVN's provider-keyed pod annotations (ip_address, security_groups, logical_switch); its
-// IPAM; and kube-ovn-cni's gateway check. vpcheck's own notes on the objects are not read: what
-// no Kubernetes field says, the stand-in does not know. Objects that would not come up on a
-// cluster are left out with the reason their controller would give.
+// they read them, as a topology for the lab to build: Vpc, Subnet (DHCP included) and
+// SecurityGroup specs after Kube-OVN's defaulting; each NetworkAttachmentDefinition's provider;
+// each VirtualMachine's multus NIC, its binding and cloud-init, each Pod's multus annotation (or
+// Kube-OVN's primary network) and command; Kube-OVN's provider-keyed pod annotations (ip_address,
+// security_groups, logical_switch); its IPAM; and kube-ovn-cni's gateway check. vpcheck's own
+// notes on the objects are not read: what no Kubernetes field says, the stand-in does not know.
+// Objects that would not come up on a cluster are left out with the reason their controller would give.
 import { RUN_LABEL } from '../../../lib/k8s/labels.ts';
 import type { KubeObject } from '../../../lib/k8s/resources.ts';
 import { contains, formatIPv4, overlaps, parseIPv4, parsePrefix, parsePrefixOrAddress } from '../../../lib/net/ipv4.ts';
-import type { PolicyRoute, SecurityGroup, SecurityGroupRule, Subnet, TopologySpec, Vm, Vpc } from '../../../lib/topology/types.ts';
+import type { Binding, PolicyRoute, SecurityGroup, SecurityGroupRule, Subnet, TopologySpec, Vm, Vpc } from '../../../lib/topology/types.ts';
 import { guestConfig, Refused, type GuestConfig } from './guest-cloud-init.ts';
 import type { KubeOvnIpam } from './kube-ovn-ipam.ts';
 import type { Store } from './store.ts';
@@ -115,6 +115,19 @@ interface Attachment {
   readonly nad?: string;
   readonly nic: string;
   readonly annotations: Readonly<Record<string, string>>;
+  /** A VM's KubeVirt binding of the NIC's interface (a Pod has none: the CNI configures it). */
+  readonly binding?: Binding;
+}
+
+/**
+ * The interface's binding: the core `bridge`, or the plugin in `binding: {name}` (kubevirt/kubevirt
+ * v1.5.0 api/openapi-spec/swagger.json v1.Interface.binding, v1.PluginBinding). KubeVirt admits a
+ * plugin only when its KubeVirt CR registers it (spec.configuration.network.binding); Harvester
+ * registers managedtap, and so does the fake, alone.
+ */
+function bindingOf(iface: { binding?: { name?: string }; bridge?: unknown } | undefined): Binding | string {
+  if (iface?.binding) return iface.binding.name === 'managedtap' ? 'managedtap' : `binding plugin "${iface.binding.name}" is not registered in the KubeVirt configuration (the fake's, as Harvester's, registers managedtap)`;
+  return iface?.bridge !== undefined ? 'bridge' : `the fake's guests bind their NIC with bridge or the managedtap plugin; interface ${JSON.stringify(iface)} has neither`;
 }
 
 /**
@@ -124,11 +137,14 @@ interface Attachment {
 function attachmentOf(o: KubeObject): Attachment | string {
   const ns = o.metadata.namespace ?? 'default';
   if (o.kind === 'VirtualMachine') {
-    const template = (o.spec as { template: { metadata?: { annotations?: Record<string, string> }; spec: { networks?: { name: string; multus?: { networkName: string } }[] } } }).template;
+    type Interface = { name: string; binding?: { name?: string }; bridge?: unknown };
+    const template = (o.spec as { template: { metadata?: { annotations?: Record<string, string> }; spec: { domain?: { devices?: { interfaces?: Interface[] } }; networks?: { name: string; multus?: { networkName: string } }[] } } }).template;
     const networks = template.spec.networks ?? [];
     if (networks.length !== 1 || !networks[0]!.multus) return `the fake's guests have one NIC on a multus network; this VM has ${networks.map((n) => n.name).join(', ') || 'none'}`;
     const ref = networks[0]!.multus.networkName;
-    return { nad: ref.includes('/') ? ref : `${ns}/${ref}`, nic: GUEST_NIC, annotations: template.metadata?.annotations ?? {} };
+    const binding = bindingOf(template.spec.domain?.devices?.interfaces?.find((i) => i.name === networks[0]!.name));
+    if (binding !== 'bridge' && binding !== 'managedtap') return binding;
+    return { nad: ref.includes('/') ? ref : `${ns}/${ref}`, nic: GUEST_NIC, annotations: template.metadata?.annotations ?? {}, binding };
   }
   const annotations = o.metadata.annotations ?? {};
   const selections = annotations[NETWORKS_ANNOTATION] ? networkSelections(annotations[NETWORKS_ANNOTATION], ns) : [];
@@ -269,7 +285,12 @@ export function runView(store: Store, runId: string, ipam: KubeOvnIpam): RunView
     // VM's launcher pod is named for the VM there (pkg/controller/pod.go, keep-vm-ip).
     const lsp = `${o.metadata.name}.${o.metadata.namespace}${provider === OVN_PROVIDER ? '' : `.${provider}`}`;
     guests.set(o.metadata.name, { object: o, nic: a.nic, ip, lsp, ...(config && { config }), ...(container && { command: [...(container.command ?? []), ...(container.args ?? [])] }) });
-    vms.push({ name: o.metadata.name, network: subnet.provider, ip, defaultRoute: false, binding: 'bridge', securityGroups: groups.map((g) => g.name), listen: (config?.listen ?? []).map((port) => ({ protocol: 'tcp' as const, port })) });
+    // The lab's managedtap is a guest whose DHCP client talks to OVN: a managedtap NIC whose guest
+    // asks DHCP. A guest that configures itself statically keeps its address whatever the
+    // binding; a bridge guest's DHCP is KubeVirt's own, which hands it the port's address and, on a
+    // secondary network, no route (harvester#8847): bridge in the lab, as a static guest.
+    const binding = a.binding === 'managedtap' && config?.dhcp ? 'managedtap' : 'bridge';
+    vms.push({ name: o.metadata.name, network: subnet.provider, ip, defaultRoute: false, binding, securityGroups: groups.map((g) => g.name), listen: (config?.listen ?? []).map((port) => ({ protocol: 'tcp' as const, port })) });
   }
 
   const networks = subnets.map((s) => ({ name: s.name, namespace: 'subnet', ref: s.provider }));

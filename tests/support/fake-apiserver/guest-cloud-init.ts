@@ -4,7 +4,7 @@
 // networkDataBase64, networkDataSecretRef; pkg/cloud-init/cloud-init.go reads the Secret keys
 // "userdata"/"userData" and "networkdata"/"networkData"). The fake's guest runs the part of
 // cloud-init vpcheck's VMs use: users (password, SSH keys), ssh_keys, write_files, runcmd TCP
-// listeners, and network-config v2 addresses and a default route (canonical/cloud-init:
+// listeners, and network-config v2 addresses and a default route, or DHCP (canonical/cloud-init:
 // cloudinit/config/cc_users_groups.py, cc_ssh.py, cc_write_files.py, cc_runcmd.py;
 // doc/rtd/reference/network-config-format-v2.rst). Anything else is refused with the reason, and
 // the VM does not start: a guest that silently ignored it would pass what a real one would not do.
@@ -17,7 +17,7 @@ const NO_CLOUD_FIELDS = ['userData', 'userDataBase64', 'secretRef', 'networkData
 const USER_DATA_KEYS = ['users', 'ssh_pwauth', 'ssh_keys', 'runcmd', 'write_files'];
 const USER_KEYS = ['name', 'lock_passwd', 'plain_text_passwd', 'ssh_authorized_keys', 'shell', 'sudo'];
 const FILE_KEYS = ['path', 'content', 'permissions', 'owner'];
-const ETHERNET_KEYS = ['addresses', 'gateway4', 'routes'];
+const ETHERNET_KEYS = ['dhcp4', 'addresses', 'gateway4', 'routes'];
 
 export interface GuestUser {
   readonly name: string;
@@ -41,6 +41,12 @@ export interface GuestConfig {
   /** network-config: the NIC's address ("a.b.c.d/n") and default gateway. */
   readonly address?: string;
   readonly defaultVia?: string;
+  /**
+   * The guest runs its DHCP client on the NIC: network-config `dhcp4: true`, or no network-config
+   * at all (cloud-init's fallback: DHCP on the first NIC, canonical/cloud-init
+   * cloudinit/net/__init__.py generate_fallback_config).
+   */
+  readonly dhcp: boolean;
 }
 
 export class Refused extends Error {}
@@ -77,7 +83,7 @@ function listenerPort(cmd: unknown, i: number): number {
   return port;
 }
 
-function userData(text: string): Omit<GuestConfig, 'address' | 'defaultVia'> {
+function userData(text: string): Omit<GuestConfig, 'address' | 'defaultVia' | 'dhcp'> {
   if (!text.startsWith('#cloud-config\n')) throw new Refused('user-data is not "#cloud-config" (scripts and MIME archives are not run by the fake\'s guest)');
   const doc = parseYaml(text) as unknown;
   if (!isObj(doc)) throw new Refused('user-data is not a YAML mapping');
@@ -102,7 +108,7 @@ function userData(text: string): Omit<GuestConfig, 'address' | 'defaultVia'> {
   };
 }
 
-function networkConfig(text: string, nic: string): Pick<GuestConfig, 'address' | 'defaultVia'> {
+function networkConfig(text: string, nic: string): Pick<GuestConfig, 'address' | 'defaultVia' | 'dhcp'> {
   const doc = parseYaml(text) as unknown;
   if (!isObj(doc) || doc.version !== 2 || !isObj(doc.ethernets)) throw new Refused('networkData is not network-config version 2 with ethernets');
   only(doc, ['version', 'ethernets'], 'networkData');
@@ -118,7 +124,10 @@ function networkConfig(text: string, nic: string): Pick<GuestConfig, 'address' |
     return r.via;
   });
   const via = eth.gateway4 !== undefined ? String(eth.gateway4) : defaults[0];
-  return { ...(addresses[0] !== undefined && { address: addresses[0] as string }), ...(via !== undefined && { defaultVia: via }) };
+  if (eth.dhcp4 !== undefined && typeof eth.dhcp4 !== 'boolean') throw new Refused(`networkData ethernets.${nic}.dhcp4: true or false is understood`);
+  const dhcp = eth.dhcp4 === true;
+  if (dhcp && (addresses.length || via !== undefined)) throw new Refused(`networkData ethernets.${nic}: dhcp4 beside a static address or route is not understood (the fake's guest does one or the other)`);
+  return { ...(addresses[0] !== undefined && { address: addresses[0] as string }), ...(via !== undefined && { defaultVia: via }), dhcp };
 }
 
 /** The cloudInitNoCloud volume of a VirtualMachine's template, or of a VMI. */
@@ -143,5 +152,5 @@ export function guestConfig(store: Store, o: KubeObject, nic: string): GuestConf
   const network = source.networkDataSecretRef !== undefined ? secretKey(store, ns, String((source.networkDataSecretRef as Obj).name), ['networkdata', 'networkData'])
     : source.networkDataBase64 !== undefined ? base64(source.networkDataBase64) : source.networkData as string | undefined;
   if (user === undefined) throw new Refused('cloudInitNoCloud has no user-data (userData, userDataBase64 or secretRef): the guest would boot with no user to log in as');
-  return { ...userData(user), ...(network !== undefined && networkConfig(network, nic)) };
+  return { ...userData(user), ...(network !== undefined ? networkConfig(network, nic) : { dhcp: true }) };
 }

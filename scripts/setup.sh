@@ -34,6 +34,7 @@ sshd            openssh-server      lab
 script          bsdutils            lab
 bash            bash                lab
 busybox         busybox             lab
+sh              dash                tests
 agetty          util-linux          tests
 ssh             openssh-client      tests
 ssh-keygen      openssh-client      tests

@@ -16,13 +16,16 @@ import { quiet } from '../lab/support.ts';
 async function runBroken(file: string, breakIt: (lab: LabRealized) => Promise<void>): Promise<RunResult> {
   const { topology } = await loadTopologyFile(file);
   const runner = await Runner.start(topology!, new LabTarget(), { ...DEFAULT_RUN_SETTINGS, retries: 0 }, quiet);
-  try {
+  const broken = (async () => {
     await breakIt(runner.realized as LabRealized);
     await runner.runAll();
-  } finally {
-    // The result as written to disk, so the test reads what a user reads.
-    return JSON.parse(resultJson([await runner.finish()])) as RunResult;
-  }
+  })();
+  // Torn down whatever happened; a failure to break or to run is the test's error, not an empty result.
+  const failure = await broken.then(() => undefined, (e: unknown) => e ?? new Error('failed'));
+  // The result as written to disk, so the test reads what a user reads.
+  const result = JSON.parse(resultJson([await runner.finish()])) as RunResult;
+  if (failure) throw failure;
+  return result;
 }
 
 const controlOf = (result: RunResult, vm: string): VmControl => result.phases[0]!.controls.find((c) => c.vm === vm)!;
@@ -85,8 +88,9 @@ test('a managedtap VM whose DHCP lease never comes fails its control with the cl
   const result = await runBroken('topologies/dhcp-managedtap.yaml', async (lab) => {
     // The guest's DHCP client (started by this run) ended by pid, and whatever it had bound removed.
     const { stdout } = await execa('ip', ['netns', 'pids', lab.namespace('vm1-vswitch2')]);
+    // Other processes of the namespace (a session's shell, its commands) may end meanwhile.
     for (const pid of stdout.split('\n').filter(Boolean).map(Number)) {
-      if ((await readFile(`/proc/${pid}/cmdline`, 'utf8')).includes('udhcpc')) process.kill(pid, 'SIGKILL');
+      if ((await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).includes('udhcpc')) process.kill(pid, 'SIGKILL');
     }
     const r = await lab.exec('vm1-vswitch2', ['ip', '-4', 'addr', 'flush', 'dev', lab.vm('vm1-vswitch2').nic]);
     expect(r.exitCode, r.stderr).toBe(0);

@@ -2,25 +2,22 @@
 // read with ovn-nbctl in kube-system's ovn-central pod over the exec API, ovn-trace there and
 // ofproto/trace in the node's ovs-ovn pod, the VM's own routes over its console; where exec there
 // is forbidden, each item says so and keeps the command to run.
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 import type { CellResult } from '../../lib/run/result.ts';
 import type { Readiness } from '../../lib/targets/target.ts';
 import { prefixed } from '../../lib/targets/k8s-common/names.ts';
 import { loadTopologyFile } from '../../lib/topology/load.ts';
 import { runSeed } from '../support/seed-runs.ts';
-import { withFake } from './support.ts';
+import { test, type FakeCluster } from '../support/fake-cluster.ts';
 
 const WRONG = 'tests/fixtures/missing-return-route.yaml';
 
-async function failingCell(forbidExec: boolean): Promise<{ cell: CellResult; runId: string; readiness?: Readiness }> {
+async function failingCell(fakeCluster: FakeCluster, forbidExec: boolean): Promise<{ cell: CellResult; runId: string; readiness?: Readiness }> {
   const { topology } = await loadTopologyFile(WRONG);
-  let out: { cell: CellResult; runId: string; readiness?: Readiness } | undefined;
-  await withFake(async (fake, target) => {
-    if (forbidExec) fake.execs.forbidden.add('kube-system');
-    const result = await runSeed(topology!, target, 'console');
-    out = { cell: result.phases[0]!.results.find((c) => c.from === 'vm-a')!, runId: result.runId, ...(result.phases[0]!.readiness && { readiness: result.phases[0]!.readiness }) };
-  });
-  return out!;
+  const { fake, target } = await fakeCluster.harvester();
+  if (forbidExec) fake.execs.forbidden.add('kube-system');
+  const result = await runSeed(topology!, target, 'console');
+  return { cell: result.phases[0]!.results.find((c) => c.from === 'vm-a')!, runId: result.runId, ...(result.phases[0]!.readiness && { readiness: result.phases[0]!.readiness }) };
 }
 
 const item = (cell: CellResult, title: string) => {
@@ -29,9 +26,9 @@ const item = (cell: CellResult, title: string) => {
   return found!;
 };
 
-test('a failing cell carries the routes, policies and ACLs read in ovn-central, and the VM routes from its console', async () => {
+test('a failing cell carries the routes, policies and ACLs read in ovn-central, and the VM routes from its console', async ({ fakeCluster }) => {
   test.setTimeout(180_000);
-  const { cell, runId, readiness } = await failingCell(false);
+  const { cell, runId, readiness } = await failingCell(fakeCluster, false);
   expect(cell).toMatchObject({ expected: 'reachable', observed: 'timeout', pass: false });
   // The build was read back from the same database before probing.
   expect(readiness?.kind).toBe('programmed');
@@ -65,9 +62,9 @@ test('a failing cell carries the routes, policies and ACLs read in ovn-central, 
   expect(ovs.output).not.toContain(`${runId}.`);
 });
 
-test('without pods/exec in kube-system every OVN item says why it was not collected and keeps its command', async () => {
+test('without pods/exec in kube-system every OVN item says why it was not collected and keeps its command', async ({ fakeCluster }) => {
   test.setTimeout(180_000);
-  const { cell, runId, readiness } = await failingCell(true);
+  const { cell, runId, readiness } = await failingCell(fakeCluster, true);
   // Nor could readiness read OVN: it watched the objects' status settle instead, and says why.
   expect(readiness?.kind).toBe('observed-stable');
   expect(readiness?.checked).toMatch(/^3 observations 1000 ms apart of \d+ objects, ready and unchanged \(OVN's northbound DB not readable: exec in kube-system\/ovn-central-\S+: 403 pods "ovn-central-\S+" is forbidden/);

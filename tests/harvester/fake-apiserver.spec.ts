@@ -2,7 +2,8 @@
 // auth, discovery, create/get/conflicts, schema rejections and pruning, webhooks, label
 // selectors, status subresource, watches; and `vpcheck render` output applies to it cleanly.
 import { readdirSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from '../support/fake-cluster.ts';
 import { parseAllDocuments } from 'yaml';
 import { KubeClient, KubeError, loadKubeConfig } from '../../lib/k8s/client.ts';
 import { applyObject, getObject, listObjects, mergePatchObject } from '../../lib/k8s/objects.ts';
@@ -10,7 +11,6 @@ import { collectionPath, objectPath, resourceOf, type KubeObject } from '../../l
 import { waitUntil } from '../../lib/k8s/watch.ts';
 import { runCli } from '../support/cli.ts';
 import { FakeApiServer } from '../support/fake-apiserver/index.ts';
-import { withFake } from './support.ts';
 
 const vpc = (name: string, spec: Record<string, unknown> = {}): KubeObject => ({ apiVersion: 'kubeovn.io/v1', kind: 'Vpc', metadata: { name, labels: { app: 'proto' } }, spec });
 // (Objects without vpcheck/run: the fake's controllers leave them alone, as these tests want.)
@@ -90,24 +90,23 @@ test.describe('fake API server protocol', () => {
   });
 });
 
-test('vpcheck render output of every seed applies cleanly to the fake (Strict), and down removes it all', async () => {
+test('vpcheck render output of every seed applies cleanly to the fake (Strict), and down removes it all', async ({ fakeCluster }) => {
   test.setTimeout(240_000);
   const seeds = readdirSync('topologies').filter((f) => f.endsWith('.yaml') && f !== 'scale-100vms.yaml');
-  await withFake(async (fake, target) => {
-    const client = new KubeClient(loadKubeConfig({ kubeconfig: fake.kubeconfig }));
-    for (const [i, file] of seeds.entries()) {
-      const runId = `render-${i}`;
-      const r = await runCli(['render', `topologies/${file}`, '--target', 'harvester', '--run-id', runId]);
-      expect(r.code, r.err).toBe(0);
-      // What `kubectl apply` does: create what is missing, merge into what exists (ovn-cluster).
-      for (const doc of parseAllDocuments(r.out).map((d) => d.toJS() as KubeObject)) {
-        const existing = await getObject(client, resourceOf(doc.kind), doc.metadata.name, doc.metadata.namespace);
-        if (existing) await mergePatchObject(client, resourceOf(doc.kind), doc.metadata.name, doc.metadata.namespace, { metadata: { annotations: doc.metadata.annotations }, spec: doc.spec });
-        else await applyObject(client, doc);
-      }
-      await fake.reconciler.idle();
-      expect(fake.reconciler.errors.get(runId), file).toBeUndefined();
-      expect(await target.down({ runId })).toEqual([runId]);
+  const { fake, target } = await fakeCluster.harvester();
+  const client = new KubeClient(loadKubeConfig({ kubeconfig: fake.kubeconfig }));
+  for (const [i, file] of seeds.entries()) {
+    const runId = `render-${i}`;
+    const r = await runCli(['render', `topologies/${file}`, '--target', 'harvester', '--run-id', runId]);
+    expect(r.code, r.err).toBe(0);
+    // What `kubectl apply` does: create what is missing, merge into what exists (ovn-cluster).
+    for (const doc of parseAllDocuments(r.out).map((d) => d.toJS() as KubeObject)) {
+      const existing = await getObject(client, resourceOf(doc.kind), doc.metadata.name, doc.metadata.namespace);
+      if (existing) await mergePatchObject(client, resourceOf(doc.kind), doc.metadata.name, doc.metadata.namespace, { metadata: { annotations: doc.metadata.annotations }, spec: doc.spec });
+      else await applyObject(client, doc);
     }
-  });
+    await fake.reconciler.idle();
+    expect(fake.reconciler.errors.get(runId), file).toBeUndefined();
+    expect(await target.down({ runId })).toEqual([runId]);
+  }
 });

@@ -6,7 +6,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test, type FakeCluster } from '../support/fake-cluster.ts';
 import { parseJumpHost } from '../../lib/sessions/ssh-jump.ts';
 import { SessionError } from '../../lib/sessions/session.ts';
 import { generateSshKeyPair } from '../../lib/sessions/ssh-keys.ts';
@@ -18,7 +19,7 @@ import type { Topology } from '../../lib/topology/types.ts';
 import { Bastion } from '../support/bastion.ts';
 import { runCli, tempFile } from '../support/cli.ts';
 import type { FakeApiServer } from '../support/fake-apiserver/index.ts';
-import { LAB_INTERNET, withFake } from './support.ts';
+import { LAB_INTERNET } from './support.ts';
 
 const quiet = { info: () => undefined, warn: () => undefined };
 
@@ -43,16 +44,15 @@ test.beforeAll(async () => {
   topology = (await loadTopologyFile(file)).topology!;
 });
 
-/** A bastion, the fake (VMs' sshd up at boot unless told) and a target given the `flags` for it. */
-async function withBastion(flags: (bastion: Bastion, spec: string) => SshJumpFlags, body: (fake: FakeApiServer, bastion: Bastion, target: HarvesterTarget) => Promise<void>, { sessionTimeoutMs = 30_000, sshdAtBoot = true, env = {} as NodeJS.ProcessEnv } = {}): Promise<void> {
+/** A bastion, a fake (VMs' sshd up at boot unless told) and a target given the `flags` for it. */
+async function withBastion(fakeCluster: FakeCluster, flags: (bastion: Bastion, spec: string) => SshJumpFlags, body: (fake: FakeApiServer, bastion: Bastion, target: HarvesterTarget) => Promise<void>, { sessionTimeoutMs = 30_000, sshdAtBoot = true, env = {} as NodeJS.ProcessEnv } = {}): Promise<void> {
   const bastion = new Bastion('bastion');
   try {
     const spec = await bastion.start();
     const sshJump = sshJumpOptions(flags(bastion, spec), env)!;
-    await withFake(async (fake, target) => {
-      bastion.attach(fake);
-      await body(fake, bastion, target);
-    }, { sessionTimeoutMs, sshJump }, { sshdAtBoot });
+    const { fake, target } = await fakeCluster.harvester({ sessionTimeoutMs, sshJump }, { sshdAtBoot });
+    bastion.attach(fake);
+    await body(fake, bastion, target);
   } finally {
     await bastion.close();
   }
@@ -60,28 +60,27 @@ async function withBastion(flags: (bastion: Bastion, spec: string) => SshJumpFla
 
 const asUser = (b: Bastion, spec: string) => ({ sshJump: spec, sshJumpIdentity: b.identityFile, sshJumpKnownHosts: b.knownHostsFile });
 
-test('vpcheck run --transport ssh --ssh-jump: every VM through one jump connection, no port-forward, all cells as the model says', async () => {
-  await withFake(async (fake) => {
-    const bastion = new Bastion('bastion');
-    bastion.attach(fake);
-    const spec = await bastion.start();
-    try {
-      const json = tempFile('', 'jump-run.json');
-      const r = await runCli(['run', file, '--target', 'harvester', '--transport', 'ssh', '--kubeconfig', fake.kubeconfig, '--internet-ip', LAB_INTERNET,
-        '--ssh-jump', spec, '--ssh-jump-identity', bastion.identityFile, '--ssh-jump-known-hosts', bastion.knownHostsFile, '--json', json]);
-      expect(r.code, r.err).toBe(0);
-      expect(r.out).toMatch(/behind-jump: 6 passed, 0 failed — run \S+ on harvester over ssh/);
-      // One SSH connection to the jump host carried all three VMs' sessions; KubeVirt was not asked.
-      expect(bastion.accepted).toBe(1);
-      expect(fake.portForwards.accepted).toBe(0);
-    } finally {
-      await bastion.close();
-    }
-  }, {}, { sshdAtBoot: true });
+test('vpcheck run --transport ssh --ssh-jump: every VM through one jump connection, no port-forward, all cells as the model says', async ({ fakeCluster }) => {
+  const { fake } = await fakeCluster.harvester({}, { sshdAtBoot: true });
+  const bastion = new Bastion('bastion');
+  bastion.attach(fake);
+  const spec = await bastion.start();
+  try {
+    const json = tempFile('', 'jump-run.json');
+    const r = await runCli(['run', file, '--target', 'harvester', '--transport', 'ssh', '--kubeconfig', fake.kubeconfig, '--internet-ip', LAB_INTERNET,
+      '--ssh-jump', spec, '--ssh-jump-identity', bastion.identityFile, '--ssh-jump-known-hosts', bastion.knownHostsFile, '--json', json]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/behind-jump: 6 passed, 0 failed — run \S+ on harvester over ssh/);
+    // One SSH connection to the jump host carried all three VMs' sessions; KubeVirt was not asked.
+    expect(bastion.accepted).toBe(1);
+    expect(fake.portForwards.accepted).toBe(0);
+  } finally {
+    await bastion.close();
+  }
 });
 
-test('the VM behind the jump host is the one cloud-init keyed: its host key is checked, commands run on it', async () => {
-  await withBastion(asUser, async (_fake, _bastion, target) => {
+test('the VM behind the jump host is the one cloud-init keyed: its host key is checked, commands run on it', async ({ fakeCluster }) => {
+  await withBastion(fakeCluster, asUser, async (_fake, _bastion, target) => {
     const realized: Realized = await target.up(topology, { runId: 'hv-jump-a', log: quiet });
     try {
       const session = await realized.openSession('vm2', 'ssh');
@@ -94,9 +93,9 @@ test('the VM behind the jump host is the one cloud-init keyed: its host key is c
   });
 });
 
-test('a jump host missing from known_hosts, or presenting another key, is refused at once with its fingerprint and what to do', async () => {
+test('a jump host missing from known_hosts, or presenting another key, is refused at once with its fingerprint and what to do', async ({ fakeCluster }) => {
   const other = generateSshKeyPair();
-  await withBastion((b, spec) => ({ ...asUser(b, spec), sshJumpKnownHosts: tempFile(`# nothing for it\nexample.org ${b.hostKey.publicKey}\n`, 'kh-unknown') }), async (_fake, bastion, target) => {
+  await withBastion(fakeCluster, (b, spec) => ({ ...asUser(b, spec), sshJumpKnownHosts: tempFile(`# nothing for it\nexample.org ${b.hostKey.publicKey}\n`, 'kh-unknown') }), async (_fake, bastion, target) => {
     const realized = await target.up(topology, { runId: 'hv-jump-b', log: quiet });
     try {
       const err = await realized.openSession('vm1', 'ssh').catch((e: unknown) => e);
@@ -110,7 +109,7 @@ test('a jump host missing from known_hosts, or presenting another key, is refuse
       await realized.down();
     }
   });
-  await withBastion((b, spec) => {
+  await withBastion(fakeCluster, (b, spec) => {
     writeFileSync(b.knownHostsFile, `[127.0.0.1]:${b.port} ${other.publicKey}\n`);
     return asUser(b, spec);
   }, async (_fake, _bastion, target) => {
@@ -125,9 +124,9 @@ test('a jump host missing from known_hosts, or presenting another key, is refuse
   });
 });
 
-test('a key the jump host does not accept: refused, naming the user', async () => {
+test('a key the jump host does not accept: refused, naming the user', async ({ fakeCluster }) => {
   const stranger = tempFile(generateSshKeyPair().privateKey, 'stranger-key');
-  await withBastion((b, spec) => ({ ...asUser(b, spec), sshJumpIdentity: stranger }), async (_fake, _bastion, target) => {
+  await withBastion(fakeCluster, (b, spec) => ({ ...asUser(b, spec), sshJumpIdentity: stranger }), async (_fake, _bastion, target) => {
     const realized = await target.up(topology, { runId: 'hv-jump-d', log: quiet });
     try {
       const err = await realized.openSession('vm1', 'ssh').catch((e: unknown) => e);
@@ -139,9 +138,9 @@ test('a key the jump host does not accept: refused, naming the user', async () =
   });
 });
 
-test('VMs whose sshd never answers: the jump host\'s reason, after retrying for the ready timeout, and not a refusal', async () => {
+test('VMs whose sshd never answers: the jump host\'s reason, after retrying for the ready timeout, and not a refusal', async ({ fakeCluster }) => {
   // Without sshd at boot the fake starts a VM's sshd only for a port-forward, which never comes.
-  await withBastion(asUser, async (_fake, _bastion, target) => {
+  await withBastion(fakeCluster, asUser, async (_fake, _bastion, target) => {
     const realized = await target.up(topology, { runId: 'hv-jump-e', log: quiet });
     try {
       const err = await realized.openSession('vm1', 'ssh').catch((e: unknown) => e);
@@ -154,14 +153,14 @@ test('VMs whose sshd never answers: the jump host\'s reason, after retrying for 
   }, { sessionTimeoutMs: 3000, sshdAtBoot: false });
 });
 
-test('the key in a real ssh-agent, no identity file: the jump host lets vpcheck in', async () => {
+test('the key in a real ssh-agent, no identity file: the jump host lets vpcheck in', async ({ fakeCluster }) => {
   const dir = mkdtempSync(join(tmpdir(), 'vpcheck-agent-'));
   const socket = join(dir, 'agent.sock');
   const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
   try {
     for (let i = 0; i < 200 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 10));
     const env = { SSH_AUTH_SOCK: socket };
-    await withBastion((b, spec) => {
+    await withBastion(fakeCluster, (b, spec) => {
       const added = spawnSync('ssh-add', [b.identityFile], { env: { ...process.env, ...env }, encoding: 'utf8' });
       expect(added.status, added.stderr).toBe(0);
       return { sshJump: spec, sshJumpKnownHosts: b.knownHostsFile };
@@ -180,8 +179,8 @@ test('the key in a real ssh-agent, no identity file: the jump host lets vpcheck 
   }
 });
 
-test('a jump connection that drops mid-run: the session reconnects through a new one and the command runs', async () => {
-  await withBastion(asUser, async (_fake, bastion, target) => {
+test('a jump connection that drops mid-run: the session reconnects through a new one and the command runs', async ({ fakeCluster }) => {
+  await withBastion(fakeCluster, asUser, async (_fake, bastion, target) => {
     const realized = await target.up(topology, { runId: 'hv-jump-f', log: quiet });
     try {
       const session = await realized.openSession('vm1', 'ssh');

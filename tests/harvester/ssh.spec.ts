@@ -3,7 +3,8 @@
 // port-forwards refused while the VM boots retried, and the CLI accepting ssh (not exec).
 import { readFileSync } from 'node:fs';
 import type { RunResult } from '../../lib/run/result.ts';
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test, type FakeCluster } from '../support/fake-cluster.ts';
 import { parse, stringify } from 'yaml';
 import { KubeClient, loadKubeConfig } from '../../lib/k8s/client.ts';
 import { openKubevirtPortForward } from '../../lib/k8s/kubevirt-portforward.ts';
@@ -20,7 +21,7 @@ import type { Topology } from '../../lib/topology/types.ts';
 import { runCli, tempFile } from '../support/cli.ts';
 import type { FakeApiServer } from '../support/fake-apiserver/index.ts';
 import { FAKE_VERSIONS } from '../support/fake-apiserver/versions.ts';
-import { LAB_INTERNET, expectGuestsObserved, withFake } from './support.ts';
+import { LAB_INTERNET, expectGuestsObserved } from './support.ts';
 import { leftovers } from '../support/leftovers.ts';
 
 const quiet = { info: () => undefined, warn: () => undefined };
@@ -36,16 +37,15 @@ vms: [ { name: vm1, network: vswitch1, listen: [ tcp/8080 ] } ]
 `))).topology!;
 });
 
-/** `oneVm` up on the fake for the body, then down again. */
-function withOneVm(runId: string, body: (fake: FakeApiServer, realized: Realized) => Promise<void>, options: { sessionTimeoutMs?: number } = {}): Promise<void> {
-  return withFake(async (fake, target) => {
-    const realized = await target.up(oneVm, { runId, log: quiet });
-    try {
-      await body(fake, realized);
-    } finally {
-      await realized.down();
-    }
-  }, options);
+/** `oneVm` up on a fake for the body, then down again. */
+async function withOneVm(fakeCluster: FakeCluster, runId: string, body: (fake: FakeApiServer, realized: Realized) => Promise<void>, options: { sessionTimeoutMs?: number } = {}): Promise<void> {
+  const { fake, target } = await fakeCluster.harvester(options);
+  const realized = await target.up(oneVm, { runId, log: quiet });
+  try {
+    await body(fake, realized);
+  } finally {
+    await realized.down();
+  }
 }
 
 const userDataOf = (secret: KubeObject) => (secret.stringData as { userdata: string }).userdata;
@@ -70,8 +70,8 @@ test('cloud-init: the console user authorizes the run\'s public key, the VM gets
   for (const line of keyLines(credentials.hostKey.privateKey)) expect(userDataOf(secret)).toContain(line);
 });
 
-test('a VM presenting another host key than cloud-init installed: SessionError naming both fingerprints', async () => {
-  await withOneVm('hv-hostkey', async (fake, realized) => {
+test('a VM presenting another host key than cloud-init installed: SessionError naming both fingerprints', async ({ fakeCluster }) => {
+  await withOneVm(fakeCluster, 'hv-hostkey', async (fake, realized) => {
     const secret = fake.store.list({ kind: 'Secret', labelSelector: 'vpcheck/run=hv-hostkey' })[0]!;
     const config = parse(userDataOf(secret)) as { ssh_keys: { ed25519_public: string } };
     const installed = generateSshKeyPair();
@@ -85,8 +85,8 @@ test('a VM presenting another host key than cloud-init installed: SessionError n
   });
 });
 
-test('port-forwards refused while the VMI has no interface (400) and while nothing listens (500) are retried; one SSH connection serves every command', async () => {
-  await withOneVm('hv-pfretry', async (fake, realized) => {
+test('port-forwards refused while the VMI has no interface (400) and while nothing listens (500) are retried; one SSH connection serves every command', async ({ fakeCluster }) => {
+  await withOneVm(fakeCluster, 'hv-pfretry', async (fake, realized) => {
     fake.faults.portForwardNotReady = 2;
     fake.faults.portForwardRefused = 1;
     const session = await realized.openSession('vm1', 'ssh');
@@ -108,8 +108,8 @@ test('port-forwards refused while the VMI has no interface (400) and while nothi
   });
 });
 
-test('a port-forward still refused at the deadline is a SessionError with virt-api\'s answer', async () => {
-  await withOneVm('hv-pfgiveup', async (fake, realized) => {
+test('a port-forward still refused at the deadline is a SessionError with virt-api\'s answer', async ({ fakeCluster }) => {
+  await withOneVm(fakeCluster, 'hv-pfgiveup', async (fake, realized) => {
     fake.faults.portForwardNotReady = 1000;
     const error = await realized.openSession('vm1', 'ssh').catch((e: unknown) => e);
     fake.faults.portForwardNotReady = 0;
@@ -119,42 +119,40 @@ test('a port-forward still refused at the deadline is a SessionError with virt-a
   }, { sessionTimeoutMs: 2000 });
 });
 
-test('vpcheck run --target harvester --transport ssh passes against the fake; --transport exec is refused before anything is built', async () => {
-  await withFake(async (fake) => {
-    const cluster = ['--target', 'harvester', '--kubeconfig', fake.kubeconfig, '--internet-ip', LAB_INTERNET];
-    const exec = await runCli(['run', 'topologies/same-vpc-subnets.yaml', ...cluster, '--transport', 'exec']);
-    expect(exec.code).toBe(2);
-    expect(exec.err).toContain('--target harvester reaches its VMs with --transport console or ssh only (not exec)');
-    expect(leftovers(fake)).toEqual([]);
-    const json = tempFile('', 'ssh-run.json');
-    const ssh = await runCli(['run', 'topologies/same-vpc-subnets.yaml', ...cluster, '--transport', 'ssh', '--json', json]);
-    expect(ssh.code, ssh.err).toBe(0);
-    expect(ssh.out).toMatch(/same-vpc-subnets: \d+ passed, 0 failed/);
-    const result = JSON.parse(readFileSync(json, 'utf8')) as RunResult;
-    expect(result).toMatchObject({ target: 'harvester', transport: 'ssh', summary: { failed: 0, errors: 0 }, versions: FAKE_VERSIONS });
-    expectGuestsObserved(result);
-    expect(fake.portForwards.accepted).toBe(3);
-    expect(fake.consoles.accepted).toBe(0);
-  });
+test('vpcheck run --target harvester --transport ssh passes against the fake; --transport exec is refused before anything is built', async ({ fakeCluster }) => {
+  const { fake } = await fakeCluster.harvester();
+  const cluster = ['--target', 'harvester', '--kubeconfig', fake.kubeconfig, '--internet-ip', LAB_INTERNET];
+  const exec = await runCli(['run', 'topologies/same-vpc-subnets.yaml', ...cluster, '--transport', 'exec']);
+  expect(exec.code).toBe(2);
+  expect(exec.err).toContain('--target harvester reaches its VMs with --transport console or ssh only (not exec)');
+  expect(leftovers(fake)).toEqual([]);
+  const json = tempFile('', 'ssh-run.json');
+  const ssh = await runCli(['run', 'topologies/same-vpc-subnets.yaml', ...cluster, '--transport', 'ssh', '--json', json]);
+  expect(ssh.code, ssh.err).toBe(0);
+  expect(ssh.out).toMatch(/same-vpc-subnets: \d+ passed, 0 failed/);
+  const result = JSON.parse(readFileSync(json, 'utf8')) as RunResult;
+  expect(result).toMatchObject({ target: 'harvester', transport: 'ssh', summary: { failed: 0, errors: 0 }, versions: FAKE_VERSIONS });
+  expectGuestsObserved(result);
+  expect(fake.portForwards.accepted).toBe(3);
+  expect(fake.consoles.accepted).toBe(0);
 });
 
-test('a port-forward that closes mid-command is noticed at once, reopened, logged into again, and the command re-run', async () => {
-  await withFake(async (fake, target) => {
-    const warnings: string[] = [];
-    const realized = await target.up(oneVm, { runId: 'hv-pfdrop', log: { info: () => undefined, warn: (m) => warnings.push(m) } });
-    try {
-      fake.faults.dropPortForwards = 1;
-      const session = await realized.openSession('vm1', 'ssh');
-      // Long enough to carry the byte count past the drop mark while the command runs.
-      const outputs = [];
-      for (let i = 0; i < 6; i++) outputs.push((await session.run(`echo ${'x'.repeat(300)} ${i} | wc -c`)).output);
-      expect(outputs).toEqual(Array.from({ length: 6 }, (_, i) => `${302 + String(i).length}\n`));
-      expect(fake.faults.dropPortForwards).toBe(0);
-      expect(fake.portForwards.accepted).toBe(2);
-      // The end of the stream, not the command timeout, is what ended the first connection.
-      expect(warnings).toEqual([expect.stringMatching(/^vm1: ssh dropped during a command \(vm1: ssh connection closed during "echo x+/)]);
-    } finally {
-      await realized.down();
-    }
-  });
+test('a port-forward that closes mid-command is noticed at once, reopened, logged into again, and the command re-run', async ({ fakeCluster }) => {
+  const { fake, target } = await fakeCluster.harvester();
+  const warnings: string[] = [];
+  const realized = await target.up(oneVm, { runId: 'hv-pfdrop', log: { info: () => undefined, warn: (m) => warnings.push(m) } });
+  try {
+    fake.faults.dropPortForwards = 1;
+    const session = await realized.openSession('vm1', 'ssh');
+    // Long enough to carry the byte count past the drop mark while the command runs.
+    const outputs = [];
+    for (let i = 0; i < 6; i++) outputs.push((await session.run(`echo ${'x'.repeat(300)} ${i} | wc -c`)).output);
+    expect(outputs).toEqual(Array.from({ length: 6 }, (_, i) => `${302 + String(i).length}\n`));
+    expect(fake.faults.dropPortForwards).toBe(0);
+    expect(fake.portForwards.accepted).toBe(2);
+    // The end of the stream, not the command timeout, is what ended the first connection.
+    expect(warnings).toEqual([expect.stringMatching(/^vm1: ssh dropped during a command \(vm1: ssh connection closed during "echo x+/)]);
+  } finally {
+    await realized.down();
+  }
 });

@@ -6,7 +6,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from '../support/fake-cluster.ts';
 import { stringify } from 'yaml';
 import { KubeClient, KubeError, loadKubeConfig } from '../../lib/k8s/client.ts';
 import { applyObject, deleteObject, getObject, mergePatchObject } from '../../lib/k8s/objects.ts';
@@ -16,7 +17,6 @@ import { loadTopologyFile } from '../../lib/topology/load.ts';
 import { FakeApiServer } from '../support/fake-apiserver/index.ts';
 import { expectNoLeak } from '../lab/support.ts';
 import { leftovers } from '../support/leftovers.ts';
-import { withFake } from './support.ts';
 
 const FAKE_DIR = fileURLToPath(new URL('../support/fake-apiserver/', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -202,24 +202,23 @@ test('the guest boots its cloud-init in the lab VM: runcmd listener, write_files
   });
 });
 
-test('a VMI address other than the pin, from the stand-in\'s IPAM, fails the run\'s pinned-address check', async () => {
+test('a VMI address other than the pin, from the stand-in\'s IPAM, fails the run\'s pinned-address check', async ({ fakeCluster }) => {
   test.setTimeout(120_000);
   const { topology } = await loadTopologyFile('topologies/same-vpc-subnets.yaml');
-  await withFake(async (fake, target) => {
-    // As if a mutating webhook between vpcheck and Kube-OVN changed vm1-vswitch1's pin: the
-    // stand-in's IPAM follows the object it stores.
-    const create = fake.store.create.bind(fake.store);
-    fake.store.create = (o: KubeObject) => {
-      const annotations = (o.spec as { template?: { metadata?: { annotations?: Record<string, string> } } } | undefined)?.template?.metadata?.annotations ?? {};
-      const key = Object.keys(annotations).find((k) => k.endsWith('.kubernetes.io/ip_address'));
-      if (o.kind === 'VirtualMachine' && key && annotations[key] === '172.20.10.6') annotations[key] = '172.20.10.66';
-      return create(o);
-    };
-    try {
-      const err = await target.up(topology!, { runId: 'standin-pin', log: { info: () => undefined, warn: () => undefined } }).then(() => undefined, (e: Error) => e);
-      expect(err?.message).toMatch(/runs with 172\.20\.10\.66, not the pinned 172\.20\.10\.6/);
-    } finally {
-      fake.store.create = create;
-    }
-  });
+  const { fake, target } = await fakeCluster.harvester();
+  // As if a mutating webhook between vpcheck and Kube-OVN changed vm1-vswitch1's pin: the
+  // stand-in's IPAM follows the object it stores.
+  const create = fake.store.create.bind(fake.store);
+  fake.store.create = (o: KubeObject) => {
+    const annotations = (o.spec as { template?: { metadata?: { annotations?: Record<string, string> } } } | undefined)?.template?.metadata?.annotations ?? {};
+    const key = Object.keys(annotations).find((k) => k.endsWith('.kubernetes.io/ip_address'));
+    if (o.kind === 'VirtualMachine' && key && annotations[key] === '172.20.10.6') annotations[key] = '172.20.10.66';
+    return create(o);
+  };
+  try {
+    const err = await target.up(topology!, { runId: 'standin-pin', log: { info: () => undefined, warn: () => undefined } }).then(() => undefined, (e: Error) => e);
+    expect(err?.message).toMatch(/runs with 172\.20\.10\.66, not the pinned 172\.20\.10\.6/);
+  } finally {
+    fake.store.create = create;
+  }
 });

@@ -5,20 +5,20 @@
 // (no NADs, Subnets of provider ovn, pods on eth0). A seed with managedtap VMs is one `run
 // --target kubeovn` refuses (pods have no KubeVirt binding): it is checked to be refused instead.
 import { readFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 import { KubeOvnTarget } from '../../lib/targets/kubeovn/kubeovn-target.ts';
 import { podLimits } from '../../lib/targets/kubeovn/limits.ts';
 import { loadTopology } from '../../lib/topology/load.ts';
 import { SEEDS, seedFiles, seedSuite } from '../support/seed-runs.ts';
 import { runCli } from '../support/cli.ts';
-import { withFakeTarget } from '../harvester/support.ts';
+import { test } from '../support/fake-cluster.ts';
 
 const refused = seedFiles.filter((f) => podLimits(loadTopology(readFileSync(SEEDS + f), f).topology!, 'error').length > 0);
 const runnable = seedFiles.filter((f) => !refused.includes(f));
 
-seedSuite('kubeovn', 'exec', (body) => withFakeTarget((connect) => new KubeOvnTarget(connect), (_fake, target) => body(target)), runnable);
+seedSuite('kubeovn', 'exec', (c) => c.start((connect) => new KubeOvnTarget(connect)), runnable);
 
-seedSuite('kubeovn', 'exec', (body) => withFakeTarget((connect) => new KubeOvnTarget({ ...connect, primary: true }), (_fake, target) => body(target)), runnable, 'Kube-OVN as primary CNI');
+seedSuite('kubeovn', 'exec', (c) => c.start((connect) => new KubeOvnTarget({ ...connect, primary: true })), runnable, 'Kube-OVN as primary CNI');
 
 for (const file of refused) {
   test(`seed ${file} on the kubeovn target: refused before any cluster is reached (managedtap VMs; pods have no binding)`, async () => {

@@ -2,7 +2,8 @@
 // Harvester: the VirtualMachine deleted and created again; kube-ovn: the Pod), and the engine
 // opens a new session to it and sets its default route again. Before, the engine kept the dead
 // session and every cell from the moved VM was an error.
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from '../support/fake-cluster.ts';
 import type { RunResult } from '../../lib/run/result.ts';
 import type { Transport } from '../../lib/sessions/session.ts';
 import { HarvesterTarget } from '../../lib/targets/harvester/harvester-target.ts';
@@ -10,7 +11,6 @@ import { KubeOvnTarget } from '../../lib/targets/kubeovn/kubeovn-target.ts';
 import { LabTarget } from '../../lib/targets/lab/lab-target.ts';
 import type { Target } from '../../lib/targets/target.ts';
 import { loadTopologyFile } from '../../lib/topology/load.ts';
-import { withFakeTarget } from '../harvester/support.ts';
 import { runSeed } from '../support/seed-runs.ts';
 import type { ClusterOptions } from '../../lib/targets/k8s-common/cluster-target.ts';
 
@@ -39,19 +39,18 @@ const clusters: [string, Transport, (c: ClusterOptions) => Target][] = [
   ['kubeovn', 'exec', (c) => new KubeOvnTarget(c)],
 ];
 for (const [kind, transport, make] of clusters) {
-  test(`${kind} (fake API server): the changed VM is deleted and created again, then probed from its new address`, async () => {
+  test(`${kind} (fake API server): the changed VM is deleted and created again, then probed from its new address`, async ({ fakeCluster }) => {
     test.setTimeout(180_000);
-    await withFakeTarget(make, async (fake, target) => {
-      const uids: string[] = [];
-      const unsubscribe = fake.store.subscribe((e) => {
-        if (e.type === 'ADDED' && ['VirtualMachine', 'Pod'].includes(e.object.kind) && e.object.metadata.annotations?.['vpcheck/name'] === 'vm-b') uids.push(e.object.metadata.uid!);
-      });
-      try {
-        expectMoved(await run(target, transport));
-      } finally {
-        unsubscribe();
-      }
-      expect(new Set(uids).size).toBe(2);
+    const { fake, target } = await fakeCluster.start(make);
+    const uids: string[] = [];
+    const unsubscribe = fake.store.subscribe((e) => {
+      if (e.type === 'ADDED' && ['VirtualMachine', 'Pod'].includes(e.object.kind) && e.object.metadata.annotations?.['vpcheck/name'] === 'vm-b') uids.push(e.object.metadata.uid!);
     });
+    try {
+      expectMoved(await run(target, transport));
+    } finally {
+      unsubscribe();
+    }
+    expect(new Set(uids).size).toBe(2);
   });
 }

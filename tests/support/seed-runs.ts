@@ -2,7 +2,7 @@
 // the engine, and its verdicts in a comparable form (to hold a target against the lab).
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 import { DEFAULT_RUN_SETTINGS, Runner } from '../../lib/run/runner.ts';
 import type { RunResult } from '../../lib/run/result.ts';
 import type { Transport } from '../../lib/sessions/session.ts';
@@ -11,6 +11,7 @@ import type { Target } from '../../lib/targets/target.ts';
 import { loadTopologyFile } from '../../lib/topology/load.ts';
 import type { Topology } from '../../lib/topology/types.ts';
 import { quiet } from '../lab/support.ts';
+import { test, type FakeCluster } from './fake-cluster.ts';
 
 export const SEEDS = fileURLToPath(new URL('../../topologies/', import.meta.url));
 export const seedFiles = readdirSync(SEEDS).filter((f) => f.endsWith('.yaml'));
@@ -32,24 +33,22 @@ const failures = (r: RunResult) => r.phases.flatMap((p) => [
 ]);
 
 /**
- * One test per seed (of `files`, default all): the run on a cluster target (built by `onTarget`,
- * which also checks that nothing is left) passes every cell with the lab's own verdicts over the
- * same transport.
+ * One test per seed (of `files`, default all): the run on a cluster target (started by `start` on
+ * the fakeCluster fixture, which also checks that nothing is left) passes every cell with the
+ * lab's own verdicts over the same transport.
  */
-export function seedSuite(kind: string, transport: Transport, onTarget: (body: (target: Target) => Promise<void>) => Promise<void>, files: readonly string[] = seedFiles, variant = ''): void {
+export function seedSuite(kind: string, transport: Transport, start: (fakeCluster: FakeCluster) => Promise<{ target: Target }>, files: readonly string[] = seedFiles, variant = ''): void {
   for (const file of files) {
-    test(`seed ${file} on the ${kind} target${variant && ` (${variant})`} (fake API server, ${transport}): same verdicts as the lab, nothing left`, async () => {
+    test(`seed ${file} on the ${kind} target${variant && ` (${variant})`} (fake API server, ${transport}): same verdicts as the lab, nothing left`, async ({ fakeCluster }) => {
       test.setTimeout(300_000);
       const { topology } = await loadTopologyFile(SEEDS + file);
       expect(topology).toBeDefined();
-      let cluster: RunResult | undefined;
-      await onTarget(async (target) => {
-        cluster = await runSeed(topology!, target, transport);
-      });
-      expect(cluster!.target).toBe(kind);
-      expect(failures(cluster!)).toEqual([]);
+      const { target } = await start(fakeCluster);
+      const cluster = await runSeed(topology!, target, transport);
+      expect(cluster.target).toBe(kind);
+      expect(failures(cluster)).toEqual([]);
       const lab = await runSeed(topology!, new LabTarget(), transport);
-      expect(verdicts(cluster!)).toEqual(verdicts(lab));
+      expect(verdicts(cluster)).toEqual(verdicts(lab));
     });
   }
 }

@@ -93,6 +93,8 @@ export interface DhcpV4 {
   readonly router: string;
   readonly serverId: string;
   readonly mtu: number;
+  /** A server_mac the user wrote; without one the target generates it per row, as Kube-OVN does. */
+  readonly serverMac?: string;
   /** Every option, as OVN gets it (defaults filled, overrides applied), server_mac excepted. */
   readonly options: Readonly<Record<string, string>>;
 }
@@ -109,5 +111,6 @@ export function dhcpV4Of(subnet: Subnet): DhcpV4 | undefined {
     mtu: String(subnet.mtu ?? OVERLAY_MTU),
   };
   for (const o of written.options) if (o.key !== 'server_mac') options[o.key] = o.value;
-  return { leaseTime: Number(options.lease_time), router: options.router!, serverId: options.server_id!, mtu: Number(options.mtu), options };
+  const serverMac = written.options.find((o) => o.key === 'server_mac')?.value;
+  return { leaseTime: Number(options.lease_time), router: options.router!, serverId: options.server_id!, mtu: Number(options.mtu), ...(serverMac && { serverMac }), options };
 }

@@ -27,8 +27,7 @@ export function dhcpRowOf(spec: TopologySpec, subnet: string, names: RunNames): 
   const dhcp = dhcpV4Of(s);
   if (!dhcp) return undefined;
   // Kube-OVN generates server_mac once per row (util.GenerateMac); a written one wins, as there.
-  const written = /(?:^|,)\s*server_mac\s*=\s*([0-9a-fA-F:]+)/.exec(s.dhcpV4Options ?? '')?.[1];
-  return { cidr: s.cidrBlock, options: { ...dhcp.options, server_mac: written ?? names.mac('dhcp', subnet) } };
+  return { cidr: s.cidrBlock, options: { ...dhcp.options, server_mac: dhcp.serverMac ?? names.mac('dhcp', subnet) } };
 }
 
 /** An OVSDB map atom for ovn-nbctl: {k="v",...}. */

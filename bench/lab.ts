@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { LabDaemons } from '../lib/targets/lab/daemons.ts';
 import { LabTarget } from '../lib/targets/lab/lab-target.ts';
 import { RunNames } from '../lib/targets/lab/names.ts';
-import type { Subnet, TopologySpec, Vpc, Vm } from '../lib/topology/types.ts';
+import { NO_NAT, type Subnet, type TopologySpec, type Vpc, type Vm } from '../lib/topology/types.ts';
 
 const quiet = { info: () => undefined, warn: () => undefined };
 const labDir = `/run/vpcheck/lab-bench-${process.pid}`;
@@ -28,7 +28,7 @@ function topology(vms: number): TopologySpec {
   return {
     name: 'bench', platform: 'harvester',
     networks: subnets.map((s, k) => ({ name: `n${k}`, namespace: 'default', ref: s.provider })),
-    vpcs: [{ name: 'ovn-cluster', implicit: true, vpcPeerings: [], staticRoutes: [], policyRoutes: [] }, ...vpcs], subnets, securityGroups: [], vms: vmList,
+    vpcs: [{ name: 'ovn-cluster', implicit: true, vpcPeerings: [], staticRoutes: [], policyRoutes: [] }, ...vpcs], subnets, securityGroups: [], vms: vmList, ...NO_NAT,
   };
 }
 

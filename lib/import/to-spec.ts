@@ -5,7 +5,7 @@
 // reason. Pure: one mapping for `vpcheck import` (a customer's export).
 import { DEFAULT_ROUTE_ANNOTATION, LISTEN_ANNOTATION, NAME_ANNOTATION } from '../k8s/labels.ts';
 import { describe, type KubeObject } from '../k8s/resources.ts';
-import { DEFAULT_VPC, type Binding, type Network, type Platform, type PolicyRoute, type SecurityGroupRule, type StaticRoute, type Subnet, type TopologySpec, type Vm, type VpcPeering } from '../topology/types.ts';
+import { DEFAULT_VPC, NO_NAT, type Binding, type Network, type Platform, type PolicyRoute, type SecurityGroupRule, type StaticRoute, type Subnet, type TopologySpec, type Vm, type VpcPeering } from '../topology/types.ts';
 import { attachmentOf, PRIMARY_PROVIDER, providerAnnotation, type Attachment } from '../k8s/kube-ovn.ts';
 import { bindingOf, cloudInitRoute, statusAddress } from './guest.ts';
 
@@ -202,7 +202,7 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
   const subnets = [...subnetObjects.values()].map((x) => x.subnet);
   const primaryNetworks = [...subnetObjects.values()].flatMap((x) => (x.primary ? [x.primary.network] : []));
   const networks = [...new Map([...networkByNad.values(), ...primaryNetworks].map((n) => [n.ref, n])).values()];
-  return { spec: { name: options.name, platform: options.platform, networks, vpcs, subnets, securityGroups, vms }, skipped, notes, guests };
+  return { spec: { name: options.name, platform: options.platform, networks, vpcs, subnets, securityGroups, vms, ...NO_NAT }, skipped, notes, guests };
 }
 
 /**

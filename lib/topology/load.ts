@@ -57,7 +57,7 @@ export function loadTopology(bytes: Uint8Array, file: string): LoadResult {
   const raw = source.value as RawTopology;
   const platform = raw.platform ?? 'harvester';
   let objects = initialObjects(raw);
-  const initial = sourceOf(raw.name, platform, objects.raw, objects.origins);
+  const initial = sourceOf(raw.name, platform, objects.raw, objects.origins, raw.externalNetwork);
   let usable = validateSpec(initial, report);
 
   const probes = probesOf(raw, initial.spec, report);
@@ -72,7 +72,7 @@ export function loadTopology(bytes: Uint8Array, file: string): LoadResult {
     const merged = applyPatch(objects, p.patch as Partial<Record<Kind, never[]>>, `${path}.patch`);
     for (const problem of merged.problems) report('error', problem.path, problem.message);
     objects = merged;
-    const src = sourceOf(raw.name, platform, merged.raw, merged.origins);
+    const src = sourceOf(raw.name, platform, merged.raw, merged.origins, raw.externalNetwork);
     usable = validateSpec(src, report) && usable && merged.problems.length === 0;
     phases.push({ name: p.name, patch: p.patch, expect: expectationsOf(p.expect, `${path}.expect`, src.spec, report), topology: deepFreeze(src.spec) });
   });

@@ -3,7 +3,14 @@
 // topology points at the patch line that set the field, or else at the original line.
 import type { RawTopology } from './schema.ts';
 import {
+  DEFAULT_EXTERNAL_NETWORK,
   DEFAULT_VPC,
+  type DnatRule,
+  type Eip,
+  type ExternalNetwork,
+  type FipRule,
+  type NatGateway,
+  type SnatRule,
   type Binding,
   type Listen,
   type Network,
@@ -18,7 +25,7 @@ import {
 import { firstHost, formatIPv4, isPrefix, parsePrefix } from '../net/ipv4.ts';
 import { joinPath } from './diagnostics.ts';
 
-export const KINDS = ['networks', 'vpcs', 'subnets', 'securityGroups', 'vms'] as const;
+export const KINDS = ['networks', 'vpcs', 'subnets', 'securityGroups', 'vms', 'natGateways', 'eips', 'snatRules', 'dnatRules', 'fipRules'] as const;
 export type Kind = (typeof KINDS)[number];
 
 type RawObject = Record<string, unknown> & { name: string };
@@ -91,9 +98,9 @@ export function applyPatch(
   return { raw, origins, problems };
 }
 
-export function sourceOf(name: string, platform: TopologySpec['platform'], raw: RawObjects, origins: Origins): SpecSource {
+export function sourceOf(name: string, platform: TopologySpec['platform'], raw: RawObjects, origins: Origins, external: Partial<ExternalNetwork> = {}): SpecSource {
   return {
-    spec: buildSpec(name, platform, raw),
+    spec: buildSpec(name, platform, raw, { ...DEFAULT_EXTERNAL_NETWORK, ...external }),
     raw,
     origins,
     at(kind, index, ...rest) {
@@ -115,7 +122,7 @@ export function networkRef(text: string): string {
   return text.includes('/') ? text : `default/${text}`;
 }
 
-function buildSpec(name: string, platform: TopologySpec['platform'], raw: RawObjects): TopologySpec {
+function buildSpec(name: string, platform: TopologySpec['platform'], raw: RawObjects, externalNetwork: ExternalNetwork): TopologySpec {
   const networks: Network[] = raw.networks.map((n) => {
     const namespace = (n.namespace as string | undefined) ?? 'default';
     return { name: n.name, namespace, ref: `${namespace}/${n.name}` };
@@ -178,5 +185,28 @@ function buildSpec(name: string, platform: TopologySpec['platform'], raw: RawObj
       listen: ((v.listen as string[] | undefined) ?? []).map((l): Listen => ({ protocol: 'tcp', port: Number(l.split('/')[1]) })),
     };
   });
-  return { name, platform, networks, vpcs, subnets, securityGroups, vms };
+  const natGateways: NatGateway[] = raw.natGateways.map((g) => ({
+    name: g.name,
+    vpc: g.vpc as string,
+    subnet: g.subnet as string,
+    lanIp: g.lanIp as string,
+    externalSubnets: (g.externalSubnets as string[] | undefined) ?? [externalNetwork.name],
+  }));
+  const eips: Eip[] = raw.eips.map((e) => ({
+    name: e.name,
+    natGwDp: e.natGwDp as string,
+    v4ip: e.v4ip as string,
+    externalSubnet: (e.externalSubnet as string | undefined) ?? externalNetwork.name,
+  }));
+  const snatRules: SnatRule[] = raw.snatRules.map((r) => ({ name: r.name, eip: r.eip as string, internalCIDR: r.internalCIDR as string }));
+  const dnatRules: DnatRule[] = raw.dnatRules.map((r) => ({
+    name: r.name,
+    eip: r.eip as string,
+    externalPort: Number(r.externalPort),
+    internalIp: r.internalIp as string,
+    internalPort: Number(r.internalPort),
+    protocol: r.protocol as DnatRule['protocol'],
+  }));
+  const fipRules: FipRule[] = raw.fipRules.map((r) => ({ name: r.name, eip: r.eip as string, internalIp: r.internalIp as string }));
+  return { name, platform, networks, vpcs, subnets, securityGroups, vms, externalNetwork, natGateways, eips, snatRules, dnatRules, fipRules };
 }

@@ -113,12 +113,78 @@ const Vm = Type.Object(
   strict,
 );
 
-const Target = Str('a VM name, an IPv4 address, or "internet"');
+// The Kube-OVN kinds of a VPC NAT gateway (kubeovn.io/v1 VpcNatGateway, IptablesEIP, Iptables{Snat,Dnat,FIP}Rule;
+// fields as in the v1.13.13 and v1.14.10 CRDs of ../shared/reference/upstream).
+const ExternalNetwork = Type.Object(
+  {
+    name: Type.Optional(Name('Kube-OVN\'s external subnet (default ovn-vpc-external-network)')),
+    cidrBlock: Type.Optional(Str('IPv4 CIDR of the external network (default 192.0.2.0/24, the lab\'s upstream segment)')),
+    gateway: Type.Optional(Str('the upstream router on it (default 192.0.2.1, the lab\'s upstream host)')),
+  },
+  strict,
+);
+
+const Port = (description: string) =>
+  Type.Union([Type.Integer(), Type.String({ pattern: '^[0-9]{1,5}$' })], { description: `${description}, 1-65535 (Kube-OVN writes it as a string; either form is read)` });
+
+const NatGateway = Type.Object(
+  {
+    name: Name('NAT gateway name (Kube-OVN VpcNatGateway; its pod is vpc-nat-gw-<name>-0)'),
+    vpc: Name('the VPC it serves'),
+    subnet: Name('the VPC subnet of its LAN leg'),
+    lanIp: Str('its LAN address in subnet; point the VPC\'s staticRoutes 0.0.0.0/0 at it'),
+    externalSubnets: Type.Optional(Type.Array(Name('external subnet'), { description: 'default [the external network]' })),
+  },
+  strict,
+);
+
+const Eip = Type.Object(
+  {
+    name: Name('EIP name (Kube-OVN IptablesEIP); probes name it in to:'),
+    natGwDp: Name('the NAT gateway holding it'),
+    v4ip: Str('its address on the external network'),
+    externalSubnet: Type.Optional(Name('external subnet (default the external network)')),
+  },
+  strict,
+);
+
+const SnatRule = Type.Object(
+  {
+    name: Name('rule name (Kube-OVN IptablesSnatRule)'),
+    eip: Name('the EIP sources leave as'),
+    internalCIDR: Str('sources translated, e.g. a subnet\'s CIDR'),
+  },
+  strict,
+);
+
+const DnatRule = Type.Object(
+  {
+    name: Name('rule name (Kube-OVN IptablesDnatRule)'),
+    eip: Name('the EIP that receives'),
+    externalPort: Port('port on the EIP'),
+    internalIp: Str('the VM address it forwards to'),
+    internalPort: Port('port on the VM'),
+    protocol: oneOf(['tcp', 'udp'], 'protocol forwarded'),
+  },
+  strict,
+);
+
+const FipRule = Type.Object(
+  {
+    name: Name('rule name (Kube-OVN IptablesFIPRule)'),
+    eip: Name('the EIP given to the VM whole (1:1 NAT both ways)'),
+    internalIp: Str('the VM address'),
+  },
+  strict,
+);
+
+const Target = Str('a VM name, an IPv4 address, "internet", or an EIP name (from external)');
+const Source = Name('source VM, or "external" (a host on the external network)');
 const Outcome = oneOf(['reachable', 'timeout', 'network-unreachable', 'refused'], 'the outcome a probe must observe');
 
 const Expectation = Type.Object(
   {
-    from: Name('source VM'),
+    from: Source,
     to: Target,
     port: Type.Optional(Type.Integer({ description: 'TCP port: makes this a tcp expectation' })),
     reachable: Type.Optional(Bool('true: must answer; false: must not')),
@@ -131,9 +197,9 @@ const Probes = Type.Object(
   {
     mesh: Type.Optional(Bool('ICMP between every ordered pair of VMs (default true)')),
     internet: Type.Optional(Bool('ICMP from every VM to the internet address (default true)')),
-    icmp: Type.Optional(Type.Array(Type.Object({ from: Name('source VM'), to: Target }, strict))),
+    icmp: Type.Optional(Type.Array(Type.Object({ from: Source, to: Target }, strict))),
     tcp: Type.Optional(
-      Type.Array(Type.Object({ from: Name('source VM'), to: Target, port: Type.Integer({ description: 'TCP port' }) }, strict)),
+      Type.Array(Type.Object({ from: Source, to: Target, port: Type.Integer({ description: 'TCP port' }) }, strict)),
     ),
   },
   strict,
@@ -153,6 +219,11 @@ const Phase = Type.Object(
         subnets: Type.Optional(Type.Array(patchOf(Subnet))),
         securityGroups: Type.Optional(Type.Array(patchOf(SecurityGroup))),
         vms: Type.Optional(Type.Array(patchOf(Vm))),
+        natGateways: Type.Optional(Type.Array(patchOf(NatGateway))),
+        eips: Type.Optional(Type.Array(patchOf(Eip))),
+        snatRules: Type.Optional(Type.Array(patchOf(SnatRule))),
+        dnatRules: Type.Optional(Type.Array(patchOf(DnatRule))),
+        fipRules: Type.Optional(Type.Array(patchOf(FipRule))),
       },
       { ...strict, description: 'objects merged by name into the previous phase' },
     ),
@@ -173,6 +244,12 @@ export const TopologySchema = Type.Object(
     subnets: Type.Optional(Type.Array(Subnet)),
     securityGroups: Type.Optional(Type.Array(SecurityGroup)),
     vms: Type.Optional(Type.Array(Vm)),
+    externalNetwork: Type.Optional(ExternalNetwork),
+    natGateways: Type.Optional(Type.Array(NatGateway)),
+    eips: Type.Optional(Type.Array(Eip)),
+    snatRules: Type.Optional(Type.Array(SnatRule)),
+    dnatRules: Type.Optional(Type.Array(DnatRule)),
+    fipRules: Type.Optional(Type.Array(FipRule)),
     probes: Type.Optional(Probes),
     expect: Type.Optional(Type.Array(Expectation)),
     phases: Type.Optional(Type.Array(Phase)),

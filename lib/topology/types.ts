@@ -16,6 +16,11 @@ export const DEFAULT_VPC = 'ovn-cluster';
 
 /** The word `to:` uses for the internet address. */
 export const INTERNET = 'internet';
+/**
+ * The probe source that is no VM: a host on the external network (the lab's upstream host, which
+ * is also `internet`; on a cluster a host the user names). Its probes go to EIPs by name.
+ */
+export const EXTERNAL = 'external';
 /** The one node vpcheck models: the lab's node namespace, behind ovn-cluster's join network. */
 export const NODE_NAME = 'node-1';
 /** Kube-OVN's join subnet (node <-> ovn-cluster), allowed by private-subnet ACLs. */
@@ -143,6 +148,70 @@ export interface Vm {
   readonly listen: readonly Listen[];
 }
 
+/**
+ * The network the NAT gateways' external legs and EIPs live on: Kube-OVN's external subnet
+ * (a macvlan NetworkAttachmentDefinition plus a Subnet of the same name in kube-system).
+ */
+export interface ExternalNetwork {
+  /** Kube-OVN's default external subnet is ovn-vpc-external-network. */
+  readonly name: string;
+  readonly cidrBlock: string;
+  /** The upstream router; the lab's upstream host holds it and is `internet` and `external`. */
+  readonly gateway: string;
+}
+
+/** The lab's upstream segment, and the default when a file names no external network. */
+export const DEFAULT_EXTERNAL_NETWORK: ExternalNetwork = { name: 'ovn-vpc-external-network', cidrBlock: '192.0.2.0/24', gateway: '192.0.2.1' };
+
+/** Kube-OVN VpcNatGateway (kubeovn.io/v1; iptables NAT in a pod with a LAN and an external leg). */
+export interface NatGateway {
+  readonly name: string;
+  readonly vpc: string;
+  /** The VPC subnet of the LAN leg. */
+  readonly subnet: string;
+  /** The LAN leg's address in `subnet`; the VPC's routes to the outside point at it. */
+  readonly lanIp: string;
+  /** External subnets the gateway attaches to; default [externalNetwork.name]. */
+  readonly externalSubnets: readonly string[];
+}
+
+/** Kube-OVN IptablesEIP: an address of the external network held by a gateway's external leg. */
+export interface Eip {
+  readonly name: string;
+  /** The NAT gateway holding it. */
+  readonly natGwDp: string;
+  readonly v4ip: string;
+  /** Default: externalNetwork.name. */
+  readonly externalSubnet: string;
+}
+
+/** Kube-OVN IptablesSnatRule: sources in internalCIDR leave as the EIP. */
+export interface SnatRule {
+  readonly name: string;
+  readonly eip: string;
+  readonly internalCIDR: string;
+}
+
+export type NatProtocol = 'tcp' | 'udp';
+
+/** Kube-OVN IptablesDnatRule: EIP:externalPort forwarded to internalIp:internalPort. */
+export interface DnatRule {
+  readonly name: string;
+  readonly eip: string;
+  /** Kube-OVN's fields are strings; vpcheck reads a port number (render writes it back as a string). */
+  readonly externalPort: number;
+  readonly internalIp: string;
+  readonly internalPort: number;
+  readonly protocol: NatProtocol;
+}
+
+/** Kube-OVN IptablesFIPRule: the EIP belongs to internalIp in both directions (1:1 NAT). */
+export interface FipRule {
+  readonly name: string;
+  readonly eip: string;
+  readonly internalIp: string;
+}
+
 export interface TcpProbe {
   readonly from: string;
   readonly to: string;
@@ -159,7 +228,7 @@ export interface Probes {
   readonly tcp: readonly TcpProbe[];
 }
 
-/** `to` is a VM name, an IPv4 address, or the word `internet`. */
+/** `from` is a VM name or `external`; `to` is a VM name, an IPv4 address, `internet` or an EIP name. */
 export interface Expectation {
   readonly from: string;
   readonly to: string;
@@ -180,6 +249,11 @@ export interface TopologyPatch {
   readonly subnets?: readonly Record<string, unknown>[];
   readonly securityGroups?: readonly Record<string, unknown>[];
   readonly vms?: readonly Record<string, unknown>[];
+  readonly natGateways?: readonly Record<string, unknown>[];
+  readonly eips?: readonly Record<string, unknown>[];
+  readonly snatRules?: readonly Record<string, unknown>[];
+  readonly dnatRules?: readonly Record<string, unknown>[];
+  readonly fipRules?: readonly Record<string, unknown>[];
 }
 
 export interface Phase {
@@ -214,7 +288,23 @@ export interface TopologySpec {
   readonly subnets: readonly Subnet[];
   readonly securityGroups: readonly SecurityGroup[];
   readonly vms: readonly Vm[];
+  readonly externalNetwork: ExternalNetwork;
+  readonly natGateways: readonly NatGateway[];
+  readonly eips: readonly Eip[];
+  readonly snatRules: readonly SnatRule[];
+  readonly dnatRules: readonly DnatRule[];
+  readonly fipRules: readonly FipRule[];
 }
+
+/** The NAT-gateway part of a spec that has none (for specs built in code). */
+export const NO_NAT = {
+  externalNetwork: DEFAULT_EXTERNAL_NETWORK,
+  natGateways: [],
+  eips: [],
+  snatRules: [],
+  dnatRules: [],
+  fipRules: [],
+} as const satisfies Pick<TopologySpec, 'externalNetwork' | 'natGateways' | 'eips' | 'snatRules' | 'dnatRules' | 'fipRules'>;
 
 export interface Topology extends TopologySpec {
   readonly apiVersion: 'vpcheck/v1';

@@ -2,14 +2,21 @@
 import { isIPv4 } from '../net/ipv4.ts';
 import type { RawExpectation } from './schema.ts';
 import { suggest } from './structure.ts';
-import { INTERNET, type Expectation, type Outcome, type TopologySpec } from './types.ts';
+import { EXTERNAL, INTERNET, type Expectation, type Outcome, type TopologySpec } from './types.ts';
 import type { Report } from './validate.ts';
 
 export function checkEndpoints(spec: TopologySpec, from: string, to: string, path: string, report: Report): void {
   const vms = spec.vms.map((v) => v.name);
-  if (!vms.includes(from)) report('error', `${path}.from`, `no VM named "${from}"${suggest(from, vms)}; VMs: ${vms.join(', ') || 'none'}`);
-  if (to !== INTERNET && !vms.includes(to) && !isIPv4(to)) {
-    report('error', `${path}.to`, `"${to}" is neither a VM${suggest(to, vms)}, an IPv4 address, nor "internet"`);
+  const eips = spec.eips.map((e) => e.name);
+  if (from === EXTERNAL) {
+    if (!eips.includes(to)) report('error', `${path}.to`, `from ${EXTERNAL}, to: names an EIP${suggest(to, eips)}; eips: ${eips.join(', ') || 'none'} (the external host reaches the VPC only through a NAT gateway's EIPs)`);
+    return;
+  }
+  if (!vms.includes(from)) report('error', `${path}.from`, `no VM named "${from}"${suggest(from, vms)}; VMs: ${vms.join(', ') || 'none'}, or "${EXTERNAL}"`);
+  if (eips.includes(to)) {
+    report('error', `${path}.to`, `EIP ${to} is probed from ${EXTERNAL}; from a VM, reaching an EIP (hairpin through the NAT gateway) is not modelled`);
+  } else if (to !== INTERNET && !vms.includes(to) && !isIPv4(to)) {
+    report('error', `${path}.to`, `"${to}" is neither a VM${suggest(to, vms)}, an IPv4 address, "internet", nor an EIP`);
   }
 }
 

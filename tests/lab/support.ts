@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { expect } from '@playwright/test';
 import type { Outcome, SecurityGroup, Subnet, TopologySpec, Vm, Vpc } from '../../lib/topology/types.ts';
-import { DEFAULT_VPC, INTERNET } from '../../lib/topology/types.ts';
+import { DEFAULT_VPC, INTERNET, NO_NAT } from '../../lib/topology/types.ts';
 import type { Logger, RunContext } from '../../lib/targets/target.ts';
 import type { LabRealized } from '../../lib/targets/lab/lab-target.ts';
 import { DEFAULT_LAB_DIR, RUNS_DIR, RunNames } from '../../lib/targets/lab/names.ts';
@@ -44,6 +44,7 @@ export function topology(parts: { vpcs?: Vpc[]; subnets: Subnet[]; vms: Vm[]; se
     subnets: parts.subnets,
     securityGroups: parts.securityGroups ?? [],
     vms: parts.vms,
+    ...NO_NAT,
   };
 }
 

@@ -2,7 +2,7 @@
 // VM names its subnet. Defaults follow the loader's (ovn-cluster, gateway = first host) except
 // defaultRoute, which is true unless a test is about it.
 import type { Platform, SecurityGroup, SecurityGroupRule, Subnet, TopologySpec, Vm, Vpc } from '../../lib/topology/types.ts';
-import { DEFAULT_VPC } from '../../lib/topology/types.ts';
+import { DEFAULT_VPC, NO_NAT } from '../../lib/topology/types.ts';
 import { firstHost, formatIPv4, parsePrefix } from '../../lib/net/ipv4.ts';
 import { buildModel, type Disposition, type Model, type NetworkOutcome, type ProbeRequest } from '../../lib/model/index.ts';
 
@@ -36,6 +36,7 @@ export function spec(i: SpecIn): TopologySpec {
     subnets,
     securityGroups: (i.securityGroups ?? []).map((g) => ({ allowSameGroupTraffic: false, ingressRules: [], egressRules: [], ...g })),
     vms: i.vms.map(({ subnet, ...v }) => ({ network: `default/${subnet}`, defaultRoute: true, binding: 'bridge' as const, securityGroups: [], listen: [], ...v })),
+    ...NO_NAT,
   };
 }
 

@@ -9,7 +9,7 @@
 import { RUN_LABEL } from '../../../lib/k8s/labels.ts';
 import type { KubeObject } from '../../../lib/k8s/resources.ts';
 import { contains, formatIPv4, overlaps, parseIPv4, parsePrefix, parsePrefixOrAddress } from '../../../lib/net/ipv4.ts';
-import type { Binding, PolicyRoute, SecurityGroup, SecurityGroupRule, Subnet, TopologySpec, Vm, Vpc } from '../../../lib/topology/types.ts';
+import { NO_NAT, type Binding, type PolicyRoute, type SecurityGroup, type SecurityGroupRule, type Subnet, type TopologySpec, type Vm, type Vpc } from '../../../lib/topology/types.ts';
 import { guestConfig, Refused, type GuestConfig } from './guest-cloud-init.ts';
 import type { KubeOvnIpam } from './kube-ovn-ipam.ts';
 import type { Store } from './store.ts';
@@ -303,6 +303,7 @@ export function runView(store: Store, runId: string, ipam: KubeOvnIpam): RunView
     subnets: subnets.map(({ object: _o, providerName: _p, disableGatewayCheck: _d, namespaces: _n, ...s }) => s),
     securityGroups,
     vms,
+    ...NO_NAT,
   };
   return { spec, guests, pending };
 }

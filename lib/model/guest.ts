@@ -26,7 +26,7 @@ export interface GuestState {
 }
 
 export function guestStateOf(vm: Vm, subnet: Subnet): GuestState {
-  const step: GuestRoute | undefined = vm.defaultRoute ? { via: parseIPv4(subnet.gateway), source: 'route step' } : undefined;
+  const step: GuestRoute | undefined = vm.defaultRoute ? { via: parseIPv4(vm.defaultRouteVia ?? subnet.gateway), source: 'route step' } : undefined;
   if (vm.binding === 'bridge') {
     return {
       addressed: true,

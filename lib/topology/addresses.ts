@@ -1,9 +1,9 @@
 // Address assignment as Kube-OVN's IPAM does it for a subnet: fixed addresses first, then every
 // other VM in file order takes the lowest free host address, skipping the network and broadcast
-// addresses, the gateway and excludeIps. Targets pin these addresses, so expected matrices
+// addresses, the gateway, excludeIps and NAT gateways' lanIps. Targets pin these addresses, so expected matrices
 // name the addresses the VMs really get.
 import type { Subnet, TopologySpec, Vm } from './types.ts';
-import { broadcast, firstHost, formatIPv4, lastHost, parseIPv4, parsePrefix } from '../net/ipv4.ts';
+import { broadcast, firstHost, formatIPv4, isIPv4, lastHost, parseIPv4, parsePrefix } from '../net/ipv4.ts';
 
 export interface Addressed {
   readonly vm: Vm;
@@ -58,6 +58,11 @@ export function assignAddresses(spec: TopologySpec): Map<string, Addressed> {
   const out = new Map<string, Addressed>();
   const taken = new Map<string, Set<number>>();
   const used = (s: Subnet) => taken.get(s.name) ?? taken.set(s.name, new Set()).get(s.name)!;
+  // A NAT gateway's pod holds its lanIp on the subnet (its IP object), so no VM is given it.
+  for (const gw of spec.natGateways) {
+    const subnet = spec.subnets.find((s) => s.name === gw.subnet);
+    if (subnet && isIPv4(gw.lanIp)) used(subnet).add(parseIPv4(gw.lanIp));
+  }
   for (const vm of spec.vms) {
     const subnet = subnetOf(spec, vm);
     if (!subnet || vm.ip === undefined) continue;

@@ -105,7 +105,7 @@ const Vm = Type.Object(
     name: Name('VM name'),
     network: Str('the VM NIC\'s network: "name" or "namespace/name"'),
     ip: Type.Optional(Str('fixed address; default: first free address of the subnet')),
-    defaultRoute: Type.Optional(Bool('add "ip route add default via <gateway> dev enp1s0" before probing (default true; false for binding managedtap, whose DHCP lease carries the route)')),
+    defaultRoute: Type.Optional(Type.Union([Type.Boolean(), Type.String()], { description: 'add "ip route add default via <gateway> dev enp1s0" before probing (default true; false for binding managedtap, whose DHCP lease carries the route); an address instead of true routes via it, e.g. a NAT gateway\'s lanIp' })),
     binding: Type.Optional(oneOf(['bridge', 'managedtap'], 'KubeVirt interface binding: bridge (default; no default route from DHCP) or managedtap (the guest\'s DHCP client gets address, route and MTU from OVN when the subnet has enableDHCP)')),
     securityGroups: Type.Optional(Type.Array(Name('security group'))),
     listen: Type.Optional(Type.Array(Type.String({ pattern: '^tcp/[0-9]{1,5}$', description: 'port the VM serves, "tcp/443"' }))),

@@ -143,6 +143,11 @@ export interface Vm {
    * for binding bridge and false for managedtap, whose DHCP lease carries the route.
    */
   readonly defaultRoute: boolean;
+  /**
+   * The route step's next hop when the file writes an address (`defaultRoute: 10.0.1.254`); absent:
+   * the subnet's gateway. Harvester v1.8's NAT gateway page has the guest route via the gateway's lanIp.
+   */
+  readonly defaultRouteVia?: string;
   readonly binding: Binding;
   readonly securityGroups: readonly string[];
   readonly listen: readonly Listen[];

@@ -45,7 +45,7 @@ export function validateDhcp(src: SpecSource, report: Report): void {
     if (!subnet || vm.binding !== 'managedtap') return;
     if (!subnet.enableDHCP) {
       report('warning', at('vms', i, 'binding'), `VM ${vm.name} will have no address at all: binding managedtap leaves addressing to the guest's DHCP client and subnet ${subnet.name} has enableDHCP false (Harvester v1.7 documents enableDHCP with managedtap; v1.8 sets managedtap only on DHCP subnets)`);
-    } else if (raw.vms[i]!.defaultRoute === true) {
+    } else if (raw.vms[i]!.defaultRoute !== undefined && raw.vms[i]!.defaultRoute !== false) {
       const gw = subnet.dhcpV4Options && parseDhcpV4Options(subnet.dhcpV4Options);
       const router = gw && gw.ok ? gw.options.find((o) => o.key === 'router')?.value : undefined;
       report('warning', at('vms', i, 'defaultRoute'), `VM ${vm.name} already gets its default route from DHCP (binding managedtap, subnet ${subnet.name} enableDHCP: router ${router && isIPv4(router) ? router : subnet.gateway}); the route step is the v1.6 workaround for binding bridge and is redundant here`);

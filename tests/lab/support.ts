@@ -34,7 +34,10 @@ export function vm(name: string, subnetName: string, extra: Partial<Vm> = {}): V
   return { name, network: `default/net-${subnetName}`, defaultRoute: true, binding: 'bridge', securityGroups: [], listen: [], ...extra };
 }
 
-export function topology(parts: { vpcs?: Vpc[]; subnets: Subnet[]; vms: Vm[]; securityGroups?: SecurityGroup[]; platform?: TopologySpec['platform'] }): TopologySpec {
+/** The NAT objects of a spec; the external network is the lab's unless given. */
+export type NatParts = Partial<Pick<TopologySpec, 'externalNetwork' | 'natGateways' | 'eips' | 'snatRules' | 'dnatRules' | 'fipRules'>>;
+
+export function topology(parts: { vpcs?: Vpc[]; subnets: Subnet[]; vms: Vm[]; securityGroups?: SecurityGroup[]; platform?: TopologySpec['platform'] } & NatParts): TopologySpec {
   const vpcs = parts.vpcs ?? [];
   return {
     name: 'lab-test',
@@ -44,7 +47,12 @@ export function topology(parts: { vpcs?: Vpc[]; subnets: Subnet[]; vms: Vm[]; se
     subnets: parts.subnets,
     securityGroups: parts.securityGroups ?? [],
     vms: parts.vms,
-    ...NO_NAT,
+    externalNetwork: parts.externalNetwork ?? NO_NAT.externalNetwork,
+    natGateways: parts.natGateways ?? [],
+    eips: parts.eips ?? [],
+    snatRules: parts.snatRules ?? [],
+    dnatRules: parts.dnatRules ?? [],
+    fipRules: parts.fipRules ?? [],
   };
 }
 

@@ -66,7 +66,7 @@ async function seenAs(lab: LabRealized, vm: string): Promise<string> {
   return r.stdout.trim() || `nothing (exit ${r.exitCode}: ${r.stderr.trim()})`;
 }
 
-test('a NAT gateway: SNAT and FIP egress as their EIPs, DNAT and FIP inbound, the gateway refusing an unforwarded port, and the route to it removed', async () => {
+test('a NAT gateway: SNAT and FIP egress as their EIPs, DNAT and FIP inbound, the gateway refusing an unforwarded port, and the route to it removed, then the rules changed', async () => {
   const ctx = context('natgw');
   const first = spec(true);
   const lab = await new LabTarget().up(first, ctx);
@@ -115,6 +115,15 @@ test('a NAT gateway: SNAT and FIP egress as their EIPs, DNAT and FIP inbound, th
     await expectNoReply(lab, second, { from: 'snat-vm', to: 'internet' }, 'timeout');
     await expectFromUpstream(lab, '192.0.2.100', 9999, 'refused');
     await expectFromUpstream(lab, '192.0.2.100', 8080, 'timeout');
+
+    // The route back, the FIP replaced by a SNAT of the apps subnet: the gateway is rebuilt with
+    // the new rules, and fip-vm now leaves as the shared EIP; its old EIP is the gateway's own.
+    const third = { ...spec(true), fipRules: [], snatRules: [...first.snatRules, { name: 'snat2', eip: 'eip-snat', internalCIDR: '10.81.2.0/24' }] };
+    await lab.update(third);
+    await expectReply(lab, { from: 'fip-vm', to: 'internet' });
+    expect(await seenAs(lab, 'fip-vm')).toBe('192.0.2.100');
+    expect(await seenAs(lab, 'bare-vm')).toBe('192.0.2.100');
+    await expectFromUpstream(lab, '192.0.2.101', 22, 'refused');
   } finally {
     await lab.down();
   }

@@ -292,14 +292,14 @@ export class Walk {
       const fip = gw.fip.find((f) => f.eip === eip);
       const dnat = fip ? undefined : gw.dnat.find((d) => d.eip === eip && probe === d.rule.protocol && port === d.rule.externalPort);
       if (fip) {
-        this.translate({ gw, kind: 'dnat', before: dst, after: fip.internalIp }, `${gw.name} FIP ${fip.rule.name} ${eip.name} ${ip(dst)} -> ${ip(fip.internalIp)}`);
+        this.translate({ gw, kind: 'dnat', before: dst, after: fip.internalIp }, `FIP ${fip.rule.name} ${eip.name} ${ip(dst)} -> ${ip(fip.internalIp)}`);
       } else if (dnat) {
-        this.translate({ gw, kind: 'dnat', before: dst, after: dnat.internalIp }, `${gw.name} DNAT ${dnat.rule.name} ${ip(dst)}:${port} -> ${ip(dnat.internalIp)}:${dnat.rule.internalPort}`);
+        this.translate({ gw, kind: 'dnat', before: dst, after: dnat.internalIp }, `DNAT ${dnat.rule.name} ${ip(dst)}:${port} -> ${ip(dnat.internalIp)}:${dnat.rule.internalPort}`);
         this.pkt = { ...this.pkt, port: dnat.rule.internalPort };
       } else {
-        const text = `${gw.name} holds ${eip.name} ${ip(dst)} with no FIP${probe === 'tcp' ? ` and no DNAT rule for tcp/${port}` : ''}: its own stack answers`;
+        const text = `holds ${eip.name} ${ip(dst)} with no FIP${probe === 'tcp' ? ` and no DNAT rule for tcp/${port}` : ''}: its own stack answers`;
         this.step(at, text);
-        this.decisions.push({ text, kind: 'route' });
+        this.decisions.push({ text: `${gw.name} ${text}`, kind: 'route' });
         return { ok: true, owner: { kind: 'nat-gateway', gw } };
       }
     }
@@ -310,11 +310,12 @@ export class Walk {
     return this.routeAtGateway(gw);
   }
 
-  private translate(t: Translation, text: string): void {
+  /** `rule`: the rule as the reason names it, after the gateway's name. */
+  private translate(t: Translation, rule: string): void {
     this.translations.push(t);
     this.pkt = t.kind === 'snat' ? { ...this.pkt, src: t.after } : { ...this.pkt, dst: t.after };
-    this.step(`nat-gateway ${t.gw.name}`, text);
-    this.decisions.push({ text, kind: 'route' });
+    this.step(`nat-gateway ${t.gw.name}`, rule);
+    this.decisions.push({ text: `${t.gw.name} ${rule}`, kind: 'route' });
   }
 
   /**
@@ -355,9 +356,9 @@ export class Walk {
     if (this.leg !== 'request') return;
     const { src } = this.pkt;
     const fip = gw.fip.find((f) => f.internalIp === src);
-    if (fip) return this.translate({ gw, kind: 'snat', before: src, after: fip.eip.ip }, `${gw.name} FIP ${fip.rule.name} ${ip(src)} -> ${fip.eip.name} ${ip(fip.eip.ip)}`);
+    if (fip) return this.translate({ gw, kind: 'snat', before: src, after: fip.eip.ip }, `FIP ${fip.rule.name} ${ip(src)} -> ${fip.eip.name} ${ip(fip.eip.ip)}`);
     const snat = out === 'external' ? gw.snat.find((r) => contains(r.prefix, src)) : undefined;
-    if (snat) this.translate({ gw, kind: 'snat', before: src, after: snat.eip.ip }, `${gw.name} SNAT ${snat.rule.name} ${snat.rule.internalCIDR} -> ${snat.eip.name} ${ip(snat.eip.ip)}`);
+    if (snat) this.translate({ gw, kind: 'snat', before: src, after: snat.eip.ip }, `SNAT ${snat.rule.name} ${snat.rule.internalCIDR} -> ${snat.eip.name} ${ip(snat.eip.ip)}`);
   }
 
   /** To a next hop on a switch: a NAT gateway's lanIp forwards, anything else does not answer. */

@@ -76,8 +76,6 @@ interface CheckedVm {
 /** The external host in one phase: its control, or why its cells are not run. */
 type ExternalHost = { readonly checked: CheckedVm } | { readonly skipped: string } | undefined;
 
-/** The model's source address for an internet cell, where it names one (Prediction.seenAs). */
-const predictedSeenAs = (p: Prediction): string | undefined => (p as Prediction & { readonly seenAs?: string }).seenAs;
 
 export class Runner {
   private readonly sessions = new Map<string, Promise<Session>>();
@@ -405,7 +403,7 @@ export class Runner {
         ...(destination && { destination }),
       });
       const source = cell.to === INTERNET && seenAs.has(cell.from) && verdict.pass
-        ? { seen: seenAs.get(cell.from), ...judgeSeenAs(seenAs.get(cell.from), predictedSeenAs(prediction), (ip) => natSourceName(phase.model, cell.from, ip)) }
+        ? { seen: seenAs.get(cell.from), ...judgeSeenAs(seenAs.get(cell.from), prediction.seenAs, (ip) => natSourceName(phase.model, cell.from, ip)) }
         : undefined;
       const pass = verdict.pass && !source?.mismatch;
       const observed = verdict.observed;

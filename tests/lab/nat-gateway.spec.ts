@@ -6,7 +6,7 @@
 import { test, expect } from '@playwright/test';
 import { execa } from 'execa';
 import { LabTarget, type LabRealized } from '../../lib/targets/lab/lab-target.ts';
-import { RunNames } from '../../lib/targets/lab/names.ts';
+import { DEFAULT_LAB_DIR, RunNames } from '../../lib/targets/lab/names.ts';
 import { inNamespace } from '../../lib/targets/lab/proc.ts';
 import { SEEN_AS_PORT } from '../../lib/targets/lab/realized.ts';
 import type { TopologySpec } from '../../lib/topology/types.ts';
@@ -66,7 +66,7 @@ async function seenAs(lab: LabRealized, vm: string): Promise<string> {
   return r.stdout.trim() || `nothing (exit ${r.exitCode}: ${r.stderr.trim()})`;
 }
 
-test('a NAT gateway: SNAT and FIP egress as their EIPs, DNAT and FIP inbound, the gateway refusing an unforwarded port, and the route to it removed, then the rules changed', async () => {
+test('a NAT gateway: SNAT and FIP egress as their EIPs, DNAT and FIP inbound, the gateway refusing an unforwarded port, and the route to it removed, the rules changed, the gateway removed', async () => {
   const ctx = context('natgw');
   const first = spec(true);
   const lab = await new LabTarget().up(first, ctx);
@@ -86,6 +86,8 @@ test('a NAT gateway: SNAT and FIP egress as their EIPs, DNAT and FIP inbound, th
       '-A SNAT_FILTER -j EXCLUSIVE_SNAT',
       '-A SNAT_FILTER -j SHARED_SNAT',
     ]);
+    const gatewayPorts = async () => (await execa('ovn-nbctl', [`--db=unix:${DEFAULT_LAB_DIR}/nb.sock`, '--bare', '--columns=addresses', 'find', 'Logical_Switch_Port', `name=${names.natGatewayLsp('gw1')}`])).stdout.trim();
+    expect(await gatewayPorts()).toBe(`${names.mac('natgw', 'gw1')} ${LAN_IP}`);
     const routes = (await lab.natGatewayExec('gw1', ['ip', '-4', 'route'])).stdout;
     expect(routes).toContain('default via 192.0.2.1 dev net1');
     expect(routes).toContain('10.81.2.0/24 via 10.81.1.1 dev eth0');
@@ -124,6 +126,16 @@ test('a NAT gateway: SNAT and FIP egress as their EIPs, DNAT and FIP inbound, th
     expect(await seenAs(lab, 'fip-vm')).toBe('192.0.2.100');
     expect(await seenAs(lab, 'bare-vm')).toBe('192.0.2.100');
     await expectFromUpstream(lab, '192.0.2.101', 22, 'refused');
+
+    // The gateway and its objects removed: its namespace and its port go, the EIPs answer nobody.
+    const fourth = { ...third, natGateways: [], eips: [], snatRules: [], dnatRules: [], fipRules: [] };
+    await lab.update(fourth);
+    expect((await execa('ip', ['netns', 'list'])).stdout).not.toContain(names.natGatewayNamespace('gw1'));
+    expect(await gatewayPorts()).toBe('');
+    // The upstream host is alive (the node answers it), the EIP is nobody's.
+    await expectFromUpstream(lab, '192.0.2.254', undefined, 'reachable');
+    await expectFromUpstream(lab, '192.0.2.100', undefined, 'timeout');
+    await expectReply(lab, { from: 'snat-vm', to: 'web' });
   } finally {
     await lab.down();
   }

@@ -433,8 +433,7 @@ export class Runner {
       if (observed === 'error' || diagnosed >= this.settings.diagnoseLimit) return { ...base, reproduce };
       diagnosed++;
       const [target, vm] = await Promise.all([
-        // The target's traces start at a VM's port; the external host has only its own view.
-        cell.from === EXTERNAL ? [] : this.realized
+        this.realized
           .diagnose({ from: cell.from, toIp: prediction.toIp, probe: cell.probe, ...(cell.port !== undefined && { port: cell.port }) })
           .catch((e: Error) => [{ title: 'diagnostics failed', command: '', output: e.message }]),
         this.session(cell.from).then((s) => vmDiagnostics(s, prediction.toIp), (e: Error) => [{ title: `session to ${cell.from}`, command: '', output: e.message }]),

@@ -57,6 +57,7 @@ export interface Evidence {
 }
 
 export interface DiagnoseRequest {
+  /** A VM, or `external` (the external host). */
   readonly from: string;
   /** Destination address (a VM's, the internet address, or any IP). */
   readonly toIp: string;

@@ -39,6 +39,9 @@ test('an internet cell answered through another EIP than the model\'s fails on t
   const web = cell(result, 'vm-web', 'internet');
   expect(web).toMatchObject({ expected: 'reachable', observed: 'reachable', pass: false });
   expect(web.detail).toMatchObject({ seenAs: '192.0.2.101', note: 'the upstream saw 192.0.2.101 (EIP eip-fip) as the source, the model expects 192.0.2.100 (snat01)' });
+  // The evidence: the gateway's rules with their packet counters, the broken one included.
+  const table = web.diagnostics!.find((d) => d.title === "NAT gateway gw1's nat table")!;
+  expect(table.output).toMatch(/\n\s*[1-9]\d*\s+\d+\s+SNAT\s.*172\.20\.10\.0\/24\s.*to:192\.0\.2\.101/);
   // The FIP's own rule is untouched: vm-fip is seen as its EIP, as the model says.
   expect(cell(result, 'vm-fip', 'internet')).toMatchObject({ pass: true, detail: { seenAs: '192.0.2.101' } });
   expect(result.summary.failed).toBeGreaterThan(0);

@@ -233,10 +233,22 @@ export class LabRealized implements Realized {
   }
 
   async diagnose(request: DiagnoseRequest): Promise<Evidence[]> {
-    const from = this.plan(request.from);
     const to = parseIPv4(request.toIp);
+    // Traffic to or from the external network may cross a NAT gateway: its rules' packet
+    // counters show which one matched, its routes where the answer went.
+    const external = request.from === EXTERNAL || contains(parsePrefix(`${UPSTREAM_IP}/24`), to) ? await this.natGatewayEvidence() : [];
+    if (request.from === EXTERNAL) return external;
+    const from = this.plan(request.from);
     const onLink = [...this.state.vms.values()].find((p) => p.ip === request.toIp && p.subnet === from.subnet && contains(parsePrefix(`${from.ip}/${from.prefixLength}`), to));
-    return diagnose(this.daemons, this.names, from, onLink, request);
+    return [...await diagnose(this.daemons, this.names, from, onLink, request), ...external];
+  }
+
+  private natGatewayEvidence(): Promise<Evidence[]> {
+    const commands = (gw: string): [string, string[]][] => [[`NAT gateway ${gw}'s nat table`, ['iptables', '-t', 'nat', '-L', '-n', '-v']], [`NAT gateway ${gw}'s routes`, ['ip', '-4', 'route']]];
+    return Promise.all([...this.state.natGateways.values()].flatMap((g) => commands(g.name).map(async ([title, argv]): Promise<Evidence> => {
+      const r = await inNamespace(g.namespace, argv, { allowFailure: true, timeoutMs: 15_000 });
+      return { title, command: `ip netns exec ${g.namespace} ${argv.join(' ')}`, output: r.stdout + r.stderr };
+    })));
   }
 
   /** Removes everything of this run, even after a failed build or a dead daemon. Safe twice. */

@@ -5,6 +5,7 @@
 // of the external cells and passes none of them.
 import { expect, test } from '@playwright/test';
 import { resultJson } from '../../lib/report/json.ts';
+import { renderRun } from '../../lib/report/terminal.ts';
 import type { CellResult, RunResult } from '../../lib/run/result.ts';
 import { DEFAULT_RUN_SETTINGS, Runner, type RunSettings } from '../../lib/run/runner.ts';
 import { LabTarget, type LabRealized } from '../../lib/targets/lab/lab-target.ts';
@@ -45,6 +46,12 @@ test('an internet cell answered through another EIP than the model\'s fails on t
   // The FIP's own rule is untouched: vm-fip is seen as its EIP, as the model says.
   expect(cell(result, 'vm-fip', 'internet')).toMatchObject({ pass: true, detail: { seenAs: '192.0.2.101' } });
   expect(result.summary.failed).toBeGreaterThan(0);
+  // The terminal: the cell differs in the grid though its outcome is the expected one; the sources seen.
+  const text = renderRun(result, { color: false, vms: ['vm-web', 'vm-fip', 'vm-lan'], groupOf: () => 'subnetinternal' });
+  expect(text).toMatch(/^ +1 vm-web +- \. \. X$/m);
+  expect(text).toContain('FAIL vm-web -> internet (192.0.2.1) icmp: expected reachable, observed reachable');
+  expect(text).toContain('  probe: the upstream saw 192.0.2.101 (EIP eip-fip) as the source, the model expects 192.0.2.100 (snat01)');
+  expect(text).toMatch(/source address the upstream saw: 192\.0\.2\.101 from (vm-web|vm-fip|vm-lan), (vm-web|vm-fip|vm-lan), (vm-web|vm-fip|vm-lan)$/m);
 });
 
 test('a timeout from the external host towards an EIP that no gateway holds is inconclusive', async () => {

@@ -278,11 +278,12 @@ export class Walk {
     this.visited.push(at);
     this.step(at, `received on its ${side === 'lan' ? `LAN leg (${gw.subnet.name})` : 'external leg'}`);
     if (this.leg === 'reply') {
-      const t = this.conntrack.find((c) => c.gw === gw && (c.kind === 'snat' ? c.after === this.pkt.dst : c.after === this.pkt.src));
-      if (t) {
+      // One connection may carry both rewrites (a FIP client through a DNAT): both are undone.
+      const { src, dst } = this.pkt;
+      for (const t of this.conntrack.filter((c) => c.gw === gw && c.after === (c.kind === 'snat' ? dst : src))) {
         this.reversed.push(t);
         this.pkt = t.kind === 'snat' ? { ...this.pkt, dst: t.before } : { ...this.pkt, src: t.before };
-        this.step(at, `conntrack: ${t.kind === 'snat' ? `destination ${ip(t.after)} back to ${ip(t.before)}` : `source ${ip(t.after)} back to ${ip(t.before)}`}`);
+        this.step(at, `conntrack: ${t.kind === 'snat' ? 'destination' : 'source'} ${ip(t.after)} back to ${ip(t.before)}`);
       }
       return this.routeAtGateway(gw);
     }

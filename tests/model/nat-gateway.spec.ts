@@ -144,6 +144,16 @@ test('a VM routed via the lanIp still reaches other subnets through the gateway\
   expect(p.steps.filter((s) => s.leg === 'request').map((s) => s.at)).toEqual(['vm vm-lan', 'nat-gateway gw1', 'nat-gateway gw1', 'router vpc-1', 'router vpc-1', 'switch s2', 'vm vm-s2']);
 });
 
+test('hairpin through an EIP (nat-gateway.sh v1.15 has no hairpin SNAT): the reply bypasses the gateway, unless the client has a FIP', () => {
+  const m = model(natSpec());
+  const plain = m.predict({ from: 'vm-plain', to: '192.0.2.100', probe: 'tcp', port: 8080 });
+  expect([plain.outcome, plain.disposition]).toEqual(['timeout', 'NO_RETURN_ROUTE']);
+  expect(plain.reason).toBe('the reply bypasses NAT gateway gw1: it comes from 10.0.1.10, not 192.0.2.100, and is not part of the connection');
+  const fip = m.predict({ from: 'vm-fip', to: '192.0.2.100', probe: 'tcp', port: 8080 });
+  expect(fip.outcome).toBe('reachable');
+  expect(fip.reason).toBe('vpc-1 route 0.0.0.0/0 via 10.0.1.254, gw1 DNAT dnat1 192.0.2.100:8080 -> 10.0.1.10:80, gw1 FIP fip1 10.0.1.11 -> eip-fip 192.0.2.101; return vpc-1 route 0.0.0.0/0 via 10.0.1.254');
+});
+
 test('rules name EIPs of their own gateway only; an unknown EIP name is not a destination', () => {
   const m = model(natSpec());
   expect(m.resolve('eip-fip')).toBe(m.resolve('192.0.2.101'));

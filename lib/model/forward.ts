@@ -232,7 +232,7 @@ export class Walk {
     const ext = this.world.external;
     if (!contains(ext.prefix, dst)) {
       this.step('external', `no route to ${ip(dst)}`);
-      return { ok: false, disposition: 'NO_ROUTE', reason: `the external host ${ip(ext.gateway)} reaches the VPCs only through EIPs on ${ext.name} (${formatPrefix(ext.prefix)}); ${ip(dst)} is outside it` };
+      return fail('NO_ROUTE', `the external host ${ip(ext.gateway)} reaches the VPCs only through EIPs on ${ext.name} (${formatPrefix(ext.prefix)}); ${ip(dst)} is outside it`);
     }
     this.step('external', `${ip(dst)} on-link on ${ext.name}`);
     return this.onExternal();
@@ -256,7 +256,7 @@ export class Walk {
       this.step('node', `${ip(dst)} is the node's own address`);
       return { ok: true, owner: { kind: 'node' } };
     }
-    return fail('NEIGHBOR_UNREACHABLE', `nothing on ${ext.name} answers ARP for ${ip(dst)} (no EIP, gateway or node holds it)`);
+    return fail('NEIGHBOR_UNREACHABLE', `nothing on ${ext.name} answers ARP for ${ip(dst)} (no EIP, the upstream host or the node holds it)`);
   }
 
   /** The gateway's own stack sends (a reply from its lanIp or an EIP). */

@@ -154,12 +154,17 @@ test('hairpin through an EIP (nat-gateway.sh v1.15 has no hairpin SNAT): the rep
   expect(fip.reason).toBe('vpc-1 route 0.0.0.0/0 via 10.0.1.254, gw1 DNAT dnat1 192.0.2.100:8080 -> 10.0.1.10:80, gw1 FIP fip1 10.0.1.11 -> eip-fip 192.0.2.101; return vpc-1 route 0.0.0.0/0 via 10.0.1.254');
 });
 
-test('rules name EIPs of their own gateway only; an unknown EIP name is not a destination', () => {
+test('EIP names resolve to their addresses; the external host reaches nothing but EIPs', () => {
   const m = model(natSpec());
   expect(m.resolve('eip-fip')).toBe(m.resolve('192.0.2.101'));
   expect(() => m.resolve('eip-none')).toThrow(/unknown destination "eip-none"/);
   const nobody = m.predict({ from: 'external', to: '192.0.2.150', probe: 'icmp' });
   expect([nobody.outcome, nobody.disposition]).toEqual(['timeout', 'NEIGHBOR_UNREACHABLE']);
+  expect(nobody.reason).toBe('nothing on ovn-vpc-external-network answers ARP for 192.0.2.150 (no EIP, the upstream host or the node holds it)');
+  // The external host has no route into the VPC except through an EIP.
+  const direct = m.predict({ from: 'external', to: 'vm-web', probe: 'icmp' });
+  expect([direct.outcome, direct.disposition, direct.fromIp]).toEqual(['timeout', 'NO_ROUTE', '192.0.2.1']);
+  expect(direct.reason).toBe('the external host 192.0.2.1 reaches the VPCs only through EIPs on ovn-vpc-external-network (192.0.2.0/24); 10.0.1.10 is outside it');
 });
 
 test('natOutgoing egress is seen as the node 192.0.2.254', () => {

@@ -144,6 +144,27 @@ test('a VM routed via the lanIp still reaches other subnets through the gateway\
   expect(p.steps.filter((s) => s.leg === 'request').map((s) => s.at)).toEqual(['vm vm-lan', 'nat-gateway gw1', 'nat-gateway gw1', 'router vpc-1', 'router vpc-1', 'switch s2', 'vm vm-s2']);
 });
 
+test('a subnet other than the gateway\'s: egress and DNAT pass the VPC router both ways', () => {
+  const m = model({
+    ...natSpec(),
+    snatRules: [{ name: 'snat-vpc', eip: 'eip-snat', internalCIDR: '10.0.0.0/16' }],
+    dnatRules: [{ name: 'dnat-s2', eip: 'eip-snat', externalPort: 2222, internalIp: '10.0.2.10', internalPort: 22 }],
+    vms: [...natSpec().vms.filter((v) => v.name !== 'vm-s2'), { name: 'vm-s2', subnet: 's2', ip: '10.0.2.10', listen: [{ protocol: 'tcp', port: 22 }] }],
+  });
+  const out = m.predict(internet('vm-s2'));
+  expect([out.outcome, out.seenAs]).toEqual(['reachable', '192.0.2.100']);
+  expect(out.reason).toBe('vpc-1 route 0.0.0.0/0 via 10.0.1.254, gw1 SNAT snat-vpc 10.0.0.0/16 -> eip-snat 192.0.2.100; return vpc-1 route 10.0.2.0/24 (connected, subnet s2)');
+  expect(out.steps.filter((s) => s.leg === 'reply').map((s) => s.text)).toContain('route 10.0.2.0/24 via 10.0.1.1 (subnet-route-add)');
+  const into = m.predict(inbound('eip-snat', 2222));
+  expect(into.outcome).toBe('reachable');
+  expect(into.reason).toBe('gw1 DNAT dnat-s2 192.0.2.100:2222 -> 10.0.2.10:22; return vpc-1 route 0.0.0.0/0 via 10.0.1.254');
+  // The gateway's subnet being private drops the forwarded request on its way to the router.
+  const priv = model({ ...natSpec({ s1: { private: true } }), dnatRules: [{ name: 'dnat-s2', eip: 'eip-snat', externalPort: 2222, internalIp: '10.0.2.10', internalPort: 22 }] })
+    .predict(inbound('eip-snat', 2222));
+  expect([priv.outcome, priv.disposition]).toEqual(['timeout', 'DENIED_IN']);
+  expect(priv.reason).toMatch(/^s1 is private: request from 192\.0\.2\.1 to 10\.0\.2\.10 dropped leaving gw1 for vpc-1/);
+});
+
 test('hairpin through an EIP (nat-gateway.sh v1.15 has no hairpin SNAT): the reply bypasses the gateway, unless the client has a FIP', () => {
   const m = model(natSpec());
   const plain = m.predict({ from: 'vm-plain', to: '192.0.2.100', probe: 'tcp', port: 8080 });

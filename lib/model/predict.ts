@@ -1,6 +1,6 @@
 // The model's entry point: the expected outcome of one probe, with the deciding objects.
 import { EXTERNAL, INTERNET, type TopologySpec } from '../topology/types.ts';
-import { formatIPv4, isIPv4, parseIPv4 } from '../net/ipv4.ts';
+import { contains, formatIPv4, isIPv4, parseIPv4 } from '../net/ipv4.ts';
 import type { Packet } from './acl.ts';
 import { Fabric, Walk, type Decision, type WalkEnd } from './forward.ts';
 import type { Disposition, ModelOptions, NetworkOutcome, Prediction, ProbeRequest, Step } from './types.ts';
@@ -79,7 +79,7 @@ export class Model {
     // No route decided the request: it stayed on the source's subnet, or a router port took it.
     const direct = there.owner.kind === 'router' ? `${base.toIp} is router ${there.owner.vpc}'s own port ${there.owner.port}`
       : there.owner.kind === 'nat-gateway' ? `${base.toIp} is NAT gateway ${there.owner.gw.name}'s lanIp`
-        : `same subnet ${from?.subnet.name} (on-link)`;
+        : from ? `same subnet ${from.subnet.name} (on-link)` : `on-link on ${this.world.external.name}`;
     const reason = [summary(request.decisions, direct), summary(reply.decisions, '', 'return ')]
       .filter(Boolean).join('; ') + (answer.outcome === 'refused' ? `; ${answer.text}` : '');
     const seenAs = there.owner.kind !== 'external' ? undefined : request.masqueraded ? NODE_INTERNAL_IP : got.src;
@@ -94,7 +94,8 @@ export class Model {
       // The upstream answers an EIP on the external network, or the node's masqueraded address
       // (the node un-NATs and routes it in).
       case 'external': return masqueraded ? walk.atNode() : walk.onExternal();
-      case 'node': return walk.atNode();
+      // The node answers the external network from its uplink, anything else through ovn-cluster.
+      case 'node': return contains(this.world.external.prefix, walk.packet.dst) ? walk.onExternal() : walk.atNode();
     }
   }
 

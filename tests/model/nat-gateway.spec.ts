@@ -183,6 +183,8 @@ test('EIP names resolve to their addresses; the external host reaches nothing bu
   expect([nobody.outcome, nobody.disposition]).toEqual(['timeout', 'NEIGHBOR_UNREACHABLE']);
   expect(nobody.reason).toBe('nothing on ovn-vpc-external-network answers ARP for 192.0.2.150 (no EIP, the upstream host or the node holds it)');
   // The external host has no route into the VPC except through an EIP.
+  const node = m.predict({ from: 'external', to: '192.0.2.254', probe: 'icmp' });
+  expect([node.outcome, node.reason]).toEqual(['reachable', 'on-link on ovn-vpc-external-network']);
   const direct = m.predict({ from: 'external', to: 'vm-web', probe: 'icmp' });
   expect([direct.outcome, direct.disposition, direct.fromIp]).toEqual(['timeout', 'NO_ROUTE', '192.0.2.1']);
   expect(direct.reason).toBe('the external host 192.0.2.1 reaches the VPCs only through EIPs on ovn-vpc-external-network (192.0.2.0/24); 10.0.1.10 is outside it');

@@ -25,9 +25,10 @@ export interface Decision {
   readonly kind: 'connected' | 'route' | 'acl';
 }
 
-/** A rewrite a NAT gateway made to the request: `before` became `after`. */
+/** A rewrite a NAT gateway or the node made to the request: `before` became `after`. */
 export interface Translation {
-  readonly gw: GatewayInfo;
+  /** undefined: the node's MASQUERADE (natOutgoing). */
+  readonly gw?: GatewayInfo;
   /** snat rewrote the source, dnat the destination. */
   readonly kind: 'snat' | 'dnat';
   readonly before: number;
@@ -73,8 +74,6 @@ export class Walk {
   readonly translations: Translation[] = [];
   /** Reply leg: which of the request's translations conntrack reversed. */
   readonly reversed: Translation[] = [];
-  /** The request left through the node's MASQUERADE (natOutgoing). */
-  masqueraded = false;
   private readonly visited: string[] = [];
   private pkt: Packet;
 
@@ -146,8 +145,8 @@ export class Walk {
       this.step(at, `lookup ${ip(dst)}: no route`);
       const gw = [...this.world.gateways.values()].find((g) => g.vpc === vpc);
       // The reply of a connection a NAT gateway translated must pass that gateway again.
-      const back = this.leg === 'reply' ? this.conntrack.find((t) => t.gw.vpc === vpc) : undefined;
-      if (back) return fail('NO_ROUTE', `${vpc} has no route to ${ip(dst)} back to NAT gateway ${back.gw.name} (no staticRoutes 0.0.0.0/0 -> ${ip(back.gw.lanIp)}, kube-ovn#4241)${table.ignored.map((i) => `; ${i}`).join('')}`);
+      const back = this.leg === 'reply' ? this.conntrack.find((t) => t.gw?.vpc === vpc)?.gw : undefined;
+      if (back) return fail('NO_ROUTE', `${vpc} has no route to ${ip(dst)} back to NAT gateway ${back.name} (no staticRoutes 0.0.0.0/0 -> ${ip(back.lanIp)}, kube-ovn#4241)${table.ignored.map((i) => `; ${i}`).join('')}`);
       const hint = !isExternal(this.world, dst) || vpc === DEFAULT_VPC ? ''
         : gw ? `; traffic reaches NAT gateway ${gw.name} only by a route to its lanIp (staticRoutes 0.0.0.0/0 -> ${ip(gw.lanIp)}, kube-ovn#4241) or a guest route via it`
           : '; natOutgoing only applies to ovn-cluster subnets';
@@ -222,8 +221,10 @@ export class Walk {
     }
     this.step('node', `MASQUERADE ${natted.subnet.cidrBlock} (natOutgoing) to the upstream`);
     this.decisions.push({ text: `MASQUERADE at the node (natOutgoing on ${natted.name})`, kind: 'route' });
-    this.masqueraded = true;
-    return { ok: true, owner: { kind: 'external' } };
+    // The node's uplink is on the external network (the lab's 192.0.2.254), beside the gateways' EIPs.
+    this.translations.push({ kind: 'snat', before: src, after: NODE_INTERNAL_IP });
+    this.pkt = { ...this.pkt, src: NODE_INTERNAL_IP };
+    return this.onExternal();
   }
 
   /** The host `external` (the external network's gateway) sends: it reaches only that network. */
@@ -253,6 +254,13 @@ export class Walk {
       return { ok: true, owner: { kind: 'external' } };
     }
     if (dst === NODE_INTERNAL_IP) {
+      const masqueraded = this.leg === 'reply' ? this.conntrack.find((t) => !t.gw && t.after === dst) : undefined;
+      if (masqueraded) {
+        this.reversed.push(masqueraded);
+        this.pkt = { ...this.pkt, dst: masqueraded.before };
+        this.step('node', `conntrack: destination ${ip(dst)} back to ${ip(masqueraded.before)}`);
+        return this.atNode();
+      }
       this.step('node', `${ip(dst)} is the node's own address`);
       return { ok: true, owner: { kind: 'node' } };
     }
@@ -312,7 +320,7 @@ export class Walk {
   }
 
   /** `rule`: the rule as the reason names it, after the gateway's name. */
-  private translate(t: Translation, rule: string): void {
+  private translate(t: Translation & { gw: GatewayInfo }, rule: string): void {
     this.translations.push(t);
     this.pkt = t.kind === 'snat' ? { ...this.pkt, src: t.after } : { ...this.pkt, dst: t.after };
     this.step(`nat-gateway ${t.gw.name}`, rule);

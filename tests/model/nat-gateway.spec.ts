@@ -195,6 +195,21 @@ test('natOutgoing egress is seen as the node 192.0.2.254', () => {
   expect([p.outcome, p.seenAs]).toEqual(['reachable', '192.0.2.254']);
 });
 
+test('an ovn-cluster VM reaches an EIP from the node\'s uplink, masqueraded as 192.0.2.254', () => {
+  const pods = (vpcRoute: boolean): SpecIn => {
+    const base = natSpec({ vpcRoute });
+    return { ...base, subnets: [...base.subnets, { name: 'pods', cidrBlock: '10.54.0.0/24', natOutgoing: true }], vms: [...base.vms, { name: 'pod', subnet: 'pods' }] };
+  };
+  const p = model(pods(true)).predict({ from: 'pod', to: '192.0.2.100', probe: 'tcp', port: 8080 });
+  expect(p.outcome).toBe('reachable');
+  expect(p.reason).toBe('ovn-cluster policy 29000 ip4.src == $pods.node.1_ip4 reroute 100.64.0.2, MASQUERADE at the node (natOutgoing on pods), gw1 DNAT dnat1 192.0.2.100:8080 -> 10.0.1.10:80; return vpc-1 route 0.0.0.0/0 via 10.0.1.254');
+  expect(p.steps.filter((s) => s.leg === 'reply').map((s) => s.text)).toContain('conntrack: destination 192.0.2.254 back to 10.54.0.2');
+  const lost = model(pods(false)).predict({ from: 'pod', to: '192.0.2.100', probe: 'tcp', port: 8080 });
+  expect(lost.reason).toBe('no return route: vpc-1 has no route to 192.0.2.254 back to NAT gateway gw1 (no staticRoutes 0.0.0.0/0 -> 10.0.1.254, kube-ovn#4241)');
+  // Nothing holds an unused address of the external network.
+  expect(model(pods(true)).predict({ from: 'pod', to: '192.0.2.50', probe: 'icmp' }).disposition).toBe('NEIGHBOR_UNREACHABLE');
+});
+
 test('the mesh keeps a FIP VM and a plain VM of one subnet apart: different internet outcomes and reasons', () => {
   const m = buildModel(spec(natSpec()), { internetIP: LAB_INTERNET });
   const mesh = predictMesh(m, { vms: ['vm-fip', 'vm-plain', 'vm-s2'], internet: true });

@@ -25,9 +25,10 @@ export interface Decision {
   readonly kind: 'connected' | 'route' | 'acl';
 }
 
-/** A rewrite a NAT gateway made to the request: `before` became `after`. */
+/** A rewrite a NAT gateway or the node made to the request: `before` became `after`. */
 export interface Translation {
-  readonly gw: GatewayInfo;
+  /** undefined: the node's MASQUERADE (natOutgoing). */
+  readonly gw?: GatewayInfo;
   /** snat rewrote the source, dnat the destination. */
   readonly kind: 'snat' | 'dnat';
   readonly before: number;
@@ -73,8 +74,6 @@ export class Walk {
   readonly translations: Translation[] = [];
   /** Reply leg: which of the request's translations conntrack reversed. */
   readonly reversed: Translation[] = [];
-  /** The request left through the node's MASQUERADE (natOutgoing). */
-  masqueraded = false;
   private readonly visited: string[] = [];
   private pkt: Packet;
 
@@ -146,8 +145,8 @@ export class Walk {
       this.step(at, `lookup ${ip(dst)}: no route`);
       const gw = [...this.world.gateways.values()].find((g) => g.vpc === vpc);
       // The reply of a connection a NAT gateway translated must pass that gateway again.
-      const back = this.leg === 'reply' ? this.conntrack.find((t) => t.gw.vpc === vpc) : undefined;
-      if (back) return fail('NO_ROUTE', `${vpc} has no route to ${ip(dst)} back to NAT gateway ${back.gw.name} (no staticRoutes 0.0.0.0/0 -> ${ip(back.gw.lanIp)}, kube-ovn#4241)${table.ignored.map((i) => `; ${i}`).join('')}`);
+      const back = this.leg === 'reply' ? this.conntrack.find((t) => t.gw?.vpc === vpc)?.gw : undefined;
+      if (back) return fail('NO_ROUTE', `${vpc} has no route to ${ip(dst)} back to NAT gateway ${back.name} (no staticRoutes 0.0.0.0/0 -> ${ip(back.lanIp)}, kube-ovn#4241)${table.ignored.map((i) => `; ${i}`).join('')}`);
       const hint = !isExternal(this.world, dst) || vpc === DEFAULT_VPC ? ''
         : gw ? `; traffic reaches NAT gateway ${gw.name} only by a route to its lanIp (staticRoutes 0.0.0.0/0 -> ${ip(gw.lanIp)}, kube-ovn#4241) or a guest route via it`
           : '; natOutgoing only applies to ovn-cluster subnets';
@@ -222,8 +221,10 @@ export class Walk {
     }
     this.step('node', `MASQUERADE ${natted.subnet.cidrBlock} (natOutgoing) to the upstream`);
     this.decisions.push({ text: `MASQUERADE at the node (natOutgoing on ${natted.name})`, kind: 'route' });
-    this.masqueraded = true;
-    return { ok: true, owner: { kind: 'external' } };
+    // The node's uplink is on the external network (the lab's 192.0.2.254), beside the gateways' EIPs.
+    this.translations.push({ kind: 'snat', before: src, after: NODE_INTERNAL_IP });
+    this.pkt = { ...this.pkt, src: NODE_INTERNAL_IP };
+    return this.onExternal();
   }
 
   /** The host `external` (the external network's gateway) sends: it reaches only that network. */
@@ -232,7 +233,7 @@ export class Walk {
     const ext = this.world.external;
     if (!contains(ext.prefix, dst)) {
       this.step('external', `no route to ${ip(dst)}`);
-      return { ok: false, disposition: 'NO_ROUTE', reason: `the external host ${ip(ext.gateway)} reaches the VPCs only through EIPs on ${ext.name} (${formatPrefix(ext.prefix)}); ${ip(dst)} is outside it` };
+      return fail('NO_ROUTE', `the external host ${ip(ext.gateway)} reaches the VPCs only through EIPs on ${ext.name} (${formatPrefix(ext.prefix)}); ${ip(dst)} is outside it`);
     }
     this.step('external', `${ip(dst)} on-link on ${ext.name}`);
     return this.onExternal();
@@ -253,10 +254,17 @@ export class Walk {
       return { ok: true, owner: { kind: 'external' } };
     }
     if (dst === NODE_INTERNAL_IP) {
+      const masqueraded = this.leg === 'reply' ? this.conntrack.find((t) => !t.gw && t.after === dst) : undefined;
+      if (masqueraded) {
+        this.reversed.push(masqueraded);
+        this.pkt = { ...this.pkt, dst: masqueraded.before };
+        this.step('node', `conntrack: destination ${ip(dst)} back to ${ip(masqueraded.before)}`);
+        return this.atNode();
+      }
       this.step('node', `${ip(dst)} is the node's own address`);
       return { ok: true, owner: { kind: 'node' } };
     }
-    return fail('NEIGHBOR_UNREACHABLE', `nothing on ${ext.name} answers ARP for ${ip(dst)} (no EIP, gateway or node holds it)`);
+    return fail('NEIGHBOR_UNREACHABLE', `nothing on ${ext.name} answers ARP for ${ip(dst)} (no EIP, the upstream host or the node holds it)`);
   }
 
   /** The gateway's own stack sends (a reply from its lanIp or an EIP). */
@@ -278,11 +286,12 @@ export class Walk {
     this.visited.push(at);
     this.step(at, `received on its ${side === 'lan' ? `LAN leg (${gw.subnet.name})` : 'external leg'}`);
     if (this.leg === 'reply') {
-      const t = this.conntrack.find((c) => c.gw === gw && (c.kind === 'snat' ? c.after === this.pkt.dst : c.after === this.pkt.src));
-      if (t) {
+      // One connection may carry both rewrites (a FIP client through a DNAT): both are undone.
+      const { src, dst } = this.pkt;
+      for (const t of this.conntrack.filter((c) => c.gw === gw && c.after === (c.kind === 'snat' ? dst : src))) {
         this.reversed.push(t);
         this.pkt = t.kind === 'snat' ? { ...this.pkt, dst: t.before } : { ...this.pkt, src: t.before };
-        this.step(at, `conntrack: ${t.kind === 'snat' ? `destination ${ip(t.after)} back to ${ip(t.before)}` : `source ${ip(t.after)} back to ${ip(t.before)}`}`);
+        this.step(at, `conntrack: ${t.kind === 'snat' ? 'destination' : 'source'} ${ip(t.after)} back to ${ip(t.before)}`);
       }
       return this.routeAtGateway(gw);
     }
@@ -311,7 +320,7 @@ export class Walk {
   }
 
   /** `rule`: the rule as the reason names it, after the gateway's name. */
-  private translate(t: Translation, rule: string): void {
+  private translate(t: Translation & { gw: GatewayInfo }, rule: string): void {
     this.translations.push(t);
     this.pkt = t.kind === 'snat' ? { ...this.pkt, src: t.after } : { ...this.pkt, dst: t.after };
     this.step(`nat-gateway ${t.gw.name}`, rule);

@@ -1,11 +1,11 @@
 // The model's entry point: the expected outcome of one probe, with the deciding objects.
 import { EXTERNAL, INTERNET, type TopologySpec } from '../topology/types.ts';
-import { formatIPv4, isIPv4, parseIPv4 } from '../net/ipv4.ts';
+import { contains, formatIPv4, isIPv4, parseIPv4 } from '../net/ipv4.ts';
 import type { Packet } from './acl.ts';
 import { Fabric, Walk, type Decision, type WalkEnd } from './forward.ts';
 import type { Disposition, ModelOptions, NetworkOutcome, Prediction, ProbeRequest, Step } from './types.ts';
 import type { GuestState } from './guest.ts';
-import { buildWorld, NODE_INTERNAL_IP, type Owner, type VmInfo, type World } from './world.ts';
+import { buildWorld, type Owner, type VmInfo, type World } from './world.ts';
 
 export class Model {
   readonly world: World;
@@ -60,7 +60,7 @@ export class Model {
     const answer = respond(there.owner, got.probe === 'tcp' ? got.port : undefined);
     const steps: Step[] = [...request.steps, { leg: 'request', at: answer.at, text: answer.text }];
     const reply = new Walk(this.fabric, 'reply', { src: got.dst, dst: got.src, probe: req.probe }, request.translations);
-    const back = this.replyFrom(reply, there.owner, request.masqueraded);
+    const back = this.replyFrom(reply, there.owner);
     steps.push(...reply.steps);
     if (!back.ok) {
       const disposition: Disposition = back.disposition === 'NO_ROUTE' ? 'NO_RETURN_ROUTE' : back.disposition;
@@ -73,28 +73,27 @@ export class Model {
       const [seen, expected] = bypassed.kind === 'dnat' ? [bypassed.after, bypassed.before] : [bypassed.before, bypassed.after];
       return {
         ...base, outcome: 'timeout', disposition: 'NO_RETURN_ROUTE', steps,
-        reason: `the reply bypasses NAT gateway ${bypassed.gw.name}: it comes from ${formatIPv4(seen)}, not ${formatIPv4(expected)}, and is not part of the connection`,
+        reason: `the reply bypasses ${bypassed.gw ? `NAT gateway ${bypassed.gw.name}` : 'the node'}: it comes from ${formatIPv4(seen)}, not ${formatIPv4(expected)}, and is not part of the connection`,
       };
     }
     // No route decided the request: it stayed on the source's subnet, or a router port took it.
     const direct = there.owner.kind === 'router' ? `${base.toIp} is router ${there.owner.vpc}'s own port ${there.owner.port}`
       : there.owner.kind === 'nat-gateway' ? `${base.toIp} is NAT gateway ${there.owner.gw.name}'s lanIp`
-        : `same subnet ${from?.subnet.name} (on-link)`;
+        : from ? `same subnet ${from.subnet.name} (on-link)` : `on-link on ${this.world.external.name}`;
     const reason = [summary(request.decisions, direct), summary(reply.decisions, '', 'return ')]
       .filter(Boolean).join('; ') + (answer.outcome === 'refused' ? `; ${answer.text}` : '');
-    const seenAs = there.owner.kind !== 'external' ? undefined : request.masqueraded ? NODE_INTERNAL_IP : got.src;
-    return { ...base, outcome: answer.outcome, disposition: 'DELIVERED', reason, steps, ...(seenAs !== undefined && { seenAs: formatIPv4(seenAs) }) };
+    return { ...base, outcome: answer.outcome, disposition: 'DELIVERED', reason, steps, ...(there.owner.kind === 'external' && { seenAs: formatIPv4(got.src) }) };
   }
 
-  private replyFrom(walk: Walk, owner: Owner, masqueraded: boolean): WalkEnd {
+  private replyFrom(walk: Walk, owner: Owner): WalkEnd {
     switch (owner.kind) {
       case 'vm': return walk.fromVm(owner.vm);
       case 'router': return walk.atRouter(owner.vpc);
       case 'nat-gateway': return walk.fromGateway(owner.gw);
-      // The upstream answers an EIP on the external network, or the node's masqueraded address
-      // (the node un-NATs and routes it in).
-      case 'external': return masqueraded ? walk.atNode() : walk.onExternal();
-      case 'node': return walk.atNode();
+      // The upstream answers the address it saw: an EIP, or the node's masqueraded address.
+      case 'external': return walk.onExternal();
+      // The node answers the external network from its uplink, anything else through ovn-cluster.
+      case 'node': return contains(this.world.external.prefix, walk.packet.dst) ? walk.onExternal() : walk.atNode();
     }
   }
 

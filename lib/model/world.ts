@@ -1,7 +1,7 @@
 // The topology parsed once into integer form, with an index from address to owner. Everything
 // the model decides per packet reads these structures, so nothing is parsed twice.
 import type { DnatRule, Eip, FipRule, NatGateway, SecurityGroup, SnatRule, Subnet, TopologySpec, Vm, Vpc } from '../topology/types.ts';
-import { DEFAULT_VPC, JOIN_CIDR } from '../topology/types.ts';
+import { DEFAULT_VPC, JOIN_CIDR, NODE_INTERNAL_IP as NODE_INTERNAL_ADDRESS } from '../topology/types.ts';
 import { contains, parseIPv4, parsePrefix, parsePrefixOrAddress, type Prefix } from '../net/ipv4.ts';
 import { guestStateOf, type GuestState } from './guest.ts';
 import { assignAddresses } from '../topology/addresses.ts';
@@ -10,8 +10,7 @@ import { assignAddresses } from '../topology/addresses.ts';
 export const JOIN = parsePrefix(JOIN_CIDR);
 export const JOIN_ROUTER_IP = JOIN.network + 1;
 export const NODE_IP = JOIN.network + 2;
-/** The node's own address (Kubernetes InternalIP): the lab's node holds it on its uplink. */
-export const NODE_INTERNAL_IP = parseIPv4('192.0.2.254');
+export const NODE_INTERNAL_IP = parseIPv4(NODE_INTERNAL_ADDRESS);
 
 export interface SubnetInfo {
   readonly subnet: Subnet;

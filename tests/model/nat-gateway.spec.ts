@@ -144,17 +144,70 @@ test('a VM routed via the lanIp still reaches other subnets through the gateway\
   expect(p.steps.filter((s) => s.leg === 'request').map((s) => s.at)).toEqual(['vm vm-lan', 'nat-gateway gw1', 'nat-gateway gw1', 'router vpc-1', 'router vpc-1', 'switch s2', 'vm vm-s2']);
 });
 
-test('rules name EIPs of their own gateway only; an unknown EIP name is not a destination', () => {
+test('a subnet other than the gateway\'s: egress and DNAT pass the VPC router both ways', () => {
+  const m = model({
+    ...natSpec(),
+    snatRules: [{ name: 'snat-vpc', eip: 'eip-snat', internalCIDR: '10.0.0.0/16' }],
+    dnatRules: [{ name: 'dnat-s2', eip: 'eip-snat', externalPort: 2222, internalIp: '10.0.2.10', internalPort: 22 }],
+    vms: [...natSpec().vms.filter((v) => v.name !== 'vm-s2'), { name: 'vm-s2', subnet: 's2', ip: '10.0.2.10', listen: [{ protocol: 'tcp', port: 22 }] }],
+  });
+  const out = m.predict(internet('vm-s2'));
+  expect([out.outcome, out.seenAs]).toEqual(['reachable', '192.0.2.100']);
+  expect(out.reason).toBe('vpc-1 route 0.0.0.0/0 via 10.0.1.254, gw1 SNAT snat-vpc 10.0.0.0/16 -> eip-snat 192.0.2.100; return vpc-1 route 10.0.2.0/24 (connected, subnet s2)');
+  expect(out.steps.filter((s) => s.leg === 'reply').map((s) => s.text)).toContain('route 10.0.2.0/24 via 10.0.1.1 (subnet-route-add)');
+  const into = m.predict(inbound('eip-snat', 2222));
+  expect(into.outcome).toBe('reachable');
+  expect(into.reason).toBe('gw1 DNAT dnat-s2 192.0.2.100:2222 -> 10.0.2.10:22; return vpc-1 route 0.0.0.0/0 via 10.0.1.254');
+  // The gateway's subnet being private drops the forwarded request on its way to the router.
+  const priv = model({ ...natSpec({ s1: { private: true } }), dnatRules: [{ name: 'dnat-s2', eip: 'eip-snat', externalPort: 2222, internalIp: '10.0.2.10', internalPort: 22 }] })
+    .predict(inbound('eip-snat', 2222));
+  expect([priv.outcome, priv.disposition]).toEqual(['timeout', 'DENIED_IN']);
+  expect(priv.reason).toMatch(/^s1 is private: request from 192\.0\.2\.1 to 10\.0\.2\.10 dropped leaving gw1 for vpc-1/);
+});
+
+test('hairpin through an EIP (nat-gateway.sh v1.15 has no hairpin SNAT): the reply bypasses the gateway, unless the client has a FIP', () => {
+  const m = model(natSpec());
+  const plain = m.predict({ from: 'vm-plain', to: '192.0.2.100', probe: 'tcp', port: 8080 });
+  expect([plain.outcome, plain.disposition]).toEqual(['timeout', 'NO_RETURN_ROUTE']);
+  expect(plain.reason).toBe('the reply bypasses NAT gateway gw1: it comes from 10.0.1.10, not 192.0.2.100, and is not part of the connection');
+  const fip = m.predict({ from: 'vm-fip', to: '192.0.2.100', probe: 'tcp', port: 8080 });
+  expect(fip.outcome).toBe('reachable');
+  expect(fip.reason).toBe('vpc-1 route 0.0.0.0/0 via 10.0.1.254, gw1 DNAT dnat1 192.0.2.100:8080 -> 10.0.1.10:80, gw1 FIP fip1 10.0.1.11 -> eip-fip 192.0.2.101; return vpc-1 route 0.0.0.0/0 via 10.0.1.254');
+});
+
+test('EIP names resolve to their addresses; the external host reaches nothing but EIPs', () => {
   const m = model(natSpec());
   expect(m.resolve('eip-fip')).toBe(m.resolve('192.0.2.101'));
   expect(() => m.resolve('eip-none')).toThrow(/unknown destination "eip-none"/);
   const nobody = m.predict({ from: 'external', to: '192.0.2.150', probe: 'icmp' });
   expect([nobody.outcome, nobody.disposition]).toEqual(['timeout', 'NEIGHBOR_UNREACHABLE']);
+  expect(nobody.reason).toBe('nothing on ovn-vpc-external-network answers ARP for 192.0.2.150 (no EIP, the upstream host or the node holds it)');
+  // The external host has no route into the VPC except through an EIP.
+  const node = m.predict({ from: 'external', to: '192.0.2.254', probe: 'icmp' });
+  expect([node.outcome, node.reason]).toEqual(['reachable', 'on-link on ovn-vpc-external-network']);
+  const direct = m.predict({ from: 'external', to: 'vm-web', probe: 'icmp' });
+  expect([direct.outcome, direct.disposition, direct.fromIp]).toEqual(['timeout', 'NO_ROUTE', '192.0.2.1']);
+  expect(direct.reason).toBe('the external host 192.0.2.1 reaches the VPCs only through EIPs on ovn-vpc-external-network (192.0.2.0/24); 10.0.1.10 is outside it');
 });
 
 test('natOutgoing egress is seen as the node 192.0.2.254', () => {
   const p = model({ subnets: [{ name: 'pods', cidrBlock: '10.54.0.0/24', natOutgoing: true }], vms: [{ name: 'pod', subnet: 'pods' }] }).predict(internet('pod'));
   expect([p.outcome, p.seenAs]).toEqual(['reachable', '192.0.2.254']);
+});
+
+test('an ovn-cluster VM reaches an EIP from the node\'s uplink, masqueraded as 192.0.2.254', () => {
+  const pods = (vpcRoute: boolean): SpecIn => {
+    const base = natSpec({ vpcRoute });
+    return { ...base, subnets: [...base.subnets, { name: 'pods', cidrBlock: '10.54.0.0/24', natOutgoing: true }], vms: [...base.vms, { name: 'pod', subnet: 'pods' }] };
+  };
+  const p = model(pods(true)).predict({ from: 'pod', to: '192.0.2.100', probe: 'tcp', port: 8080 });
+  expect(p.outcome).toBe('reachable');
+  expect(p.reason).toBe('ovn-cluster policy 29000 ip4.src == $pods.node.1_ip4 reroute 100.64.0.2, MASQUERADE at the node (natOutgoing on pods), gw1 DNAT dnat1 192.0.2.100:8080 -> 10.0.1.10:80; return vpc-1 route 0.0.0.0/0 via 10.0.1.254');
+  expect(p.steps.filter((s) => s.leg === 'reply').map((s) => s.text)).toContain('conntrack: destination 192.0.2.254 back to 10.54.0.2');
+  const lost = model(pods(false)).predict({ from: 'pod', to: '192.0.2.100', probe: 'tcp', port: 8080 });
+  expect(lost.reason).toBe('no return route: vpc-1 has no route to 192.0.2.254 back to NAT gateway gw1 (no staticRoutes 0.0.0.0/0 -> 10.0.1.254, kube-ovn#4241)');
+  // Nothing holds an unused address of the external network.
+  expect(model(pods(true)).predict({ from: 'pod', to: '192.0.2.50', probe: 'icmp' }).disposition).toBe('NEIGHBOR_UNREACHABLE');
 });
 
 test('the mesh keeps a FIP VM and a plain VM of one subnet apart: different internet outcomes and reasons', () => {

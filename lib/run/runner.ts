@@ -76,7 +76,6 @@ interface CheckedVm {
 /** The external host in one phase: its control, or why its cells are not run. */
 type ExternalHost = { readonly checked: CheckedVm } | { readonly skipped: string } | undefined;
 
-
 export class Runner {
   private readonly sessions = new Map<string, Promise<Session>>();
   /** Per VM, the next hop of the default route the run set in it. */

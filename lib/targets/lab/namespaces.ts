@@ -1,7 +1,7 @@
 // Builds and removes the run's Linux side: VM namespaces with their veth on the integration
 // bridge, the node namespace (ovn0 on the join switch, uplink, MASQUERADE), the upstream
-// namespace owning the lab's "internet", and NAT gateway namespaces between br-int and upstream. Everything is batched: one `ip -batch` and one ovs-vsctl
-// per step, then one shell per namespace.
+// namespace owning the lab's "internet", and NAT gateway namespaces between br-int and upstream.
+// Everything is batched: one `ip -batch` and one ovs-vsctl per step, then one shell per namespace.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';

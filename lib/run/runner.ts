@@ -323,8 +323,9 @@ export class Runner {
     const answered = new Set(phase.cells.filter((c) => c.to === INTERNET && tools.has(c.from) && tries.get(c)?.at(-1)?.outcome === 'reachable').map((c) => c.from));
     await mapPool([...answered], this.settings.concurrency, async (vm) => {
       const command = seenAsCommand(this.realized.internetIP, port, tools.get(vm)!.timeout);
-      const r = await this.session(vm).then((s) => s.run(command, { timeoutMs: 15_000 })).catch(() => undefined);
-      seen.set(vm, r && parseSeenAs(r.output));
+      const ask = () => this.session(vm).then((s) => s.run(command, { timeoutMs: 15_000 })).then((r) => parseSeenAs(r.output), () => undefined);
+      // A second try before the source is called unknown: one connection can be lost like a ping.
+      seen.set(vm, (await ask()) ?? (await ask()));
     });
     return seen;
   }

@@ -205,7 +205,8 @@ cells, VMs and phases are listed too.`)
     .option('--run-id <id>', 'the run id that prefixes names and labels the objects', 'render')
     .option('--namespace <ns>', 'namespace of the VMs and their cloud-init Secrets', 'default')
     .option('--image <image>', `harvester: KubeVirt containerDisk image (${DEFAULT_IMAGE}); kubeovn: pod image (${DEFAULT_POD_IMAGE})`)
-    .option('--kube-ovn-primary', 'kubeovn: pods on Kube-OVN as the primary CNI (no NADs)')
+    .option('--kube-ovn-primary', 'kubeovn: pods on Kube-OVN as the primary CNI (no NADs)');
+  natSiteOptions(program.commands.at(-1)!)
     .addHelpText('after', `
 Example:
   $ vpcheck render topologies/vpc-peering-example1.yaml --target harvester > peering.yaml
@@ -267,10 +268,25 @@ function withClusterOptions(command: Command): void {
     .option('--image <image>', `harvester: containerDisk image of a cloud image with cloud-init (${DEFAULT_IMAGE}); kubeovn: pod image with sh, iproute2, ping, socat (${DEFAULT_POD_IMAGE})`)
     .option('--kube-ovn-primary', 'kubeovn: Kube-OVN is the primary CNI (pods attach with ovn.kubernetes.io/* annotations, no NADs)')
     .option('--internet-ip <ip>', 'address of "internet" (default: 192.0.2.1 on the lab, 8.8.8.8 on a cluster)');
+  natSiteOptions(command);
+}
+
+/** Site facts of a VPC NAT gateway's external network that no topology holds (used only when it has natGateways). */
+function natSiteOptions(command: Command): Command {
+  return command
+    .option('--external-nic <nic>', 'NAT gateways: the node NIC that reaches the external network (kubeovn: the macvlan master, default eth1 as in the Kube-OVN docs; harvester: the ProviderNetwork\'s defaultInterface and the NAD\'s master, default eno50 as on Harvester v1.8\'s page)')
+    .option('--external-vlan <id>', 'NAT gateways, harvester: VLAN id of the external network\'s underlay (Kube-OVN Vlan spec.id; default 0, untagged)', vlanId)
+    .option('--nat-gateway-image <image>', 'NAT gateways, kubeovn: the image written into kube-system/ovn-vpc-nat-config when the cluster has none (default docker.io/kubeovn/vpc-nat-gateway:v1.15.0, Harvester v1.8\'s)');
 }
 
 function targetOption(description = 'where the topology runs'): Option {
   return new Option('--target <kind>', description).choices(Object.keys(TRANSPORTS)).default('lab');
+}
+
+function vlanId(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 4095) throw new InvalidArgumentError('a VLAN id, 0 to 4095');
+  return n;
 }
 
 function count(value: string): number {

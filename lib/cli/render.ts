@@ -17,6 +17,9 @@ export interface RenderCommandOptions {
   readonly namespace: string;
   readonly image?: string;
   readonly kubeOvnPrimary?: boolean;
+  readonly externalNic?: string;
+  readonly externalVlan?: number;
+  readonly natGatewayImage?: string;
 }
 
 export async function renderCommand(file: string, options: RenderCommandOptions, io: Io): Promise<number> {
@@ -34,11 +37,21 @@ export async function renderCommand(file: string, options: RenderCommandOptions,
   }
   const { spec } = found;
   const harvester = options.target === 'harvester';
+  const wrongTarget = harvester ? (options.natGatewayImage !== undefined && '--nat-gateway-image') : (options.externalVlan !== undefined && '--external-vlan');
+  if (wrongTarget) {
+    io.err(`render: ${wrongTarget} is for --target ${harvester ? 'kubeovn' : 'harvester'} (${harvester ? "Harvester's kubeovn-operator owns the NAT gateway's image" : 'the kubeovn target puts the external network on macvlan, untagged'})`);
+    return EXIT.invalid;
+  }
+  const site = {
+    ...(options.externalNic !== undefined && { externalNic: options.externalNic }),
+    ...(options.externalVlan !== undefined && { externalVlan: options.externalVlan }),
+    ...(options.natGatewayImage !== undefined && { natGatewayImage: options.natGatewayImage }),
+  };
   // The manifests are still printed (for review), with what the pods will not do.
   for (const d of harvester ? harvesterLimits(topology) : podLimits(topology, 'warning')) io.err(formatDiagnostic(d));
   const rendered = harvester
-    ? render(spec, { runId: options.runId, namespace: options.namespace, image: options.image ?? DEFAULT_IMAGE })
-    : renderPods(spec, { runId: options.runId, image: options.image ?? DEFAULT_POD_IMAGE, ...(options.kubeOvnPrimary && { primary: true }) });
+    ? render(spec, { runId: options.runId, namespace: options.namespace, image: options.image ?? DEFAULT_IMAGE, ...site })
+    : renderPods(spec, { runId: options.runId, image: options.image ?? DEFAULT_POD_IMAGE, ...(options.kubeOvnPrimary && { primary: true }), ...site });
   io.out(manifestsYaml(rendered, options.runId, [
     `vpcheck render ${file} --target ${options.target} --phase "${phase}" --run-id ${options.runId}`,
     `Every object carries vpcheck/run=${options.runId}; remove them with: vpcheck down --target ${options.target} --run ${options.runId}`,
@@ -46,6 +59,7 @@ export async function renderCommand(file: string, options: RenderCommandOptions,
       'Each VirtualMachine reads cloud-init user-data from the Secret of its own name (key "userdata"),',
       'which holds the console password: `vpcheck run` creates it; by hand, create it before the VMs.',
     ] : []),
+    ...rendered.notes.map((n) => `NAT gateway: ${n}`),
   ]));
   return EXIT.ok;
 }

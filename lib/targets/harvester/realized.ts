@@ -53,7 +53,7 @@ export class HarvesterRealized extends ClusterRealized {
     const rendered = render(next, this.options);
     const vms = rendered.objects.filter((o) => o.kind === 'VirtualMachine');
     const secrets = vms.map((vm) => cloudInitSecret(vm, next.name, this.runId, userData(this.credentials, next.vms.find((v) => vm.metadata.annotations![NAME_ANNOTATION] === v.name)!.listen)));
-    return { objects: [...rendered.objects, ...secrets], ...(rendered.ovnCluster && { ovnCluster: rendered.ovnCluster }) };
+    return { objects: [...rendered.objects, ...secrets], ...(rendered.ovnCluster && { ovnCluster: rendered.ovnCluster }), notes: rendered.notes };
   }
 
   /** Running VMI with the address vpcheck pinned. */

@@ -6,7 +6,7 @@
 // (programmed.ts). Subclasses render and open sessions.
 import { KubeError, type KubeClient } from '../../k8s/client.ts';
 import { applyObject, getObject, listObjects } from '../../k8s/objects.ts';
-import { NAME_ANNOTATION, runSelector } from '../../k8s/labels.ts';
+import { NAME_ANNOTATION, RUN_LABEL, runSelector } from '../../k8s/labels.ts';
 import { describe, resourceOf, type KubeObject } from '../../k8s/resources.ts';
 import { waitUntil, WaitTimeout } from '../../k8s/watch.ts';
 import { assignAddresses, type Addressed } from '../../topology/addresses.ts';
@@ -19,7 +19,8 @@ import { expectation, expectedRows, type NbExpectation, type NbRow } from './nb-
 import { writeOvnCluster } from './ovn-cluster-write.ts';
 import { NotReady, Unreadable, waitProgrammed, waitStable } from './programmed.ts';
 import { subnetConflicts } from './subnet-conflicts.ts';
-import { describeState, isReady } from './ready.ts';
+import { describeState, isReady, WAITED_KINDS } from './ready.ts';
+import { NAT_CONFIG, NAT_GW_CONFIG, NAT_NAMESPACE, natConfigRefusal } from './render-nat.ts';
 import { teardownOrder, teardownRun, teardownTimeoutMs } from './teardown.ts';
 import type { OvnClusterPatch } from './render-network.ts';
 
@@ -33,6 +34,8 @@ export interface ClusterRunOptions {
 export interface Desired {
   readonly objects: readonly KubeObject[];
   readonly ovnCluster?: OvnClusterPatch;
+  /** What the rendering defaulted or needs of the cluster (render-nat.ts): logged once per run. */
+  readonly notes?: readonly string[];
 }
 
 /** The kinds that stand in for a topology VM. */
@@ -57,6 +60,9 @@ export abstract class ClusterRealized implements Realized {
   private latest: Readiness = { kind: 'programmed', checked: 'nothing built yet', waitedMs: 0 };
   private downPromise?: Promise<void>;
   private readonly central: KubeOvnPods;
+  /** Objects the cluster had before the run (its own NAT ConfigMaps): never applied over, never deleted. */
+  private readonly foreign = new Set<string>();
+  private readonly noted = new Set<string>();
 
   /** "harvester" or "kube-ovn", at the start of every message. */
   protected abstract readonly label: string;
@@ -84,10 +90,15 @@ export abstract class ClusterRealized implements Realized {
   }
 
   async update(next: TopologySpec): Promise<UpdateResult> {
-    const { objects: desired, ovnCluster } = this.desired(next);
-    const changed = desired.filter((o) => JSON.stringify(this.applied.get(keyOf(o))) !== JSON.stringify(o));
+    const { objects: desired, ovnCluster, notes = [] } = this.desired(next);
+    for (const note of notes.filter((n) => !this.noted.has(n))) {
+      this.noted.add(note);
+      this.log.info(`${this.label} ${this.runId}: NAT gateway: ${note}`);
+    }
+    await this.noteForeign(desired);
+    const changed = desired.filter((o) => !this.foreign.has(keyOf(o)) && JSON.stringify(this.applied.get(keyOf(o))) !== JSON.stringify(o));
     const wanted = new Set(desired.map(keyOf));
-    const removed = [...this.applied.values()].filter((o) => !wanted.has(keyOf(o)));
+    const removed = [...this.applied.values()].filter((o) => !wanted.has(keyOf(o)) && !this.foreign.has(keyOf(o)));
     // A running VMI or Pod keeps the network, address and annotations it started with (KubeVirt
     // does not carry a changed template into a running VMI; Kube-OVN does not re-address a pod):
     // a changed one is deleted and created again. vpcheck's VMs boot from a containerDisk, so
@@ -99,6 +110,7 @@ export abstract class ClusterRealized implements Realized {
       await Promise.all(batch.filter((o) => replaced.includes(o)).map((o) => this.remove(o)));
       await Promise.all(batch.map((o) => this.guard(o, applyObject(this.client, o))));
       if (kind === 'Vpc') await this.patchOvnCluster(ovnCluster);
+      if (kind === 'VpcNatGateway' && batch.length) await this.refuseNatDisabled();
       await Promise.all(batch.map((o) => this.waitReady(o)));
     }
     for (const kind of [...this.applyOrder].reverse()) {
@@ -149,6 +161,30 @@ export abstract class ClusterRealized implements Realized {
     return new Map(objects.map((o) => [describe(o), isReady(o) ? o.metadata.resourceVersion ?? '' : undefined]));
   }
 
+  /**
+   * ConfigMaps the cluster already has (Kube-OVN's NAT ConfigMaps on a cluster that set them up, or
+   * another run's) stay as they are: the run neither applies over them nor, since they do not carry
+   * its label, deletes them. Read once per object, before the run first creates it.
+   */
+  private async noteForeign(desired: readonly KubeObject[]): Promise<void> {
+    for (const o of desired.filter((x) => x.kind === 'ConfigMap' && !this.applied.has(keyOf(x)) && !this.foreign.has(keyOf(x)))) {
+      const existing = await this.guard(o, getObject(this.client, resourceOf('ConfigMap'), o.metadata.name, o.metadata.namespace));
+      if (existing && existing.metadata.labels?.[RUN_LABEL] !== this.runId) {
+        this.foreign.add(keyOf(o));
+        this.log.info(`${this.label} ${this.runId}: ${describe(o)} exists already: used as the cluster has it`);
+      }
+    }
+  }
+
+  /** Kube-OVN builds no NAT gateway while its ConfigMaps say so: said at once rather than after the ready timeout. */
+  private async refuseNatDisabled(): Promise<void> {
+    const read = (name: string) => getObject(this.client, resourceOf('ConfigMap'), name, NAT_NAMESPACE).catch((e: unknown) => {
+      throw e instanceof KubeError ? new TargetError(`${this.label}: reading ${NAT_NAMESPACE}/${name}: ${e.message}`) : e;
+    });
+    const refusal = natConfigRefusal(await read(NAT_CONFIG), await read(NAT_GW_CONFIG));
+    if (refusal) throw new TargetError(`${this.label}: ${refusal}${this.label === 'harvester' ? ' (Harvester: set enableNATGateway in the kubeovn-operator\'s Configuration)' : ''}`);
+  }
+
   /** Refuses, before anything is applied, Subnets that overlap one of the cluster's own. */
   private async refuseConflicts(changed: readonly KubeObject[]): Promise<void> {
     if (!changed.some((o) => o.kind === 'Subnet')) return;
@@ -196,7 +232,7 @@ export abstract class ClusterRealized implements Realized {
 
   /** Ready as Kube-OVN's e2e decides; a VM or Pod once it runs with the address vpcheck pinned. */
   private async waitReady(o: KubeObject): Promise<void> {
-    if (['Vpc', 'Subnet', 'SecurityGroup'].includes(o.kind)) await this.wait(o.kind, o.metadata.name, undefined, isReady, `${describe(o)} to become ready`);
+    if (WAITED_KINDS.has(o.kind)) await this.wait(o.kind, o.metadata.name, undefined, isReady, `${describe(o)} to become ready`);
     else if (VM_KINDS.has(o.kind)) await this.waitVm(o);
   }
 

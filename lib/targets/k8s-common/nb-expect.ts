@@ -120,6 +120,8 @@ interface VpcSpec {
 
 interface SubnetSpec {
   vpc?: string;
+  provider?: string;
+  vlan?: string;
   cidrBlock: string;
   gateway: string;
   private?: boolean;
@@ -148,7 +150,17 @@ function vpcRows(router: string, spec: VpcSpec): NbRow[] {
   ];
 }
 
+/** Kube-OVN's test of an OVN subnet: provider "", "ovn" or "<nad>.<ns>.ovn" (pkg/util IsOvnProvider). */
+const isOvnProvider = (provider: string | undefined) => !provider || provider === 'ovn' || /^[^.]+\.[^.]+\.ovn$/.test(provider);
+
 function subnetRows(name: string, spec: SubnetSpec): NbRow[] {
+  // A subnet of another CNI (the NAT gateway's macvlan external network) gets Kube-OVN's IPAM and
+  // status only, no OVN rows (kubeovn/kube-ovn pkg/controller/subnet.go handleAddOrUpdateSubnet:
+  // !isOvnSubnet -> "SetNonOvnSubnetSuccess"). A VLAN underlay subnet is a logical switch whose
+  // gateway is the physical router: no router port unless logicalGateway or u2oInterconnection,
+  // which vpcheck does not render.
+  if (!isOvnProvider(spec.provider)) return [];
+  if (spec.vlan) return [{ kind: 'switch', switch: name }];
   const router = spec.vpc || DEFAULT_VPC;
   const prefix = spec.cidrBlock.split('/')[1];
   const rows: NbRow[] = [

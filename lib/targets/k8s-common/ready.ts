@@ -15,6 +15,9 @@ interface Condition {
 
 const conditions = (o: KubeObject) => ((o.status as { conditions?: Condition[] } | undefined)?.conditions ?? []);
 
+/** Kinds a run waits for after applying them (the rest are ready once the server has them). */
+export const WAITED_KINDS: ReadonlySet<string> = new Set(['Vpc', 'Subnet', 'SecurityGroup', 'ProviderNetwork', 'IptablesEIP', 'IptablesFIPRule', 'IptablesSnatRule', 'IptablesDnatRule']);
+
 export function isReady(o: KubeObject | undefined): boolean {
   if (!o) return false;
   const status = (o.status ?? {}) as Record<string, unknown>;
@@ -25,6 +28,22 @@ export function isReady(o: KubeObject | undefined): boolean {
       return conditions(o).some((c) => c.type === 'Ready' && c.status === 'True');
     case 'SecurityGroup':
       return typeof status.portGroup === 'string' && status.portGroup !== '';
+    case 'ProviderNetwork':
+      return status.ready === true;
+    // The NAT gateway's objects (kubeovn/kube-ovn v1.15.24 pkg/controller/vpc_nat_gw_eip.go
+    // createOrUpdateEipCR, vpc_nat_gw_nat.go patch{Fip,Dnat,Snat}Status): ready and the address are
+    // set only after the gateway pod ran eip-add or the rule's *-add; conditions are never set. An
+    // EIP ready means its gateway's pod runs and was initialised, which the gateway itself has no
+    // status for. An EIP's ip must be the one asked for (a phase may move it); a rule's v4ip is its
+    // EIP's, copied when the rule went into the pod.
+    case 'IptablesEIP': {
+      const want = (o.spec as { v4ip?: string } | undefined)?.v4ip;
+      return status.ready === true && typeof status.ip === 'string' && status.ip !== '' && (!want || status.ip === want);
+    }
+    case 'IptablesFIPRule':
+    case 'IptablesSnatRule':
+    case 'IptablesDnatRule':
+      return status.ready === true && typeof status.v4ip === 'string' && status.v4ip !== '';
     case 'VirtualMachineInstance':
       return status.phase === 'Running';
     case 'Pod':

@@ -118,7 +118,7 @@ export function renderNat(spec: TopologySpec, options: NatRenderOptions): Render
   const ext = spec.externalNetwork;
   const extName = prefixed(runId, ext.name);
   const externalSubnetName = (name: string) => (name === ext.name ? extName : prefixed(runId, name));
-  const external = options.form === 'macvlan' ? macvlanExternal(extName, nic) : underlayExternal(runId, extName, prefixed(runId, `${ext.name}-vlan`), nic, options.externalVlan ?? DEFAULT_VLAN, meta);
+  const external = options.form === 'macvlan' ? macvlanExternal(extName, nic) : underlayExternal(runId, extName, `${ext.name}-vlan`, nic, options.externalVlan ?? DEFAULT_VLAN, meta);
   if (options.form === 'vlan-underlay' && options.externalVlan === undefined) notes.push(`external network untagged (VLAN id ${DEFAULT_VLAN}, the default): pass --external-vlan with its VLAN id`);
   const nad: KubeObject = {
     apiVersion: 'k8s.cni.cncf.io/v1',
@@ -191,16 +191,17 @@ function macvlanExternal(name: string, nic: string): External {
  * ProviderNetwork {defaultInterface: <nic>} and Vlan {id, provider}: the Subnet on that Vlan is an
  * underlay with an OVS localnet port on br-<provider network>.
  */
-function underlayExternal(runId: string, name: string, vlan: string, nic: string, vlanId: number, meta: (name: string, original: string) => KubeObject['metadata']): External {
+function underlayExternal(runId: string, name: string, vlanOriginal: string, nic: string, vlanId: number, meta: (name: string, original: string) => KubeObject['metadata']): External {
   const provider = providerOf({ name, namespace: NAT_NAMESPACE });
   const pn = providerNetworkName(runId);
+  const vlan = prefixed(runId, vlanOriginal);
   return {
     config: { cniVersion: '0.3.1', name, master: nic, type: 'kube-ovn', server_socket: '/run/openvswitch/kube-ovn-daemon.sock', provider },
     provider,
     vlan,
     objects: [
       { apiVersion: 'kubeovn.io/v1', kind: 'ProviderNetwork', metadata: meta(pn, pn), spec: { defaultInterface: nic } },
-      { apiVersion: 'kubeovn.io/v1', kind: 'Vlan', metadata: meta(vlan, vlan), spec: { id: vlanId, provider: pn } },
+      { apiVersion: 'kubeovn.io/v1', kind: 'Vlan', metadata: meta(vlan, vlanOriginal), spec: { id: vlanId, provider: pn } },
     ],
   };
 }

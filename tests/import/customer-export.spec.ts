@@ -150,7 +150,7 @@ test('a Harvester v1.8 NAT gateway export: the external subnet becomes externalN
   for (const w of [
     'NetworkAttachmentDefinition kube-system/vswitchexternal: the NAT gateways\' external network, held as externalNetwork; its node NIC eno50 is a site fact: give a cluster run --external-nic',
     'ProviderNetwork pn1 not imported: the external network\'s underlay on the nodes is a site fact; give a cluster run --external-nic eno50',
-    'Vlan vlan2017 not imported: the external network\'s underlay on the nodes is a site fact; give a cluster run --external-nic and --external-vlan 2017',
+    'Vlan vlan2017 not imported: the external network\'s underlay on the nodes is a site fact; give a cluster run --external-vlan 2017',
     'VpcNatGateway gw1: fields a topology cannot hold: spec.selector: ["kubernetes.io/hostname: node-2"]',
     'IptablesDnatRule dnat-sctp not imported: protocol sctp: the NAT gateway\'s DNAT takes tcp or udp',
     'IptablesFIPRule fip-lost not imported: eip other-eip: no such EIP among the imported ones',

@@ -156,11 +156,11 @@ const isOvnProvider = (provider: string | undefined) => !provider || provider ==
 function subnetRows(name: string, spec: SubnetSpec): NbRow[] {
   // A subnet of another CNI (the NAT gateway's macvlan external network) gets Kube-OVN's IPAM and
   // status only, no OVN rows (kubeovn/kube-ovn pkg/controller/subnet.go handleAddOrUpdateSubnet:
-  // !isOvnSubnet -> "SetNonOvnSubnetSuccess"). A VLAN underlay subnet is a logical switch whose
-  // gateway is the physical router: no router port unless logicalGateway or u2oInterconnection,
-  // which vpcheck does not render.
-  if (!isOvnProvider(spec.provider)) return [];
-  if (spec.vlan) return [{ kind: 'switch', switch: name }];
+  // !isOvnSubnet -> "SetNonOvnSubnetSuccess"). A VLAN underlay subnet (the external network on
+  // Harvester) is a switch with a localnet port whose gateway is the physical router; what shows
+  // it works is the EIPs' status (ready only after eip-add ran on the gateway's external leg,
+  // ready.ts), which the run waits for, so no row of it is expected here.
+  if (!isOvnProvider(spec.provider) || spec.vlan) return [];
   const router = spec.vpc || DEFAULT_VPC;
   const prefix = spec.cidrBlock.split('/')[1];
   const rows: NbRow[] = [

@@ -9,6 +9,7 @@ import { test } from '../support/fake-cluster.ts';
 import type { KubeObject } from '../../lib/k8s/resources.ts';
 import { resourceOf } from '../../lib/k8s/resources.ts';
 import { render } from '../../lib/targets/harvester/render.ts';
+import { KubeOvnTarget } from '../../lib/targets/kubeovn/kubeovn-target.ts';
 import { renderPods } from '../../lib/targets/kubeovn/render.ts';
 import { loadTopologyFile } from '../../lib/topology/load.ts';
 import { admit } from '../support/fake-apiserver/admission.ts';
@@ -143,4 +144,26 @@ test('a run on a cluster whose NAT gateway is disabled fails at once, naming the
   expect(err?.message).toMatch(/kube-system\/ovn-vpc-nat-gw-config has enable-vpc-nat-gw: "false": Kube-OVN builds no VPC NAT gateway \(Harvester: set enableNATGateway/);
   // Said before any EIP wait (30 s in these tests) ran out.
   expect(Date.now() - started).toBeLessThan(25_000);
+});
+
+test('kubeovn: a run creates Kube-OVN\'s NAT ConfigMaps where the cluster has none and removes them with the run; a cluster\'s own stay as they are', async ({ fakeCluster }) => {
+  test.setTimeout(240_000);
+  const { topology } = await loadTopologyFile(FIXTURE);
+  const { fake, target } = await fakeCluster.start((connect) => new KubeOvnTarget({ ...connect, natGatewayImage: 'registry.example/vpc-nat-gateway:v1.15.4' }));
+  const configMap = (name: string) => fake.store.get('ConfigMap', 'kube-system', name);
+  // The cluster's own: a run uses them and leaves them.
+  const own = configMap('ovn-vpc-nat-config')!;
+  const kept = await target.up(topology!, { runId: 'standin-nat-own', log: quiet });
+  expect(configMap('ovn-vpc-nat-config')).toEqual(own);
+  await kept.down();
+  expect(configMap('ovn-vpc-nat-config')).toEqual(own);
+  // None on the cluster: the run's, with its image, gone with the run.
+  for (const name of ['ovn-vpc-nat-config', 'ovn-vpc-nat-gw-config']) fake.store.remove(configMap(name)!);
+  const made = await target.up(topology!, { runId: 'standin-nat-made', log: quiet });
+  expect(configMap('ovn-vpc-nat-config')).toMatchObject({ metadata: { labels: { 'vpcheck/run': 'standin-nat-made' } }, data: { image: 'registry.example/vpc-nat-gateway:v1.15.4' } });
+  expect(configMap('ovn-vpc-nat-gw-config')!.data).toEqual({ 'enable-vpc-nat-gw': 'true' });
+  expect(fake.store.get('IptablesEIP', undefined, 'standin-nat-made-my-eip')!.status).toMatchObject({ ready: true, ip: '192.0.2.200' });
+  await made.down();
+  expect(configMap('ovn-vpc-nat-config')).toBeUndefined();
+  expect(configMap('ovn-vpc-nat-gw-config')).toBeUndefined();
 });

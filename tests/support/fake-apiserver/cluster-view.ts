@@ -13,7 +13,7 @@ import { contains, formatIPv4, overlaps, parseIPv4, parsePrefix, parsePrefixOrAd
 import { type Binding, type PolicyRoute, type SecurityGroup, type SecurityGroupRule, type Subnet, type TopologySpec, type Vm, type Vpc } from '../../../lib/topology/types.ts';
 import { guestConfig, Refused, type GuestConfig } from './guest-cloud-init.ts';
 import type { KubeOvnIpam } from './kube-ovn-ipam.ts';
-import { externalSubnetNames, natView, type NatView } from './nat-view.ts';
+import { isExternalKind, natView, type NatView } from './nat-view.ts';
 import type { Store } from './store.ts';
 
 /** Kube-OVN's default VPC and its join subnet (kube-ovn-controller --node-switch-cidr default). */
@@ -234,9 +234,8 @@ export function runView(store: Store, runId: string, ipam: KubeOvnIpam): RunView
     if (p) providers.set(`${nad.metadata.namespace}/${nad.metadata.name}`, p);
   }
   const subnets: FormattedSubnet[] = [];
-  // External networks of NAT gateways are no VPC subnets: nat-view.ts reads them.
-  const externalNames = externalSubnetNames(ofRun);
-  for (const s of ofRun('Subnet').filter((o) => !externalNames.has(o.metadata.name)).map(formatSubnet)) {
+  // Subnets of another CNI and VLAN underlays are no overlay switches: nat-view.ts reads them as external networks.
+  for (const s of ofRun('Subnet').filter((o) => !isExternalKind(o)).map(formatSubnet)) {
     const clash = subnets.find((o) => o.vpc === s.vpc && overlaps(parsePrefix(o.cidrBlock), parsePrefix(s.cidrBlock)));
     const reason = s.providerName !== OVN_PROVIDER && ![...providers.values()].includes(s.providerName) ? `no NetworkAttachmentDefinition has provider ${s.providerName}`
       : s.vpc !== OVN_CLUSTER && !store.get('Vpc', undefined, s.vpc) ? `vpc ${s.vpc} not found`
@@ -300,7 +299,9 @@ export function runView(store: Store, runId: string, ipam: KubeOvnIpam): RunView
   }
 
   const nat = natView(store, ofRun, subnets.map((s) => ({ name: s.name, vpc: s.vpc, cidrBlock: s.cidrBlock })), runVpcs);
-  for (const [o, problem] of nat.externalSubnets) if (problem) pending.set(o, problem);
+  // Kube-OVN validates a VLAN subnet's Vlan; another CNI's subnet it marks Ready whatever its NAD
+  // ("SetNonOvnSubnetSuccess"): a missing NAD shows only at the gateway that uses it.
+  for (const [o, problem] of nat.externalSubnets) if (problem && (o.spec as { vlan?: string } | undefined)?.vlan) pending.set(o, problem);
   for (const [o, reason] of nat.pending) pending.set(o, reason);
 
   const networks = subnets.map((s) => ({ name: s.name, namespace: 'subnet', ref: s.provider }));

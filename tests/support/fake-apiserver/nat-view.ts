@@ -22,7 +22,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 
 export interface NatView {
   readonly nat: Pick<TopologySpec, 'externalNetwork' | 'natGateways' | 'eips' | 'snatRules' | 'dnatRules' | 'fipRules'>;
-  /** The run's Subnets that are external networks (not VPC subnets), each with its reason when not ready. */
+  /** The run's Subnets that are no VPC subnets (isExternalKind), each with its reason when not ready. */
   readonly externalSubnets: ReadonlyMap<KubeObject, string | undefined>;
   /** NAT objects not built, with the controller's reason. */
   readonly pending: ReadonlyMap<KubeObject, string>;
@@ -72,27 +72,30 @@ export interface ReadySubnet {
   readonly cidrBlock: string;
 }
 
-/** The Subnets a run's gateways and EIPs name as external (Kube-OVN's default one where they name none). */
-export function externalSubnetNames(ofRun: (kind: string) => KubeObject[]): Set<string> {
-  const named = new Set<string>();
-  for (const g of ofRun('VpcNatGateway')) {
-    const list = ((specOf(g).externalSubnets as unknown[] | undefined) ?? []).flatMap((n) => str(n) ?? []);
-    for (const n of list.length ? list : [DEFAULT_EXTERNAL]) named.add(n);
-  }
-  for (const e of ofRun('IptablesEIP')) named.add(str(specOf(e).externalSubnet) ?? DEFAULT_EXTERNAL);
-  return named;
+/**
+ * A Subnet the lab cannot build as a logical switch of its own, a candidate external network: one
+ * of another CNI (a macvlan NAD with Kube-OVN's IPAM: no OVN rows, Ready as "SetNonOvnSubnetSuccess",
+ * pkg/controller/subnet.go) or a VLAN underlay (spec.vlan: a localnet to a physical network). The
+ * lab's only physical network is its upstream segment.
+ */
+export function isExternalKind(o: KubeObject): boolean {
+  const provider = str(specOf(o).provider);
+  const ovn = !provider || provider === 'ovn' || /^[^.]+\.[^.]+\.ovn$/.test(provider);
+  return !ovn || str(specOf(o).vlan) !== undefined;
 }
 
 export function natView(store: Store, ofRun: (kind: string) => KubeObject[], readySubnets: readonly ReadySubnet[], runVpcs: ReadonlySet<string>): NatView {
   const pending = new Map<KubeObject, string>();
   const gateways = ofRun('VpcNatGateway');
   const eipObjects = ofRun('IptablesEIP');
-  const named = externalSubnetNames(ofRun);
   const externalSubnets = new Map<KubeObject, string | undefined>();
-  for (const o of ofRun('Subnet').filter((s) => named.has(s.metadata.name))) externalSubnets.set(o, externalProblem(store, o));
+  for (const o of ofRun('Subnet').filter(isExternalKind)) externalSubnets.set(o, externalProblem(store, o));
   const usable = [...externalSubnets].filter(([, problem]) => problem === undefined).map(([o]) => o);
-  // One external network on the lab: its upstream segment. A Subnet's empty gateway is the first address (formatSubnet).
-  const first = usable[0];
+  // One external network on the lab, its upstream segment: the one the gateways name first. A
+  // Subnet's empty gateway is the first address (formatSubnet).
+  const named = (g: KubeObject) => ((specOf(g).externalSubnets as unknown[] | undefined) ?? []).flatMap((n) => str(n) ?? []);
+  const wanted = [...gateways.flatMap((g) => (named(g).length ? named(g) : [DEFAULT_EXTERNAL])), ...eipObjects.map((e) => str(specOf(e).externalSubnet) ?? DEFAULT_EXTERNAL)];
+  const first = wanted.map((n) => usable.find((o) => o.metadata.name === n)).find((o) => o !== undefined);
   const externalNetwork: ExternalNetwork | undefined = first && {
     name: first.metadata.name,
     cidrBlock: specOf(first).cidrBlock as string,
@@ -106,7 +109,7 @@ export function natView(store: Store, ofRun: (kind: string) => KubeObject[], rea
     const s = specOf(g);
     const subnet = readySubnets.find((x) => x.name === s.subnet);
     const lanIp = str(s.lanIp);
-    const list = ((s.externalSubnets as unknown[] | undefined) ?? []).flatMap((n) => str(n) ?? []);
+    const list = named(g);
     const externals = list.length ? list : [DEFAULT_EXTERNAL];
     const missing = externals.find((n) => !externalOf(n));
     const reason = disabled
@@ -115,7 +118,7 @@ export function natView(store: Store, ofRun: (kind: string) => KubeObject[], rea
         : subnet.vpc !== s.vpc ? `subnet ${subnet.name} is not in vpc ${String(s.vpc)}`
         // The pod's LAN address comes from Kube-OVN's IPAM on the gateway subnet (ip_address annotation): inside it or nothing.
         : !lanIp || !isIPv4(lanIp) || !contains(parsePrefix(subnet.cidrBlock), parseIPv4(lanIp)) ? `lanIp ${String(s.lanIp)} is not an address of subnet ${subnet.name} (${subnet.cidrBlock})`
-        : missing ? `external subnet ${missing} not found or not ready` : undefined);
+        : missing ? `external subnet ${missing} not found or not ready (the fake's external network is a macvlan or VLAN underlay Subnet)` : undefined);
     if (reason) pending.set(g, reason);
     else built.set(g.metadata.name, { name: g.metadata.name, vpc: s.vpc as string, subnet: subnet!.name, lanIp: lanIp!, externalSubnets: externals });
   }

@@ -3,6 +3,7 @@
 // never load the cluster client, ssh2 or the lab's process code (a start-up cost users feel).
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, processIo, type Io } from './io.ts';
+import { natSiteMisplaced } from './nat-site.ts';
 import { DEFAULT_IMAGE, DEFAULT_POD_IMAGE } from '../targets/images.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import type { TargetOptions } from '../targets/index.ts';
@@ -127,6 +128,12 @@ command that reproduces it in the VM's console. Ctrl-C tears everything down (ex
       }
       if (opts.sshJump && (opts.target !== 'harvester' || opts.transport !== 'ssh')) {
         io.err(`run: --ssh-jump is for --target harvester --transport ssh (the lab reaches its VMs' sshd directly)`);
+        code = EXIT.invalid;
+        return;
+      }
+      const natMisplaced = natSiteMisplaced(opts);
+      if (natMisplaced) {
+        io.err(`run: ${natMisplaced}`);
         code = EXIT.invalid;
         return;
       }

@@ -7,6 +7,7 @@ import { podLimits } from '../targets/kubeovn/limits.ts';
 import { DEFAULT_POD_IMAGE, renderPods } from '../targets/kubeovn/render.ts';
 import { formatDiagnostic } from '../topology/diagnostics.ts';
 import { EXIT, type Io } from './io.ts';
+import { natSiteMisplaced } from './nat-site.ts';
 import { INITIAL_PHASE, phaseSpec } from '../topology/phases.ts';
 import { loadForCommand } from './topology-input.ts';
 
@@ -37,9 +38,9 @@ export async function renderCommand(file: string, options: RenderCommandOptions,
   }
   const { spec } = found;
   const harvester = options.target === 'harvester';
-  const wrongTarget = harvester ? (options.natGatewayImage !== undefined && '--nat-gateway-image') : (options.externalVlan !== undefined && '--external-vlan');
-  if (wrongTarget) {
-    io.err(`render: ${wrongTarget} is for --target ${harvester ? 'kubeovn' : 'harvester'} (${harvester ? "Harvester's kubeovn-operator owns the NAT gateway's image" : 'the kubeovn target puts the external network on macvlan, untagged'})`);
+  const misplaced = natSiteMisplaced(options);
+  if (misplaced) {
+    io.err(`render: ${misplaced}`);
     return EXIT.invalid;
   }
   const site = {

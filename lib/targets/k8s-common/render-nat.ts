@@ -123,7 +123,8 @@ export function renderNat(spec: TopologySpec, options: NatRenderOptions): Render
   const nad: KubeObject = {
     apiVersion: 'k8s.cni.cncf.io/v1',
     kind: 'NetworkAttachmentDefinition',
-    // Harvester's subnet webhook admits a kube-ovn provider only on a NAD of its OverlayNetwork type
+    // Labelled as the v1.8 page's vswitchexternal is (network.harvesterhci.io/type: OverlayNetwork):
+    // Harvester's subnet webhook admits a kube-ovn provider only on a NAD of that type
     // (harvester/network-controller-harvester pkg/webhook/subnet/validator.go).
     metadata: { ...meta(extName, ext.name, NAT_NAMESPACE), ...(options.form === 'vlan-underlay' && { labels: { ...runLabels(runId, spec.name), 'network.harvesterhci.io/type': 'OverlayNetwork' } }) },
     spec: { config: JSON.stringify(external.config) },

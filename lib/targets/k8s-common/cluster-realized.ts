@@ -108,9 +108,9 @@ export abstract class ClusterRealized implements Realized {
     for (const kind of this.applyOrder) {
       const batch = changed.filter((o) => o.kind === kind);
       await Promise.all(batch.filter((o) => replaced.includes(o)).map((o) => this.remove(o)));
+      if (kind === 'VpcNatGateway' && batch.length) await this.refuseNatDisabled();
       await Promise.all(batch.map((o) => this.guard(o, applyObject(this.client, o))));
       if (kind === 'Vpc') await this.patchOvnCluster(ovnCluster);
-      if (kind === 'VpcNatGateway' && batch.length) await this.refuseNatDisabled();
       await Promise.all(batch.map((o) => this.waitReady(o)));
     }
     for (const kind of [...this.applyOrder].reverse()) {

@@ -32,6 +32,8 @@ export class HarvesterRealized extends ClusterRealized {
   protected readonly label = 'harvester';
   protected readonly applyOrder = APPLY_ORDER;
   protected readonly nic = GUEST_NIC;
+  // harvester/kubeovn-operator internal/templates/configmaps.go renders both NAT ConfigMaps from it.
+  protected override readonly natEnableHint = ' (Harvester: set enableNATGateway in the kubeovn-operator\'s Configuration)';
   private readonly sessions = new Map<string, Session>();
   private readonly jump?: SshJump;
   /** Generated per run; only the VMs' cloud-init Secrets hold them. Never logged. */

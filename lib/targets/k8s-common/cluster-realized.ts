@@ -68,6 +68,8 @@ export abstract class ClusterRealized implements Realized {
   protected abstract readonly label: string;
   /** Kinds in the order they are applied (reverse for deletion). */
   protected abstract readonly applyOrder: readonly string[];
+  /** How the platform turns the NAT gateway on, for the refusal when it is off (" (...)" or ""). */
+  protected readonly natEnableHint: string = '';
   /** The NIC inside a VM, as the docs' commands name it. */
   protected abstract readonly nic: string;
   protected abstract desired(next: TopologySpec): Desired;
@@ -182,7 +184,7 @@ export abstract class ClusterRealized implements Realized {
       throw e instanceof KubeError ? new TargetError(`${this.label}: reading ${NAT_NAMESPACE}/${name}: ${e.message}`) : e;
     });
     const refusal = natConfigRefusal(await read(NAT_CONFIG), await read(NAT_GW_CONFIG));
-    if (refusal) throw new TargetError(`${this.label}: ${refusal}${this.label === 'harvester' ? ' (Harvester: set enableNATGateway in the kubeovn-operator\'s Configuration)' : ''}`);
+    if (refusal) throw new TargetError(`${this.label}: ${refusal}${this.natEnableHint}`);
   }
 
   /** Refuses, before anything is applied, Subnets that overlap one of the cluster's own. */

@@ -113,7 +113,8 @@ export function natView(store: Store, ofRun: (kind: string) => KubeObject[], rea
     const externals = list.length ? list : [DEFAULT_EXTERNAL];
     const missing = externals.find((n) => !externalOf(n));
     const reason = disabled
-      ?? (!runVpcs.has(String(s.vpc)) ? `vpc ${String(s.vpc)} not found`
+      ?? (s.vpc === 'ovn-cluster' ? 'the fake builds NAT gateways of custom VPCs only (Kube-OVN\'s docs and Harvester v1.8\'s page use them there)'
+        : !runVpcs.has(String(s.vpc)) ? `vpc ${String(s.vpc)} not found`
         : !subnet ? `subnet ${String(s.subnet)} not found or not ready`
         : subnet.vpc !== s.vpc ? `subnet ${subnet.name} is not in vpc ${String(s.vpc)}`
         // The pod's LAN address comes from Kube-OVN's IPAM on the gateway subnet (ip_address annotation): inside it or nothing.

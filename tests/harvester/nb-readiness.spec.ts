@@ -252,4 +252,8 @@ test('the NAT gateway\'s external network: no NB rows for a macvlan or VLAN unde
     expect(isReady({ apiVersion: 'kubeovn.io/v1', kind, metadata: { name: 'r' }, status: { ready: false, v4ip: '192.0.2.200' } })).toBe(false);
     expect(isReady({ apiVersion: 'kubeovn.io/v1', kind, metadata: { name: 'r' }, status: { ready: true, v4ip: '192.0.2.200' } })).toBe(true);
   }
+  // A changed rule: ready from before, its status still mirroring the old spec.
+  const dnat = { apiVersion: 'kubeovn.io/v1', kind: 'IptablesDnatRule', metadata: { name: 'd' }, spec: { eip: 'e', externalPort: '8080', internalIp: '10.0.1.2', internalPort: '80', protocol: 'tcp' } };
+  expect(isReady({ ...dnat, status: { ready: true, v4ip: '192.0.2.200', externalPort: '8888', internalIp: '10.0.1.2', internalPort: '80', protocol: 'tcp' } })).toBe(false);
+  expect(isReady({ ...dnat, status: { ready: true, v4ip: '192.0.2.200', externalPort: '8080', internalIp: '10.0.1.2', internalPort: '80', protocol: 'tcp' } })).toBe(true);
 });

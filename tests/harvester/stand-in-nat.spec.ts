@@ -116,10 +116,11 @@ test('a Harvester run waits for the EIPs and rules to be ready, and takes them d
     const eip = fake.store.get('IptablesEIP', undefined, `${RUN}-my-eip`)!;
     expect(eip.status).toMatchObject({ ready: true, ip: '192.0.2.200' });
     expect(fake.store.get('IptablesSnatRule', undefined, `${RUN}-my-snat`)!.status).toMatchObject({ ready: true, v4ip: '192.0.2.200' });
-    // The phase moves the SNAT EIP: the run waits for the new address in status.ip.
+    // The phase moves the SNAT EIP: the run waits for the new address in status.ip ...
     await realized.update(topology!.phases[0]!.topology);
     expect(fake.store.get('IptablesEIP', undefined, `${RUN}-my-eip`)!.status).toMatchObject({ ready: true, ip: '192.0.2.202' });
-    expect(fake.store.get('IptablesDnatRule', undefined, `${RUN}-dnat01`)!.spec).toMatchObject({ externalPort: '8080', internalPort: '80' });
+    // ... and for the moved DNAT rule's status to mirror its new port.
+    expect(fake.store.get('IptablesDnatRule', undefined, `${RUN}-dnat01`)).toMatchObject({ spec: { externalPort: '8080' }, status: { ready: true, externalPort: '8080' } });
     await realized.down();
   } finally {
     unsubscribe();

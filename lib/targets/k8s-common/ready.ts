@@ -15,6 +15,13 @@ interface Condition {
 
 const conditions = (o: KubeObject) => ((o.status as { conditions?: Condition[] } | undefined)?.conditions ?? []);
 
+/** Spec fields a rule's status repeats (kubeovn/kube-ovn v1.13.13 and v1.14.10 CRDs, status of Iptables*Rule). */
+const MIRRORED: Record<string, readonly string[]> = {
+  IptablesFIPRule: ['internalIp'],
+  IptablesSnatRule: ['internalCIDR'],
+  IptablesDnatRule: ['internalIp', 'internalPort', 'externalPort', 'protocol'],
+};
+
 /** Kinds a run waits for after applying them (the rest are ready once the server has them). */
 export const WAITED_KINDS: ReadonlySet<string> = new Set(['Vpc', 'Subnet', 'SecurityGroup', 'ProviderNetwork', 'IptablesEIP', 'IptablesFIPRule', 'IptablesSnatRule', 'IptablesDnatRule']);
 
@@ -40,10 +47,16 @@ export function isReady(o: KubeObject | undefined): boolean {
       const want = (o.spec as { v4ip?: string } | undefined)?.v4ip;
       return status.ready === true && typeof status.ip === 'string' && status.ip !== '' && (!want || status.ip === want);
     }
+    // The status also mirrors the spec the rule went in with (the CRDs' status internalIp,
+    // internalCIDR, protocol, ports; the controller redoes a rule whose spec moved away from it):
+    // where the cluster fills a mirror, it must match the spec, so a changed rule is waited for.
     case 'IptablesFIPRule':
     case 'IptablesSnatRule':
-    case 'IptablesDnatRule':
-      return status.ready === true && typeof status.v4ip === 'string' && status.v4ip !== '';
+    case 'IptablesDnatRule': {
+      const spec = (o.spec ?? {}) as Record<string, unknown>;
+      const mirrored = MIRRORED[o.kind]!.every((k) => status[k] === undefined || status[k] === '' || status[k] === spec[k]);
+      return status.ready === true && typeof status.v4ip === 'string' && status.v4ip !== '' && mirrored;
+    }
     case 'VirtualMachineInstance':
       return status.phase === 'Running';
     case 'Pod':

@@ -3,6 +3,7 @@ import { buildModel, renderExplain } from '../model/index.ts';
 import { EXIT, type Io } from './io.ts';
 import { INITIAL_PHASE, phaseSpec } from '../topology/phases.ts';
 import { loadForPrediction, type InternetOptions } from './topology-input.ts';
+import { EXTERNAL } from '../topology/types.ts';
 
 export interface ExplainOptions extends InternetOptions {
   readonly from: string;
@@ -24,14 +25,15 @@ export async function explainCommand(file: string, options: ExplainOptions, io: 
   const { spec } = found;
   const model = buildModel(spec, { internetIP });
   const vms = spec.vms.map((v) => v.name);
-  if (!vms.includes(options.from)) {
-    io.err(`--from ${options.from}: no such VM in phase ${phase}; VMs: ${vms.join(', ')}`);
+  if (!vms.includes(options.from) && options.from !== EXTERNAL) {
+    io.err(`--from ${options.from}: no such VM in phase ${phase}; VMs: ${vms.join(', ')}, or "${EXTERNAL}"`);
     return EXIT.invalid;
   }
+  const eips = spec.eips.map((e) => e.name);
   try {
     model.resolve(options.to);
   } catch {
-    io.err(`--to ${options.to}: neither a VM, an IPv4 address, nor "internet"; VMs: ${vms.join(', ')}`);
+    io.err(`--to ${options.to}: neither a VM, an EIP, an IPv4 address, nor "internet"; VMs: ${vms.join(', ')}${eips.length ? `; EIPs: ${eips.join(', ')}` : ''}`);
     return EXIT.invalid;
   }
   const req = { from: options.from, to: options.to, probe: options.port === undefined ? ('icmp' as const) : ('tcp' as const), ...(options.port !== undefined && { port: options.port }) };

@@ -4,9 +4,9 @@
 import { cellsOf, type Cell, type PhaseCells } from '../model/index.ts';
 import { subnetOf } from '../topology/addresses.ts';
 import { Reasons } from '../model/reasons.ts';
-import { formatIPv4 } from '../net/ipv4.ts';
+import { formatIPv4, isIPv4 } from '../net/ipv4.ts';
 import { renderGrid } from '../report/grid.ts';
-import type { Topology } from '../topology/types.ts';
+import { EXTERNAL, INTERNET, type Topology } from '../topology/types.ts';
 import { EXIT, type Io } from './io.ts';
 import { phaseSpec } from '../topology/phases.ts';
 import { loadForPrediction, type InternetOptions } from './topology-input.ts';
@@ -71,6 +71,9 @@ function writePlanJson(topology: string, internetIP: string, phases: readonly Ph
     const reasons = new Reasons(p.model);
     const ips = new Map<string, string>();
     const ipOf = (to: string) => ips.get(to) ?? ips.set(to, formatIPv4(p.model.resolve(to))).get(to)!;
+    // The source an external host sees, for a reachable cell from a VM to one (the internet or an
+    // address): one walk per such cell, a thousand for a plan of 1,000 VMs.
+    const seenAsOf = (c: Cell) => (c.predicted === 'reachable' && c.from !== EXTERNAL && (c.to === INTERNET || isIPv4(c.to)) ? p.model.predict(c).seenAs : undefined);
     array('      "cells": ', p.cells, (c, lastCell) => {
       // The cell object's members one per line, as JSON.stringify(cell, null, 2) indented would
       // put them, without building and re-indenting that string a million times.
@@ -78,6 +81,8 @@ function writePlanJson(topology: string, internetIP: string, phases: readonly Ph
         ['from', c.from], ['to', c.to], ['probe', c.probe], ...(c.port !== undefined ? [['port', c.port] as [string, number]] : []),
         ['toIp', ipOf(c.to)], ['expected', c.expected], ['predicted', c.predicted], ['reason', reasons.reasonOf(c)],
       ];
+      const seenAs = seenAsOf(c);
+      if (seenAs !== undefined) members.push(['seenAs', seenAs]);
       line('        {');
       members.forEach(([key, value], i) => line(`          "${key}": ${JSON.stringify(value)}${i < members.length - 1 ? ',' : ''}`));
       line(`        }${lastCell ? '' : ','}`);

@@ -13,5 +13,6 @@ export function renderExplain(req: ProbeRequest, p: Prediction): string {
     steps.forEach((s, i) => lines.push(`  ${String(i + 1).padStart(2)}. ${s.at.padEnd(width)}  ${s.text}`));
   }
   lines.push(`verdict: ${p.outcome} (${p.disposition})`, `reason: ${p.reason}`);
+  if (p.seenAs) lines.push(`the external host sees the source as ${p.seenAs}`);
   return lines.join('\n') + '\n';
 }

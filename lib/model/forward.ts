@@ -2,13 +2,16 @@
 // each router's lookup and policies, peering links and the node. The request leg checks ACLs;
 // the reply leg does not, because every ACL involved is allow-related and conntrack passes
 // replies of an allowed connection (OVN ls_in_acl / ls_out_acl "ct.est && ct.rpl" flows).
+// A VPC NAT gateway is a Linux router with iptables NAT (kube-ovn v1.15.24
+// dist/images/vpcnatgateway/nat-gateway.sh): the request leg records each translation it makes,
+// and the reply leg reverses it only where it passes the same gateway (conntrack).
 import { DEFAULT_VPC } from '../topology/types.ts';
 import { contains, formatIPv4 as ip, formatPrefix } from '../net/ipv4.ts';
 import { AclIndex, decide, type Acl, type Packet } from './acl.ts';
 import { addressSetMembers, buildPolicyTable, matchingPolicies, type Policy, type PolicyTable } from './policies.ts';
 import { buildRouteTable, lookup, networkOf, noRouteReason, type Egress, type Route, type RouteTable } from './routes.ts';
 import type { Disposition, Leg, Step } from './types.ts';
-import { isExternal, JOIN_ROUTER_IP, NODE_INTERNAL_IP, NODE_IP, ovnClusterSubnetOf, type Owner, type SubnetInfo, type VmInfo, type World } from './world.ts';
+import { isExternal, JOIN_ROUTER_IP, NODE_INTERNAL_IP, NODE_IP, ovnClusterSubnetOf, type GatewayInfo, type Owner, type SubnetInfo, type VmInfo, type World } from './world.ts';
 
 export type WalkEnd =
   | { readonly ok: true; readonly owner: Owner }
@@ -20,6 +23,16 @@ export interface Decision {
   readonly text: string;
   /** Connected routes are left out of the reason when a static route (or NAT) also decided. */
   readonly kind: 'connected' | 'route' | 'acl';
+}
+
+/** A rewrite a NAT gateway or the node made to the request: `before` became `after`. */
+export interface Translation {
+  /** undefined: the node's MASQUERADE (natOutgoing). */
+  readonly gw?: GatewayInfo;
+  /** snat rewrote the source, dnat the destination. */
+  readonly kind: 'snat' | 'dnat';
+  readonly before: number;
+  readonly after: number;
 }
 
 /** A policy that replaced the route lookup's choice, and that choice. */
@@ -57,9 +70,22 @@ const fail = (disposition: Disposition, reason: string): WalkEnd => ({ ok: false
 export class Walk {
   readonly steps: Step[] = [];
   readonly decisions: Decision[] = [];
+  /** Request leg: what NAT gateways rewrote. */
+  readonly translations: Translation[] = [];
+  /** Reply leg: which of the request's translations conntrack reversed. */
+  readonly reversed: Translation[] = [];
   private readonly visited: string[] = [];
+  private pkt: Packet;
 
-  constructor(private readonly fabric: Fabric, private readonly leg: Leg, private readonly pkt: Packet) {}
+  /** `conntrack`: on the reply leg, the request's translations. */
+  constructor(private readonly fabric: Fabric, private readonly leg: Leg, pkt: Packet, private readonly conntrack: readonly Translation[] = []) {
+    this.pkt = pkt;
+  }
+
+  /** The packet as it is now, after any translation. */
+  get packet(): Packet {
+    return this.pkt;
+  }
 
   private get world(): World {
     return this.fabric.world;
@@ -92,8 +118,9 @@ export class Walk {
     const denied = this.acl(this.fabric.acls.fromVm(vm), `switch ${s.name}`, `leaving ${vm.name}`, 'DENIED_OUT', s, vm);
     if (denied) return denied;
     if (onLink && dst !== s.gateway) return this.onSwitch(s, 'DENIED_IN');
-    // A DHCP router option other than the gateway: the guest sends to that neighbour instead.
-    if (!onLink && route!.via !== s.gateway) return this.deadNextHop(route!.via, s);
+    // A route step or DHCP router option other than the gateway: the guest sends to that
+    // neighbour instead, e.g. a NAT gateway's lanIp (Harvester v1.8's NAT gateway page).
+    if (!onLink && route!.via !== s.gateway) return this.toNextHop(route!.via, s, `${vm.name} default via ${ip(route!.via)}`);
     const out = this.acl(this.fabric.acls.towardRouter(s), `switch ${s.name}`, `leaving ${s.name}`, 'DENIED_OUT', s);
     return out ?? this.atRouter(s.vpc);
   }
@@ -116,7 +143,13 @@ export class Walk {
     const route = lookup(table, src, dst);
     if (!route) {
       this.step(at, `lookup ${ip(dst)}: no route`);
-      const hint = isExternal(this.world, dst) && vpc !== DEFAULT_VPC ? '; natOutgoing only applies to ovn-cluster subnets' : '';
+      const gw = [...this.world.gateways.values()].find((g) => g.vpc === vpc);
+      // The reply of a connection a NAT gateway translated must pass that gateway again.
+      const back = this.leg === 'reply' ? this.conntrack.find((t) => t.gw?.vpc === vpc)?.gw : undefined;
+      if (back) return fail('NO_ROUTE', `${vpc} has no route to ${ip(dst)} back to NAT gateway ${back.name} (no staticRoutes 0.0.0.0/0 -> ${ip(back.lanIp)}, kube-ovn#4241)${table.ignored.map((i) => `; ${i}`).join('')}`);
+      const hint = !isExternal(this.world, dst) || vpc === DEFAULT_VPC ? ''
+        : gw ? `; traffic reaches NAT gateway ${gw.name} only by a route to its lanIp (staticRoutes 0.0.0.0/0 -> ${ip(gw.lanIp)}, kube-ovn#4241) or a guest route via it`
+          : '; natOutgoing only applies to ovn-cluster subnets';
       return fail('NO_ROUTE', noRouteReason(table, dst) + hint);
     }
     this.step(at, `lookup ${ip(dst)}: ${route.label}`);
@@ -139,7 +172,7 @@ export class Walk {
     switch (egress.kind) {
       case 'subnet':
         if (connected) return this.onSwitch(egress.subnet, 'DENIED_IN');
-        return this.deadNextHop(hop, egress.subnet);
+        return this.toNextHop(hop, egress.subnet);
       case 'join':
         if (hop === NODE_IP) return this.atNode(rerouted);
         if (hop === JOIN_ROUTER_IP) return fail('NEIGHBOR_UNREACHABLE', `${vpc}'s default route leads to its own join port ${ip(hop)} and no policy rerouted ${ip(this.pkt.src)} -> ${ip(this.pkt.dst)} to the node: nothing answers ARP for ${ip(hop)}`);
@@ -188,7 +221,162 @@ export class Walk {
     }
     this.step('node', `MASQUERADE ${natted.subnet.cidrBlock} (natOutgoing) to the upstream`);
     this.decisions.push({ text: `MASQUERADE at the node (natOutgoing on ${natted.name})`, kind: 'route' });
-    return { ok: true, owner: { kind: 'external' } };
+    // The node's uplink is on the external network (the lab's 192.0.2.254), beside the gateways' EIPs.
+    this.translations.push({ kind: 'snat', before: src, after: NODE_INTERNAL_IP });
+    this.pkt = { ...this.pkt, src: NODE_INTERNAL_IP };
+    return this.onExternal();
+  }
+
+  /** The host `external` (the external network's gateway) sends: it reaches only that network. */
+  fromExternal(): WalkEnd {
+    const { dst } = this.pkt;
+    const ext = this.world.external;
+    if (!contains(ext.prefix, dst)) {
+      this.step('external', `no route to ${ip(dst)}`);
+      return fail('NO_ROUTE', `the external host ${ip(ext.gateway)} reaches the VPCs only through EIPs on ${ext.name} (${formatPrefix(ext.prefix)}); ${ip(dst)} is outside it`);
+    }
+    this.step('external', `${ip(dst)} on-link on ${ext.name}`);
+    return this.onExternal();
+  }
+
+  /** A packet on the external network (a gateway's external leg, the upstream host, the node's uplink). */
+  onExternal(): WalkEnd {
+    const { dst } = this.pkt;
+    const ext = this.world.external;
+    const gw = this.world.eipHolders.get(dst);
+    if (gw) return this.atGateway(gw, 'external');
+    if (dst === ext.gateway || !contains(ext.prefix, dst)) {
+      if (!isExternal(this.world, dst)) {
+        this.step('external', `no route to ${ip(dst)}`);
+        return fail('NO_ROUTE', `the upstream ${ip(ext.gateway)} has no route to ${ip(dst)}, an address inside the topology`);
+      }
+      this.step('external', dst === ext.gateway ? `${ip(dst)} is the upstream host` : `the upstream ${ip(ext.gateway)} routes ${ip(dst)}`);
+      return { ok: true, owner: { kind: 'external' } };
+    }
+    if (dst === NODE_INTERNAL_IP) {
+      const masqueraded = this.leg === 'reply' ? this.conntrack.find((t) => !t.gw && t.after === dst) : undefined;
+      if (masqueraded) {
+        this.reversed.push(masqueraded);
+        this.pkt = { ...this.pkt, dst: masqueraded.before };
+        this.step('node', `conntrack: destination ${ip(dst)} back to ${ip(masqueraded.before)}`);
+        return this.atNode();
+      }
+      this.step('node', `${ip(dst)} is the node's own address`);
+      return { ok: true, owner: { kind: 'node' } };
+    }
+    return fail('NEIGHBOR_UNREACHABLE', `nothing on ${ext.name} answers ARP for ${ip(dst)} (no EIP, the upstream host or the node holds it)`);
+  }
+
+  /** The gateway's own stack sends (a reply from its lanIp or an EIP). */
+  fromGateway(gw: GatewayInfo): WalkEnd {
+    return this.routeAtGateway(gw);
+  }
+
+  /**
+   * A NAT gateway receives a packet on its LAN or external leg. PREROUTING: DNAT_FILTER ->
+   * EXCLUSIVE_DNAT (FIP, any protocol) before SHARED_DNAT (port DNAT); a packet to one of its
+   * addresses that no rule forwards is its own stack's (nothing listens there: `sleep infinity`).
+   */
+  private atGateway(gw: GatewayInfo, side: 'lan' | 'external'): WalkEnd {
+    const at = `nat-gateway ${gw.name}`;
+    if (this.visited.includes(at)) {
+      this.step(at, 'seen before on this path');
+      return fail('LOOP', `routing loop: ${[...this.visited, at].join(' -> ')}`);
+    }
+    this.visited.push(at);
+    this.step(at, `received on its ${side === 'lan' ? `LAN leg (${gw.subnet.name})` : 'external leg'}`);
+    if (this.leg === 'reply') {
+      // One connection may carry both rewrites (a FIP client through a DNAT): both are undone.
+      const { src, dst } = this.pkt;
+      for (const t of this.conntrack.filter((c) => c.gw === gw && c.after === (c.kind === 'snat' ? dst : src))) {
+        this.reversed.push(t);
+        this.pkt = t.kind === 'snat' ? { ...this.pkt, dst: t.before } : { ...this.pkt, src: t.before };
+        this.step(at, `conntrack: ${t.kind === 'snat' ? 'destination' : 'source'} ${ip(t.after)} back to ${ip(t.before)}`);
+      }
+      return this.routeAtGateway(gw);
+    }
+    const { dst, probe, port } = this.pkt;
+    const eip = gw.eips.get(dst);
+    if (eip) {
+      const fip = gw.fip.find((f) => f.eip === eip);
+      const dnat = fip ? undefined : gw.dnat.find((d) => d.eip === eip && probe === d.rule.protocol && port === d.rule.externalPort);
+      if (fip) {
+        this.translate({ gw, kind: 'dnat', before: dst, after: fip.internalIp }, `FIP ${fip.rule.name} ${eip.name} ${ip(dst)} -> ${ip(fip.internalIp)}`);
+      } else if (dnat) {
+        this.translate({ gw, kind: 'dnat', before: dst, after: dnat.internalIp }, `DNAT ${dnat.rule.name} ${ip(dst)}:${port} -> ${ip(dnat.internalIp)}:${dnat.rule.internalPort}`);
+        this.pkt = { ...this.pkt, port: dnat.rule.internalPort };
+      } else {
+        const text = `holds ${eip.name} ${ip(dst)} with no FIP${probe === 'tcp' ? ` and no DNAT rule for tcp/${port}` : ''}: its own stack answers`;
+        this.step(at, text);
+        this.decisions.push({ text: `${gw.name} ${text}`, kind: 'route' });
+        return { ok: true, owner: { kind: 'nat-gateway', gw } };
+      }
+    }
+    if (this.pkt.dst === gw.lanIp) {
+      this.step(at, `${ip(gw.lanIp)} is its lanIp`);
+      return { ok: true, owner: { kind: 'nat-gateway', gw } };
+    }
+    return this.routeAtGateway(gw);
+  }
+
+  /** `rule`: the rule as the reason names it, after the gateway's name. */
+  private translate(t: Translation & { gw: GatewayInfo }, rule: string): void {
+    this.translations.push(t);
+    this.pkt = t.kind === 'snat' ? { ...this.pkt, src: t.after } : { ...this.pkt, dst: t.after };
+    this.step(`nat-gateway ${t.gw.name}`, rule);
+    this.decisions.push({ text: `${t.gw.name} ${rule}`, kind: 'route' });
+  }
+
+  /**
+   * The gateway's routes: its subnet on-link, each other subnet of its VPC via its subnet's
+   * gateway (the controller's subnet-route-add), everything else via the external network's
+   * gateway. POSTROUTING on the request leg: SNAT_FILTER -> EXCLUSIVE_SNAT (a FIP's `-s ip`, no
+   * `-o`, so in both directions) before SHARED_SNAT (`-o <external> -s cidr`).
+   */
+  private routeAtGateway(gw: GatewayInfo): WalkEnd {
+    const at = `nat-gateway ${gw.name}`;
+    const { dst } = this.pkt;
+    const s = gw.subnet;
+    const inVpc = (this.world.subnetsOfVpc.get(gw.vpc) ?? []).find((n) => contains(n.prefix, dst));
+    if (inVpc) {
+      this.postrouting(gw, 'lan');
+      if (inVpc === s) {
+        this.step(at, `route ${s.subnet.cidrBlock} dev LAN (on-link)`);
+        return this.onSwitch(s, 'DENIED_IN');
+      }
+      this.step(at, `route ${inVpc.subnet.cidrBlock} via ${s.subnet.gateway} (subnet-route-add)`);
+      const denied = this.acl(this.fabric.acls.towardRouter(s), `switch ${s.name}`, `leaving ${gw.name} for ${s.vpc}`, 'DENIED_IN', s);
+      return denied ?? this.atRouter(gw.vpc);
+    }
+    const ext = this.world.external;
+    this.step(at, `route ${contains(ext.prefix, dst) ? `${formatPrefix(ext.prefix)} dev external (on-link)` : `default via ${ip(ext.gateway)} dev external`}`);
+    if (this.leg === 'request') {
+      const src = this.pkt.src;
+      this.postrouting(gw, 'external');
+      if (!contains(ext.prefix, this.pkt.src)) {
+        this.step(at, `no FIP for ${ip(src)} and no SNAT rule covers it: it leaves with its private source`);
+        return fail('NO_NAT', `NAT gateway ${gw.name} has no SNAT or FIP rule for ${ip(src)}: it leaves with its private source and the upstream cannot route the reply`);
+      }
+    }
+    return this.onExternal();
+  }
+
+  private postrouting(gw: GatewayInfo, out: 'lan' | 'external'): void {
+    if (this.leg !== 'request') return;
+    const { src } = this.pkt;
+    const fip = gw.fip.find((f) => f.internalIp === src);
+    if (fip) return this.translate({ gw, kind: 'snat', before: src, after: fip.eip.ip }, `FIP ${fip.rule.name} ${ip(src)} -> ${fip.eip.name} ${ip(fip.eip.ip)}`);
+    const snat = out === 'external' ? gw.snat.find((r) => contains(r.prefix, src)) : undefined;
+    if (snat) this.translate({ gw, kind: 'snat', before: src, after: snat.eip.ip }, `SNAT ${snat.rule.name} ${snat.rule.internalCIDR} -> ${snat.eip.name} ${ip(snat.eip.ip)}`);
+  }
+
+  /** To a next hop on a switch: a NAT gateway's lanIp forwards, anything else does not answer. */
+  private toNextHop(hop: number, s: SubnetInfo, route?: string): WalkEnd {
+    const gw = this.world.gatewaysOfSubnet.get(s.name)?.get(hop);
+    if (!gw) return this.deadNextHop(hop, s);
+    if (route) this.decisions.push({ text: `${route} (${gw.name}'s lanIp)`, kind: 'route' });
+    const denied = this.acl(this.fabric.acls.towardRouter(s), `switch ${s.name}`, `entering ${gw.name}`, 'DENIED_OUT', s);
+    return denied ?? this.atGateway(gw, 'lan');
   }
 
   private deadNextHop(hop: number, s: SubnetInfo): WalkEnd {
@@ -201,6 +389,12 @@ export class Walk {
   /** Delivery to the destination's port on a switch (to-lport ACLs of that port apply). */
   private onSwitch(s: SubnetInfo, disposition: Disposition): WalkEnd {
     const vm = this.world.vmsOfSubnet.get(s.name)?.get(this.pkt.dst);
+    const gw = vm ? undefined : this.world.gatewaysOfSubnet.get(s.name)?.get(this.pkt.dst);
+    if (gw) {
+      // The gateway's port has no security group; the switch's private ACLs are on every port.
+      const denied = this.acl(this.fabric.acls.towardRouter(s), `switch ${s.name}`, `entering ${gw.name}`, disposition, s);
+      return denied ?? this.atGateway(gw, 'lan');
+    }
     if (!vm) return fail('NEIGHBOR_UNREACHABLE', `no VM holds ${ip(this.pkt.dst)} in subnet ${s.name}: ARP gets no answer`);
     // OVN knows the port's address and delivers to it; the guest's kernel, holding none, drops it.
     if (!vm.guest.addressed) return fail('NO_ADDRESS', `${vm.name} does not hold ${ip(this.pkt.dst)}: ${vm.guest.address}`);

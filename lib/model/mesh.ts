@@ -1,7 +1,7 @@
 // Bulk prediction for full meshes. Two VMs are interchangeable for the model when they share a
 // subnet, a guest state (address or none, default route), a set of security groups and an address "atom": the span
 // between consecutive boundaries of every prefix the topology mentions (routes, allowSubnets,
-// remote addresses). Security-group membership follows from the set of groups, so one walk per
+// remote addresses, SNAT CIDRs and FIP addresses). Security-group membership follows from the set of groups, so one walk per
 // pair of classes gives the outcome of every VM pair in them.
 import { broadcast, parsePrefixOrAddress, type Prefix } from '../net/ipv4.ts';
 import type { Model } from './predict.ts';
@@ -25,6 +25,11 @@ function boundaries(world: World): Uint32Array {
   const prefixes: Prefix[] = [...world.internal];
   for (const s of world.subnets) prefixes.push(...s.allow);
   for (const v of world.vpcs.values()) for (const r of v.staticRoutes) prefixes.push(parsePrefixOrAddress(r.cidr));
+  // A NAT gateway treats a source by its SNAT rules' CIDRs and its FIPs' addresses.
+  for (const gw of world.gateways.values()) {
+    for (const r of gw.snat) prefixes.push(r.prefix);
+    for (const f of gw.fip) prefixes.push({ network: f.internalIp, address: f.internalIp, length: 32 });
+  }
   for (const g of world.sgs.values()) {
     for (const r of [...g.ingressRules, ...g.egressRules]) if (r.remoteAddress) prefixes.push(parsePrefixOrAddress(r.remoteAddress));
   }

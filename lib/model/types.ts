@@ -39,9 +39,9 @@ export interface Step {
 }
 
 export interface ProbeRequest {
-  /** A VM name. */
+  /** A VM name, or `external` (a host on the external network, its gateway address). */
   readonly from: string;
-  /** A VM name, `internet`, or an IPv4 address. */
+  /** A VM name, `internet`, an EIP name, or an IPv4 address. */
   readonly to: string;
   readonly probe: ProbeKind;
   /** Destination port of a tcp probe. */
@@ -56,6 +56,11 @@ export interface Prediction {
   readonly steps: readonly Step[];
   readonly fromIp: string;
   readonly toIp: string;
+  /**
+   * For a delivered probe to an external host, the source address that host sees: a NAT
+   * gateway's EIP (SNAT or FIP), or the node's 192.0.2.254 (natOutgoing MASQUERADE).
+   */
+  readonly seenAs?: string;
 }
 
 export interface ModelOptions {

@@ -1,8 +1,8 @@
 // The topology parsed once into integer form, with an index from address to owner. Everything
 // the model decides per packet reads these structures, so nothing is parsed twice.
-import type { SecurityGroup, Subnet, TopologySpec, Vm, Vpc } from '../topology/types.ts';
-import { DEFAULT_VPC, JOIN_CIDR } from '../topology/types.ts';
-import { contains, parseIPv4, parsePrefix, type Prefix } from '../net/ipv4.ts';
+import type { DnatRule, Eip, FipRule, NatGateway, SecurityGroup, SnatRule, Subnet, TopologySpec, Vm, Vpc } from '../topology/types.ts';
+import { DEFAULT_VPC, JOIN_CIDR, NODE_INTERNAL_IP as NODE_INTERNAL_ADDRESS } from '../topology/types.ts';
+import { contains, parseIPv4, parsePrefix, parsePrefixOrAddress, type Prefix } from '../net/ipv4.ts';
 import { guestStateOf, type GuestState } from './guest.ts';
 import { assignAddresses } from '../topology/addresses.ts';
 
@@ -10,8 +10,7 @@ import { assignAddresses } from '../topology/addresses.ts';
 export const JOIN = parsePrefix(JOIN_CIDR);
 export const JOIN_ROUTER_IP = JOIN.network + 1;
 export const NODE_IP = JOIN.network + 2;
-/** The node's own address (Kubernetes InternalIP): the lab's node holds it on its uplink. */
-export const NODE_INTERNAL_IP = parseIPv4('192.0.2.254');
+export const NODE_INTERNAL_IP = parseIPv4(NODE_INTERNAL_ADDRESS);
 
 export interface SubnetInfo {
   readonly subnet: Subnet;
@@ -41,12 +40,45 @@ export interface VmInfo {
   readonly guest: GuestState;
 }
 
+export interface EipInfo {
+  readonly eip: Eip;
+  readonly name: string;
+  readonly ip: number;
+}
+
+/**
+ * A VPC NAT gateway with its rules in the order nat-gateway.sh appends them (kube-ovn v1.15.24
+ * dist/images/vpcnatgateway/nat-gateway.sh, `iptables -A`: the first match in file order wins).
+ */
+export interface GatewayInfo {
+  readonly gw: NatGateway;
+  readonly name: string;
+  readonly vpc: string;
+  /** The subnet of its LAN leg. */
+  readonly subnet: SubnetInfo;
+  readonly lanIp: number;
+  /** The EIPs its external leg holds, by address. */
+  readonly eips: ReadonlyMap<number, EipInfo>;
+  readonly snat: readonly { readonly rule: SnatRule; readonly eip: EipInfo; readonly prefix: Prefix }[];
+  readonly dnat: readonly { readonly rule: DnatRule; readonly eip: EipInfo; readonly internalIp: number }[];
+  readonly fip: readonly { readonly rule: FipRule; readonly eip: EipInfo; readonly internalIp: number }[];
+}
+
+export interface ExternalInfo {
+  readonly name: string;
+  readonly prefix: Prefix;
+  /** The upstream router; the `external` probe source. */
+  readonly gateway: number;
+}
+
 /** Who answers a request: the walk of a packet ends at one of these. */
 export type Owner =
   | { readonly kind: 'vm'; readonly vm: VmInfo }
   | { readonly kind: 'router'; readonly vpc: string; readonly port: string }
   | { readonly kind: 'node' }
-  | { readonly kind: 'external' };
+  | { readonly kind: 'external' }
+  /** The gateway's own stack: its lanIp, or an EIP no FIP or DNAT rule forwards. */
+  | { readonly kind: 'nat-gateway'; readonly gw: GatewayInfo };
 
 export interface World {
   readonly spec: TopologySpec;
@@ -66,6 +98,13 @@ export interface World {
   readonly routerPorts: ReadonlyMap<string, ReadonlyMap<number, string>>;
   /** Every prefix the topology owns; an address outside all of them is an external host. */
   readonly internal: readonly Prefix[];
+  readonly external: ExternalInfo;
+  readonly gateways: ReadonlyMap<string, GatewayInfo>;
+  /** Per subnet, the NAT gateways whose LAN leg is on it, by lanIp. */
+  readonly gatewaysOfSubnet: ReadonlyMap<string, ReadonlyMap<number, GatewayInfo>>;
+  /** The gateway whose external leg holds each EIP address. */
+  readonly eipHolders: ReadonlyMap<number, GatewayInfo>;
+  readonly eipsByName: ReadonlyMap<string, EipInfo>;
 }
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
@@ -113,6 +152,7 @@ export function buildWorld(spec: TopologySpec, internetIP: string): World {
   routerPorts.get(DEFAULT_VPC)?.set(JOIN_ROUTER_IP, 'join');
   const vmsOfSubnet = new Map(subnets.map((s) => [s.name, new Map<number, VmInfo>()]));
   for (const v of vms.values()) vmsOfSubnet.get(v.subnet.name)!.set(v.ip, v);
+  const nat = natOf(spec, subnetByName);
   return {
     spec,
     internetIP: parseIPv4(internetIP),
@@ -127,7 +167,42 @@ export function buildWorld(spec: TopologySpec, internetIP: string): World {
     sgMembers,
     routerPorts,
     internal: [JOIN, ...subnets.map((s) => s.prefix), ...links.map((l) => l.prefix)],
+    external: { name: spec.externalNetwork.name, prefix: parsePrefix(spec.externalNetwork.cidrBlock), gateway: parseIPv4(spec.externalNetwork.gateway) },
+    ...nat,
   };
+}
+
+/**
+ * Gateways with their EIPs and rules. References the validator rejects (an unknown gateway, EIP
+ * or subnet) are left out here, so the model reasons over what Kube-OVN would realise.
+ */
+function natOf(spec: TopologySpec, subnetByName: ReadonlyMap<string, SubnetInfo>): Pick<World, 'gateways' | 'gatewaysOfSubnet' | 'eipHolders' | 'eipsByName'> {
+  const eipsByName = new Map(spec.eips.map((e) => [e.name, { eip: e, name: e.name, ip: parseIPv4(e.v4ip) }]));
+  const gateways = new Map<string, GatewayInfo>();
+  const gatewaysOfSubnet = new Map<string, Map<number, GatewayInfo>>();
+  const eipHolders = new Map<number, GatewayInfo>();
+  for (const gw of spec.natGateways) {
+    const subnet = subnetByName.get(gw.subnet);
+    if (!subnet) continue;
+    const eips = new Map([...eipsByName.values()].filter((e) => e.eip.natGwDp === gw.name).map((e) => [e.ip, e]));
+    const mine = <R extends { eip: string }>(rules: readonly R[]) =>
+      rules.flatMap((rule) => {
+        const eip = eipsByName.get(rule.eip);
+        return eip && eip.eip.natGwDp === gw.name ? [{ rule, eip }] : [];
+      });
+    const info: GatewayInfo = {
+      gw, name: gw.name, vpc: gw.vpc, subnet, lanIp: parseIPv4(gw.lanIp), eips,
+      snat: mine(spec.snatRules).map((r) => ({ ...r, prefix: parsePrefixOrAddress(r.rule.internalCIDR) })),
+      dnat: mine(spec.dnatRules).map((r) => ({ ...r, internalIp: parseIPv4(r.rule.internalIp) })),
+      // floating-ip-add exits early when its EIP already has a FIP rule (nat-gateway.sh v1.15.24
+      // section floating-ip-add), so only the first FIP of an EIP takes effect, DNAT and SNAT alike.
+      fip: mine(spec.fipRules).filter((r, i, all) => all.findIndex((o) => o.eip === r.eip) === i).map((r) => ({ ...r, internalIp: parseIPv4(r.rule.internalIp) })),
+    };
+    gateways.set(gw.name, info);
+    (gatewaysOfSubnet.get(subnet.name) ?? gatewaysOfSubnet.set(subnet.name, new Map()).get(subnet.name)!).set(info.lanIp, info);
+    for (const ip of eips.keys()) eipHolders.set(ip, info);
+  }
+  return { gateways, gatewaysOfSubnet, eipHolders, eipsByName };
 }
 
 export function isExternal(world: World, ip: number): boolean {

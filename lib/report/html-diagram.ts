@@ -1,6 +1,7 @@
 // The topology of a phase as inline SVG: one box per VPC (subnets inside with their VMs, static
-// routes below), peerings as arcs between VPC boxes labelled with both localConnectIPs, and the
-// internet above ovn-cluster (solid when a subnet has natOutgoing). Pure: returns markup.
+// routes and NAT gateways below), peerings as arcs between VPC boxes labelled with both
+// localConnectIPs, and the internet above ovn-cluster (solid when a subnet has natOutgoing).
+// Pure: returns markup.
 import type { Layout, LayoutVpc } from '../run/layout.ts';
 import { esc } from './escape.ts';
 
@@ -28,12 +29,16 @@ function linesOf(vpc: LayoutVpc, layout: Layout): { lines: Line[]; frames: { fro
     const flags = [s.private && 'private', s.natOutgoing && 'natOutgoing'].filter(Boolean).join(', ');
     lines.push({ text: `${s.name} ${s.cidrBlock}${flags ? ` [${flags}]` : ''}`, cls: 'd-subnet', indent: 1 });
     const vms = layout.vms.filter((v) => v.subnet === s.name);
-    for (const vm of vms.slice(0, MAX_VMS)) lines.push({ text: `${vm.name} ${vm.ip}${vm.defaultRoute ? '' : ' (no default route)'}`, cls: 'd-vm', indent: 2 });
+    for (const vm of vms.slice(0, MAX_VMS)) lines.push({ text: `${vm.name} ${vm.ip}${!vm.defaultRoute ? ' (no default route)' : vm.defaultRouteVia ? ` (default via ${vm.defaultRouteVia})` : ''}`, cls: 'd-vm', indent: 2 });
     if (vms.length > MAX_VMS) lines.push({ text: `+${vms.length - MAX_VMS} more VMs`, cls: 'd-vm', indent: 2 });
     frames.push({ from: first, to: lines.length, cls: s.private ? 'd-frame private' : 'd-frame' });
   }
   for (const r of vpc.routes.slice(0, MAX_ROUTES)) lines.push({ text: `route ${r.cidr} via ${r.nextHopIP}`, cls: 'd-route', indent: 0 });
   if (vpc.routes.length > MAX_ROUTES) lines.push({ text: `+${vpc.routes.length - MAX_ROUTES} more routes`, cls: 'd-route', indent: 0 });
+  for (const gw of vpc.natGateways ?? []) {
+    lines.push({ text: `NAT gateway ${gw.name} lanIp ${gw.lanIp} (${gw.subnet})`, cls: 'd-nat', indent: 0 });
+    for (const e of gw.eips) lines.push({ text: `${e.name} ${e.v4ip}${e.rules.length ? `: ${e.rules.join(', ')}` : ': no rule'}`, cls: 'd-nat', indent: 1 });
+  }
   return { lines, frames };
 }
 

@@ -40,7 +40,7 @@ table.others td.txt { padding: 0 8px; font-size: 12px; }
 svg.diagram { background: #fff; border: 1px solid var(--line); max-width: 100%; height: auto; }
 .d-vpcbox { fill: #f4f8ff; stroke: #5b7db1; stroke-width: 1.5; } .d-frame { fill: #fff; stroke: #aab6c8; } .d-frame.private { stroke: var(--fail); stroke-dasharray: 4 2; }
 .d-vpc { font: 600 13px system-ui, sans-serif; } .d-subnet { font: 600 12px system-ui, sans-serif; fill: #23395d; }
-.d-vm { font: 11px ui-monospace, monospace; fill: #333; } .d-route { font: 11px ui-monospace, monospace; fill: #7a4b00; }
+.d-vm { font: 11px ui-monospace, monospace; fill: #333; } .d-route { font: 11px ui-monospace, monospace; fill: #7a4b00; } .d-nat { font: 11px ui-monospace, monospace; fill: #00567a; }
 .d-label { font: 11px ui-monospace, monospace; fill: #5b3c88; }
 .d-peering { fill: none; stroke: #7e57c2; stroke-width: 2; } .d-peering.one-sided { stroke-dasharray: 6 4; stroke: var(--fail); }
 .d-internet { fill: #e8f5e9; stroke: var(--pass); } .d-egress { stroke: var(--pass); stroke-width: 2; } .d-egress.off { stroke: #999; stroke-dasharray: 4 3; }

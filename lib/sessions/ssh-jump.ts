@@ -1,14 +1,15 @@
 // SSH to VMs through a jump host (OpenSSH's ProxyJump): one SSH connection to the jump host,
 // and per VM a direct-tcpip channel from it to the VM's address, on which the VM's own SSH session
-// runs. On a cluster this is how SSH reaches a custom VPC's overlay, which neither the runner nor
+// runs. The same connection to a user's host serves --external-host, whose shell runs the probes
+// `from: external`. On a cluster this is how SSH reaches a custom VPC's overlay, which neither the runner nor
 // virt-api can route to. The jump host is the user's: its key comes from their known_hosts
 // (never added to it), their identity file or ssh-agent.
 import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, type ClientChannel } from 'ssh2';
 import { checkHostKey, knownHostsName } from './known-hosts.ts';
-import { SessionError } from './session.ts';
-import { fingerprint, loginSsh } from './ssh.ts';
+import { SessionError, type Session } from './session.ts';
+import { fingerprint, loginSsh, openShellSession } from './ssh.ts';
 
 export interface JumpHost {
   readonly user: string;
@@ -35,6 +36,8 @@ export interface SshJumpOptions {
   readonly knownHostsFile: string;
   readonly readyTimeoutMs?: number;
   readonly keepaliveMs?: number;
+  /** The flag that named the host (default --ssh-jump): messages name it and its -identity flag. */
+  readonly flag?: string;
 }
 
 const FIRST_RETRY_MS = 250;
@@ -48,10 +51,21 @@ export class SshJump {
   private client?: Promise<Client>;
   private closed = false;
   readonly name: string;
+  /** "jump host" or "external host", for messages. */
+  private readonly role: string;
 
   constructor(private readonly options: SshJumpOptions) {
     const { user, host, port } = options.jump;
     this.name = `${user}@${knownHostsName(host, port)}`;
+    this.role = `${(options.flag ?? '--ssh-jump') === '--ssh-jump' ? 'jump' : 'external'} host`;
+  }
+
+  /** A shell on the host itself, framed like a console, named `name` in messages and results. */
+  async shell(name: string, commandTimeoutMs?: number): Promise<Session> {
+    const client = await this.connection().catch((err: unknown) => {
+      throw err instanceof SessionError ? new SessionError(`${name}: ${err.message}`, err.transcript, err.refused) : err;
+    });
+    return openShellSession(client, name, commandTimeoutMs, { endClient: false });
   }
 
   /**
@@ -74,13 +88,13 @@ export class SshJump {
         }
       });
       if (!(opened instanceof Error)) return opened;
-      if (Date.now() + wait > deadline) throw new SessionError(`${vm}: jump host ${this.name} could not open a connection to ${ip}:${port} within ${Math.round(timeoutMs / 1000)} s: ${opened.message.replace(/^\(SSH\) /, '')}`);
+      if (Date.now() + wait > deadline) throw new SessionError(`${vm}: ${this.role} ${this.name} could not open a connection to ${ip}:${port} within ${Math.round(timeoutMs / 1000)} s: ${opened.message.replace(/^\(SSH\) /, '')}`);
       await sleep(wait);
     }
   }
 
   private connection(): Promise<Client> {
-    if (this.closed) return Promise.reject(new SessionError(`jump host ${this.name}: closed`));
+    if (this.closed) return Promise.reject(new SessionError(`${this.role} ${this.name}: closed`));
     if (this.client) return this.client;
     // A jump connection that fails or drops takes its tunnels with it; the next tunnel reconnects.
     const forget = (): void => {
@@ -104,7 +118,7 @@ export class SshJump {
       readyTimeout: this.options.readyTimeoutMs,
       keepaliveInterval: this.options.keepaliveMs,
     }, {
-      prefix: `jump host ${this.name}: `,
+      prefix: `${this.role} ${this.name}: `,
       verifyHostKey: (key) => {
         const presented = `${keyType(key)} ${fingerprint(key)}`;
         const where = knownHostsName(jump.host, jump.port);
@@ -116,7 +130,7 @@ export class SshJump {
             ? `presented ${presented}, which ${knownHostsFile} marks @revoked`
             : `presented ${presented}, which ${knownHostsFile} does not list for ${where}: its host key changed, or someone is in between`;
       },
-      keyRefused: `refused the key of user ${jump.user} (--ssh-jump-identity, or a key in ssh-agent)`,
+      keyRefused: `refused the key of user ${jump.user} (${this.options.flag ?? '--ssh-jump'}-identity, or a key in ssh-agent)`,
       failed: 'connection failed',
       closed: 'connection closed before login',
       unreadableKeyRefused: true,

@@ -122,28 +122,32 @@ export async function openSshSession(stream: Duplex, options: SshOptions): Promi
     unreadableKeyRefused: false,
   });
   const ssh = new Ssh(client, options.vm, seenKey!, options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
-  try {
-    await ssh.start();
-  } catch (err) {
-    client.end();
-    throw err;
-  }
+  await ssh.start();
   return ssh;
 }
 
-class Ssh implements SshSession {
+/**
+ * A shell on a logged-in connection that others may share (a user's host): closing the session
+ * closes its shell only when `endClient` is false.
+ */
+export async function openShellSession(client: Client, name: string, commandTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS, { endClient }: { endClient: boolean }): Promise<Session> {
+  const shell = new Shell(client, name, commandTimeoutMs, endClient);
+  await shell.start();
+  return shell;
+}
+
+/** A pty shell (so it prints a prompt) on an SSH connection, driven by the console protocol. */
+class Shell implements Session {
   readonly transport = 'ssh' as const;
-  readonly hostKeyFingerprint: string;
   private shell!: Session;
   private closedReason: string | undefined;
 
   constructor(
     private readonly client: Client,
     readonly vm: string,
-    readonly hostKey: Buffer,
     private readonly defaultTimeoutMs: number,
+    private readonly endClient: boolean,
   ) {
-    this.hostKeyFingerprint = fingerprint(hostKey);
     // After login an error always comes with a close; the close is what commands see.
     client.on('error', () => undefined);
     client.once('close', () => (this.closedReason ??= 'ssh connection closed'));
@@ -162,16 +166,31 @@ class Ssh implements SshSession {
   async close(): Promise<void> {
     this.closedReason ??= 'session closed';
     await this.shell?.close().catch(() => undefined);
-    this.client.end();
+    if (this.endClient) this.client.end();
   }
 
-  /** A pty shell (so it prints a prompt), driven by the console protocol; no login: SSH did that. */
+  /** No login: SSH did that. A failure ends a connection this shell owns. */
   async start(): Promise<void> {
-    this.shell = await new Promise<Session>((resolve, reject) => {
-      this.client.shell({ term: 'dumb', cols: 1000, rows: 50 }, (err, channel) => {
-        if (err) return reject(new SessionError(`${this.vm}: ssh shell failed: ${err.message}`));
-        openConsoleSession(channel, { vm: this.vm, username: '', password: '', loginTimeoutMs: this.defaultTimeoutMs, commandTimeoutMs: this.defaultTimeoutMs }).then(resolve, reject);
+    try {
+      this.shell = await new Promise<Session>((resolve, reject) => {
+        this.client.shell({ term: 'dumb', cols: 1000, rows: 50 }, (err, channel) => {
+          if (err) return reject(new SessionError(`${this.vm}: ssh shell failed: ${err.message}`));
+          openConsoleSession(channel, { vm: this.vm, username: '', password: '', loginTimeoutMs: this.defaultTimeoutMs, commandTimeoutMs: this.defaultTimeoutMs }).then(resolve, reject);
+        });
       });
-    });
+    } catch (err) {
+      if (this.endClient) this.client.end();
+      throw err;
+    }
+  }
+}
+
+/** A VM's own SSH connection: its shell, and the host key it presented. */
+class Ssh extends Shell implements SshSession {
+  readonly hostKeyFingerprint: string;
+
+  constructor(client: Client, vm: string, readonly hostKey: Buffer, defaultTimeoutMs: number) {
+    super(client, vm, defaultTimeoutMs, true);
+    this.hostKeyFingerprint = fingerprint(hostKey);
   }
 }

@@ -23,6 +23,8 @@ export const INTERNET = 'internet';
 export const EXTERNAL = 'external';
 /** The one node vpcheck models: the lab's node namespace, behind ovn-cluster's join network. */
 export const NODE_NAME = 'node-1';
+/** The node's own address (Kubernetes InternalIP) on the external network: the lab's node holds it on its uplink. */
+export const NODE_INTERNAL_IP = '192.0.2.254';
 /** Kube-OVN's join subnet (node <-> ovn-cluster), allowed by private-subnet ACLs. */
 export const JOIN_CIDR = '100.64.0.0/16';
 /** Kube-OVN's default subnet in ovn-cluster, at its install default (--default-cidr). */

@@ -4,6 +4,7 @@ import type { Severity } from './diagnostics.ts';
 import type { SpecSource } from './normalize.ts';
 import { validateAddresses } from './validate-addresses.ts';
 import { validateDhcp } from './validate-dhcp.ts';
+import { validateNat } from './validate-nat.ts';
 import { validateObjects } from './validate-objects.ts';
 import { validatePeering } from './validate-peering.ts';
 import { validatePolicies } from './validate-policies.ts';
@@ -24,6 +25,7 @@ export function validateSpec(src: SpecSource, report: Report): boolean {
   validateDhcp(src, counting);
   if (errors) return false;
   if (!validateAddresses(src, counting)) return false;
+  validateNat(src, counting);
   validatePeering(src, counting);
   validatePolicies(src, counting);
   return errors === 0;

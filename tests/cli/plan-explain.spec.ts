@@ -106,3 +106,24 @@ test('plan --json, written in batches, is the pretty-printed document byte for b
   expect(plan.phases[0]!.cells).toHaveLength(30 * 30);
   expect(run.out).toBe(`${JSON.stringify(plan, null, 2)}\n`);
 });
+
+test('plan and explain of the NAT gateway seed: external rows with EIP destinations, and the source the upstream sees', async () => {
+  const file = 'topologies/vpc-nat-gateway.yaml';
+  const plan = await runCli(['plan', file]);
+  expect(plan.code).toBe(0);
+  const [initial, noRoute] = plan.out.split(/^vpc-nat-gateway — /m).slice(1);
+  expect(initial).toMatch(/^ {2}r external -> eip-snat tcp\/9090: expected refused \(gw1 holds eip-snat 192\.0\.2\.100 with no FIP and no DNAT rule for tcp\/9090/m);
+  expect(initial).toMatch(/^ {2}\. external -> eip-snat tcp\/8080: expected reachable$/m);
+  expect(noRoute).toMatch(/^ {2}x external -> eip-snat tcp\/8080: expected timeout \(no return route: custom-vpc has no route to 192\.0\.2\.1 back to NAT gateway gw1 .*kube-ovn#4241\)\)$/m);
+  const json = JSON.parse((await runCli(['plan', file, '--json'])).out) as { phases: { cells: { from: string; to: string; toIp: string }[] }[] };
+  expect(json.phases[0]!.cells.filter((c) => c.from === 'external').map((c) => `${c.to} ${c.toIp}`)).toEqual(['eip-fip 192.0.2.101', 'eip-snat 192.0.2.100', 'eip-snat 192.0.2.100']);
+  const inbound = await runCli(['explain', file, '--from', 'external', '--to', 'eip-snat', '--port', '8080']);
+  expect(inbound.code).toBe(0);
+  expect(inbound.out).toMatch(/^external \(192\.0\.2\.1\) -> eip-snat \(192\.0\.2\.100\), tcp\/8080$/m);
+  expect(inbound.out).toMatch(/conntrack: source 172\.20\.10\.2 back to 192\.0\.2\.100/);
+  const egress = await runCli(['explain', file, '--from', 'vm-fip', '--to', 'internet']);
+  expect(egress.out).toMatch(/^the external host sees the source as 192\.0\.2\.101$/m);
+  const bad = await runCli(['explain', file, '--from', 'external', '--to', 'eip-none']);
+  expect(bad.code).toBe(2);
+  expect(bad.err).toMatch(/EIPs: eip-snat, eip-fip/);
+});

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { sshJumpOptions } from '../../lib/sessions/ssh-jump-flags.ts';
+import { externalHostOptions, sshJumpOptions } from '../../lib/sessions/ssh-jump-flags.ts';
 import { generateSshKeyPair } from '../../lib/sessions/ssh-keys.ts';
 import { runCli, tempFile } from '../support/cli.ts';
 
@@ -57,4 +57,16 @@ test('the identity: the flag, else ssh-agent, else ~/.ssh/id_ed25519, id_ecdsa, 
   const other = tempFile(generateSshKeyPair().privateKey, 'flag-key');
   expect(sshJumpOptions({ ...flags, sshJumpIdentity: other }, { SSH_AUTH_SOCK: '/run/agent.sock' }, home)!.privateKey?.toString()).toContain('OPENSSH PRIVATE KEY');
   expect(sshJumpOptions({ ...flags, sshJumpIdentity: other }, { SSH_AUTH_SOCK: '/run/agent.sock' }, home)!.agent).toBeUndefined();
+});
+
+test('--external-host follows the same rules under its own flag names', () => {
+  const home = mkdtempSync(join(tmpdir(), 'vpcheck-home-'));
+  expect(externalHostOptions({}, {}, home)).toBeUndefined();
+  expect(() => externalHostOptions({ externalHostKnownHosts: '/k' }, {}, home)).toThrow('--external-host-known-hosts needs --external-host');
+  expect(() => externalHostOptions({ externalHost: 'ops@' }, {}, home)).toThrow('--external-host "ops@" is not [user@]host[:port]');
+  expect(() => externalHostOptions({ externalHost: '203.0.113.9' }, {}, home)).toThrow(/no key to log in with: give --external-host-identity FILE/);
+  expect(() => externalHostOptions({ externalHost: '203.0.113.9', externalHostIdentity: '/nonexistent/id' }, {}, home)).toThrow('--external-host-identity /nonexistent/id: no such file');
+  const key = tempFile(generateSshKeyPair().privateKey, 'external-key');
+  expect(externalHostOptions({ externalHost: 'ops@203.0.113.9', externalHostIdentity: key }, {}, home)).toMatchObject({ jump: { user: 'ops', host: '203.0.113.9', port: 22 }, flag: '--external-host' });
+  expect(sshJumpOptions({ sshJump: '10.0.0.5' }, { SSH_AUTH_SOCK: '/a' }, home)).toMatchObject({ flag: '--ssh-jump' });
 });

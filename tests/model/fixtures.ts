@@ -1,7 +1,7 @@
 // Builds TopologySpec objects in code: each subnet gets its own network "default/<subnet>", and a
 // VM names its subnet. Defaults follow the loader's (ovn-cluster, gateway = first host) except
 // defaultRoute, which is true unless a test is about it.
-import type { Platform, SecurityGroup, SecurityGroupRule, Subnet, TopologySpec, Vm, Vpc } from '../../lib/topology/types.ts';
+import type { DnatRule, Eip, FipRule, NatGateway, Platform, SecurityGroup, SecurityGroupRule, SnatRule, Subnet, TopologySpec, Vm, Vpc } from '../../lib/topology/types.ts';
 import { DEFAULT_VPC, NO_NAT } from '../../lib/topology/types.ts';
 import { firstHost, formatIPv4, parsePrefix } from '../../lib/net/ipv4.ts';
 import { buildModel, type Disposition, type Model, type NetworkOutcome, type ProbeRequest } from '../../lib/model/index.ts';
@@ -17,6 +17,12 @@ export interface SpecIn {
   subnets: SubnetIn[];
   securityGroups?: SgIn[];
   vms: VmIn[];
+  /** NAT objects on the default external network (192.0.2.0/24 via 192.0.2.1). */
+  natGateways?: (Partial<NatGateway> & Pick<NatGateway, 'name' | 'vpc' | 'subnet' | 'lanIp'>)[];
+  eips?: (Partial<Eip> & Pick<Eip, 'name' | 'natGwDp' | 'v4ip'>)[];
+  snatRules?: SnatRule[];
+  dnatRules?: (Partial<DnatRule> & Omit<DnatRule, 'protocol'>)[];
+  fipRules?: FipRule[];
 }
 
 export const LAB_INTERNET = '192.0.2.1';
@@ -37,6 +43,11 @@ export function spec(i: SpecIn): TopologySpec {
     securityGroups: (i.securityGroups ?? []).map((g) => ({ allowSameGroupTraffic: false, ingressRules: [], egressRules: [], ...g })),
     vms: i.vms.map(({ subnet, ...v }) => ({ network: `default/${subnet}`, defaultRoute: true, binding: 'bridge' as const, securityGroups: [], listen: [], ...v })),
     ...NO_NAT,
+    natGateways: (i.natGateways ?? []).map((g) => ({ externalSubnets: [NO_NAT.externalNetwork.name], ...g })),
+    eips: (i.eips ?? []).map((e) => ({ externalSubnet: NO_NAT.externalNetwork.name, ...e })),
+    snatRules: i.snatRules ?? [],
+    dnatRules: (i.dnatRules ?? []).map((r) => ({ protocol: 'tcp' as const, ...r })),
+    fipRules: i.fipRules ?? [],
   };
 }
 

@@ -22,6 +22,10 @@ test('the class-based mesh equals a per-pair walk for every pair', () => {
   expect(differ).toEqual([]);
   // The topology exercises every network outcome icmp can have, so the comparison means something.
   expect([...seen].sort()).toEqual(['network-unreachable', 'reachable', 'timeout']);
+  // ... and every way out through its NAT gateway: SNAT by the Vpc route or the guest's lanIp
+  // route, a FIP, and a subnet no rule covers.
+  expect(['vm1', 'vm29', 'vm43', 'vm7'].map((vm) => m.predict({ from: vm, to: 'internet', probe: 'icmp' })).map((p) => p.seenAs ?? p.disposition))
+    .toEqual(['192.0.2.100', '192.0.2.100', '192.0.2.101', 'NO_NAT']);
 });
 
 test('the mesh can be limited to some VMs and leave out the internet', () => {

@@ -1,7 +1,9 @@
 // A generated topology with every feature the model knows, sized by its arguments: VPCs in a
 // ring of peerings (each routes to its neighbours, some also transit one VPC further), a few
-// private subnets, security groups, VMs without a default route, and natOutgoing subnets in
-// ovn-cluster. Shared by the mesh equivalence test and bench/model.ts.
+// private subnets, security groups, VMs without a default route, natOutgoing subnets in
+// ovn-cluster, and a NAT gateway on vpc-1's first subnet (SNAT for that subnet, a FIP, a Vpc
+// default route to it and one guest routed via its lanIp). Shared by the mesh equivalence test
+// and bench/model.ts.
 import type { TopologySpec } from '../../lib/topology/types.ts';
 import { rule, spec, type SpecIn } from './fixtures.ts';
 
@@ -26,6 +28,7 @@ export function synthetic(vpcCount: number, subnetCount: number, vmCount: number
       ...(next && next + 1 < vpcCount && i % 3 === 0 ? [{ cidr: cidrOf(next + 1), nextHopIP: link(i, 1), policy: 'policyDst' as const }] : []),
       ...(prev && prev - 1 >= 1 && i % 3 === 2 ? [{ cidr: cidrOf(prev - 1), nextHopIP: link(prev, 0), policy: 'policyDst' as const }] : []),
     ];
+    if (i === 1 && subnetCount > 1) routes.push({ cidr: '0.0.0.0/0', nextHopIP: LAN_IP, policy: 'policyDst' as const });
     vpcs.push({ name: vpcName(i), vpcPeerings: peerings, staticRoutes: routes });
   }
   const subnets: SpecIn['subnets'] = [];
@@ -47,8 +50,11 @@ export function synthetic(vpcCount: number, subnetCount: number, vmCount: number
       defaultRoute: n % 13 !== 5,
       securityGroups: n % 11 === 4 ? ['web'] : n % 17 === 8 ? ['locked', 'web'] : [],
       listen: n % 2 === 0 ? [{ protocol: 'tcp', port: 443 }] : [],
+      // The third VM of vpc-1's first subnet routes via the NAT gateway's lanIp.
+      ...(n === 2 * subnetCount + 1 && { defaultRouteVia: LAN_IP }),
     });
   }
+  const nat = vpcCount > 1 && subnetCount > 1;
   return spec({
     vpcs,
     subnets,
@@ -57,5 +63,14 @@ export function synthetic(vpcCount: number, subnetCount: number, vmCount: number
       { name: 'locked', ingressRules: [rule({ protocol: 'all', remoteAddress: '10.2.0.5', policy: 'drop', priority: 1 })] },
     ],
     vms,
+    ...(nat && {
+      natGateways: [{ name: 'gw1', vpc: 'vpc-1', subnet: 's1', lanIp: LAN_IP }],
+      eips: [{ name: 'eip-snat', natGwDp: 'gw1', v4ip: '192.0.2.100' }, { name: 'eip-fip', natGwDp: 'gw1', v4ip: '192.0.2.101' }],
+      snatRules: [{ name: 'snat1', eip: 'eip-snat', internalCIDR: '10.1.0.0/24' }],
+      // The fourth VM of s1 (IPAM: .2, .3, .4, .5 in file order).
+      fipRules: [{ name: 'fip1', eip: 'eip-fip', internalIp: '10.1.0.5' }],
+    }),
   });
 }
+
+const LAN_IP = '10.1.0.254';

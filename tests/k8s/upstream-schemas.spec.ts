@@ -67,7 +67,7 @@ test('the seeds exercise every kind vpcheck sends', async () => {
     const { topology } = await loadTopologyFile(SEEDS + file);
     for (const objectsOf of Object.values(MODES)) for (const o of objectsOf(topology!)) kinds.add(o.kind);
   }
-  expect([...kinds].sort()).toEqual(['Namespace', 'NetworkAttachmentDefinition', 'Pod', 'Secret', 'SecurityGroup', 'Subnet', 'VirtualMachine', 'Vpc']);
+  expect([...kinds].sort()).toEqual(['ConfigMap', 'IptablesDnatRule', 'IptablesEIP', 'IptablesFIPRule', 'IptablesSnatRule', 'Namespace', 'NetworkAttachmentDefinition', 'Pod', 'ProviderNetwork', 'Secret', 'SecurityGroup', 'Subnet', 'VirtualMachine', 'Vlan', 'Vpc', 'VpcNatGateway']);
 });
 
 const NAT_KINDS = ['ConfigMap', 'IptablesDnatRule', 'IptablesEIP', 'IptablesFIPRule', 'IptablesSnatRule', 'ProviderNetwork', 'Vlan', 'VpcNatGateway'];

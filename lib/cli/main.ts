@@ -98,6 +98,9 @@ Example:
     .option('--ssh-jump <[user@]host[:port]>', 'harvester, --transport ssh: reach each VM\'s address through this SSH jump host (as ssh -J), e.g. a VM with a NIC on the VPC and one the runner can reach')
     .option('--ssh-jump-identity <file>', 'private key for the jump host (default: ssh-agent, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa)')
     .option('--ssh-jump-known-hosts <file>', 'known_hosts that must list the jump host\'s key (default: ~/.ssh/known_hosts; never written)')
+    .option('--external-host <[user@]host[:port]>', 'harvester, kubeovn: a host on the external network that probes "from: external" run on, over SSH (the lab uses its upstream host); without it those cells are not run')
+    .option('--external-host-identity <file>', 'private key for the external host (default: ssh-agent, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa)')
+    .option('--external-host-known-hosts <file>', 'known_hosts that must list the external host\'s key (default: ~/.ssh/known_hosts; never written)')
     .option('--json <file>', 'write the JSON result (an array for several topologies)')
     .option('--html <file>', 'write a self-contained HTML report (matrix, topology diagram, details)')
     .option('--junit <file>', 'write JUnit XML: one testsuite per phase, one testcase per cell')
@@ -137,10 +140,17 @@ command that reproduces it in the VM's console. Ctrl-C tears everything down (ex
         code = EXIT.invalid;
         return;
       }
-      const { SshJumpFlagError, sshJumpOptions: sshJumpOptionsOf } = await import('../sessions/ssh-jump-flags.ts');
+      if (opts.externalHost && opts.target === 'lab') {
+        io.err(`run: --external-host is for cluster targets (the lab's external host is its own upstream host)`);
+        code = EXIT.invalid;
+        return;
+      }
+      const { SshJumpFlagError, sshJumpOptions: sshJumpOptionsOf, externalHostOptions: externalHostOptionsOf } = await import('../sessions/ssh-jump-flags.ts');
       let sshJumpOptions;
+      let externalHostOptions;
       try {
         sshJumpOptions = sshJumpOptionsOf(opts);
+        externalHostOptions = externalHostOptionsOf(opts);
       } catch (err) {
         if (!(err instanceof SshJumpFlagError)) throw err;
         io.err(`run: ${err.message}`);
@@ -148,7 +158,7 @@ command that reproduces it in the VM's console. Ctrl-C tears everything down (ex
         return;
       }
       const { runCommand } = await import('./run.ts');
-      code = await runCommand(files, { ...opts, ...(sshJumpOptions && { sshJumpOptions }) }, io);
+      code = await runCommand(files, { ...opts, ...(sshJumpOptions && { sshJumpOptions }), ...(externalHostOptions && { externalHostOptions }) }, io);
     });
   withClusterOptions(program.commands.at(-1)!);
 

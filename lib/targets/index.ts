@@ -21,6 +21,8 @@ export interface TargetOptions {
   readonly natGatewayImage?: string;
   /** Resolved --ssh-jump (lib/sessions/ssh-jump-flags.ts). */
   readonly sshJumpOptions?: SshJumpOptions;
+  /** Resolved --external-host (the same file). */
+  readonly externalHostOptions?: SshJumpOptions;
 }
 
 export function targetOf(options: TargetOptions): Target {
@@ -32,6 +34,7 @@ export function targetOf(options: TargetOptions): Target {
     ...(options.image !== undefined && { image: options.image }),
     ...(options.internetIp !== undefined && { internetIP: options.internetIp }),
     ...(options.externalNic !== undefined && { externalNic: options.externalNic }),
+    ...(options.externalHostOptions && { externalHost: options.externalHostOptions }),
   };
   return options.target === 'kubeovn'
     ? new KubeOvnTarget({ ...cluster, ...(options.kubeOvnPrimary && { primary: true }), ...(options.natGatewayImage !== undefined && { natGatewayImage: options.natGatewayImage }) })

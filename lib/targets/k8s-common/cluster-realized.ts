@@ -11,6 +11,7 @@ import { describe, resourceOf, type KubeObject } from '../../k8s/resources.ts';
 import { waitUntil, WaitTimeout } from '../../k8s/watch.ts';
 import { assignAddresses, type Addressed } from '../../topology/addresses.ts';
 import type { Session, Transport } from '../../sessions/session.ts';
+import { SshJump, type SshJumpOptions } from '../../sessions/ssh-jump.ts';
 import { DEFAULT_VPC, type TopologySpec } from '../../topology/types.ts';
 import { TargetError, type DiagnoseRequest, type Evidence, type Logger, type Readiness, type Realized, type RealizedVm, type UpdateResult } from '../target.ts';
 import { deleteRunObject } from './delete.ts';
@@ -29,6 +30,8 @@ export interface ClusterRunOptions {
   readonly internetIP: string;
   readonly readyTimeoutMs: number;
   readonly sessionTimeoutMs: number;
+  /** The user's host on the external network (--external-host), for cells `from: external`. */
+  readonly externalHost?: SshJumpOptions;
 }
 
 export interface Desired {
@@ -63,6 +66,9 @@ export abstract class ClusterRealized implements Realized {
   /** Objects the cluster had before the run (its own NAT ConfigMaps): never applied over, never deleted. */
   private readonly foreign = new Set<string>();
   private readonly noted = new Set<string>();
+  /** --external-host's connection; without it the target has no external host and those cells are not run. */
+  private readonly external?: SshJump;
+  readonly externalSession?: () => Promise<Session>;
 
   /** "harvester" or "kube-ovn", at the start of every message. */
   protected abstract readonly label: string;
@@ -89,6 +95,11 @@ export abstract class ClusterRealized implements Realized {
     this.readyTimeoutMs = options.readyTimeoutMs;
     this.sessionTimeoutMs = options.sessionTimeoutMs;
     this.central = new KubeOvnPods(client);
+    if (options.externalHost) {
+      const external = new SshJump(options.externalHost);
+      this.external = external;
+      this.externalSession = () => external.shell('external');
+    }
   }
 
   async update(next: TopologySpec): Promise<UpdateResult> {
@@ -264,6 +275,7 @@ export abstract class ClusterRealized implements Realized {
   down(): Promise<void> {
     this.downPromise ??= (async () => {
       await this.closeSessions();
+      await this.external?.close();
       await teardownRun(this.client, this.runId, teardownTimeoutMs(this.readyTimeoutMs), teardownOrder(this.applyOrder));
     })();
     return this.downPromise;

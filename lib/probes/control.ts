@@ -27,6 +27,12 @@ export interface ControlSpec {
   readonly address?: { readonly ip: string; readonly nic: string };
   /** TCP ports the VM should be listening on; seen or not, they never fail the control itself. */
   readonly listen?: readonly number[];
+  /**
+   * Addresses that should answer ARP on the host's own segment (the external host's EIPs: the
+   * gateway holding one answers for it whatever its NAT rules do with the packets); seen or not,
+   * they never fail the control itself, only the cells towards them.
+   */
+  readonly neighbours?: readonly string[];
 }
 
 export interface Control extends ControlSpec {
@@ -46,6 +52,8 @@ export interface ControlObservation {
   readonly address?: string;
   /** Ports with a TCP socket listening on a non-loopback address, when `listen` was asked. */
   readonly listening?: readonly number[];
+  /** Per address of `neighbours`: its `ip neigh` line when it resolved, undefined when not. */
+  readonly neighbours?: ReadonlyMap<string, string | undefined>;
   /** The guest's own addresses and routes, or why they could not be read. */
   readonly guest: GuestView;
 }
@@ -58,8 +66,9 @@ function emit(id: string): string {
 }
 
 export function buildControl(spec: ControlSpec = {}): Control {
-  const { gateway, address, listen } = spec;
+  const { gateway, address, listen, neighbours } = spec;
   if (gateway !== undefined && !isIPv4(gateway)) throw new Error(`gateway "${gateway}" is not an IPv4 address`);
+  for (const ip of neighbours ?? []) if (!isIPv4(ip)) throw new Error(`neighbour "${ip}" is not an IPv4 address`);
   if (address && !(isIPv4(address.ip) && NIC.test(address.nic))) throw new Error(`"${address.ip}" on "${address.nic}" is not an address on an interface`);
   const nonce = randomBytes(4).toString('hex');
   const parts = [`printf 'VPCHECK-ALIVE %s\\n' ${nonce}`, `for t in ${TOOLS.join(' ')}; do command -v $t >/dev/null 2>&1 && printf 'VPCHECK-TOOL %s\\n' $t; done`];
@@ -73,6 +82,8 @@ export function buildControl(spec: ControlSpec = {}): Control {
   if (address) parts.push(`${capture(`ip -o -4 addr show dev ${address.nic}`)}; ${emit('address')}`);
   // ss is iproute2's (which the image needs); netstat for images that ship only busybox's.
   if (listen?.length) parts.push(`${capture('{ ss -ltn || netstat -ltn; }')}; ${emit('listen')}`);
+  // One echo request makes the host ask ARP; whether it got an answer is in its neighbour table.
+  for (const ip of neighbours ?? []) parts.push(`ping -n -c 1 -W 1 ${ip} >/dev/null 2>&1; ${capture(`ip -4 neigh show ${ip}`)}; ${emit(`neigh:${ip}`)}`);
   return { command: parts.join('; '), nonce, ...spec };
 }
 
@@ -84,7 +95,11 @@ export function parseControl(control: Control, output: string): ControlObservati
     return { ok: false, answered: false, reason, tools, guest: { status: 'unavailable', reason } };
   }
   const replies = readReplies(output);
-  const read = { guest: parseGuest(replies), ...(control.listen?.length && { listening: listeningPorts(replies.get('listen')?.lines ?? []) }) };
+  const read = {
+    guest: parseGuest(replies),
+    ...(control.listen?.length && { listening: listeningPorts(replies.get('listen')?.lines ?? []) }),
+    ...(control.neighbours?.length && { neighbours: new Map(control.neighbours.map((ip) => [ip, resolvedNeighbour(replies.get(`neigh:${ip}`)?.lines ?? [])])) }),
+  };
   if (control.gateway) {
     const gateway = parseFanout(output, [{ id: 'gateway', ip: control.gateway, probe: 'icmp' }]).get('gateway')!;
     if (gateway.outcome === 'reachable') return { ok: true, answered: true, tools, gateway, ...read };
@@ -98,6 +113,11 @@ export function parseControl(control: Control, output: string): ControlObservati
     return { ok: false, answered: true, reason: `positive control failed: ${ip} is not on ${nic} (${address || 'no output'})`, tools, address, ...read };
   }
   return { ok: true, answered: true, tools, ...read };
+}
+
+/** The `ip neigh` line of an address whose MAC is known (not FAILED or INCOMPLETE). */
+function resolvedNeighbour(lines: readonly string[]): string | undefined {
+  return lines.map((l) => l.trim()).find((l) => /\blladdr\b/.test(l) && !/\b(FAILED|INCOMPLETE)\b/.test(l));
 }
 
 /** Local ports of the LISTEN lines of `ss -ltn` or `netstat -ltn`, loopback-only sockets left out. */

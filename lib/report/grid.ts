@@ -15,6 +15,11 @@ export interface GridCell {
   readonly observed?: Outcome;
   /** Why the expected outcome is expected (the model's reason), shown for differing cells. */
   readonly reason?: string;
+  /**
+   * A run's verdict, when it has one: a cell can fail with the expected outcome (an internet cell
+   * answered through another source address than the model's), and then it differs too.
+   */
+  readonly pass?: boolean;
 }
 
 export interface GridOptions<C extends GridCell = GridCell> {
@@ -51,12 +56,12 @@ const LEGEND_SUMMARY = 'per group pair: . all reachable  x none reachable  ~ mix
 
 const ANSI: Record<string, string> = { '.': '32', x: '31', u: '31', r: '33', n: '31', '!': '35', X: '1;31', '?': '33', '~': '33' };
 
-const differs = (c: GridCell) => c.observed === undefined || !satisfies(c.expected, c.observed);
+const differs = (c: GridCell) => c.observed === undefined || c.pass === false || !satisfies(c.expected, c.observed);
 
 function charOf(c: GridCell, compare: boolean): string {
   if (!compare) return CHAR[c.expected];
   if (c.observed === undefined) return MISSING;
-  return satisfies(c.expected, c.observed) ? CHAR[c.observed] : DIFFERS;
+  return c.pass !== false && satisfies(c.expected, c.observed) ? CHAR[c.observed] : DIFFERS;
 }
 
 function describe<C extends GridCell>(c: C, reasonOf?: (cell: C) => string | undefined): string {

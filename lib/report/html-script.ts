@@ -40,6 +40,7 @@ export const SCRIPT = String.raw`
     field(dl, 'loss', c.detail.loss);
     field(dl, 'rtt (ms)', c.detail.rttMs);
     field(dl, 'converged (ms)', c.convergedMs);
+    field(dl, 'source the upstream saw', c.detail.seenAs);
     field(dl, 'probe note', c.detail.note);
     body.appendChild(dl);
     section('Model reason');

@@ -34,6 +34,8 @@ export function renderRun(result: RunResult, options: TerminalOptions): string {
       for (const d of c.departures!) out.push(`  ${c.vm} departs from the model: ${d}`);
     }
     out.push(renderGrid(phase.results.map((c) => ({ ...c, reason: c.reason })), { vms: options.vms, groupOf: options.groupOf, color: options.color, listDiffering: false }));
+    const seen = seenSources(phase.results);
+    if (seen) out.push(`  source address the upstream saw: ${seen}`);
     for (const c of failing.slice(0, 50)) {
       const probe = c.probe === 'tcp' ? `tcp/${c.port}` : 'icmp';
       out.push(`FAIL ${c.from} -> ${c.to} (${c.toIp}) ${probe}: expected ${c.expected}, observed ${c.observed} after ${c.tries.length} ${c.tries.length === 1 ? 'try' : 'tries'}`);
@@ -53,4 +55,12 @@ export function renderRun(result: RunResult, options: TerminalOptions): string {
   const s = result.summary;
   out.push(`${result.topology}: ${s.passed} passed, ${s.failed} failed${s.errors ? ` (${s.errors} could not be probed)` : ''} — run ${result.runId} on ${result.target} over ${result.transport}`);
   return out.join('\n');
+}
+
+/** "192.0.2.100 from snat-vm, web; 192.0.2.101 from fip-vm": the sources internet cells showed. */
+function seenSources(results: RunResult['phases'][number]['results']): string {
+  const byAddress = new Map<string, Set<string>>();
+  for (const c of results) if (c.detail.seenAs !== undefined) (byAddress.get(c.detail.seenAs) ?? byAddress.set(c.detail.seenAs, new Set()).get(c.detail.seenAs)!).add(c.from);
+  const list = (vms: Set<string>) => [...vms].slice(0, 10).join(', ') + (vms.size > 10 ? ` and ${vms.size - 10} more` : '');
+  return [...byAddress].map(([ip, vms]) => `${ip} from ${list(vms)}`).join('; ');
 }

@@ -65,3 +65,18 @@ export function judgeCell(e: CellEvidence): Verdict {
   }
   return { observed: last.outcome, pass: satisfies(e.expected, last.outcome), ...(last.note !== undefined && { note: last.note }) };
 }
+
+/**
+ * A reachable internet cell's source address as the upstream saw it, against the model's (issue
+ * 18: how a user tells SNAT from FIP from a leak). Nothing to compare when the model names no
+ * address or the service did not answer (then the note says so and the cell keeps its verdict).
+ */
+export function judgeSeenAs(seen: string | undefined, predicted: string | undefined, name: (ip: string) => string | undefined): { readonly mismatch: boolean; readonly note?: string } {
+  const named = (ip: string) => {
+    const n = name(ip);
+    return n ? `${ip} (${n})` : ip;
+  };
+  if (seen === undefined) return { mismatch: false, note: 'the upstream\'s who-am-I service did not answer: the source address it saw is unknown' };
+  if (predicted === undefined || seen === predicted) return { mismatch: false };
+  return { mismatch: true, note: `the upstream saw ${named(seen)} as the source, the model expects ${named(predicted)}` };
+}

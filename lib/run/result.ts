@@ -27,7 +27,13 @@ export interface CellResult {
   readonly reason: string;
   /** Every probe of this cell, first to last (retries happen only while observed differs). */
   readonly tries: readonly Try[];
-  readonly detail: { readonly loss?: number; readonly rttMs?: number; readonly note?: string };
+  readonly detail: {
+    readonly loss?: number;
+    readonly rttMs?: number;
+    readonly note?: string;
+    /** A reachable internet cell: the source address the upstream host saw (its who-am-I service). */
+    readonly seenAs?: string;
+  };
   /** After a phase's patch: ms from the patch being applied to the first try that passed. */
   readonly convergedMs?: number;
   /** Copy-paste reproduction of a failing cell: the probe in the VM's console, and the model's view. */
@@ -37,7 +43,7 @@ export interface CellResult {
 
 /** One thing a VM's positive control checked, with what the VM showed. */
 export interface ControlCheck {
-  readonly check: 'dhcp' | 'session' | 'default-route' | 'gateway' | 'address' | 'listen';
+  readonly check: 'dhcp' | 'session' | 'default-route' | 'gateway' | 'address' | 'listen' | 'neighbour';
   readonly ok: boolean;
   readonly detail: string;
 }

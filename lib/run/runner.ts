@@ -10,15 +10,16 @@ import { runProbes, type ProbeTry } from '../probes/runner.ts';
 import type { ProbeJob, Tools } from '../probes/types.ts';
 import type { Session, Transport } from '../sessions/session.ts';
 import type { Logger, Realized, Target } from '../targets/target.ts';
-import type { Topology, Vm } from '../topology/types.ts';
+import { EXTERNAL, INTERNET, type Topology, type Vm } from '../topology/types.ts';
+import { parseSeenAs, seenAsCommand } from '../probes/seen-as.ts';
 import { layoutOf } from './layout.ts';
 import { phaseSpec } from '../topology/phases.ts';
 import { mapPool } from './pool.ts';
 import { vmDiagnostics } from './vm-diagnostics.ts';
 import { consoleLine, explainLine } from './reproduce.ts';
-import { controlChecks, controlSpecOf } from './controls.ts';
+import { behindEip, controlChecks, controlSpecOf, eipDestination, natSourceName } from './controls.ts';
 import { guestDepartures } from './guest-departures.ts';
-import { judgeCell, type ControlOutcome } from './judge.ts';
+import { judgeCell, judgeSeenAs, type ControlOutcome } from './judge.ts';
 import { summarize, type CellResult, type ControlCheck, type VmControl, type PhaseResult, type RunResult, type Try } from './result.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -72,9 +73,13 @@ interface CheckedVm {
   readonly seen?: ControlObservation;
 }
 
+/** The external host in one phase: its control, or why its cells are not run. */
+type ExternalHost = { readonly checked: CheckedVm } | { readonly skipped: string } | undefined;
+
 export class Runner {
   private readonly sessions = new Map<string, Promise<Session>>();
-  private readonly routed = new Set<string>();
+  /** Per VM, the next hop of the default route the run set in it. */
+  private readonly routed = new Map<string, string>();
   private readonly results: PhaseResult[] = [];
   private readonly startedAt = new Date();
 
@@ -121,12 +126,16 @@ export class Runner {
       applyMs = Date.now() - began;
     }
     const prepared = Date.now();
-    const controls = await mapPool(phase.spec.vms, this.settings.concurrency, (vm) => this.control(phase, vm));
-    const probing = Date.now();
     // One model walk per cell: the probe needs its address, the verdict its reason.
     const predictions = new Map(phase.cells.map((c) => [c, phase.model.predict(c)]));
+    const [controls, external] = await Promise.all([
+      mapPool(phase.spec.vms, this.settings.concurrency, (vm) => this.control(phase, vm)),
+      this.externalControl(phase, predictions),
+    ]);
+    const probing = Date.now();
     // Only VMs that passed their control are probed from: their other cells are inconclusive anyway.
-    const tools = new Map(controls.flatMap((c) => (c.seen ? [[c.record.vm, c.seen.tools] as const] : [])));
+    const checked = [...controls, ...(external && 'checked' in external ? [external.checked] : [])];
+    const tools = new Map(checked.flatMap((c) => (c.seen ? [[c.record.vm, c.seen.tools] as const] : [])));
     const byVm = this.jobsOf(phase, predictions, tools);
     const total = phase.cells.length;
     let done = phase.cells.filter((c) => !tools.has(c.from)).length;
@@ -165,8 +174,9 @@ export class Runner {
       await new Promise((r) => setTimeout(r, 500));
       await probe(pending, 1, false);
     }
+    const seenAs = await this.seenSources(phase, tries, tools);
     const probeMs = Date.now() - probing;
-    const results = await this.judge(phase, predictions, tries, index > 0 ? began : undefined, controls);
+    const results = await this.judge(phase, predictions, tries, index > 0 ? began : undefined, checked, external, seenAs);
     const result: PhaseResult = {
       name: phase.phase,
       startedAt: new Date(began).toISOString(),
@@ -175,7 +185,7 @@ export class Runner {
       readiness,
       prepareMs: probing - prepared,
       probeMs,
-      controls: controls.map((c) => c.record),
+      controls: checked.map((c) => c.record),
       results,
     };
     this.results.push(result);
@@ -221,7 +231,7 @@ export class Runner {
   private session(vm: string): Promise<Session> {
     let s = this.sessions.get(vm);
     if (!s) {
-      s = this.realized.openSession(vm, this.settings.transport);
+      s = vm === EXTERNAL && this.realized.externalSession ? this.realized.externalSession() : this.realized.openSession(vm, this.settings.transport);
       s.catch(() => undefined);
       this.sessions.set(vm, s);
     }
@@ -260,18 +270,64 @@ export class Runner {
    * and does not yet (and its removal where it should not); undefined when there was nothing to do.
    */
   private async setDefaultRoute(vm: Vm, session: Session): Promise<ControlCheck | undefined> {
-    const want = vm.defaultRoute;
-    if (want === this.routed.has(vm.name)) return undefined;
     const { gateway, nic } = this.realized.vm(vm.name);
-    if (!want) {
+    // `defaultRoute: <address>` names the next hop (Harvester v1.8's NAT gateway page: the lanIp).
+    const via = vm.defaultRoute ? (vm.defaultRouteVia ?? gateway) : undefined;
+    const current = this.routed.get(vm.name);
+    if (via === current) return undefined;
+    if (current !== undefined) {
       const r = await session.run('ip route del default 2>&1 || sudo -n ip route del default');
       this.routed.delete(vm.name);
-      return { check: 'default-route', ok: r.exitCode === 0, detail: r.exitCode === 0 ? 'default route removed' : `removing the default route failed: ${r.output.trim()}` };
+      if (r.exitCode !== 0 || via === undefined) {
+        return { check: 'default-route', ok: r.exitCode === 0, detail: r.exitCode === 0 ? 'default route removed' : `removing the default route failed: ${r.output.trim()}` };
+      }
     }
-    const r = parseDefaultRoute(await session.run(defaultRouteCommand(gateway, nic)));
-    if (r.status === 'failed') return { check: 'default-route', ok: false, detail: `ip route add default via ${gateway} failed: ${r.output.trim()}` };
-    this.routed.add(vm.name);
-    return { check: 'default-route', ok: true, detail: r.status === 'added' ? `added via ${gateway} dev ${nic}` : `present: ${r.output}` };
+    const r = parseDefaultRoute(await session.run(defaultRouteCommand(via!, nic)));
+    if (r.status === 'failed') return { check: 'default-route', ok: false, detail: `ip route add default via ${via} failed: ${r.output.trim()}` };
+    this.routed.set(vm.name, via!);
+    return { check: 'default-route', ok: true, detail: r.status === 'added' ? `added via ${via} dev ${nic}` : `present: ${r.output}` };
+  }
+
+  /**
+   * The external host's control, when the phase has cells from it: its session answers, and each
+   * EIP its cells go to answers ARP there (a gateway holds it, so a timeout is the network's).
+   * A target without an external host runs none of those cells.
+   */
+  private async externalControl(phase: PhaseCells, predictions: ReadonlyMap<Cell, Prediction>): Promise<ExternalHost> {
+    const cells = phase.cells.filter((c) => c.from === EXTERNAL);
+    if (!cells.length) return undefined;
+    if (!this.realized.externalSession) {
+      return { skipped: `not run: the ${this.target.kind} target has no external host to probe from (the lab's is its upstream host ${phase.spec.externalNetwork.gateway}; a host of a cluster's external network cannot be named yet)` };
+    }
+    const checks: ControlCheck[] = [];
+    try {
+      const control = buildControl({ neighbours: [...new Set(cells.map((c) => predictions.get(c)!.toIp))] });
+      const seen = parseControl(control, (await (await this.session(EXTERNAL)).run(control.command, { timeoutMs: 30_000 })).output);
+      checks.push(...controlChecks(control, seen));
+      const record: VmControl = { vm: EXTERNAL, ok: seen.ok, ...(seen.reason !== undefined && { reason: seen.reason }), checks, guest: seen.guest };
+      return { checked: seen.ok ? { record, seen } : { record } };
+    } catch (e) {
+      const detail = `session: ${(e as Error).message}`;
+      return { checked: { record: { vm: EXTERNAL, ok: false, reason: detail, checks: [{ check: 'session', ok: false, detail }], guest: { status: 'unavailable', reason: `not read: ${detail}` } } } };
+    }
+  }
+
+  /**
+   * Per VM whose internet cell got an answer, the source address the upstream saw (one
+   * connection to the target's who-am-I service); absent where the target has none.
+   */
+  private async seenSources(phase: PhaseCells, tries: ReadonlyMap<Cell, readonly ProbeTry[]>, tools: ReadonlyMap<string, Tools>): Promise<Map<string, string | undefined>> {
+    const port = this.realized.seenAsPort;
+    const seen = new Map<string, string | undefined>();
+    if (port === undefined) return seen;
+    const answered = new Set(phase.cells.filter((c) => c.to === INTERNET && tools.has(c.from) && tries.get(c)?.at(-1)?.outcome === 'reachable').map((c) => c.from));
+    await mapPool([...answered], this.settings.concurrency, async (vm) => {
+      const command = seenAsCommand(this.realized.internetIP, port, tools.get(vm)!.timeout);
+      const ask = () => this.session(vm).then((s) => s.run(command, { timeoutMs: 15_000 })).then((r) => parseSeenAs(r.output), () => undefined);
+      // A second try before the source is called unknown: one connection can be lost like a ping.
+      seen.set(vm, (await ask()) ?? (await ask()));
+    });
+    return seen;
   }
 
   /** One job per source VM that passed its control, with the tools it found. */
@@ -296,6 +352,19 @@ export class Runner {
     });
   }
 
+  /** The far end of a cell from the external host: its EIP, and the VM a FIP or DNAT sends it to. */
+  private eipEnd(phase: PhaseCells, cell: Cell, prediction: Prediction, controls: readonly CheckedVm[], outcomeOf: (vm: string) => ControlOutcome) {
+    const external = controls.find((c) => c.record.vm === EXTERNAL)?.seen;
+    const behind = behindEip(phase.model, cell.to, cell.probe, cell.port);
+    const vm = behind && phase.spec.vms.find((v) => v.name === behind.vm);
+    return eipDestination(
+      { name: cell.to, ip: prediction.toIp },
+      external?.neighbours?.get(prediction.toIp),
+      behind && vm ? { ...behind, listens: vm.listen.some((l) => l.port === behind.port), control: outcomeOf(behind.vm) } : undefined,
+      cell.port,
+    );
+  }
+
   /** Each cell's verdict from its tries and its ends' controls; diagnostics for the first failures. */
   private async judge(
     phase: PhaseCells,
@@ -303,6 +372,8 @@ export class Runner {
     tries: Map<Cell, ProbeTry[]>,
     appliedAt: number | undefined,
     controls: readonly CheckedVm[],
+    external: ExternalHost,
+    seenAs: ReadonlyMap<string, string | undefined>,
   ): Promise<CellResult[]> {
     const file = this.topology.source.file;
     const vms = new Map(phase.spec.vms.map((v) => [v.name, v]));
@@ -316,7 +387,12 @@ export class Runner {
       const all = tries.get(cell) ?? [];
       const last = all[all.length - 1];
       const to = vms.get(cell.to);
-      const { observed, pass, note } = judgeCell({
+      const prediction = predictions.get(cell)!;
+      const destination = to
+        ? { control: outcomeOf(cell.to), listen: to.listen.map((l) => l.port) }
+        : cell.from === EXTERNAL ? this.eipEnd(phase, cell, prediction, controls, outcomeOf) : undefined;
+      const skipped = cell.from === EXTERNAL && external && 'skipped' in external ? external.skipped : undefined;
+      const verdict = skipped !== undefined ? { observed: 'error' as const, pass: false, note: skipped } : judgeCell({
         from: cell.from,
         to: cell.to,
         probe: cell.probe,
@@ -324,9 +400,14 @@ export class Runner {
         expected: cell.expected,
         tries: all,
         source: outcomeOf(cell.from),
-        ...(to && { destination: { control: outcomeOf(cell.to), listen: to.listen.map((l) => l.port) } }),
+        ...(destination && { destination }),
       });
-      const prediction = predictions.get(cell)!;
+      const source = cell.to === INTERNET && seenAs.has(cell.from) && verdict.pass
+        ? { seen: seenAs.get(cell.from), ...judgeSeenAs(seenAs.get(cell.from), prediction.seenAs, (ip) => natSourceName(phase.model, cell.from, ip)) }
+        : undefined;
+      const pass = verdict.pass && !source?.mismatch;
+      const observed = verdict.observed;
+      const note = [verdict.note, source?.note].filter(Boolean).join('; ') || undefined;
       const firstPass = all.find((t) => satisfies(cell.expected, t.outcome));
       const base: CellResult = {
         from: cell.from,
@@ -343,6 +424,7 @@ export class Runner {
           ...(last?.loss !== undefined && { loss: last.loss }),
           ...(last?.rttMs !== undefined && { rttMs: last.rttMs }),
           ...(note !== undefined && { note }),
+          ...(source?.seen !== undefined && { seenAs: source.seen }),
         },
         ...(appliedAt !== undefined && firstPass && { convergedMs: firstPass.startedAt - appliedAt }),
       };

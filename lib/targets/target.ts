@@ -57,6 +57,7 @@ export interface Evidence {
 }
 
 export interface DiagnoseRequest {
+  /** A VM, or `external` (the external host). */
   readonly from: string;
   /** Destination address (a VM's, the internet address, or any IP). */
   readonly toIp: string;
@@ -110,6 +111,16 @@ export interface Realized {
    * the network being at fault (lab: the kernel's neighbour table overflowed). Asked before down().
    */
   incidents?(): string[];
+  /**
+   * A session on the host `from: external` cells probe from (lab: the upstream host, which holds
+   * externalNetwork.gateway); absent where the target has none, and those cells are not run.
+   */
+  externalSession?(): Promise<Session>;
+  /**
+   * A TCP port of internetIP where a service answers a connection with the source address it saw
+   * (lab: socat on the upstream host); absent where the target has none.
+   */
+  readonly seenAsPort?: number;
   /** Remove everything this run created. Safe to call twice. */
   down(): Promise<void>;
 }

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { test, expect } from '@playwright/test';
 import { LabTarget } from '../../lib/targets/lab/lab-target.ts';
-import { DEFAULT_LAB_DIR } from '../../lib/targets/lab/names.ts';
+import { existsSync } from 'node:fs';
+import { DEFAULT_LAB_DIR, RunNames } from '../../lib/targets/lab/names.ts';
 import { addDefaultRoutes, context, expectNoLeak, expectNoReply, expectReply, labProcesses, subnet, topology, vm, vpc } from './support.ts';
 
 const spec = topology({
@@ -47,11 +48,19 @@ test('down({all}) after a run was killed with -9 removes everything of it, and o
   process.kill(-child.pid!, 'SIGKILL');
   await new Promise((resolve) => child.once('exit', resolve));
   const { stdout: before } = await execa('ip', ['netns', 'list']);
+  const names = new RunNames(runId);
   expect(before).toContain(`vpcheck-${runId}.vm.a`);
+  expect(before).toContain(names.natGatewayNamespace('gw'));
+  expect((await execa('ip', ['link', 'show', names.hostIf('natgw', 'gw')], { reject: false })).exitCode).toBe(0);
+  // The upstream host's who-am-I service, started by the run.
+  const upstreamPids = (await execa('ip', ['netns', 'pids', names.upstreamNamespace()])).stdout.split('\n').filter(Boolean).map(Number);
+  expect(upstreamPids.length).toBeGreaterThan(0);
   expect(labProcesses(labDir).length).toBe(6);
   const removed = await new LabTarget({ labDir }).down({ all: true });
   expect(removed).toContain(runId);
   await expectNoLeak(runId, labDir);
   const { stdout: ps } = await execa('ps', ['-eo', 'args']);
   expect(ps.split('\n').filter((l) => l.includes(`runs/${runId}/`))).toEqual([]);
+  expect(upstreamPids.filter((pid) => existsSync(`/proc/${pid}`))).toEqual([]);
+  expect((await execa('ip', ['link', 'show', names.hostIf('natgw', 'gw')], { reject: false })).exitCode).not.toBe(0);
 });

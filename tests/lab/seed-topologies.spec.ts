@@ -20,13 +20,15 @@ async function routes(lab: LabRealized, spec: TopologySpec): Promise<void> {
     const lease = await lab.lease(vm.name);
     if (lease) return expect(lease.ok, lease.detail).toBe(true);
     const v = lab.vm(vm.name);
-    return lab.exec(vm.name, vm.defaultRoute ? ['ip', 'route', 'replace', 'default', 'via', v.gateway, 'dev', v.nic] : ['ip', 'route', 'del', 'default']);
+    return lab.exec(vm.name, vm.defaultRoute ? ['ip', 'route', 'replace', 'default', 'via', vm.defaultRouteVia ?? v.gateway, 'dev', v.nic] : ['ip', 'route', 'del', 'default']);
   }));
 }
 
 /** An expect line: an answer polled until it shows; no answer judged over a window beside controls. */
 async function check(lab: LabRealized, spec: TopologySpec, e: Expectation, phase: string): Promise<void> {
-  const probe = { from: e.from, to: e.to, ...(e.probe === 'tcp' && { port: e.port! }) };
+  // An EIP by its address: the plain probes know addresses, not NAT objects.
+  const to = spec.eips.find((x) => x.name === e.to)?.v4ip ?? e.to;
+  const probe = { from: e.from, to, ...(e.probe === 'tcp' && { port: e.port! }) };
   const what = `${phase}: ${e.path} ${e.from} -> ${e.to}`;
   const wanted = e.outcome ?? (e.reachable ? 'reachable' : undefined);
   if (wanted === 'reachable' || wanted === 'refused') await expectReply(lab, probe, wanted, what);

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { expect } from '@playwright/test';
 import type { Outcome, SecurityGroup, Subnet, TopologySpec, Vm, Vpc } from '../../lib/topology/types.ts';
-import { DEFAULT_VPC, INTERNET, NO_NAT } from '../../lib/topology/types.ts';
+import { DEFAULT_VPC, EXTERNAL, INTERNET, NO_NAT } from '../../lib/topology/types.ts';
 import type { Logger, RunContext } from '../../lib/targets/target.ts';
 import type { LabRealized } from '../../lib/targets/lab/lab-target.ts';
 import { DEFAULT_LAB_DIR, RUNS_DIR, RunNames } from '../../lib/targets/lab/names.ts';
@@ -34,7 +34,10 @@ export function vm(name: string, subnetName: string, extra: Partial<Vm> = {}): V
   return { name, network: `default/net-${subnetName}`, defaultRoute: true, binding: 'bridge', securityGroups: [], listen: [], ...extra };
 }
 
-export function topology(parts: { vpcs?: Vpc[]; subnets: Subnet[]; vms: Vm[]; securityGroups?: SecurityGroup[]; platform?: TopologySpec['platform'] }): TopologySpec {
+/** The NAT objects of a spec; the external network is the lab's unless given. */
+export type NatParts = Partial<Pick<TopologySpec, 'externalNetwork' | 'natGateways' | 'eips' | 'snatRules' | 'dnatRules' | 'fipRules'>>;
+
+export function topology(parts: { vpcs?: Vpc[]; subnets: Subnet[]; vms: Vm[]; securityGroups?: SecurityGroup[]; platform?: TopologySpec['platform'] } & NatParts): TopologySpec {
   const vpcs = parts.vpcs ?? [];
   return {
     name: 'lab-test',
@@ -44,22 +47,30 @@ export function topology(parts: { vpcs?: Vpc[]; subnets: Subnet[]; vms: Vm[]; se
     subnets: parts.subnets,
     securityGroups: parts.securityGroups ?? [],
     vms: parts.vms,
-    ...NO_NAT,
+    externalNetwork: parts.externalNetwork ?? NO_NAT.externalNetwork,
+    natGateways: parts.natGateways ?? [],
+    eips: parts.eips ?? [],
+    snatRules: parts.snatRules ?? [],
+    dnatRules: parts.dnatRules ?? [],
+    fipRules: parts.fipRules ?? [],
   };
 }
 
-/** The docs' step: "ip route add default via <gateway> dev enp1s0". */
-export async function addDefaultRoute(lab: LabRealized, name: string): Promise<void> {
+/** The docs' step: "ip route add default via <gateway> dev enp1s0" (`via`: another next hop, such as a lanIp). */
+export async function addDefaultRoute(lab: LabRealized, name: string, via?: string): Promise<void> {
   const v = lab.vm(name);
-  const r = await lab.exec(name, ['ip', 'route', 'replace', 'default', 'via', v.gateway, 'dev', v.nic]);
+  const r = await lab.exec(name, ['ip', 'route', 'replace', 'default', 'via', via ?? v.gateway, 'dev', v.nic]);
   expect(r.exitCode, r.stderr).toBe(0);
 }
 
 export async function addDefaultRoutes(lab: LabRealized, spec: TopologySpec): Promise<void> {
-  await Promise.all(spec.vms.filter((v) => v.defaultRoute).map((v) => addDefaultRoute(lab, v.name)));
+  await Promise.all(spec.vms.filter((v) => v.defaultRoute).map((v) => addDefaultRoute(lab, v.name, v.defaultRouteVia)));
 }
 
-/** One probe: `to` is a VM name, "internet" or an IPv4 address; with `port`, a TCP connect. */
+/**
+ * One probe: `from` is a VM name or "external" (the upstream host); `to` is a VM name,
+ * "internet" or an IPv4 address (an EIP's); with `port`, a TCP connect.
+ */
 export interface Probe {
   readonly from: string;
   readonly to: string;
@@ -108,8 +119,13 @@ function address(lab: LabRealized, to: string): string {
   return to === INTERNET ? lab.internetIP : isIPv4(to) ? to : lab.vm(to).ip;
 }
 
+function upstreamExec(lab: LabRealized): Exec {
+  const ns = new RunNames(lab.runId).upstreamNamespace();
+  return (argv) => inNamespace(ns, argv, { allowFailure: true, timeoutMs: 10_000 });
+}
+
 function attempt(lab: LabRealized, p: Probe): Promise<Outcome> {
-  const exec: Exec = (argv) => lab.exec(p.from, argv, { timeoutMs: 10_000 });
+  const exec: Exec = p.from === EXTERNAL ? upstreamExec(lab) : (argv) => lab.exec(p.from, argv, { timeoutMs: 10_000 });
   const ip = address(lab, p.to);
   return p.port === undefined ? pingOnce(exec, ip) : connectOnce(exec, ip, p.port);
 }
@@ -138,11 +154,13 @@ export function expectReply(lab: LabRealized, p: Probe, wanted: 'reachable' | 'r
  * `wanted`; a single reply fails it.
  */
 export async function expectNoReply(lab: LabRealized, spec: TopologySpec, p: Probe, wanted: Outcome | readonly Outcome[], message?: string): Promise<void> {
-  await expectAlive(lab, spec, p.from);
+  if (p.from === EXTERNAL) await expectInternetAlive(lab);
+  else await expectAlive(lab, spec, p.from);
   const ip = address(lab, p.to);
   const owner = spec.vms.find((v) => lab.vm(v.name).ip === ip);
   if (owner) await expectAlive(lab, spec, owner.name);
   else if (ip === lab.internetIP) await expectInternetAlive(lab);
+  else if (spec.eips.some((e) => e.v4ip === ip)) await expectEipHeld(lab, ip);
   await sleep(SETTLE_MS);
   const started = Date.now();
   const seen: Outcome[] = [];
@@ -189,6 +207,14 @@ async function expectInternetAlive(lab: LabRealized): Promise<void> {
   const ns = new RunNames(lab.runId).nodeNamespace();
   const exec: Exec = (argv) => inNamespace(ns, argv, { allowFailure: true, timeoutMs: 10_000 });
   await expectConverges(() => pingOnce(exec, lab.internetIP), 'reachable', `positive control of the internet: node -> ${lab.internetIP} icmp`);
+}
+
+/** An EIP is held by a gateway: it answers the upstream host's ARP, whatever its NAT does with the echo. */
+async function expectEipHeld(lab: LabRealized, ip: string): Promise<void> {
+  const exec = upstreamExec(lab);
+  await exec(['ping', '-n', '-c', '1', '-W', '1', ip]);
+  const { stdout } = await exec(['ip', '-4', 'neigh', 'show', ip]);
+  expect(stdout, `positive control of EIP ${ip}: the upstream host resolved it`).toMatch(/lladdr \S+ (REACHABLE|STALE|DELAY|PROBE)/);
 }
 
 /** Nothing of the run is left: no namespaces, no OVN/OVS rows (the lab is gone or clean), no files. */

@@ -117,3 +117,15 @@ test('names from user files cannot inject markup or script', async ({ page }) =>
   expect(errors).toEqual([]);
   expect(requests).toEqual([]);
 });
+
+test('an internet cell\'s detail shows the source address the upstream saw', async ({ page }) => {
+  const sample = sampleResult();
+  const [initial, ...rest] = sample.phases;
+  const results = initial!.results.map((c) => (c.from === 'vm-a1' && c.to === 'internet' ? { ...c, detail: { seenAs: '192.0.2.100' } } : c));
+  const { errors } = await open(page, { ...sample, phases: [{ ...initial!, results }, ...rest] }, 'browser-test-seen-as.html');
+  const phase = page.locator('section.phase[data-phase="initial"]');
+  const internet = phase.locator('table.matrix tr.row', { has: page.locator('th', { hasText: 'vm-a1' }) }).locator('td').nth(3);
+  await internet.click();
+  await expect(page.locator('#detail dl')).toContainText('source the upstream saw192.0.2.100');
+  expect(errors).toEqual([]);
+});

@@ -19,6 +19,14 @@ export const VM_NIC = 'enp1s0';
 /** The node namespace's join-switch port and its uplink towards the simulated upstream. */
 export const NODE_JOIN_NIC = 'ovn0';
 export const NODE_UPLINK = 'uplink';
+/**
+ * The upstream namespace's bridge: the external network's segment, holding the upstream host's
+ * address, the node's uplink and every NAT gateway's external leg.
+ */
+export const UPSTREAM_BRIDGE = 'ext';
+/** A NAT gateway's legs, nat-gateway.sh's defaults (VPC_INTERFACE, EXTERNAL_INTERFACE; kubeovn/kube-ovn v1.15.x). */
+export const NATGW_LAN_NIC = 'eth0';
+export const NATGW_EXTERNAL_NIC = 'net1';
 export const JOIN_GATEWAY = '100.64.0.1';
 export const NODE_JOIN_IP = '100.64.0.2';
 /** The lab's "internet": a documentation address (RFC 5737) owned by the upstream namespace. */
@@ -119,9 +127,20 @@ export class RunNames {
   upstreamNamespace(): string {
     return `${NAMESPACE_PREFIX}${this.runId}.upstream`;
   }
+  natGatewayNamespace(gw: string): string {
+    return `${NAMESPACE_PREFIX}${this.runId}.natgw.${gw}`;
+  }
+  /** A NAT gateway's LAN leg: an OVN port of its subnet's switch. */
+  natGatewayLsp(gw: string): string {
+    return this.ovn(`natgw.${gw}`);
+  }
   /** Root-namespace end of a veth on br-int: "vc" + 12 hex digits. */
-  hostIf(kind: 'vm' | 'node', name: string): string {
+  hostIf(kind: 'vm' | 'node' | 'natgw', name: string): string {
     return `vc${shortHash(this.runId, kind, name).slice(0, 12)}`;
+  }
+  /** The upstream namespace's end of a NAT gateway's external leg, a port of its bridge. */
+  upstreamPort(gw: string): string {
+    return `ve${shortHash(this.runId, 'natgw-ext', gw).slice(0, 12)}`;
   }
   mac(kind: string, name: string): string {
     return macFor(this.runId, kind, name);

@@ -1,7 +1,7 @@
 // Builds and removes the run's Linux side: VM namespaces with their veth on the integration
-// bridge, the node namespace (ovn0 on the join switch, uplink, MASQUERADE) and the upstream
-// namespace owning the lab's "internet". Everything is batched: one `ip -batch` and one ovs-vsctl
-// per step, then one shell per namespace.
+// bridge, the node namespace (ovn0 on the join switch, uplink, MASQUERADE), the upstream
+// namespace owning the lab's "internet", and NAT gateway namespaces between br-int and upstream.
+// Everything is batched: one `ip -batch` and one ovs-vsctl per step, then one shell per namespace.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,7 +9,8 @@ import { TargetError } from '../target.ts';
 import type { LabDaemons } from './daemons.ts';
 import { isAlive } from './lock.ts';
 import { type VmPlan, vmScript } from './host-plan.ts';
-import { EXTERNAL_ID, NODE_JOIN_IP, NODE_JOIN_NIC, NODE_UPLINK, NODE_UPLINK_IP, UPSTREAM_IP, type RunNames } from './names.ts';
+import { EXTERNAL_ID, NATGW_EXTERNAL_NIC, NATGW_LAN_NIC, NODE_JOIN_IP, NODE_JOIN_NIC, NODE_UPLINK, NODE_UPLINK_IP, UPSTREAM_BRIDGE, UPSTREAM_IP, type RunNames } from './names.ts';
+import type { NatGatewayPlan } from './nat-plan.ts';
 import { inNamespace, nsScript, nsScripts, pool, run } from './proc.ts';
 import type { Command } from './rows.ts';
 
@@ -69,12 +70,38 @@ export class Namespaces {
       ['ip', 'link', 'set', NODE_UPLINK, 'up'],
       ...nodeCommands,
     ]);
-    // The upstream host knows only its own /24: replies to unmasqueraded sources go nowhere.
+    // The upstream host knows only its own /24: replies to unmasqueraded sources go nowhere. Its
+    // address is on a bridge, the segment NAT gateways' external legs join too.
     await nsScript(upstream, [
       ['ip', 'link', 'set', 'lo', 'up'],
-      ['ip', 'addr', 'add', `${UPSTREAM_IP}/24`, 'dev', 'eth0'],
+      ['ip', 'link', 'add', UPSTREAM_BRIDGE, 'type', 'bridge'],
+      ['ip', 'link', 'set', 'eth0', 'master', UPSTREAM_BRIDGE],
+      ['ip', 'addr', 'add', `${UPSTREAM_IP}/24`, 'dev', UPSTREAM_BRIDGE],
       ['ip', 'link', 'set', 'eth0', 'up'],
+      ['ip', 'link', 'set', UPSTREAM_BRIDGE, 'up'],
     ]);
+  }
+
+  /**
+   * NAT gateways: the LAN leg plugged like a VM's NIC, the external leg a veth whose other end
+   * joins the upstream bridge, then the pod's own configuration (nat-plan.ts). The upstream
+   * forgets what it knew of their addresses: an EIP that moved to another gateway, or a gateway
+   * rebuilt, must be asked for again (the pod sends gratuitous ARP for it, nat-gateway.sh eip-add).
+   */
+  async addNatGateways(gateways: readonly NatGatewayPlan[]): Promise<void> {
+    if (!gateways.length) return;
+    const upstream = this.names.upstreamNamespace();
+    await this.plug(gateways.map((g) => ({ ns: g.namespace, hostIf: g.hostIf, nic: NATGW_LAN_NIC, mac: g.lanMac, lsp: g.lsp })));
+    await nsScripts(gateways.map((g) => ({
+      ns: g.namespace,
+      commands: [['ip', 'link', 'add', NATGW_EXTERNAL_NIC, 'address', g.externalMac, 'type', 'veth', 'peer', 'name', g.upstreamPort, 'netns', upstream], ...g.script],
+    })), PARALLEL);
+    await nsScript(upstream, gateways.flatMap((g) => [
+      ['ip', 'link', 'set', g.upstreamPort, 'master', UPSTREAM_BRIDGE],
+      ['ip', 'link', 'set', g.upstreamPort, 'up'],
+      ['ethtool', '-K', g.upstreamPort, 'tx', 'off'],
+      ...[g.primary, ...g.eips].map((ip) => ['ip', 'neigh', 'flush', 'to', ip]),
+    ]));
   }
 
   /** Applies node-namespace changes of a phase; removals tolerate state that is already gone. */
@@ -90,20 +117,17 @@ export class Namespaces {
     await pool(vms.filter((vm) => vm.listen.length), PARALLEL, (vm) => this.listen(vm));
   }
 
-  /** `listen:` ports: a socat per port bound to the VM's address, found again by `ip netns pids`. */
-  private async listen(vm: VmPlan): Promise<void> {
-    for (const port of vm.listen) {
-      const child = spawn('ip', ['netns', 'exec', vm.namespace, 'socat', `TCP-LISTEN:${port},bind=${vm.ip},fork,reuseaddr`, 'EXEC:cat'], { detached: true, stdio: 'ignore' });
-      child.unref();
-    }
-    const deadline = Date.now() + 5000;
-    for (;;) {
-      const { stdout } = await inNamespace(vm.namespace, ['ss', '-Hltn']);
-      const open = vm.listen.filter((p) => stdout.includes(`${vm.ip}:${p} `));
-      if (open.length === vm.listen.length) return;
-      if (Date.now() > deadline) throw new TargetError(`lab: listeners of VM ${vm.name} on ${vm.listen.join(', ')} did not start`);
-      await sleep(10);
-    }
+  /** `listen:` ports: a socat per port bound to the VM's address, an echo service. */
+  private listen(vm: VmPlan): Promise<void> {
+    return serve(vm.namespace, vm.ip, vm.listen, 'EXEC:cat', `VM ${vm.name}`);
+  }
+
+  /**
+   * The upstream host's "who am I" service: it answers a connection with the address it came
+   * from, the source the upstream saw (the EIP of a SNAT or FIP, the node for natOutgoing).
+   */
+  whoAmI(port: number): Promise<void> {
+    return serve(this.names.upstreamNamespace(), UPSTREAM_IP, [port], "SYSTEM:echo $SOCAT_PEERADDR", 'the upstream host');
   }
 
   /** Removes namespaces (killing what runs inside them by pid) and their bridge ports. */
@@ -116,6 +140,24 @@ export class Namespaces {
     // once overlap those waits. Links first: a namespace's veth end goes with its host end.
     await inParallel(hostIfs.filter((i) => existing.has(i)).map((i) => `link del ${i}`));
     await inParallel(namespaces.map((ns) => `netns del ${ns}`));
+  }
+}
+
+/**
+ * A socat per port bound to `ip` in `ns`, ready once `ss` shows it listening. They run until the
+ * run's teardown ends every process in its namespaces by pid (killInside).
+ */
+async function serve(ns: string, ip: string, ports: readonly number[], action: string, who: string): Promise<void> {
+  for (const port of ports) {
+    const child = spawn('ip', ['netns', 'exec', ns, 'socat', `TCP-LISTEN:${port},bind=${ip},fork,reuseaddr`, action], { detached: true, stdio: 'ignore' });
+    child.unref();
+  }
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const { stdout } = await inNamespace(ns, ['ss', '-Hltn']);
+    if (ports.every((p) => stdout.includes(`${ip}:${p} `))) return;
+    if (Date.now() > deadline) throw new TargetError(`lab: listeners of ${who} on ${ports.join(', ')} did not start`);
+    await sleep(10);
   }
 }
 

@@ -80,6 +80,16 @@ export function nbRows(spec: TopologySpec, names: RunNames, addresses: ReadonlyM
       remove: [['--if-exists', 'lsp-del', lsp]],
     });
   }
+  // A NAT gateway's LAN leg, as Kube-OVN's pod on the gateway's subnet with the lanIp: a plain
+  // port with no port security, so the sources it forwards pass.
+  for (const gw of spec.natGateways) {
+    const lsp = names.natGatewayLsp(gw.name);
+    add({
+      id: `natgw:${gw.name}`, parents: [`ls:${gw.subnet}`],
+      create: [['lsp-add', names.switch(gw.subnet), lsp], ['lsp-set-addresses', lsp, `${names.mac('natgw', gw.name)} ${gw.lanIp}`], owned('Logical_Switch_Port', lsp, [`external_ids:vpc-nat-gw=${gw.name}`])],
+      remove: [['--if-exists', 'lsp-del', lsp]],
+    });
+  }
   addNodePolicies(spec, names, addresses, add, owned);
   for (const sg of spec.securityGroups) addSecurityGroup(sg, spec, names, addresses, add, owned);
   addDenyAll(spec, names, addresses, add, owned);

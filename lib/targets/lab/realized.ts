@@ -8,7 +8,7 @@ import type { ChildStream } from '../../sessions/child-stream.ts';
 import type { Session, Transport } from '../../sessions/session.ts';
 import { openSshSession } from '../../sessions/ssh.ts';
 import { publicKeyBlob } from '../../sessions/ssh-keys.ts';
-import type { TopologySpec } from '../../topology/types.ts';
+import { EXTERNAL, type TopologySpec } from '../../topology/types.ts';
 import { contains, parseIPv4, parsePrefix } from '../../net/ipv4.ts';
 import { TargetError, type DiagnoseRequest, type Evidence, type Logger, type Readiness, type Realized, type RealizedVm, type UpdateResult } from '../target.ts';
 import { createCredentials, type LabCredentials } from './credentials.ts';
@@ -17,6 +17,7 @@ import { diagnose } from './diagnose.ts';
 import { awaitLease, clientLog, LabDhcp, startClients, type Lease } from './dhcp.ts';
 import { ExecSession } from './exec-session.ts';
 import { nodeRows, vmPlans, type VmPlan } from './host-plan.ts';
+import { natGatewayPlans, type NatGatewayPlan } from './nat-plan.ts';
 import { RunNames, UPSTREAM_IP } from './names.ts';
 import { Namespaces } from './namespaces.ts';
 import { nbRows, transaction } from './nb-commands.ts';
@@ -31,9 +32,12 @@ interface State {
   readonly nb: readonly Row[];
   readonly node: readonly Row[];
   readonly vms: ReadonlyMap<string, VmPlan>;
+  readonly natGateways: ReadonlyMap<string, NatGatewayPlan>;
 }
 
-const EMPTY: State = { nb: [], node: [], vms: new Map() };
+const EMPTY: State = { nb: [], node: [], vms: new Map(), natGateways: new Map() };
+/** The upstream host's "who am I" port (Namespaces.whoAmI); `to: internet` tcp probes should avoid it. */
+export const SEEN_AS_PORT = 47474;
 
 function addressesOf(spec: TopologySpec): Map<string, Addressed> {
   try {
@@ -46,6 +50,7 @@ function addressesOf(spec: TopologySpec): Map<string, Addressed> {
 
 export class LabRealized implements Realized {
   readonly internetIP = UPSTREAM_IP;
+  readonly seenAsPort = SEEN_AS_PORT;
   readonly runId: string;
   private state: State = EMPTY;
   private latest: Readiness = { kind: 'programmed', checked: 'nothing built yet', waitedMs: 0 };
@@ -85,6 +90,7 @@ export class LabRealized implements Realized {
     const node = nodeRows(spec);
     await mkdir(this.names.runDir, { recursive: true, mode: 0o700 });
     [this.creds] = await Promise.all([createCredentials(this.names.runDir), this.namespaces.addNode(diffRows([], node).creations)]);
+    await this.namespaces.whoAmI(SEEN_AS_PORT);
     this.state = { ...EMPTY, node };
     await this.update(spec);
   }
@@ -96,10 +102,11 @@ export class LabRealized implements Realized {
       nb: nbRows(next, this.names, addresses),
       node: nodeRows(next),
       vms: new Map(vmPlans(this.names, addresses, this.nicOf).map((p) => [p.name, p])),
+      natGateways: new Map(natGatewayPlans(next, this.names).map((p) => [p.name, p])),
     };
     const nb = diffRows(this.state.nb, target.nb);
     const node = diffRows(this.state.node, target.node);
-    const same = (a: VmPlan | undefined, b: VmPlan | undefined) => JSON.stringify(a) === JSON.stringify(b);
+    const same = <T>(a: T | undefined, b: T | undefined) => JSON.stringify(a) === JSON.stringify(b);
     const gone = [...this.state.vms.values()].filter((vm) => !same(vm, target.vms.get(vm.name)));
     const added = [...target.vms.values()].filter((vm) => !same(vm, this.state.vms.get(vm.name)));
     for (const vm of gone) {
@@ -107,7 +114,11 @@ export class LabRealized implements Realized {
       this.clients.delete(vm.name);
       this.leases.delete(vm.name);
     }
-    await this.namespaces.remove(gone.map((vm) => vm.namespace), gone.map((vm) => vm.hostIf));
+    // A gateway whose plan changed is built again: a fresh namespace also starts with no
+    // conntrack entries of the rules it had (nat-gateway.sh deletes rules without a flush).
+    const goneGws = [...this.state.natGateways.values()].filter((g) => !same(g, target.natGateways.get(g.name)));
+    const addedGws = [...target.natGateways.values()].filter((g) => !same(g, this.state.natGateways.get(g.name)));
+    await this.namespaces.remove([...gone, ...goneGws].map((x) => x.namespace), [...gone, ...goneGws].map((x) => x.hostIf));
     const commands = [...nb.removals, ...nb.creations];
     // Removals and creations in a transaction each: within one, ovn-nbctl still sees a router
     // policy it deleted and refuses to add it again ("Same routing policy already existed").
@@ -118,6 +129,7 @@ export class LabRealized implements Realized {
       })(),
       this.namespaces.updateNode(node.removals, node.creations),
       this.namespaces.addVms(added),
+      this.namespaces.addNatGateways(addedGws),
     ]);
     this.state = target;
     const dhcpCommands = await this.dhcp.sync(next, addresses);
@@ -129,7 +141,8 @@ export class LabRealized implements Realized {
     for (const vm of clients) this.clients.set(vm.name, Date.now());
     // The lab writes the NB rows itself and waits for ovn-controller to install them.
     this.latest = { kind: 'programmed', checked: `${commands.length + dhcpCommands} NB commands in ${nbTransactions.length} ovn-nbctl transaction${nbTransactions.length === 1 ? '' : 's'}, installed by ovn-controller (ovn-nbctl --wait=hv sync)`, waitedMs: Date.now() - synced };
-    this.log.info(`lab ${this.runId}: ${commands.length + dhcpCommands} NB commands, ${added.length} VMs added, ${gone.length} removed`);
+    this.log.info(`lab ${this.runId}: ${commands.length + dhcpCommands} NB commands, ${added.length} VMs added, ${gone.length} removed` +
+      (goneGws.length + addedGws.length ? `, NAT gateways: ${addedGws.length} built, ${goneGws.length} removed` : ''));
     // A VM whose plan changed was removed and added again: a new namespace, a fresh console.
     return { replaced: gone.filter((vm) => target.vms.has(vm.name)).map((vm) => vm.name), readiness: this.latest };
   }
@@ -152,6 +165,18 @@ export class LabRealized implements Realized {
     let lease = this.leases.get(vm);
     if (!lease) this.leases.set(vm, (lease = awaitLease(plan, this.names.runDir, started, plan.dhcpServer)));
     return lease;
+  }
+
+  /** The upstream host (192.0.2.1, externalNetwork.gateway): the source of `from: external` cells. */
+  async externalSession(): Promise<Session> {
+    return new ExecSession(EXTERNAL, this.names.upstreamNamespace());
+  }
+
+  /** Runs a program in a NAT gateway's namespace (tests read its iptables and routes). */
+  natGatewayExec(gw: string, argv: readonly string[]): Promise<ProcessOutput> {
+    const plan = this.state.natGateways.get(gw);
+    if (!plan) throw new TargetError(`lab: run ${this.runId} has no NAT gateway ${gw}`);
+    return inNamespace(plan.namespace, argv, { allowFailure: true });
   }
 
   reach(vm: string): string {
@@ -208,10 +233,22 @@ export class LabRealized implements Realized {
   }
 
   async diagnose(request: DiagnoseRequest): Promise<Evidence[]> {
-    const from = this.plan(request.from);
     const to = parseIPv4(request.toIp);
+    // Traffic to or from the external network may cross a NAT gateway: its rules' packet
+    // counters show which one matched, its routes where the answer went.
+    const external = request.from === EXTERNAL || contains(parsePrefix(`${UPSTREAM_IP}/24`), to) ? await this.natGatewayEvidence() : [];
+    if (request.from === EXTERNAL) return external;
+    const from = this.plan(request.from);
     const onLink = [...this.state.vms.values()].find((p) => p.ip === request.toIp && p.subnet === from.subnet && contains(parsePrefix(`${from.ip}/${from.prefixLength}`), to));
-    return diagnose(this.daemons, this.names, from, onLink, request);
+    return [...await diagnose(this.daemons, this.names, from, onLink, request), ...external];
+  }
+
+  private natGatewayEvidence(): Promise<Evidence[]> {
+    const commands = (gw: string): [string, string[]][] => [[`NAT gateway ${gw}'s nat table`, ['iptables', '-t', 'nat', '-L', '-n', '-v']], [`NAT gateway ${gw}'s routes`, ['ip', '-4', 'route']]];
+    return Promise.all([...this.state.natGateways.values()].flatMap((g) => commands(g.name).map(async ([title, argv]): Promise<Evidence> => {
+      const r = await inNamespace(g.namespace, argv, { allowFailure: true, timeoutMs: 15_000 });
+      return { title, command: `ip netns exec ${g.namespace} ${argv.join(' ')}`, output: r.stdout + r.stderr };
+    })));
   }
 
   /** Removes everything of this run, even after a failed build or a dead daemon. Safe twice. */

@@ -3,6 +3,7 @@
 // never load the cluster client, ssh2 or the lab's process code (a start-up cost users feel).
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, processIo, type Io } from './io.ts';
+import { natSiteMisplaced } from './nat-site.ts';
 import { DEFAULT_IMAGE, DEFAULT_POD_IMAGE } from '../targets/images.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import type { TargetOptions } from '../targets/index.ts';
@@ -97,6 +98,9 @@ Example:
     .option('--ssh-jump <[user@]host[:port]>', 'harvester, --transport ssh: reach each VM\'s address through this SSH jump host (as ssh -J), e.g. a VM with a NIC on the VPC and one the runner can reach')
     .option('--ssh-jump-identity <file>', 'private key for the jump host (default: ssh-agent, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa)')
     .option('--ssh-jump-known-hosts <file>', 'known_hosts that must list the jump host\'s key (default: ~/.ssh/known_hosts; never written)')
+    .option('--external-host <[user@]host[:port]>', 'harvester, kubeovn: a host on the external network that probes "from: external" run on, over SSH (the lab uses its upstream host); without it those cells are not run')
+    .option('--external-host-identity <file>', 'private key for the external host (default: ssh-agent, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa)')
+    .option('--external-host-known-hosts <file>', 'known_hosts that must list the external host\'s key (default: ~/.ssh/known_hosts; never written)')
     .option('--json <file>', 'write the JSON result (an array for several topologies)')
     .option('--html <file>', 'write a self-contained HTML report (matrix, topology diagram, details)')
     .option('--junit <file>', 'write JUnit XML: one testsuite per phase, one testcase per cell')
@@ -130,10 +134,23 @@ command that reproduces it in the VM's console. Ctrl-C tears everything down (ex
         code = EXIT.invalid;
         return;
       }
-      const { SshJumpFlagError, sshJumpOptions: sshJumpOptionsOf } = await import('../sessions/ssh-jump-flags.ts');
+      const natMisplaced = natSiteMisplaced(opts);
+      if (natMisplaced) {
+        io.err(`run: ${natMisplaced}`);
+        code = EXIT.invalid;
+        return;
+      }
+      if (opts.externalHost && opts.target === 'lab') {
+        io.err(`run: --external-host is for cluster targets (the lab's external host is its own upstream host)`);
+        code = EXIT.invalid;
+        return;
+      }
+      const { SshJumpFlagError, sshJumpOptions: sshJumpOptionsOf, externalHostOptions: externalHostOptionsOf } = await import('../sessions/ssh-jump-flags.ts');
       let sshJumpOptions;
+      let externalHostOptions;
       try {
         sshJumpOptions = sshJumpOptionsOf(opts);
+        externalHostOptions = externalHostOptionsOf(opts);
       } catch (err) {
         if (!(err instanceof SshJumpFlagError)) throw err;
         io.err(`run: ${err.message}`);
@@ -141,7 +158,7 @@ command that reproduces it in the VM's console. Ctrl-C tears everything down (ex
         return;
       }
       const { runCommand } = await import('./run.ts');
-      code = await runCommand(files, { ...opts, ...(sshJumpOptions && { sshJumpOptions }) }, io);
+      code = await runCommand(files, { ...opts, ...(sshJumpOptions && { sshJumpOptions }), ...(externalHostOptions && { externalHostOptions }) }, io);
     });
   withClusterOptions(program.commands.at(-1)!);
 
@@ -205,7 +222,8 @@ cells, VMs and phases are listed too.`)
     .option('--run-id <id>', 'the run id that prefixes names and labels the objects', 'render')
     .option('--namespace <ns>', 'namespace of the VMs and their cloud-init Secrets', 'default')
     .option('--image <image>', `harvester: KubeVirt containerDisk image (${DEFAULT_IMAGE}); kubeovn: pod image (${DEFAULT_POD_IMAGE})`)
-    .option('--kube-ovn-primary', 'kubeovn: pods on Kube-OVN as the primary CNI (no NADs)')
+    .option('--kube-ovn-primary', 'kubeovn: pods on Kube-OVN as the primary CNI (no NADs)');
+  natSiteOptions(program.commands.at(-1)!)
     .addHelpText('after', `
 Example:
   $ vpcheck render topologies/vpc-peering-example1.yaml --target harvester > peering.yaml
@@ -267,10 +285,25 @@ function withClusterOptions(command: Command): void {
     .option('--image <image>', `harvester: containerDisk image of a cloud image with cloud-init (${DEFAULT_IMAGE}); kubeovn: pod image with sh, iproute2, ping, socat (${DEFAULT_POD_IMAGE})`)
     .option('--kube-ovn-primary', 'kubeovn: Kube-OVN is the primary CNI (pods attach with ovn.kubernetes.io/* annotations, no NADs)')
     .option('--internet-ip <ip>', 'address of "internet" (default: 192.0.2.1 on the lab, 8.8.8.8 on a cluster)');
+  natSiteOptions(command);
+}
+
+/** Site facts of a VPC NAT gateway's external network that no topology holds (used only when it has natGateways). */
+function natSiteOptions(command: Command): Command {
+  return command
+    .option('--external-nic <nic>', 'NAT gateways: the node NIC that reaches the external network (kubeovn: the macvlan master, default eth1 as in the Kube-OVN docs; harvester: the ProviderNetwork\'s defaultInterface and the NAD\'s master, default eno50 as on Harvester v1.8\'s page)')
+    .option('--external-vlan <id>', 'NAT gateways, harvester: VLAN id of the external network\'s underlay (Kube-OVN Vlan spec.id; default 0, untagged)', vlanId)
+    .option('--nat-gateway-image <image>', 'NAT gateways, kubeovn: the image written into kube-system/ovn-vpc-nat-config when the cluster has none (default docker.io/kubeovn/vpc-nat-gateway:v1.15.0, Harvester v1.8\'s)');
 }
 
 function targetOption(description = 'where the topology runs'): Option {
   return new Option('--target <kind>', description).choices(Object.keys(TRANSPORTS)).default('lab');
+}
+
+function vlanId(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 4095) throw new InvalidArgumentError('a VLAN id, 0 to 4095');
+  return n;
 }
 
 function count(value: string): number {

@@ -4,7 +4,8 @@
 import { TOPOLOGY_LABEL } from '../k8s/labels.ts';
 import { describe, type KubeObject } from '../k8s/resources.ts';
 import { DEFAULT_VPC, type Platform } from '../topology/types.ts';
-import { ASSUMED, mapObjects, type OvnClusterEntries } from './to-spec.ts';
+import { externalSubnetNames } from './nat.ts';
+import { ASSUMED, mapObjects, nadOfProvider, type OvnClusterEntries } from './to-spec.ts';
 import { unmappedFields } from './unmapped.ts';
 import { topologyDocument, topologyYaml } from './write.ts';
 
@@ -22,18 +23,23 @@ export interface Imported {
   readonly warnings: readonly string[];
 }
 
-const MAPPED_KINDS = new Set(['NetworkAttachmentDefinition', 'Vpc', 'Subnet', 'SecurityGroup', 'VirtualMachine', 'VirtualMachineInstance', 'Pod']);
+const MAPPED_KINDS = new Set(['NetworkAttachmentDefinition', 'Vpc', 'Subnet', 'SecurityGroup', 'VirtualMachine', 'VirtualMachineInstance', 'Pod', 'VpcNatGateway', 'IptablesEIP', 'IptablesSnatRule', 'IptablesDnatRule', 'IptablesFIPRule']);
+/** The external network's underlay on the node (Harvester v1.8's page): site facts, given to a cluster run as options. */
+const SITE_KINDS = new Set(['ProviderNetwork', 'Vlan']);
 const VM_KINDS = new Set(['VirtualMachine', 'VirtualMachineInstance', 'Pod']);
 const DNS1123 = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** A NAD of another CNI (bridge, macvlan) is not an overlay network of Kube-OVN. */
-function isKubeOvnNad(o: KubeObject): boolean {
+/** A NAD's CNI config, or {} when it does not parse. */
+function cniConfig(o: KubeObject): { type?: string; master?: string } {
   try {
-    return (JSON.parse((o.spec as { config?: string } | undefined)?.config ?? '{}') as { type?: string }).type === 'kube-ovn';
+    return JSON.parse((o.spec as { config?: string } | undefined)?.config ?? '{}') as { type?: string; master?: string };
   } catch {
-    return false;
+    return {};
   }
 }
+
+/** A NAD of another CNI (bridge, macvlan) is not an overlay network of Kube-OVN. */
+const isKubeOvnNad = (o: KubeObject): boolean => cniConfig(o).type === 'kube-ovn';
 
 export function importObjects(all: readonly KubeObject[], options: ImportOptions): Imported {
   const warnings: string[] = [];
@@ -43,9 +49,13 @@ export function importObjects(all: readonly KubeObject[], options: ImportOptions
     comments.push(`- ${what}`, ...detail.map((d) => `    ${d}`));
   };
   const objects: KubeObject[] = [];
+  const externalNames = externalSubnetNames(all);
+  const externalNads = new Set(all.filter((o) => o.kind === 'Subnet' && externalNames.has(o.metadata.name)).flatMap((o) => nadOfProvider((o.spec as { provider?: string } | undefined)?.provider) ?? []));
   for (const o of all) {
     if (o.kind === 'Secret') lose(`${describe(o)} dropped: credentials are never imported`);
-    else if (!MAPPED_KINDS.has(o.kind)) lose(`${describe(o)} not imported: vpcheck maps NADs, Vpcs, Subnets, SecurityGroups, VMs and their VMIs`);
+    else if (SITE_KINDS.has(o.kind)) lose(`${describe(o)} not imported: the external network's underlay on the nodes is a site fact; give a cluster run ${o.kind === 'Vlan' ? `--external-vlan ${String((o.spec as { id?: number } | undefined)?.id ?? 0)}` : `--external-nic ${String((o.spec as { defaultInterface?: string } | undefined)?.defaultInterface ?? '')}`}`);
+    else if (!MAPPED_KINDS.has(o.kind)) lose(`${describe(o)} not imported: vpcheck maps NADs, Vpcs, Subnets, SecurityGroups, VMs and their VMIs, and the VPC NAT gateway's kinds`);
+    else if (o.kind === 'NetworkAttachmentDefinition' && externalNads.has(`${o.metadata.namespace ?? 'default'}/${o.metadata.name}`)) lose(`${describe(o)}: the NAT gateways' external network, held as externalNetwork; its node NIC${cniConfig(o).master ? ` ${cniConfig(o).master}` : ''} is a site fact: give a cluster run --external-nic`);
     else if (o.kind === 'NetworkAttachmentDefinition' && !isKubeOvnNad(o)) lose(`${describe(o)} not imported: its CNI type is not kube-ovn`);
     else if (VM_KINDS.has(o.kind) && options.namespace !== undefined && o.metadata.namespace !== options.namespace) continue;
     else objects.push(o);

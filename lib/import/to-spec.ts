@@ -5,9 +5,11 @@
 // reason. Pure: one mapping for `vpcheck import` (a customer's export).
 import { DEFAULT_ROUTE_ANNOTATION, LISTEN_ANNOTATION, NAME_ANNOTATION } from '../k8s/labels.ts';
 import { describe, type KubeObject } from '../k8s/resources.ts';
-import { DEFAULT_VPC, NO_NAT, type Binding, type Network, type Platform, type PolicyRoute, type SecurityGroupRule, type StaticRoute, type Subnet, type TopologySpec, type Vm, type VpcPeering } from '../topology/types.ts';
+import { DEFAULT_VPC, type Binding, type Network, type Platform, type PolicyRoute, type SecurityGroupRule, type StaticRoute, type Subnet, type TopologySpec, type Vm, type VpcPeering } from '../topology/types.ts';
 import { attachmentOf, PRIMARY_PROVIDER, providerAnnotation, type Attachment } from '../k8s/kube-ovn.ts';
+import { isIPv4 } from '../net/ipv4.ts';
 import { bindingOf, cloudInitRoute, statusAddress } from './guest.ts';
+import { externalSubnetNames, mapNat } from './nat.ts';
 
 export interface OvnClusterEntries {
   readonly vpcPeerings?: readonly { remoteVpc: string; localConnectIP: string }[];
@@ -37,6 +39,15 @@ const PROVIDER = /^([^.]+)\.([^.]+)\.ovn$/;
 /** The switch Kube-OVN joins nodes to pods with (kube-ovn-controller --node-switch, default "join"); vpcheck models it itself. */
 const JOIN_SUBNET = 'join';
 
+/**
+ * The NAD behind a Subnet's provider, "namespace/name": "<nad>.<ns>.ovn" (a kube-ovn NAD) or
+ * "<nad>.<ns>" (another CNI with Kube-OVN's IPAM, such as the external network's macvlan).
+ */
+export function nadOfProvider(provider: string | undefined): string | undefined {
+  const m = /^([^.]+)\.([^.]+)(?:\.ovn)?$/.exec(provider ?? '');
+  return m ? `${m[2]}/${m[1]}` : undefined;
+}
+
 /** The word that marks a guess in the comments and the warning. */
 export const ASSUMED = 'ASSUMED';
 
@@ -48,8 +59,14 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
   const skipped = new Map<KubeObject, string>();
   const notes: string[] = [];
 
+  // The NAT gateways' external network is no VM network: its Subnet and NAD become externalNetwork.
+  const externalNames = externalSubnetNames(objects);
+  const externalSubnets = new Set(of('Subnet').filter((o) => externalNames.has(o.metadata.name)));
+  const externalNads = new Set([...externalSubnets].map((o) => nadOfProvider(((o.spec ?? {}) as Spec).provider)).filter((x): x is string => x !== undefined));
+
   const networkByNad = new Map<string, Network>();
   for (const n of of('NetworkAttachmentDefinition')) {
+    if (externalNads.has(`${n.metadata.namespace ?? 'default'}/${n.metadata.name}`)) continue;
     const name = originalName(n);
     const namespace = n.metadata.namespace ?? 'default';
     networkByNad.set(`${namespace}/${n.metadata.name}`, { name, namespace, ref: `${namespace}/${name}` });
@@ -95,7 +112,9 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
   };
   /** Subnets by their network's ref; one of the primary network keeps its object, its network and the namespaces bound to it. */
   const subnetObjects = new Map<string, { subnet: Subnet; primary?: { object: KubeObject; network: Network; namespaces: readonly string[] } }>();
+  const subnetNames = new Map<string, string>();
   for (const o of of('Subnet')) {
+    if (externalSubnets.has(o)) continue;
     const s = (o.spec ?? {}) as Spec;
     const primary = (s.provider ?? PRIMARY_PROVIDER) === PRIMARY_PROVIDER;
     if (primary && o.metadata.name === JOIN_SUBNET) {
@@ -108,6 +127,7 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
       skipped.set(o, !network ? `provider ${s.provider} is neither ovn nor a NetworkAttachmentDefinition's ("<nad>.<namespace>.ovn")` : `vpc ${s.vpc} not found`);
       continue;
     }
+    subnetNames.set(o.metadata.name, originalName(o));
     // Kube-OVN appends the gateway to excludeIps (pkg/controller/subnet.go formatSubnet); IPAM skips it anyway.
     const excludeIps = ((s.excludeIps ?? []) as string[]).filter((ip) => ip !== s.gateway);
     subnetObjects.set(network.ref, {
@@ -187,9 +207,9 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
     const guest: string[] = [];
     const ip = addressOf(o, a, provider, subnet.subnet, vmiOf.get(key(o)) ?? (o.kind === 'VirtualMachineInstance' ? o : undefined), guest, notes);
     const binding = bindingOfNic(o, a, notes);
-    const defaultRoute = routeOf(a, subnet, binding, guest);
+    const route = routeOf(a, subnet, binding, guest);
     if (guest.length) guests.set(name, guest);
-    return [{ name, network: network.ref, ...(ip !== undefined && { ip }), defaultRoute, binding, securityGroups: groups.filter((g) => sgNames.has(g)).map((g) => sgNames.get(g)!), listen }];
+    return [{ name, network: network.ref, ...(ip !== undefined && { ip }), defaultRoute: route !== false, ...(typeof route === 'string' && { defaultRouteVia: route }), binding, securityGroups: groups.filter((g) => sgNames.has(g)).map((g) => sgNames.get(g)!), listen }];
   });
 
   const onSubnets = new Set(vms.map((v) => v.network));
@@ -202,7 +222,8 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
   const subnets = [...subnetObjects.values()].map((x) => x.subnet);
   const primaryNetworks = [...subnetObjects.values()].flatMap((x) => (x.primary ? [x.primary.network] : []));
   const networks = [...new Map([...networkByNad.values(), ...primaryNetworks].map((n) => [n.ref, n])).values()];
-  return { spec: { name: options.name, platform: options.platform, networks, vpcs, subnets, securityGroups, vms, ...NO_NAT }, skipped, notes, guests };
+  const nat = mapNat(objects, { vpc: vpcNames, subnet: subnetNames, originalName }, skipped, notes);
+  return { spec: { name: options.name, platform: options.platform, networks, vpcs, subnets, securityGroups, vms, ...nat }, skipped, notes, guests };
 }
 
 /**
@@ -241,9 +262,9 @@ function bindingOfNic(o: KubeObject, a: Attachment, notes: string[]): Binding {
  * NIC (the CNI's route); a route in the VM's cloud-init. Without any, the docs' step is assumed,
  * and `guest` says so.
  */
-function routeOf(a: Attachment, subnet: { subnet: Subnet; primary?: unknown }, binding: Binding, guest: string[]): boolean {
+function routeOf(a: Attachment, subnet: { subnet: Subnet; primary?: unknown }, binding: Binding, guest: string[]): boolean | string {
   const note = a.own[DEFAULT_ROUTE_ANNOTATION];
-  if (note !== undefined) return note === 'true';
+  if (note !== undefined) return isIPv4(note) ? note : note === 'true';
   if (binding === 'managedtap' && subnet.subnet.enableDHCP) {
     guest.push(`defaultRoute: false: binding managedtap on a DHCP subnet (enableDHCP): the guest's lease carries the route (DHCP router option), no route step`);
     return false;

@@ -10,6 +10,14 @@ const MAPPED: Record<string, readonly string[]> = {
   Vpc: ['vpcPeerings', 'staticRoutes', 'policyRoutes'],
   Subnet: ['vpc', 'cidrBlock', 'gateway', 'provider', 'private', 'allowSubnets', 'natOutgoing', 'excludeIps', 'enableDHCP', 'dhcpV4Options', 'mtu', 'disableGatewayCheck'],
   SecurityGroup: ['allowSameGroupTraffic', 'ingressRules', 'egressRules'],
+  // The NAT gateway's kinds (kubeovn/kube-ovn v1.15.24 pkg/apis/kubeovn/v1): selector, tolerations,
+  // affinity, qosPolicy, bgpSpeaker, routes and noDefaultEIP of a gateway are reported. An EIP's
+  // macAddress is Kube-OVN's, written back into the spec after allocation (vpc_nat_gw_eip.go).
+  VpcNatGateway: ['vpc', 'subnet', 'lanIp', 'externalSubnets'],
+  IptablesEIP: ['natGwDp', 'v4ip', 'externalSubnet', 'macAddress'],
+  IptablesSnatRule: ['eip', 'internalCIDR'],
+  IptablesDnatRule: ['eip', 'externalPort', 'internalIp', 'internalPort', 'protocol'],
+  IptablesFIPRule: ['eip', 'internalIp'],
 };
 
 /** Values that change nothing vpcheck models: Kube-OVN's defaults and empty lists. */

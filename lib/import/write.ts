@@ -1,7 +1,7 @@
 // A TopologySpec as a topology file: defaults left out where the loader fills them, network
 // references short ("name" in namespace default), and comments above it. Pure.
 import { Document, isMap, isSeq } from 'yaml';
-import { DEFAULT_VPC, type TopologySpec } from '../topology/types.ts';
+import { DEFAULT_EXTERNAL_NETWORK, DEFAULT_VPC, type TopologySpec } from '../topology/types.ts';
 
 const shortRef = (ref: string) => (ref.startsWith('default/') ? ref.slice('default/'.length) : ref);
 
@@ -25,11 +25,12 @@ export function topologyDocument(spec: TopologySpec, description: string): Recor
       name: vm.name,
       network: shortRef(vm.network),
       ...(vm.ip !== undefined && { ip: vm.ip }),
-      defaultRoute: vm.defaultRoute,
+      defaultRoute: vm.defaultRoute && vm.defaultRouteVia !== undefined ? vm.defaultRouteVia : vm.defaultRoute,
       ...(vm.binding !== 'bridge' && { binding: vm.binding }),
       ...(vm.securityGroups.length && { securityGroups: vm.securityGroups }),
       ...(vm.listen.length && { listen: vm.listen.map((l) => `${l.protocol}/${l.port}`) }),
     })),
+    ...natDocument(spec),
     // Probes are not in cluster objects: the whole mesh and the internet from every VM.
     probes: { mesh: true, internet: true },
   };
@@ -48,4 +49,19 @@ export function topologyYaml(document: Record<string, unknown>, comments: readon
     }
   }
   return `${header ? `${header}\n` : ''}${doc.toString({ lineWidth: 0 })}`;
+}
+
+/** The NAT gateway's part, defaults left out (the external network vpcheck assumes, externalSubnets naming it). */
+function natDocument(spec: TopologySpec): Record<string, unknown> {
+  const ext = spec.externalNetwork;
+  const isDefault = JSON.stringify(ext) === JSON.stringify(DEFAULT_EXTERNAL_NETWORK);
+  const onExternal = (names: readonly string[]) => names.length === 1 && names[0] === ext.name;
+  return {
+    ...(!isDefault && { externalNetwork: ext }),
+    ...(spec.natGateways.length && { natGateways: spec.natGateways.map(({ externalSubnets, ...g }) => ({ ...g, ...(!onExternal(externalSubnets) && { externalSubnets }) })) }),
+    ...(spec.eips.length && { eips: spec.eips.map(({ externalSubnet, ...e }) => ({ ...e, ...(externalSubnet !== ext.name && { externalSubnet }) })) }),
+    ...(spec.snatRules.length && { snatRules: spec.snatRules }),
+    ...(spec.dnatRules.length && { dnatRules: spec.dnatRules }),
+    ...(spec.fipRules.length && { fipRules: spec.fipRules }),
+  };
 }

@@ -14,10 +14,11 @@ export const OVN_CLUSTER_ANNOTATION_PREFIX = 'vpcheck/ovn-cluster.';
 export const LISTEN_ANNOTATION = 'vpcheck/listen';
 export const DEFAULT_ROUTE_ANNOTATION = 'vpcheck/default-route';
 
-export function vmNotes(vm: { readonly listen: readonly { protocol: string; port: number }[]; readonly defaultRoute: boolean }): Record<string, string> {
+/** The route step as the topology writes it: "true", "false", or the next hop it names (a NAT gateway's lanIp). */
+export function vmNotes(vm: { readonly listen: readonly { protocol: string; port: number }[]; readonly defaultRoute: boolean; readonly defaultRouteVia?: string }): Record<string, string> {
   return {
     ...(vm.listen.length && { [LISTEN_ANNOTATION]: vm.listen.map((l) => `${l.protocol}/${l.port}`).join(',') }),
-    [DEFAULT_ROUTE_ANNOTATION]: String(vm.defaultRoute),
+    [DEFAULT_ROUTE_ANNOTATION]: vm.defaultRoute && vm.defaultRouteVia !== undefined ? vm.defaultRouteVia : String(vm.defaultRoute),
   };
 }
 

@@ -297,7 +297,7 @@ export class Runner {
     const cells = phase.cells.filter((c) => c.from === EXTERNAL);
     if (!cells.length) return undefined;
     if (!this.realized.externalSession) {
-      return { skipped: `not run: the ${this.target.kind} target has no external host to probe from (the lab's is its upstream host ${phase.spec.externalNetwork.gateway}; a host of a cluster's external network cannot be named yet)` };
+      return { skipped: `not run: the ${this.target.kind} target has no external host to probe from (name a host on the cluster's external network with --external-host [user@]host[:port]; the lab's is its upstream host ${phase.spec.externalNetwork.gateway})` };
     }
     const checks: ControlCheck[] = [];
     try {

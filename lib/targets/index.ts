@@ -15,8 +15,14 @@ export interface TargetOptions {
   readonly image?: string;
   readonly internetIp?: string;
   readonly kubeOvnPrimary?: boolean;
+  /** NAT gateways' external network: the node NIC, the VLAN (harvester), the gateway image (kubeovn). */
+  readonly externalNic?: string;
+  readonly externalVlan?: number;
+  readonly natGatewayImage?: string;
   /** Resolved --ssh-jump (lib/sessions/ssh-jump-flags.ts). */
   readonly sshJumpOptions?: SshJumpOptions;
+  /** Resolved --external-host (the same file). */
+  readonly externalHostOptions?: SshJumpOptions;
 }
 
 export function targetOf(options: TargetOptions): Target {
@@ -27,8 +33,10 @@ export function targetOf(options: TargetOptions): Target {
     ...(options.namespace !== undefined && { namespace: options.namespace }),
     ...(options.image !== undefined && { image: options.image }),
     ...(options.internetIp !== undefined && { internetIP: options.internetIp }),
+    ...(options.externalNic !== undefined && { externalNic: options.externalNic }),
+    ...(options.externalHostOptions && { externalHost: options.externalHostOptions }),
   };
   return options.target === 'kubeovn'
-    ? new KubeOvnTarget({ ...cluster, ...(options.kubeOvnPrimary && { primary: true }) })
-    : new HarvesterTarget({ ...cluster, ...(options.sshJumpOptions && { sshJump: options.sshJumpOptions }) });
+    ? new KubeOvnTarget({ ...cluster, ...(options.kubeOvnPrimary && { primary: true }), ...(options.natGatewayImage !== undefined && { natGatewayImage: options.natGatewayImage }) })
+    : new HarvesterTarget({ ...cluster, ...(options.sshJumpOptions && { sshJump: options.sshJumpOptions }), ...(options.externalVlan !== undefined && { externalVlan: options.externalVlan }) });
 }

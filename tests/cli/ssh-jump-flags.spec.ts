@@ -59,6 +59,11 @@ test('the identity: the flag, else ssh-agent, else ~/.ssh/id_ed25519, id_ecdsa, 
   expect(sshJumpOptions({ ...flags, sshJumpIdentity: other }, { SSH_AUTH_SOCK: '/run/agent.sock' }, home)!.agent).toBeUndefined();
 });
 
+test('--external-host is for cluster targets: on the lab, exit 2 saying why', async () => {
+  const r = await runCli(['run', TOPOLOGY, '--target', 'lab', '--external-host', 'ops@203.0.113.9']);
+  expect([r.code, r.err]).toEqual([2, expect.stringContaining('--external-host is for cluster targets (the lab\'s external host is its own upstream host)')]);
+});
+
 test('--external-host follows the same rules under its own flag names', () => {
   const home = mkdtempSync(join(tmpdir(), 'vpcheck-home-'));
   expect(externalHostOptions({}, {}, home)).toBeUndefined();

@@ -34,7 +34,7 @@ test.describe('fake API server protocol', () => {
     const groups = await client.call<{ groups: { name: string }[] }>({ method: 'GET', path: '/apis' });
     expect(groups.groups.map((g) => g.name)).toEqual(['k8s.cni.cncf.io', 'kubeovn.io', 'kubevirt.io', 'harvesterhci.io', 'subresources.kubevirt.io']);
     const kubeovn = await client.call<{ resources: { name: string }[] }>({ method: 'GET', path: '/apis/kubeovn.io/v1' });
-    expect(kubeovn.resources.map((r) => r.name)).toEqual(['vpcs', 'vpcs/status', 'subnets', 'subnets/status', 'security-groups', 'security-groups/status']);
+    expect(kubeovn.resources.map((r) => r.name)).toEqual(['vpcs', 'subnets', 'security-groups', 'provider-networks', 'vlans', 'vpc-nat-gateways', 'iptables-eips', 'iptables-fip-rules', 'iptables-snat-rules', 'iptables-dnat-rules'].flatMap((p) => [p, `${p}/status`]));
   });
 
   test('create, AlreadyExists, stale resourceVersion Conflict, NotFound, status only through /status', async () => {

@@ -1,11 +1,16 @@
 // Readiness that means "programmed", without I/O: the NB rows Kube-OVN writes for a run's objects
 // (nb-expect.ts), what real ovn-nbctl output says is there (nb-state.ts, fixture captured from
 // ovn-nbctl 23.03), and the two waiting loops (programmed.ts) with scripted reads and observations.
+import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import type { ExecResult } from '../../lib/k8s/pod-exec.ts';
 import { describeRow, expectation, expectedRows, matchAddresses, rowCounts, sgPortGroup, type NbRow } from '../../lib/targets/k8s-common/nb-expect.ts';
 import { findCommand, holds, listCommand, namedRows, nbState, parseFound, parseTables, setOf, unmet, type NbState } from '../../lib/targets/k8s-common/nb-state.ts';
 import { NotReady, Unreadable, waitProgrammed, waitStable } from '../../lib/targets/k8s-common/programmed.ts';
+import { isReady } from '../../lib/targets/k8s-common/ready.ts';
+import { render } from '../../lib/targets/harvester/render.ts';
+import { renderPods } from '../../lib/targets/kubeovn/render.ts';
+import { loadTopologyFile } from '../../lib/topology/load.ts';
 import { FIND_OUTPUT, LIST_OUTPUT, OBJECTS } from './nb-fixture.ts';
 
 const ROWS = expectedRows(OBJECTS);
@@ -227,4 +232,28 @@ test('waitStable: counts ready, unchanged observations in a row; not ready or ch
     .rejects.toThrow("the objects' status (OVN's northbound DB not readable: no ovn-central pod): not ready: Subnet s1");
   let rv = 0;
   await expect(waitStable(async () => new Map([['Vpc v', String(rv++)]]), 3, 'r', { timeoutMs: 60, intervalMs: 20 })).rejects.toThrow(/still changing: Vpc v/);
+});
+
+test('the NAT gateway\'s external network: no NB rows for a macvlan or VLAN underlay Subnet; an EIP is ready with the address asked for, a rule once it carries its EIP\'s', async () => {
+  const { topology } = await loadTopologyFile(fileURLToPath(new URL('../k8s/fixtures/nat-render.yaml', import.meta.url)));
+  for (const objects of [render(topology!, { runId: 'r1', namespace: 'default', image: 'x' }).objects, renderPods(topology!, { runId: 'r1', image: 'x' }).objects]) {
+    const switches = expectedRows(objects).flatMap((r) => (r.kind === 'switch' ? [r.switch] : []));
+    expect(switches).toEqual(['r1-subnetinternal']);
+  }
+  const eip = { apiVersion: 'kubeovn.io/v1', kind: 'IptablesEIP', metadata: { name: 'e' }, spec: { v4ip: '192.0.2.200' } };
+  expect(isReady({ ...eip })).toBe(false);
+  // Conditions are never set by Kube-OVN's NAT controllers: only ready and the address count.
+  expect(isReady({ ...eip, status: { conditions: [{ type: 'Ready', status: 'True' }] } })).toBe(false);
+  expect(isReady({ ...eip, status: { ready: true, ip: '' } })).toBe(false);
+  expect(isReady({ ...eip, status: { ready: true, ip: '192.0.2.199' } })).toBe(false);
+  expect(isReady({ ...eip, status: { ready: true, ip: '192.0.2.200' } })).toBe(true);
+  for (const kind of ['IptablesSnatRule', 'IptablesDnatRule', 'IptablesFIPRule']) {
+    expect(isReady({ apiVersion: 'kubeovn.io/v1', kind, metadata: { name: 'r' }, status: { ready: true, v4ip: '' } })).toBe(false);
+    expect(isReady({ apiVersion: 'kubeovn.io/v1', kind, metadata: { name: 'r' }, status: { ready: false, v4ip: '192.0.2.200' } })).toBe(false);
+    expect(isReady({ apiVersion: 'kubeovn.io/v1', kind, metadata: { name: 'r' }, status: { ready: true, v4ip: '192.0.2.200' } })).toBe(true);
+  }
+  // A changed rule: ready from before, its status still mirroring the old spec.
+  const dnat = { apiVersion: 'kubeovn.io/v1', kind: 'IptablesDnatRule', metadata: { name: 'd' }, spec: { eip: 'e', externalPort: '8080', internalIp: '10.0.1.2', internalPort: '80', protocol: 'tcp' } };
+  expect(isReady({ ...dnat, status: { ready: true, v4ip: '192.0.2.200', externalPort: '8888', internalIp: '10.0.1.2', internalPort: '80', protocol: 'tcp' } })).toBe(false);
+  expect(isReady({ ...dnat, status: { ready: true, v4ip: '192.0.2.200', externalPort: '8080', internalIp: '10.0.1.2', internalPort: '80', protocol: 'tcp' } })).toBe(true);
 });

@@ -29,9 +29,23 @@ function references(objects: readonly KubeObject[]): string[] {
     const spec = o.spec as Record<string, never>;
     if (o.kind === 'Vpc') for (const p of spec.vpcPeerings as { remoteVpc: string }[]) if (!vpcs.has(p.remoteVpc)) problems.push(`${o.metadata.name}: remoteVpc ${p.remoteVpc}`);
     if (o.kind === 'Subnet') {
-      if (!vpcs.has(spec.vpc)) problems.push(`${o.metadata.name}: vpc ${spec.vpc}`);
+      // No vpc: Kube-OVN's ovn-cluster (the NAT gateway's external network).
+      if (!vpcs.has(spec.vpc ?? 'ovn-cluster')) problems.push(`${o.metadata.name}: vpc ${spec.vpc}`);
       if (!providers.has(spec.provider)) problems.push(`${o.metadata.name}: provider ${spec.provider}`);
+      if (spec.vlan && !names('Vlan').has(spec.vlan)) problems.push(`${o.metadata.name}: vlan ${spec.vlan}`);
     }
+    if (o.kind === 'Vlan' && !names('ProviderNetwork').has(spec.provider)) problems.push(`${o.metadata.name}: provider ${spec.provider}`);
+    if (o.kind === 'VpcNatGateway') {
+      if (!vpcs.has(spec.vpc)) problems.push(`${o.metadata.name}: vpc ${spec.vpc}`);
+      for (const n of [spec.subnet, ...(spec.externalSubnets as string[])]) if (!names('Subnet').has(n)) problems.push(`${o.metadata.name}: subnet ${n}`);
+      const lan = o.metadata.annotations?.['k8s.v1.cni.cncf.io/networks'];
+      if (!lan || !nads.has(lan)) problems.push(`${o.metadata.name}: LAN network ${lan}`);
+    }
+    if (o.kind === 'IptablesEIP') {
+      if (!names('VpcNatGateway').has(spec.natGwDp)) problems.push(`${o.metadata.name}: natGwDp ${spec.natGwDp}`);
+      if (!names('Subnet').has(spec.externalSubnet)) problems.push(`${o.metadata.name}: externalSubnet ${spec.externalSubnet}`);
+    }
+    if (o.kind.startsWith('Iptables') && o.kind.endsWith('Rule') && !names('IptablesEIP').has(spec.eip)) problems.push(`${o.metadata.name}: eip ${spec.eip}`);
     if (o.kind === 'SecurityGroup') {
       for (const r of [...spec.ingressRules, ...spec.egressRules] as { remoteSecurityGroup?: string }[]) if (r.remoteSecurityGroup && !sgs.has(r.remoteSecurityGroup)) problems.push(`${o.metadata.name}: remoteSecurityGroup ${r.remoteSecurityGroup}`);
     }

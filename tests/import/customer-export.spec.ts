@@ -131,3 +131,33 @@ test('an export of Kube-OVN as the primary CNI (kind): Subnets of provider ovn b
   expect(r2.err).toMatch(/Pod shop\/web-0 not imported: no multus NIC, and no Kube-OVN Subnet among the objects for its pod network/);
   expect((parse(r2.out) as { vms: unknown[] }).vms).toEqual([]);
 });
+
+test('a Harvester v1.8 NAT gateway export: the external subnet becomes externalNetwork, gateway, EIP and rules map with Kube-OVN\'s names, the site underlay and what cannot map are named', async () => {
+  const natFixture = fileURLToPath(new URL('./fixtures/harvester-nat-export.yaml', import.meta.url));
+  const r = await runCli(['import', natFixture, '--name', 'v18-nat']);
+  expect(r.code, r.err).toBe(0);
+  const doc = parse(r.out) as Record<string, unknown>;
+  expect(doc.externalNetwork).toEqual({ name: 'subnetexternal', cidrBlock: '10.115.48.0/21', gateway: '10.115.55.254' });
+  // The external network is no VM network: neither its NAD nor its Subnet is among them.
+  expect(doc.networks).toEqual([{ name: 'vswitchinternal' }]);
+  expect((doc.subnets as { name: string }[]).map((s) => s.name)).toEqual(['subnetinternal']);
+  expect(doc.natGateways).toEqual([{ name: 'gw1', vpc: 'custom-vpc', subnet: 'subnetinternal', lanIp: '172.20.10.254' }]);
+  expect(doc.eips).toEqual([{ name: 'my-eip', natGwDp: 'gw1', v4ip: '10.115.55.200' }]);
+  expect(doc.snatRules).toEqual([{ name: 'my-snat', eip: 'my-eip', internalCIDR: '172.20.10.0/24' }]);
+  expect(doc.dnatRules).toEqual([{ name: 'dnat01', eip: 'my-eip', externalPort: 8888, internalIp: '172.20.10.2', internalPort: 80, protocol: 'tcp' }]);
+  expect(doc).not.toHaveProperty('fipRules');
+  const warnings = r.err.trim().split('\n');
+  for (const w of [
+    'NetworkAttachmentDefinition kube-system/vswitchexternal: the NAT gateways\' external network, held as externalNetwork; its node NIC eno50 is a site fact: give a cluster run --external-nic',
+    'ProviderNetwork pn1 not imported: the external network\'s underlay on the nodes is a site fact; give a cluster run --external-nic eno50',
+    'Vlan vlan2017 not imported: the external network\'s underlay on the nodes is a site fact; give a cluster run --external-vlan 2017',
+    'VpcNatGateway gw1: fields a topology cannot hold: spec.selector: ["kubernetes.io/hostname: node-2"]',
+    'IptablesDnatRule dnat-sctp not imported: protocol sctp: the NAT gateway\'s DNAT takes tcp or udp',
+    'IptablesFIPRule fip-lost not imported: eip other-eip: no such EIP among the imported ones',
+  ]) expect(warnings.some((l) => l.startsWith('warning: ') && l.includes(w)), `${w}\n${r.err}`).toBe(true);
+  // Kube-OVN's own write-backs (the EIP's MAC, statuses) are state, not a loss.
+  expect(r.err).not.toMatch(/macAddress|status/);
+  const { topology, diagnostics } = loadTopology(Buffer.from(r.out), 'v18-nat (imported)');
+  expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  expect(topology!.natGateways[0]!.externalSubnets).toEqual(['subnetexternal']);
+});

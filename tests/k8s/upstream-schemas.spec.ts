@@ -35,8 +35,10 @@ const MODES: Record<string, (spec: TopologySpec) => readonly KubeObject[]> = {
 
 /** The DHCP settings (enableDHCP, dhcpV4Options, mtu, binding managedtap) in every place they render, phases included. */
 const DHCP_FIXTURE = fileURLToPath(new URL('./fixtures/dhcp-render.yaml', import.meta.url));
+/** Harvester v1.8's NAT gateway page: gateway, EIPs, SNAT, DNAT and FIP rules, and the external network of both targets. */
+const NAT_FIXTURE = fileURLToPath(new URL('./fixtures/nat-render.yaml', import.meta.url));
 
-for (const path of [...seedFiles.map((f) => SEEDS + f), DHCP_FIXTURE]) {
+for (const path of [...seedFiles.map((f) => SEEDS + f), DHCP_FIXTURE, NAT_FIXTURE]) {
   const file = basename(path);
   test(`${file}: every rendered object of every phase and mode passes KubeVirt ${KUBEVIRT_VERSIONS.join('/')} and Kube-OVN ${KUBE_OVN_VERSIONS.join('/')} under Strict`, async () => {
     const { topology } = await loadTopologyFile(path);
@@ -65,7 +67,40 @@ test('the seeds exercise every kind vpcheck sends', async () => {
     const { topology } = await loadTopologyFile(SEEDS + file);
     for (const objectsOf of Object.values(MODES)) for (const o of objectsOf(topology!)) kinds.add(o.kind);
   }
-  expect([...kinds].sort()).toEqual(['Namespace', 'NetworkAttachmentDefinition', 'Pod', 'Secret', 'SecurityGroup', 'Subnet', 'VirtualMachine', 'Vpc']);
+  expect([...kinds].sort()).toEqual(['ConfigMap', 'IptablesDnatRule', 'IptablesEIP', 'IptablesFIPRule', 'IptablesSnatRule', 'Namespace', 'NetworkAttachmentDefinition', 'Pod', 'ProviderNetwork', 'Secret', 'SecurityGroup', 'Subnet', 'VirtualMachine', 'Vlan', 'Vpc', 'VpcNatGateway']);
+});
+
+const NAT_KINDS = ['ConfigMap', 'IptablesDnatRule', 'IptablesEIP', 'IptablesFIPRule', 'IptablesSnatRule', 'ProviderNetwork', 'Vlan', 'VpcNatGateway'];
+
+test('the NAT fixture exercises every NAT gateway kind, in every mode that sends it', async () => {
+  const { topology } = await loadTopologyFile(NAT_FIXTURE);
+  const kindsOf = (objects: readonly KubeObject[]) => [...new Set(objects.map((o) => o.kind))].filter((k) => NAT_KINDS.includes(k)).sort();
+  // Harvester's kubeovn-operator owns the ConfigMaps; only Harvester's external network is a VLAN underlay.
+  expect(kindsOf(MODES.harvester!(topology!))).toEqual(['IptablesDnatRule', 'IptablesEIP', 'IptablesFIPRule', 'IptablesSnatRule', 'ProviderNetwork', 'Vlan', 'VpcNatGateway']);
+  for (const mode of ['kubeovn attachment', 'kubeovn primary']) expect(kindsOf(MODES[mode]!(topology!))).toEqual(['ConfigMap', 'IptablesDnatRule', 'IptablesEIP', 'IptablesFIPRule', 'IptablesSnatRule', 'VpcNatGateway']);
+});
+
+test('the NAT kinds\' schemas bite: DNAT ports are strings, a ProviderNetwork name has at most 12 characters, a Vlan needs its provider, an EIP has no status-only field in spec', async () => {
+  const { topology } = await loadTopologyFile(NAT_FIXTURE);
+  const objects = harvesterObjects(topology!);
+  const one = (kind: string) => structuredClone(objects.find((o) => o.kind === kind)!) as KubeObject & { spec: Record<string, unknown> };
+  const dnat = one('IptablesDnatRule');
+  dnat.spec.externalPort = 8888;
+  const pn = one('ProviderNetwork');
+  pn.metadata.name = 'a-much-too-long-name';
+  const vlan = one('Vlan');
+  delete vlan.spec.provider;
+  const eip = one('IptablesEIP');
+  eip.spec.ip = eip.spec.v4ip;
+  const gw = one('VpcNatGateway');
+  gw.spec.externalSubnets = 'ovn-vpc-external-network';
+  for (const upstream of UPSTREAMS) {
+    expect(validateUpstream(dnat, upstream)).toEqual([{ field: 'spec.externalPort', message: 'Invalid value: must be string' }]);
+    expect(validateUpstream(pn, upstream)).toEqual([{ field: 'metadata.name', message: 'Invalid value: must NOT have more than 12 characters' }]);
+    expect(validateUpstream(vlan, upstream)).toEqual([{ field: 'spec.provider', message: 'Required value' }]);
+    expect(validateUpstream(eip, upstream)).toEqual([{ field: 'spec.ip', message: 'unknown field' }]);
+    expect(validateUpstream(gw, upstream)).toEqual([{ field: 'spec.externalSubnets', message: 'Invalid value: must be array' }]);
+  }
 });
 
 test('KubeVirt rejects cloudInitNoCloud.userDataSecretRef: its JSON name is secretRef', async () => {

@@ -46,7 +46,9 @@ for (const file of seedFiles) {
       expect(rendered.objects[0]).toMatchObject({ kind: 'Namespace', metadata: { name: 'golden-pods', labels: { 'vpcheck/run': 'golden' } } });
       expect(podProblems(rendered.objects, rendered.namespace), `primary ${primary}`).toEqual([]);
       expect(rendered.objects.filter((o) => o.kind === 'Pod').length).toBe(topology!.vms.length);
-      expect(rendered.objects.some((o) => o.kind === 'NetworkAttachmentDefinition')).toBe(!primary && topology!.networks.length > 0);
+      // The NAT gateway's external network is a macvlan NAD in either mode.
+      expect(rendered.objects.some((o) => o.kind === 'NetworkAttachmentDefinition' && o.metadata.namespace !== 'kube-system')).toBe(!primary && topology!.networks.length > 0);
+      expect(rendered.objects.some((o) => o.kind === 'NetworkAttachmentDefinition' && o.metadata.namespace === 'kube-system')).toBe(topology!.natGateways.length > 0);
     }
     const text = manifestsYaml(renderPods(topology!, { runId: 'golden', image: DEFAULT_POD_IMAGE }), 'golden', [`topologies/${file}`]);
     const path = golden + file;

@@ -98,7 +98,7 @@ test('a target without an external host runs none of the external cells, and the
   expect(external.length).toBe(3);
   for (const c of external) {
     expect(c).toMatchObject({ observed: 'error', pass: false, tries: [] });
-    expect(c.detail.note).toBe("not run: the kubeovn target has no external host to probe from (the lab's is its upstream host 192.0.2.1; a host of a cluster's external network cannot be named yet)");
+    expect(c.detail.note).toBe("not run: the kubeovn target has no external host to probe from (name a host on the cluster's external network with --external-host [user@]host[:port]; the lab's is its upstream host 192.0.2.1)");
   }
   expect(phase!.controls.map((c) => c.vm)).not.toContain('external');
   // Everything else is judged as usual; the summary counts the three as not passed.

@@ -1,8 +1,9 @@
-// A jump host for tests of --ssh-jump: a real OpenSSH sshd on port 2222 of one of the run's VMs
-// (a VM with a NIC on the VPC, as a user's bastion is), with its own host key and the test's
-// authorized key, reached from this namespace through a loopback port that relays into the VM's
-// namespace (the bastion's "public address"). The sshd starts on the first connection, after the
-// run has built the VM; it goes with the VM's namespace.
+// A user's host for tests of --ssh-jump and --external-host: a real OpenSSH sshd on port 2222 of one
+// of the run's VMs (a VM with a NIC on the VPC, as a user's bastion is) or of the lab's upstream
+// host (a host on the external network), with its own host key and the test's authorized key,
+// reached from this namespace through a loopback port that relays into that namespace (the host's
+// "public address"). The sshd starts on the first connection, after the run has built the host; it
+// goes with the host's namespace.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,10 +11,13 @@ import { join } from 'node:path';
 import { NAME_ANNOTATION } from '../../lib/k8s/labels.ts';
 import { spawnStream } from '../../lib/sessions/child-stream.ts';
 import { generateSshKeyPair, type SshKeyPair } from '../../lib/sessions/ssh-keys.ts';
+import { RunNames, UPSTREAM_IP } from '../../lib/targets/lab/names.ts';
 import { ensureSshd } from '../../lib/targets/lab/vm-streams.ts';
 import type { FakeApiServer } from './fake-apiserver/index.ts';
 
 const BASTION_PORT = 2222;
+/** The Bastion that stands for a host on the external network: the lab's upstream host. */
+export const EXTERNAL_HOST = '(external)';
 
 export class Bastion {
   readonly dir = mkdtempSync(join(tmpdir(), 'vpcheck-bastion-'));
@@ -36,7 +40,10 @@ export class Bastion {
   private fake?: FakeApiServer;
   port = 0;
 
-  /** `vm` is the topology's name of the VM that serves as the bastion. */
+  /**
+   * `vm` is the topology's name of the VM that serves as the bastion, or EXTERNAL_HOST for the lab's
+   * upstream host of the fake's newest run.
+   */
   constructor(private readonly vm: string) {
     writeFileSync(this.identityFile, this.userKey.privateKey, { mode: 0o600 });
     writeFileSync(this.hostKeyFile, this.hostKey.privateKey, { mode: 0o600 });
@@ -67,13 +74,7 @@ export class Bastion {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
     try {
-      const fake = this.fake!;
-      // The test knows the VM by its topology name, on the VirtualMachine; its VMI has the VM's name.
-      const vm = fake.store.list({ kind: 'VirtualMachine' }).find((o) => o.metadata.annotations?.[NAME_ANNOTATION] === this.vm);
-      const target = vm && fake.reconciler.vmTarget('VirtualMachineInstance', vm.metadata.namespace!, vm.metadata.name);
-      if (!target) throw new Error(`no running VM ${this.vm}`);
-      const namespace = target.lab.namespace(target.vm);
-      const ip = target.lab.vm(target.vm).ip;
+      const { namespace, ip } = this.host();
       await this.sshd(namespace, ip);
       // socat into the VM's namespace, as the lab's own SSH relay; one that cannot connect exits
       // with an error, which closes the client's connection below.
@@ -86,6 +87,21 @@ export class Bastion {
     } catch {
       socket.destroy();
     }
+  }
+
+  /** The namespace and address the host's sshd serves on. */
+  private host(): { namespace: string; ip: string } {
+    const fake = this.fake!;
+    if (this.vm === EXTERNAL_HOST) {
+      const run = fake.reconciler.runs().at(-1);
+      if (!run) throw new Error('no run built on the lab yet');
+      return { namespace: new RunNames(run).upstreamNamespace(), ip: UPSTREAM_IP };
+    }
+    // The test knows the VM by its topology name, on the VirtualMachine; its VMI has the VM's name.
+    const vm = fake.store.list({ kind: 'VirtualMachine' }).find((o) => o.metadata.annotations?.[NAME_ANNOTATION] === this.vm);
+    const target = vm && fake.reconciler.vmTarget('VirtualMachineInstance', vm.metadata.namespace!, vm.metadata.name);
+    if (!target) throw new Error(`no running VM ${this.vm}`);
+    return { namespace: target.lab.namespace(target.vm), ip: target.lab.vm(target.vm).ip };
   }
 
   private sshd(namespace: string, ip: string): Promise<void> {

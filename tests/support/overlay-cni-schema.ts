@@ -16,5 +16,9 @@ export const OVERLAY_CNI_CONFIG: Record<string, unknown> = {
     server_socket: { const: '/run/openvswitch/kube-ovn-daemon.sock' },
     // kubeovn/kube-ovn:pkg/util/subnet.go IsOvnProvider: "<nad>.<ns>.ovn", exactly three fields.
     provider: { type: 'string', pattern: '^[a-z0-9-]+\\.[a-z0-9-]+\\.ovn$' },
+    // The NIC of a VLAN underlay network: Harvester v1.8's VPC NAT gateway page creates its external
+    // NAD with "master":"eno50" (harvester/docs versioned_docs/version-v1.8/networking/
+    // kubeovn-vpcnatgateway.md at e578801).
+    master: { type: 'string' },
   },
 };

@@ -16,6 +16,9 @@ export interface HarvesterOptions extends ClusterOptions {
   readonly image?: string;
   /** --transport ssh through this jump host instead of KubeVirt's port-forward. */
   readonly sshJump?: SshJumpOptions;
+  /** NAT gateways: the node NIC and VLAN id of the external network's underlay. */
+  readonly externalNic?: string;
+  readonly externalVlan?: number;
 }
 
 export class HarvesterTarget extends ClusterTarget<HarvesterOptions> {
@@ -33,6 +36,8 @@ export class HarvesterTarget extends ClusterTarget<HarvesterOptions> {
       namespace: this.options.namespace ?? 'default',
       image: this.options.image ?? DEFAULT_IMAGE,
       ...(this.options.sshJump && { sshJump: this.options.sshJump }),
+      ...(this.options.externalNic !== undefined && { externalNic: this.options.externalNic }),
+      ...(this.options.externalVlan !== undefined && { externalVlan: this.options.externalVlan }),
     }, log);
   }
 }

@@ -32,6 +32,8 @@ export class HarvesterRealized extends ClusterRealized {
   protected readonly label = 'harvester';
   protected readonly applyOrder = APPLY_ORDER;
   protected readonly nic = GUEST_NIC;
+  // harvester/kubeovn-operator internal/templates/configmaps.go renders both NAT ConfigMaps from it.
+  protected override readonly natEnableHint = ' (Harvester: set enableNATGateway in the kubeovn-operator\'s Configuration)';
   private readonly sessions = new Map<string, Session>();
   private readonly jump?: SshJump;
   /** Generated per run; only the VMs' cloud-init Secrets hold them. Never logged. */
@@ -53,7 +55,7 @@ export class HarvesterRealized extends ClusterRealized {
     const rendered = render(next, this.options);
     const vms = rendered.objects.filter((o) => o.kind === 'VirtualMachine');
     const secrets = vms.map((vm) => cloudInitSecret(vm, next.name, this.runId, userData(this.credentials, next.vms.find((v) => vm.metadata.annotations![NAME_ANNOTATION] === v.name)!.listen)));
-    return { objects: [...rendered.objects, ...secrets], ...(rendered.ovnCluster && { ovnCluster: rendered.ovnCluster }) };
+    return { objects: [...rendered.objects, ...secrets], ...(rendered.ovnCluster && { ovnCluster: rendered.ovnCluster }), notes: rendered.notes };
   }
 
   /** Running VMI with the address vpcheck pinned. */

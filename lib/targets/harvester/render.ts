@@ -3,6 +3,8 @@
 // input gives the same manifests.
 import type { KubeObject } from '../../k8s/resources.ts';
 import type { TopologySpec } from '../../topology/types.ts';
+import { nadOf } from '../k8s-common/names.ts';
+import { inApplyOrder, renderNat, type NatSiteOptions } from '../k8s-common/render-nat.ts';
 import { renderNetwork, type OvnClusterPatch } from '../k8s-common/render-network.ts';
 import { renderVm } from './render-vm.ts';
 
@@ -10,7 +12,7 @@ export type { OvnClusterPatch } from '../k8s-common/render-network.ts';
 
 export { DEFAULT_IMAGE } from '../images.ts';
 
-export interface RenderOptions {
+export interface RenderOptions extends Pick<NatSiteOptions, 'externalNic' | 'externalVlan'> {
   readonly runId: string;
   /** Where the VMs and their cloud-init Secrets go. */
   readonly namespace: string;
@@ -19,13 +21,19 @@ export interface RenderOptions {
 }
 
 export interface Rendered {
-  /** In apply order: NADs, Vpcs, Subnets, SecurityGroups, VirtualMachines. */
+  /** In apply order (APPLY_ORDER). */
   readonly objects: readonly KubeObject[];
   readonly ovnCluster?: OvnClusterPatch;
+  /** What the user must know of the objects: site options defaulted, what the cluster must have. */
+  readonly notes: readonly string[];
 }
 
-/** The order objects are applied in (a Subnet needs its NAD and Vpc; a VM its Subnet and SGs). */
-export const APPLY_ORDER = ['NetworkAttachmentDefinition', 'Secret', 'Vpc', 'Subnet', 'SecurityGroup', 'VirtualMachine'] as const;
+/**
+ * The order objects are applied in (a Subnet needs its NAD, Vpc and Vlan, a Vlan its
+ * ProviderNetwork; a NAT gateway its subnets, an EIP its gateway, a rule its EIP; a VM its Subnet
+ * and SGs), and deleted in reverse (k8s-common/teardown.ts).
+ */
+export const APPLY_ORDER = ['NetworkAttachmentDefinition', 'Secret', 'Vpc', 'ProviderNetwork', 'Vlan', 'Subnet', 'SecurityGroup', 'VpcNatGateway', 'IptablesEIP', 'IptablesFIPRule', 'IptablesSnatRule', 'IptablesDnatRule', 'VirtualMachine'] as const;
 
 export function render(spec: TopologySpec, options: RenderOptions): Rendered {
   const network = renderNetwork(spec, options);
@@ -43,5 +51,17 @@ export function render(spec: TopologySpec, options: RenderOptions): Rendered {
       image: options.image,
     })];
   });
-  return { objects: [...network.objects, ...vms], ...(network.ovnCluster && { ovnCluster: network.ovnCluster }) };
+  // Kube-OVN is Harvester's secondary CNI: the VPC side of the v1.8 page, an underlay external network.
+  const nat = renderNat(spec, {
+    runId: options.runId,
+    form: 'vlan-underlay',
+    configMaps: false,
+    lanNetwork: (ref) => {
+      const nad = nadOf(options.runId, spec.networks.find((n) => n.ref === ref)!);
+      return `${nad.namespace}/${nad.name}`;
+    },
+    ...(options.externalNic !== undefined && { externalNic: options.externalNic }),
+    ...(options.externalVlan !== undefined && { externalVlan: options.externalVlan }),
+  });
+  return { objects: inApplyOrder([...network.objects, ...nat.objects, ...vms], APPLY_ORDER), ...(network.ovnCluster && { ovnCluster: network.ovnCluster }), notes: nat.notes };
 }

@@ -6,11 +6,12 @@
 // (programmed.ts). Subclasses render and open sessions.
 import { KubeError, type KubeClient } from '../../k8s/client.ts';
 import { applyObject, getObject, listObjects } from '../../k8s/objects.ts';
-import { NAME_ANNOTATION, runSelector } from '../../k8s/labels.ts';
+import { NAME_ANNOTATION, RUN_LABEL, runSelector } from '../../k8s/labels.ts';
 import { describe, resourceOf, type KubeObject } from '../../k8s/resources.ts';
 import { waitUntil, WaitTimeout } from '../../k8s/watch.ts';
 import { assignAddresses, type Addressed } from '../../topology/addresses.ts';
 import type { Session, Transport } from '../../sessions/session.ts';
+import { SshJump, type SshJumpOptions } from '../../sessions/ssh-jump.ts';
 import { DEFAULT_VPC, type TopologySpec } from '../../topology/types.ts';
 import { TargetError, type DiagnoseRequest, type Evidence, type Logger, type Readiness, type Realized, type RealizedVm, type UpdateResult } from '../target.ts';
 import { deleteRunObject } from './delete.ts';
@@ -19,7 +20,8 @@ import { expectation, expectedRows, type NbExpectation, type NbRow } from './nb-
 import { writeOvnCluster } from './ovn-cluster-write.ts';
 import { NotReady, Unreadable, waitProgrammed, waitStable } from './programmed.ts';
 import { subnetConflicts } from './subnet-conflicts.ts';
-import { describeState, isReady } from './ready.ts';
+import { describeState, isReady, WAITED_KINDS } from './ready.ts';
+import { NAT_CONFIG, NAT_GW_CONFIG, NAT_NAMESPACE, natConfigRefusal } from './render-nat.ts';
 import { teardownOrder, teardownRun, teardownTimeoutMs } from './teardown.ts';
 import type { OvnClusterPatch } from './render-network.ts';
 
@@ -28,11 +30,15 @@ export interface ClusterRunOptions {
   readonly internetIP: string;
   readonly readyTimeoutMs: number;
   readonly sessionTimeoutMs: number;
+  /** The user's host on the external network (--external-host), for cells `from: external`. */
+  readonly externalHost?: SshJumpOptions;
 }
 
 export interface Desired {
   readonly objects: readonly KubeObject[];
   readonly ovnCluster?: OvnClusterPatch;
+  /** What the rendering defaulted or needs of the cluster (render-nat.ts): logged once per run. */
+  readonly notes?: readonly string[];
 }
 
 /** The kinds that stand in for a topology VM. */
@@ -57,11 +63,19 @@ export abstract class ClusterRealized implements Realized {
   private latest: Readiness = { kind: 'programmed', checked: 'nothing built yet', waitedMs: 0 };
   private downPromise?: Promise<void>;
   private readonly central: KubeOvnPods;
+  /** Objects the cluster had before the run (its own NAT ConfigMaps): never applied over, never deleted. */
+  private readonly foreign = new Set<string>();
+  private readonly noted = new Set<string>();
+  /** --external-host's connection; without it the target has no external host and those cells are not run. */
+  private readonly external?: SshJump;
+  readonly externalSession?: () => Promise<Session>;
 
   /** "harvester" or "kube-ovn", at the start of every message. */
   protected abstract readonly label: string;
   /** Kinds in the order they are applied (reverse for deletion). */
   protected abstract readonly applyOrder: readonly string[];
+  /** How the platform turns the NAT gateway on, for the refusal when it is off (" (...)" or ""). */
+  protected readonly natEnableHint: string = '';
   /** The NIC inside a VM, as the docs' commands name it. */
   protected abstract readonly nic: string;
   protected abstract desired(next: TopologySpec): Desired;
@@ -81,13 +95,23 @@ export abstract class ClusterRealized implements Realized {
     this.readyTimeoutMs = options.readyTimeoutMs;
     this.sessionTimeoutMs = options.sessionTimeoutMs;
     this.central = new KubeOvnPods(client);
+    if (options.externalHost) {
+      const external = new SshJump(options.externalHost);
+      this.external = external;
+      this.externalSession = () => external.shell('external');
+    }
   }
 
   async update(next: TopologySpec): Promise<UpdateResult> {
-    const { objects: desired, ovnCluster } = this.desired(next);
-    const changed = desired.filter((o) => JSON.stringify(this.applied.get(keyOf(o))) !== JSON.stringify(o));
+    const { objects: desired, ovnCluster, notes = [] } = this.desired(next);
+    for (const note of notes.filter((n) => !this.noted.has(n))) {
+      this.noted.add(note);
+      this.log.info(`${this.label} ${this.runId}: NAT gateway: ${note}`);
+    }
+    await this.noteForeign(desired);
+    const changed = desired.filter((o) => !this.foreign.has(keyOf(o)) && JSON.stringify(this.applied.get(keyOf(o))) !== JSON.stringify(o));
     const wanted = new Set(desired.map(keyOf));
-    const removed = [...this.applied.values()].filter((o) => !wanted.has(keyOf(o)));
+    const removed = [...this.applied.values()].filter((o) => !wanted.has(keyOf(o)) && !this.foreign.has(keyOf(o)));
     // A running VMI or Pod keeps the network, address and annotations it started with (KubeVirt
     // does not carry a changed template into a running VMI; Kube-OVN does not re-address a pod):
     // a changed one is deleted and created again. vpcheck's VMs boot from a containerDisk, so
@@ -97,6 +121,7 @@ export abstract class ClusterRealized implements Realized {
     for (const kind of this.applyOrder) {
       const batch = changed.filter((o) => o.kind === kind);
       await Promise.all(batch.filter((o) => replaced.includes(o)).map((o) => this.remove(o)));
+      if (kind === 'VpcNatGateway' && batch.length) await this.refuseNatDisabled();
       await Promise.all(batch.map((o) => this.guard(o, applyObject(this.client, o))));
       if (kind === 'Vpc') await this.patchOvnCluster(ovnCluster);
       await Promise.all(batch.map((o) => this.waitReady(o)));
@@ -149,6 +174,30 @@ export abstract class ClusterRealized implements Realized {
     return new Map(objects.map((o) => [describe(o), isReady(o) ? o.metadata.resourceVersion ?? '' : undefined]));
   }
 
+  /**
+   * ConfigMaps the cluster already has (Kube-OVN's NAT ConfigMaps on a cluster that set them up, or
+   * another run's) stay as they are: the run neither applies over them nor, since they do not carry
+   * its label, deletes them. Read once per object, before the run first creates it.
+   */
+  private async noteForeign(desired: readonly KubeObject[]): Promise<void> {
+    for (const o of desired.filter((x) => x.kind === 'ConfigMap' && !this.applied.has(keyOf(x)) && !this.foreign.has(keyOf(x)))) {
+      const existing = await this.guard(o, getObject(this.client, resourceOf('ConfigMap'), o.metadata.name, o.metadata.namespace));
+      if (existing && existing.metadata.labels?.[RUN_LABEL] !== this.runId) {
+        this.foreign.add(keyOf(o));
+        this.log.info(`${this.label} ${this.runId}: ${describe(o)} exists already: used as the cluster has it`);
+      }
+    }
+  }
+
+  /** Kube-OVN builds no NAT gateway while its ConfigMaps say so: said at once rather than after the ready timeout. */
+  private async refuseNatDisabled(): Promise<void> {
+    const read = (name: string) => getObject(this.client, resourceOf('ConfigMap'), name, NAT_NAMESPACE).catch((e: unknown) => {
+      throw e instanceof KubeError ? new TargetError(`${this.label}: reading ${NAT_NAMESPACE}/${name}: ${e.message}`) : e;
+    });
+    const refusal = natConfigRefusal(await read(NAT_CONFIG), await read(NAT_GW_CONFIG));
+    if (refusal) throw new TargetError(`${this.label}: ${refusal}${this.natEnableHint}`);
+  }
+
   /** Refuses, before anything is applied, Subnets that overlap one of the cluster's own. */
   private async refuseConflicts(changed: readonly KubeObject[]): Promise<void> {
     if (!changed.some((o) => o.kind === 'Subnet')) return;
@@ -196,7 +245,7 @@ export abstract class ClusterRealized implements Realized {
 
   /** Ready as Kube-OVN's e2e decides; a VM or Pod once it runs with the address vpcheck pinned. */
   private async waitReady(o: KubeObject): Promise<void> {
-    if (['Vpc', 'Subnet', 'SecurityGroup'].includes(o.kind)) await this.wait(o.kind, o.metadata.name, undefined, isReady, `${describe(o)} to become ready`);
+    if (WAITED_KINDS.has(o.kind)) await this.wait(o.kind, o.metadata.name, undefined, isReady, `${describe(o)} to become ready`);
     else if (VM_KINDS.has(o.kind)) await this.waitVm(o);
   }
 
@@ -226,6 +275,7 @@ export abstract class ClusterRealized implements Realized {
   down(): Promise<void> {
     this.downPromise ??= (async () => {
       await this.closeSessions();
+      await this.external?.close();
       await teardownRun(this.client, this.runId, teardownTimeoutMs(this.readyTimeoutMs), teardownOrder(this.applyOrder));
     })();
     return this.downPromise;

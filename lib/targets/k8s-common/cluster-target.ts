@@ -2,6 +2,7 @@
 // client, component versions, building a run (removed again if the build fails), and removing
 // runs by label. API failures no retry fixed mean the target could not be reached (exit 3).
 import { KubeClient, KubeError, loadKubeConfig, type ConnectOptions } from '../../k8s/client.ts';
+import type { SshJumpOptions } from '../../sessions/ssh-jump.ts';
 import type { TopologySpec } from '../../topology/types.ts';
 import { TargetError, type Logger, type RunContext, type Target, type TargetKind } from '../target.ts';
 import { runsOnCluster, teardownOrder, teardownRun, teardownTimeoutMs } from './teardown.ts';
@@ -15,6 +16,8 @@ export interface ClusterOptions extends ConnectOptions {
   readonly readyTimeoutMs?: number;
   /** How long a VM's console or port-forward may keep refusing while it boots: the ready timeout unless set. */
   readonly sessionTimeoutMs?: number;
+  /** Resolved --external-host: the user's host on the external network, for cells `from: external`. */
+  readonly externalHost?: SshJumpOptions;
 }
 
 const DEFAULT_INTERNET_IP = '8.8.8.8';
@@ -51,7 +54,13 @@ export abstract class ClusterTarget<O extends ClusterOptions = ClusterOptions> i
   }
 
   async up(spec: TopologySpec, run: RunContext): Promise<ClusterRealized> {
-    const realized = this.realize(this.client, { runId: run.runId, internetIP: this.options.internetIP ?? DEFAULT_INTERNET_IP, readyTimeoutMs: this.readyTimeoutMs, sessionTimeoutMs: this.options.sessionTimeoutMs ?? this.readyTimeoutMs }, run.log);
+    const realized = this.realize(this.client, {
+      runId: run.runId,
+      internetIP: this.options.internetIP ?? DEFAULT_INTERNET_IP,
+      readyTimeoutMs: this.readyTimeoutMs,
+      sessionTimeoutMs: this.options.sessionTimeoutMs ?? this.readyTimeoutMs,
+      ...(this.options.externalHost && { externalHost: this.options.externalHost }),
+    }, run.log);
     try {
       await this.unreachable(realized.update(spec));
     } catch (e) {

@@ -6,12 +6,12 @@ import { DEFAULT_VPC, type Network } from '../../topology/types.ts';
 
 const MAX = 63;
 
-/** "<run>-<name>", a DNS-1123 label of at most 63 characters (long names end in a short hash). */
-export function prefixed(runId: string, name: string): string {
+/** "<run>-<name>", a DNS-1123 label of at most `max` (63) characters (long names end in a short hash). */
+export function prefixed(runId: string, name: string, max = MAX): string {
   const full = `${runId}-${name}`;
-  if (full.length <= MAX) return full;
+  if (full.length <= max) return full;
   const hash = createHash('sha256').update(full).digest('hex').slice(0, 6);
-  return `${full.slice(0, MAX - hash.length - 1).replace(/-+$/, '')}-${hash}`;
+  return `${full.slice(0, max - hash.length - 1).replace(/-+$/, '')}-${hash}`;
 }
 
 export function vpcName(runId: string, vpc: string): string {

@@ -120,6 +120,8 @@ interface VpcSpec {
 
 interface SubnetSpec {
   vpc?: string;
+  provider?: string;
+  vlan?: string;
   cidrBlock: string;
   gateway: string;
   private?: boolean;
@@ -148,7 +150,17 @@ function vpcRows(router: string, spec: VpcSpec): NbRow[] {
   ];
 }
 
+/** Kube-OVN's test of an OVN subnet: provider "", "ovn" or "<nad>.<ns>.ovn" (pkg/util IsOvnProvider). */
+const isOvnProvider = (provider: string | undefined) => !provider || provider === 'ovn' || /^[^.]+\.[^.]+\.ovn$/.test(provider);
+
 function subnetRows(name: string, spec: SubnetSpec): NbRow[] {
+  // A subnet of another CNI (the NAT gateway's macvlan external network) gets Kube-OVN's IPAM and
+  // status only, no OVN rows (kubeovn/kube-ovn pkg/controller/subnet.go handleAddOrUpdateSubnet:
+  // !isOvnSubnet -> "SetNonOvnSubnetSuccess"). A VLAN underlay subnet (the external network on
+  // Harvester) is a switch with a localnet port whose gateway is the physical router; what shows
+  // it works is the EIPs' status (ready only after eip-add ran on the gateway's external leg,
+  // ready.ts), which the run waits for, so no row of it is expected here.
+  if (!isOvnProvider(spec.provider) || spec.vlan) return [];
   const router = spec.vpc || DEFAULT_VPC;
   const prefix = spec.cidrBlock.split('/')[1];
   const rows: NbRow[] = [

@@ -18,6 +18,9 @@ export interface KubeOvnOptions extends ClusterOptions {
   readonly image?: string;
   /** Kube-OVN is the primary CNI: pods attach with ovn.kubernetes.io/* annotations, no NADs. */
   readonly primary?: boolean;
+  /** NAT gateways: the macvlan master of the external network, and the image for ovn-vpc-nat-config. */
+  readonly externalNic?: string;
+  readonly natGatewayImage?: string;
 }
 
 export class KubeOvnTarget extends ClusterTarget<KubeOvnOptions> {
@@ -44,6 +47,8 @@ export class KubeOvnTarget extends ClusterTarget<KubeOvnOptions> {
       ...(this.options.namespace !== undefined && { namespace: this.options.namespace }),
       image: this.options.image ?? DEFAULT_POD_IMAGE,
       ...(this.options.primary && { primary: true }),
+      ...(this.options.externalNic !== undefined && { externalNic: this.options.externalNic }),
+      ...(this.options.natGatewayImage !== undefined && { natGatewayImage: this.options.natGatewayImage }),
     }, log);
   }
 }

@@ -15,7 +15,8 @@ import { validateUpstream, type Upstream } from '../upstream/validate.ts';
 /** The releases the fake's cluster runs (versions.ts), as far as schemas are vendored for them. */
 const UPSTREAM: Upstream = { kubevirt: 'v1.5.0', kubeOvn: 'v1.14.10' };
 /** Kinds with a vendored upstream schema; others (a VMI, which KubeVirt creates) are not admitted from clients here. */
-const UPSTREAM_KINDS = new Set(['VirtualMachine', 'Vpc', 'Subnet', 'SecurityGroup', 'NetworkAttachmentDefinition', 'Pod', 'Namespace', 'Secret']);
+const UPSTREAM_KINDS = new Set(['VirtualMachine', 'Vpc', 'Subnet', 'SecurityGroup', 'NetworkAttachmentDefinition', 'Pod', 'Namespace', 'Secret', 'ConfigMap',
+  'ProviderNetwork', 'Vlan', 'VpcNatGateway', 'IptablesEIP', 'IptablesFIPRule', 'IptablesSnatRule', 'IptablesDnatRule']);
 
 /** Type errors (422) and undeclared fields (pruned, or 400 under Strict), as the API server finds them. */
 function validate(o: KubeObject): { causes: Cause[]; unknown: string[] } {
@@ -105,6 +106,9 @@ function subnetWebhooks(o: KubeObject, spec: Record<string, never>, store: Store
   const provider = spec.provider as string | undefined;
   if (!provider || provider === 'ovn') return;
   const [nadName, nadNs] = provider.split('.');
+  // Harvester's webhook judges kube-ovn providers only; another CNI's ("<nad>.<ns>", the NAT
+  // gateway's macvlan external network) is Kube-OVN's IPAM alone, unchecked at admission.
+  if (!provider.endsWith('.ovn')) return;
   const nad = store.get('NetworkAttachmentDefinition', nadNs, nadName!);
   if (!nad || nad.metadata.labels?.['network.harvesterhci.io/type'] !== 'OverlayNetwork') throw denied('validator.harvesterhci.io', `NAD ${nadNs}/${nadName} of provider ${provider} is not an OverlayNetwork`);
   const other = store.list({ kind: 'Subnet' }).find((s) => (s.spec as { provider?: string }).provider === provider && s.metadata.name !== o.metadata.name);

@@ -3,15 +3,17 @@
 // SecurityGroup specs after Kube-OVN's defaulting; each NetworkAttachmentDefinition's provider;
 // each VirtualMachine's multus NIC, its binding and cloud-init, each Pod's multus annotation (or
 // Kube-OVN's primary network) and command; Kube-OVN's provider-keyed pod annotations (ip_address,
-// security_groups, logical_switch); its IPAM; and kube-ovn-cni's gateway check. vpcheck's own
+// security_groups, logical_switch); its IPAM; kube-ovn-cni's gateway check; and the VPC NAT
+// gateway's objects with their external network (nat-view.ts). vpcheck's own
 // notes on the objects are not read: what no Kubernetes field says, the stand-in does not know.
 // Objects that would not come up on a cluster are left out with the reason their controller would give.
 import { RUN_LABEL } from '../../../lib/k8s/labels.ts';
 import type { KubeObject } from '../../../lib/k8s/resources.ts';
 import { contains, formatIPv4, overlaps, parseIPv4, parsePrefix, parsePrefixOrAddress } from '../../../lib/net/ipv4.ts';
-import { NO_NAT, type Binding, type PolicyRoute, type SecurityGroup, type SecurityGroupRule, type Subnet, type TopologySpec, type Vm, type Vpc } from '../../../lib/topology/types.ts';
+import { type Binding, type PolicyRoute, type SecurityGroup, type SecurityGroupRule, type Subnet, type TopologySpec, type Vm, type Vpc } from '../../../lib/topology/types.ts';
 import { guestConfig, Refused, type GuestConfig } from './guest-cloud-init.ts';
 import type { KubeOvnIpam } from './kube-ovn-ipam.ts';
+import { isExternalKind, natView, type NatView } from './nat-view.ts';
 import type { Store } from './store.ts';
 
 /** Kube-OVN's default VPC and its join subnet (kube-ovn-controller --node-switch-cidr default). */
@@ -47,6 +49,8 @@ export interface RunView {
   readonly guests: ReadonlyMap<string, Guest>;
   /** Objects not built, with the reason their controller would report. */
   readonly pending: ReadonlyMap<KubeObject, string>;
+  /** The VPC NAT gateway's objects as Kube-OVN's controller reads them. */
+  readonly nat: NatView;
 }
 
 type Obj = Record<string, never>;
@@ -230,7 +234,8 @@ export function runView(store: Store, runId: string, ipam: KubeOvnIpam): RunView
     if (p) providers.set(`${nad.metadata.namespace}/${nad.metadata.name}`, p);
   }
   const subnets: FormattedSubnet[] = [];
-  for (const s of ofRun('Subnet').map(formatSubnet)) {
+  // Subnets of another CNI and VLAN underlays are no overlay switches: nat-view.ts reads them as external networks.
+  for (const s of ofRun('Subnet').filter((o) => !isExternalKind(o)).map(formatSubnet)) {
     const clash = subnets.find((o) => o.vpc === s.vpc && overlaps(parsePrefix(o.cidrBlock), parsePrefix(s.cidrBlock)));
     const reason = s.providerName !== OVN_PROVIDER && ![...providers.values()].includes(s.providerName) ? `no NetworkAttachmentDefinition has provider ${s.providerName}`
       : s.vpc !== OVN_CLUSTER && !store.get('Vpc', undefined, s.vpc) ? `vpc ${s.vpc} not found`
@@ -293,6 +298,12 @@ export function runView(store: Store, runId: string, ipam: KubeOvnIpam): RunView
     vms.push({ name: o.metadata.name, network: subnet.provider, ip, defaultRoute: false, binding, securityGroups: groups.map((g) => g.name), listen: (config?.listen ?? []).map((port) => ({ protocol: 'tcp' as const, port })) });
   }
 
+  const nat = natView(store, ofRun, subnets.map((s) => ({ name: s.name, vpc: s.vpc, cidrBlock: s.cidrBlock })), runVpcs);
+  // Kube-OVN validates a VLAN subnet's Vlan; another CNI's subnet it marks Ready whatever its NAD
+  // ("SetNonOvnSubnetSuccess"): a missing NAD shows only at the gateway that uses it.
+  for (const [o, problem] of nat.externalSubnets) if (problem && (o.spec as { vlan?: string } | undefined)?.vlan) pending.set(o, problem);
+  for (const [o, reason] of nat.pending) pending.set(o, reason);
+
   const networks = subnets.map((s) => ({ name: s.name, namespace: 'subnet', ref: s.provider }));
   const spec: TopologySpec = {
     name: runId,
@@ -303,7 +314,7 @@ export function runView(store: Store, runId: string, ipam: KubeOvnIpam): RunView
     subnets: subnets.map(({ object: _o, providerName: _p, disableGatewayCheck: _d, namespaces: _n, ...s }) => s),
     securityGroups,
     vms,
-    ...NO_NAT,
+    ...nat.nat,
   };
-  return { spec, guests, pending };
+  return { spec, guests, pending, nat };
 }

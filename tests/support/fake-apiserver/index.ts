@@ -21,6 +21,8 @@ export interface FakeApiServerOptions {
   readonly namespaces?: readonly string[];
   /** Start each VM's sshd when it boots, not on the first port-forward to port 22. */
   readonly sshdAtBoot?: boolean;
+  /** Harvester's kubeovn-operator Configuration enableNATGateway (default true, its sample's value). */
+  readonly natGateway?: boolean;
 }
 
 export class FakeApiServer {
@@ -41,6 +43,11 @@ export class FakeApiServer {
     for (const ns of ['default', 'kube-system', 'harvester-system', ...(options.namespaces ?? [])]) http.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns }, status: { phase: 'Active' } });
     // Every Kube-OVN cluster has the default VPC (kubeovn/kube-ovn:pkg/controller/init.go InitDefaultVpc).
     http.store.create({ apiVersion: 'kubeovn.io/v1', kind: 'Vpc', metadata: { name: 'ovn-cluster' }, spec: {}, status: { default: true, standby: true, router: 'ovn-cluster' } });
+    // The kubeovn-operator's NAT ConfigMaps (harvester/kubeovn-operator internal/templates/configmaps.go
+    // at v1.15.4-r2: image from registry docker.io/kubeovn, repository vpc-nat-gateway; enable-vpc-nat-gw
+    // from components.enableNATGateway); the image is the one Harvester v1.8's page shows running.
+    http.store.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ovn-vpc-nat-config', namespace: 'kube-system' }, data: { image: 'docker.io/kubeovn/vpc-nat-gateway:v1.15.0' } });
+    http.store.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ovn-vpc-nat-gw-config', namespace: 'kube-system' }, data: { 'enable-vpc-nat-gw': String(options.natGateway ?? true) } });
     http.store.create(OVN_CENTRAL_POD);
     http.store.create(OVS_OVN_POD);
     http.store.create({ apiVersion: 'harvesterhci.io/v1beta1', kind: 'Setting', metadata: { name: 'server-version' }, default: 'dev', value: FAKE_VERSIONS.harvester });

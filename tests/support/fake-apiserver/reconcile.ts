@@ -16,7 +16,8 @@ import { CONSOLE_CREDENTIALS } from '../../../lib/targets/lab/credentials.ts';
 import { LabTarget, type LabRealized } from '../../../lib/targets/lab/lab-target.ts';
 import { RunNames } from '../../../lib/targets/lab/names.ts';
 import { inNamespace } from '../../../lib/targets/lab/proc.ts';
-import { runView, type Guest } from './cluster-view.ts';
+import { runView, type Guest, type RunView } from './cluster-view.ts';
+import { NAT_VIEW_KINDS, natStatusOf } from './nat-view.ts';
 import type { Faults } from './faults.ts';
 import type { GuestSshd } from './guest-ssh.ts';
 import { KubeOvnIpam } from './kube-ovn-ipam.ts';
@@ -29,6 +30,16 @@ const FINALIZERS: Record<string, string> = {
   Vpc: 'kubeovn.io/kube-ovn-controller',
   Subnet: 'kubeovn.io/kube-ovn-controller',
   SecurityGroup: 'kubeovn.io/kube-ovn-controller',
+  // The NAT gateway's objects and the external network's underlay: Kube-OVN's controller
+  // finalizer (pkg/controller/vpc_nat_gw_eip.go, vpc_nat_gw_nat.go handleAddIptables*Finalizer;
+  // provider_network.go, vlan.go).
+  ProviderNetwork: 'kubeovn.io/kube-ovn-controller',
+  Vlan: 'kubeovn.io/kube-ovn-controller',
+  VpcNatGateway: 'kubeovn.io/kube-ovn-controller',
+  IptablesEIP: 'kubeovn.io/kube-ovn-controller',
+  IptablesFIPRule: 'kubeovn.io/kube-ovn-controller',
+  IptablesSnatRule: 'kubeovn.io/kube-ovn-controller',
+  IptablesDnatRule: 'kubeovn.io/kube-ovn-controller',
   VirtualMachine: 'kubevirt.io/virtualMachineControllerFinalize',
   // The kubelet's graceful deletion: a Pod stays (with its deletionTimestamp) until its lab VM is gone.
   Pod: 'fake-kubelet.test/graceful-deletion',
@@ -178,12 +189,13 @@ export class Reconciler {
       }
     });
     // Status comes late when slowed, without holding up the next reconcile (deletions).
-    const late = sleep(this.faults.readinessDelayMs).then(() => this.write(() => this.writeStatus(view.guests, view.pending, objects)));
+    const late = sleep(this.faults.readinessDelayMs).then(() => this.write(() => this.writeStatus(view, objects, runId)));
     this.late.add(late);
     void late.finally(() => this.late.delete(late));
   }
 
-  private writeStatus(guests: ReadonlyMap<string, Guest>, pending: ReadonlyMap<KubeObject, string>, objects: readonly KubeObject[]): void {
+  private writeStatus(view: RunView, objects: readonly KubeObject[], runId: string): void {
+    const { guests, pending } = view;
     const reasonOf = (o: KubeObject) => [...pending].find(([p]) => p.kind === o.kind && p.metadata.namespace === o.metadata.namespace && p.metadata.name === o.metadata.name)?.[1];
     for (const o of objects) {
       const current = this.store.get(o.kind, o.metadata.namespace, o.metadata.name);
@@ -198,7 +210,10 @@ export class Reconciler {
       } else if (current.kind === 'VirtualMachine') {
         if (guest && !this.store.get('VirtualMachineInstance', current.metadata.namespace, current.metadata.name)) this.store.create(vmiOf(current, guest));
         status = guest ? { ...(current.status as object), created: true, ready: true, printableStatus: 'Running', conditions: [] } : reason ? vmFailure(reason) : undefined;
-      } else status = statusOf(current, reason);
+      } else if ((NAT_VIEW_KINDS as readonly string[]).includes(current.kind)) status = natStatusOf(current, view.nat, this.store, `${RUN_LABEL}=${runId}`);
+      // Ready once the nodes have the bridge (pkg/controller/provider_network.go).
+      else if (current.kind === 'ProviderNetwork') status = { ...(current.status as object), ready: true, readyNodes: [FAKE_NODE] };
+      else status = statusOf(current, reason);
       if (status && JSON.stringify(status) !== JSON.stringify(current.status)) this.store.update({ ...current, status });
     }
   }

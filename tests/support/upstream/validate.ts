@@ -10,6 +10,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { ObjectMeta } from '@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Pod } from 'kubernetes-models/v1/Pod';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import type { KubeObject } from '../../../lib/k8s/resources.ts';
 import kubeOvn13 from './kube-ovn-v1.13.13.json' with { type: 'json' };
@@ -69,7 +70,10 @@ function compile(key: string, schema: () => Schema): ValidateFunction {
  */
 function crdSchema(openAPIV3Schema: Schema): Schema {
   const s = closed(openAPIV3Schema) as Schema;
-  return { ...s, properties: { ...(s.properties as Schema), apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } } };
+  // A CRD may narrow metadata (Kube-OVN's ProviderNetwork: name of at most 12 characters); the
+  // rest of ObjectMeta stays open here and is checked as the core type.
+  const own = (s.properties as Schema).metadata as Schema | undefined;
+  return { ...s, properties: { ...(s.properties as Schema), apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: own ? { ...own, additionalProperties: true } : { type: 'object' } } };
 }
 
 function validatorFor(kind: string, upstream: Upstream): ValidateFunction | undefined {
@@ -77,8 +81,9 @@ function validatorFor(kind: string, upstream: Upstream): ValidateFunction | unde
     const swagger = KUBEVIRT[upstream.kubevirt];
     return compile(`kubevirt ${upstream.kubevirt}`, () => ({ $ref: '#/definitions/v1.VirtualMachine', definitions: closed(swagger.definitions) }));
   }
-  if (kind === 'Vpc' || kind === 'Subnet' || kind === 'SecurityGroup') {
-    return compile(`kube-ovn ${upstream.kubeOvn} ${kind}`, () => crdSchema(KUBE_OVN[upstream.kubeOvn][kind].openAPIV3Schema as Schema));
+  const crds = KUBE_OVN[upstream.kubeOvn];
+  if (Object.hasOwn(crds, kind)) {
+    return compile(`kube-ovn ${upstream.kubeOvn} ${kind}`, () => crdSchema(crds[kind as keyof typeof crds].openAPIV3Schema as Schema));
   }
   if (kind === 'NetworkAttachmentDefinition') return compile('nad', () => crdSchema(nad.NetworkAttachmentDefinition.openAPIV3Schema as Schema));
   return undefined;
@@ -127,6 +132,7 @@ const CORE: Record<string, { model: string; check: (o: KubeObject) => () => void
   Pod: { model: 'V1Pod', check: (o) => () => new Pod(o as never).validate() },
   Namespace: { model: 'V1Namespace', check: (o) => () => new Namespace(o as never).validate() },
   Secret: { model: 'V1Secret', check: (o) => () => new Secret(o as never).validate() },
+  ConfigMap: { model: 'V1ConfigMap', check: (o) => () => new ConfigMap(o as never).validate() },
 };
 
 /** Every problem the API server would reject `o` for under fieldValidation=Strict, on these upstream versions. */

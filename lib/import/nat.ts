@@ -5,7 +5,7 @@
 // pkg/util/net.go vpcExternalNet). Pure.
 import type { KubeObject } from '../k8s/resources.ts';
 import { isIPv4, isPrefix } from '../net/ipv4.ts';
-import { DEFAULT_EXTERNAL_NETWORK, type DnatRule, type Eip, type ExternalNetwork, type FipRule, type NatGateway, type NatProtocol, type SnatRule } from '../topology/types.ts';
+import { DEFAULT_EXTERNAL_NETWORK, type DnatRule, type Eip, type ExternalNetwork, type FipRule, type NatGateway, type NatObjects, type NatProtocol, type SnatRule } from '../topology/types.ts';
 
 /** Kube-OVN's external subnet when a VpcNatGateway or IptablesEIP names none. */
 const KUBE_OVN_EXTERNAL = 'ovn-vpc-external-network';
@@ -34,22 +34,13 @@ export interface NatNames {
   readonly originalName: (o: KubeObject) => string;
 }
 
-export interface MappedNat {
-  readonly externalNetwork: ExternalNetwork;
-  readonly natGateways: readonly NatGateway[];
-  readonly eips: readonly Eip[];
-  readonly snatRules: readonly SnatRule[];
-  readonly dnatRules: readonly DnatRule[];
-  readonly fipRules: readonly FipRule[];
-}
-
 /** A port Kube-OVN holds as a string: a whole number 1-65535, or undefined. */
 function port(v: unknown): number | undefined {
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d{1,5}$/.test(v) ? Number(v) : NaN;
   return Number.isInteger(n) && n >= 1 && n <= 65535 ? n : undefined;
 }
 
-export function mapNat(objects: readonly KubeObject[], names: NatNames, skipped: Map<KubeObject, string>, notes: string[]): MappedNat {
+export function mapNat(objects: readonly KubeObject[], names: NatNames, skipped: Map<KubeObject, string>, notes: string[]): NatObjects {
   const of = (kind: string) => objects.filter((o) => o.kind === kind);
   const wanted = externalSubnetNames(objects);
   const externals = of('Subnet').filter((s) => wanted.has(s.metadata.name));

@@ -26,6 +26,14 @@ export function runLabels(runId: string, topology: string): Record<string, strin
   return { [RUN_LABEL]: runId, [TOPOLOGY_LABEL]: topology };
 }
 
+/**
+ * The metadata of an object a run renders: its name, the run's labels, and the topology's name of
+ * what it stands for (`original`), which is how import and diagnostics find their way back.
+ */
+export function runObjectMeta(runId: string, topology: string, name: string, original: string, namespace?: string): { name: string; namespace?: string; labels: Record<string, string>; annotations: Record<string, string> } {
+  return { name, ...(namespace !== undefined && { namespace }), labels: runLabels(runId, topology), annotations: { [NAME_ANNOTATION]: original } };
+}
+
 export function runSelector(runId?: string): string {
   return runId === undefined ? RUN_LABEL : `${RUN_LABEL}=${runId}`;
 }

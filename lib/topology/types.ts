@@ -285,8 +285,18 @@ export interface SourceInfo {
   locate(path: string): Position | undefined;
 }
 
+/** A spec's VPC NAT gateways, their EIPs and rules, and the external network they live on. */
+export interface NatObjects {
+  readonly externalNetwork: ExternalNetwork;
+  readonly natGateways: readonly NatGateway[];
+  readonly eips: readonly Eip[];
+  readonly snatRules: readonly SnatRule[];
+  readonly dnatRules: readonly DnatRule[];
+  readonly fipRules: readonly FipRule[];
+}
+
 /** The network objects of one phase: what targets build and what the model reasons over. */
-export interface TopologySpec {
+export interface TopologySpec extends NatObjects {
   readonly name: string;
   readonly platform: Platform;
   readonly networks: readonly Network[];
@@ -295,12 +305,6 @@ export interface TopologySpec {
   readonly subnets: readonly Subnet[];
   readonly securityGroups: readonly SecurityGroup[];
   readonly vms: readonly Vm[];
-  readonly externalNetwork: ExternalNetwork;
-  readonly natGateways: readonly NatGateway[];
-  readonly eips: readonly Eip[];
-  readonly snatRules: readonly SnatRule[];
-  readonly dnatRules: readonly DnatRule[];
-  readonly fipRules: readonly FipRule[];
 }
 
 /** The NAT-gateway part of a spec that has none (for specs built in code). */
@@ -311,7 +315,7 @@ export const NO_NAT = {
   snatRules: [],
   dnatRules: [],
   fipRules: [],
-} as const satisfies Pick<TopologySpec, 'externalNetwork' | 'natGateways' | 'eips' | 'snatRules' | 'dnatRules' | 'fipRules'>;
+} as const satisfies NatObjects;
 
 export interface Topology extends TopologySpec {
   readonly apiVersion: 'vpcheck/v1';

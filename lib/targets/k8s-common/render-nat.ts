@@ -12,7 +12,7 @@
 //   must leave room for that prefix, and a StatefulSet's pods carry the label
 //   controller-revision-hash "<statefulset>-<hash of 10>", a label value of at most 63 characters.
 import { createHash } from 'node:crypto';
-import { NAME_ANNOTATION, runLabels } from '../../k8s/labels.ts';
+import { runLabels, runObjectMeta } from '../../k8s/labels.ts';
 import { NETWORKS_ANNOTATION } from '../../k8s/kube-ovn.ts';
 import type { KubeObject } from '../../k8s/resources.ts';
 import type { TopologySpec } from '../../topology/types.ts';
@@ -92,12 +92,7 @@ export const providerNetworkName = (runId: string): string => `pn${createHash('s
 export function renderNat(spec: TopologySpec, options: NatRenderOptions): RenderedNat {
   if (!spec.natGateways.length && !spec.eips.length) return { objects: [], notes: [] };
   const { runId } = options;
-  const meta = (name: string, original: string, namespace?: string): KubeObject['metadata'] => ({
-    name,
-    ...(namespace !== undefined && { namespace }),
-    labels: runLabels(runId, spec.name),
-    annotations: { [NAME_ANNOTATION]: original },
-  });
+  const meta = (name: string, original: string, namespace?: string): KubeObject['metadata'] => runObjectMeta(runId, spec.name, name, original, namespace);
   const notes: string[] = [];
   const nic = options.externalNic ?? DEFAULT_NIC[options.form].nic;
   if (options.externalNic === undefined) notes.push(`external network on node NIC ${nic} (the default, from ${DEFAULT_NIC[options.form].source}): pass --external-nic with the NIC that reaches ${spec.externalNetwork.gateway}`);

@@ -5,7 +5,7 @@
 // and NICs keep Kube-OVN's own provider. Pure.
 import { PRIMARY_PROVIDER } from '../../k8s/kube-ovn.ts';
 import { assignAddresses, type Addressed } from '../../topology/addresses.ts';
-import { NAME_ANNOTATION, runLabels } from '../../k8s/labels.ts';
+import { runLabels, runObjectMeta } from '../../k8s/labels.ts';
 import type { KubeObject } from '../../k8s/resources.ts';
 import { DEFAULT_VPC, type SecurityGroupRule, type TopologySpec, type Vpc } from '../../topology/types.ts';
 import { nadOf, prefixed, providerOf, vpcName } from './names.ts';
@@ -47,12 +47,7 @@ export interface NetworkOptions {
 
 export function renderNetwork(spec: TopologySpec, options: NetworkOptions): RenderedNetwork {
   const { runId } = options;
-  const meta = (name: string, original: string, namespace?: string): KubeObject['metadata'] => ({
-    name,
-    ...(namespace !== undefined && { namespace }),
-    labels: runLabels(runId, spec.name),
-    annotations: { [NAME_ANNOTATION]: original },
-  });
+  const meta = (name: string, original: string, namespace?: string): KubeObject['metadata'] => runObjectMeta(runId, spec.name, name, original, namespace);
   const networkByRef = new Map(spec.networks.map((n) => [n.ref, n]));
   const nadByRef = (ref: string) => nadOf(runId, networkByRef.get(ref)!);
   const providerByRef = (ref: string) => (options.primary ? PRIMARY_PROVIDER : providerOf(nadByRef(ref)));

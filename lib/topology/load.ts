@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { joinPath, splitPath, type Diagnostic, type Severity } from './diagnostics.ts';
-import { applyPatch, initialObjects, sourceOf, type Kind } from './normalize.ts';
+import { applyPhase, initialObjects, sourceOf, type PhaseChange } from './normalize.ts';
 import { INITIAL_PHASE } from './phases.ts';
 import type { RawTopology } from './schema.ts';
 import { checkStructure } from './structure.ts';
@@ -68,13 +68,14 @@ export function loadTopology(bytes: Uint8Array, file: string): LoadResult {
   (raw.phases ?? []).forEach((p, i) => {
     const path = `phases[${i}]`;
     if (phaseNames.has(p.name)) report('error', `${path}.name`, `phase name "${p.name}" is used twice (or is "initial", the implicit first phase)`);
+    if (!p.patch && !p.add && !p.remove) report('error', path, `phase "${p.name}" changes nothing: give it remove:, add: or patch:`);
     phaseNames.add(p.name);
-    const merged = applyPatch(objects, p.patch as Partial<Record<Kind, never[]>>, `${path}.patch`);
+    const merged = applyPhase(objects, p as PhaseChange, path);
     for (const problem of merged.problems) report('error', problem.path, problem.message);
     objects = merged;
     const src = sourceOf(raw.name, platform, merged.raw, merged.origins, raw.externalNetwork);
     usable = validateSpec(src, report) && usable && merged.problems.length === 0;
-    phases.push({ name: p.name, patch: p.patch, expect: expectationsOf(p.expect, `${path}.expect`, src.spec, report), topology: deepFreeze(src.spec) });
+    phases.push({ name: p.name, patch: p.patch ?? {}, expect: expectationsOf(p.expect, `${path}.expect`, src.spec, report), topology: deepFreeze(src.spec) });
   });
 
   diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);

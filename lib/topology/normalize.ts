@@ -67,11 +67,29 @@ export interface PatchProblem {
   readonly message: string;
 }
 
-/** Merges a patch into copies of the objects; unknown names are problems, not additions. */
-export function applyPatch(
+/** What a phase changes: objects removed by name, whole objects added, fields patched, in that order. */
+export interface PhaseChange {
+  readonly remove?: Partial<Record<Kind, string[]>>;
+  readonly add?: Partial<Record<Kind, RawObject[]>>;
+  readonly patch?: Partial<Record<Kind, RawObject[]>>;
+}
+
+/** One object of a kind, as messages name it. */
+const SINGULAR: Record<Kind, string> = {
+  networks: 'network', vpcs: 'VPC', subnets: 'subnet', securityGroups: 'security group', vms: 'VM',
+  natGateways: 'NAT gateway', eips: 'EIP', snatRules: 'SNAT rule', dnatRules: 'DNAT rule', fipRules: 'FIP rule',
+};
+const singular = (kind: Kind) => SINGULAR[kind];
+
+/**
+ * A phase's objects from the previous phase's: removals, additions, then the patch merged into
+ * copies. Every name must say what it means: removing or patching an object that is not there, or
+ * adding one that is, is a problem (a typo must not quietly add or drop an object).
+ */
+export function applyPhase(
   prev: { raw: RawObjects; origins: Origins },
-  patch: Partial<Record<Kind, RawObject[]>>,
-  patchPath: string,
+  change: PhaseChange,
+  phasePath: string,
 ): { raw: RawObjects; origins: Origins; problems: PatchProblem[] } {
   const raw = {} as RawObjects;
   const origins = {} as Origins;
@@ -79,12 +97,30 @@ export function applyPatch(
   for (const kind of KINDS) {
     raw[kind] = prev.raw[kind].map((o) => ({ ...o }));
     origins[kind] = prev.origins[kind].map((o) => ({ base: o.base, fields: { ...o.fields } }));
-    (patch[kind] ?? []).forEach((item, j) => {
+    const have = () => raw[kind].map((o) => o.name).join(', ') || 'none';
+    (change.remove?.[kind] ?? []).forEach((name, j) => {
+      const i = raw[kind].findIndex((o) => o.name === name);
+      const path = `${phasePath}.remove.${kind}[${j}]`;
+      if (i < 0) return void problems.push({ path, message: `no ${singular(kind)} named "${name}" to remove (have: ${have()})` });
+      if (kind === 'vpcs' && name === DEFAULT_VPC) return void problems.push({ path, message: `${name} is Kube-OVN's default VPC; it cannot be removed` });
+      raw[kind].splice(i, 1);
+      origins[kind].splice(i, 1);
+    });
+    (change.add?.[kind] ?? []).forEach((item, j) => {
+      const path = `${phasePath}.add.${kind}[${j}]`;
+      if (raw[kind].some((o) => o.name === item.name)) {
+        return void problems.push({ path: `${path}.name`, message: `${singular(kind)} "${item.name}" already exists; add creates new objects (patch changes existing ones)` });
+      }
+      raw[kind].push({ ...item });
+      origins[kind].push({ base: path, fields: {} });
+    });
+    (change.patch?.[kind] ?? []).forEach((item, j) => {
+      const patchPath = `${phasePath}.patch`;
       const i = raw[kind].findIndex((o) => o.name === item.name);
       const itemPath = `${patchPath}.${kind}[${j}]`;
       if (i < 0) {
         const names = raw[kind].map((o) => o.name).join(', ') || 'none';
-        problems.push({ path: `${itemPath}.name`, message: `no ${kind.replace(/s$/, '')} named "${item.name}" to patch (have: ${names}); a patch changes existing objects only` });
+        problems.push({ path: `${itemPath}.name`, message: `no ${singular(kind)} named "${item.name}" to patch (have: ${names}); a patch changes existing objects only (add: creates new ones)` });
         return;
       }
       const fields = origins[kind][i]!.fields as Record<string, string>;

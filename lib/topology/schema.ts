@@ -212,7 +212,37 @@ const patchOf = (schema: TSchema & { properties: Record<string, TSchema> }) =>
 const Phase = Type.Object(
   {
     name: Str('phase name, e.g. "private subnet on"'),
-    patch: Type.Object(
+    remove: Type.Optional(Type.Object(
+      {
+        networks: Type.Optional(Type.Array(Name('network'))),
+        vpcs: Type.Optional(Type.Array(Name('VPC'))),
+        subnets: Type.Optional(Type.Array(Name('subnet'))),
+        securityGroups: Type.Optional(Type.Array(Name('security group'))),
+        vms: Type.Optional(Type.Array(Name('VM'))),
+        natGateways: Type.Optional(Type.Array(Name('NAT gateway'))),
+        eips: Type.Optional(Type.Array(Name('EIP'))),
+        snatRules: Type.Optional(Type.Array(Name('SNAT rule'))),
+        dnatRules: Type.Optional(Type.Array(Name('DNAT rule'))),
+        fipRules: Type.Optional(Type.Array(Name('FIP rule'))),
+      },
+      { ...strict, description: 'objects deleted in this phase, by name (first: then add, then patch)' },
+    )),
+    add: Type.Optional(Type.Object(
+      {
+        networks: Type.Optional(Type.Array(Network)),
+        vpcs: Type.Optional(Type.Array(Vpc)),
+        subnets: Type.Optional(Type.Array(Subnet)),
+        securityGroups: Type.Optional(Type.Array(SecurityGroup)),
+        vms: Type.Optional(Type.Array(Vm)),
+        natGateways: Type.Optional(Type.Array(NatGateway)),
+        eips: Type.Optional(Type.Array(Eip)),
+        snatRules: Type.Optional(Type.Array(SnatRule)),
+        dnatRules: Type.Optional(Type.Array(DnatRule)),
+        fipRules: Type.Optional(Type.Array(FipRule)),
+      },
+      { ...strict, description: 'whole new objects created in this phase (after remove, before patch)' },
+    )),
+    patch: Type.Optional(Type.Object(
       {
         networks: Type.Optional(Type.Array(patchOf(Network))),
         vpcs: Type.Optional(Type.Array(patchOf(Vpc))),
@@ -226,7 +256,7 @@ const Phase = Type.Object(
         fipRules: Type.Optional(Type.Array(patchOf(FipRule))),
       },
       { ...strict, description: 'objects merged by name into the previous phase' },
-    ),
+    )),
     expect: Type.Optional(Type.Array(Expectation)),
   },
   strict,

@@ -33,7 +33,11 @@ export function renderRun(result: RunResult, options: TerminalOptions): string {
     for (const c of phase.controls.filter((x) => x.departures?.length)) {
       for (const d of c.departures!) out.push(`  ${c.vm} departs from the model: ${d}`);
     }
-    out.push(renderGrid(phase.results.map((c) => ({ ...c, reason: c.reason })), { vms: options.vms, groupOf: options.groupOf, color: options.color, listDiffering: false }));
+    // A phase may have removed or added VMs: its own layout says which are there (older results have none).
+    const subnetOf = phase.layout && new Map(phase.layout.vms.map((v) => [v.name, v.subnet]));
+    const vms = subnetOf ? [...subnetOf.keys()] : options.vms;
+    const groupOf = subnetOf ? (vm: string) => subnetOf.get(vm) ?? options.groupOf(vm) : options.groupOf;
+    out.push(renderGrid(phase.results.map((c) => ({ ...c, reason: c.reason })), { vms, groupOf, color: options.color, listDiffering: false }));
     const seen = seenSources(phase.results);
     if (seen) out.push(`  source address the upstream saw: ${seen}`);
     for (const c of failing.slice(0, 50)) {

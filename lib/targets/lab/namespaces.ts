@@ -117,6 +117,16 @@ export class Namespaces {
     await pool(vms.filter((vm) => vm.listen.length), PARALLEL, (vm) => this.listen(vm));
   }
 
+  /**
+   * One unsolicited ARP from each VM for its address, as a booting guest's network stack sends:
+   * for VMs that join a running topology, whose address a VM removed in an earlier phase may have
+   * held. Its neighbours still cache that VM's MAC, and OVN drops frames to a MAC no port has, so
+   * they would time out until the cache entry expired.
+   */
+  async announce(vms: readonly VmPlan[]): Promise<void> {
+    await nsScripts(vms.filter((vm) => !vm.dhcpClient).map((vm) => ({ ns: vm.namespace, commands: [['busybox', 'arping', '-U', '-c', '1', '-w', '1', '-I', vm.nic, vm.ip]] })), PARALLEL);
+  }
+
   /** `listen:` ports: a socat per port bound to the VM's address, an echo service. */
   private listen(vm: VmPlan): Promise<void> {
     return serve(vm.namespace, vm.ip, vm.listen, 'EXEC:cat', `VM ${vm.name}`);

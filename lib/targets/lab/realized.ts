@@ -97,6 +97,7 @@ export class LabRealized implements Realized {
 
   async update(next: TopologySpec): Promise<UpdateResult> {
     this.daemons.assertAlive();
+    const running = this.state.vms.size > 0;
     const addresses = addressesOf(next);
     const target: State = {
       nb: nbRows(next, this.names, addresses),
@@ -135,6 +136,9 @@ export class LabRealized implements Realized {
     const dhcpCommands = await this.dhcp.sync(next, addresses);
     const synced = Date.now();
     await this.daemons.syncHv();
+    // VMs joining a running topology announce themselves, once OVN has their ports (before, the
+    // announcement would be dropped).
+    if (running && added.length) await this.namespaces.announce(added);
     // After the DHCP rows are installed, as a guest's client would find them when it boots.
     const clients = added.filter((vm) => vm.dhcpClient);
     await startClients(clients, this.names.runDir);

@@ -4,20 +4,20 @@
 // try recorded), and judge each cell from its tries and both ends' controls (judge.ts).
 import { randomBytes } from 'node:crypto';
 import { cellsOf, satisfies, type Cell, type PhaseCells, type Prediction } from '../model/index.ts';
-import { buildControl, parseControl, type ControlObservation } from '../probes/control.ts';
+import { buildControl, parseControl } from '../probes/control.ts';
 import { defaultRouteCommand, parseDefaultRoute } from '../probes/default-route.ts';
 import { runProbes, type ProbeTry } from '../probes/runner.ts';
 import type { ProbeJob, Tools } from '../probes/types.ts';
 import type { Session, Transport } from '../sessions/session.ts';
 import type { Logger, Realized, Target } from '../targets/target.ts';
 import { EXTERNAL, INTERNET, type Topology, type Vm } from '../topology/types.ts';
-import { parseSeenAs, seenAsCommand } from '../probes/seen-as.ts';
 import { layoutOf } from './layout.ts';
 import { phaseSpec } from '../topology/phases.ts';
 import { mapPool } from './pool.ts';
 import { vmDiagnostics } from './vm-diagnostics.ts';
 import { consoleLine, explainLine } from './reproduce.ts';
-import { behindEip, controlChecks, controlSpecOf, eipDestination, natSourceName } from './controls.ts';
+import { controlChecks, controlSpecOf, natSourceName } from './controls.ts';
+import { eipEnd, externalControl, seenSources, type CheckedVm, type ExternalHost } from './external-host.ts';
 import { guestDepartures } from './guest-departures.ts';
 import { judgeCell, judgeSeenAs, type ControlOutcome } from './judge.ts';
 import { summarize, type CellResult, type ControlCheck, type VmControl, type PhaseResult, type RunResult, type Try } from './result.ts';
@@ -66,15 +66,6 @@ function jobsWhere(byVm: ReadonlyMap<string, Job>, keep: (cell: Cell) => boolean
   }
   return kept;
 }
-
-/** A VM's control in one phase: the record for the result, and what it saw when it passed. */
-interface CheckedVm {
-  readonly record: VmControl;
-  readonly seen?: ControlObservation;
-}
-
-/** The external host in one phase: its control, or why its cells are not run. */
-type ExternalHost = { readonly checked: CheckedVm } | { readonly skipped: string } | undefined;
 
 export class Runner {
   private readonly sessions = new Map<string, Promise<Session>>();
@@ -130,7 +121,7 @@ export class Runner {
     const predictions = new Map(phase.cells.map((c) => [c, phase.model.predict(c)]));
     const [controls, external] = await Promise.all([
       mapPool(phase.spec.vms, this.settings.concurrency, (vm) => this.control(phase, vm)),
-      this.externalControl(phase, predictions),
+      externalControl(phase, predictions, this.realized, this.target.kind, () => this.session(EXTERNAL)),
     ]);
     const probing = Date.now();
     // Only VMs that passed their control are probed from: their other cells are inconclusive anyway.
@@ -174,7 +165,7 @@ export class Runner {
       await new Promise((r) => setTimeout(r, 500));
       await probe(pending, 1, false);
     }
-    const seenAs = await this.seenSources(phase, tries, tools);
+    const seenAs = await seenSources(phase, tries, tools, this.realized, this.settings.concurrency, (vm) => this.session(vm));
     const probeMs = Date.now() - probing;
     const results = await this.judge(phase, predictions, tries, index > 0 ? began : undefined, checked, external, seenAs);
     const result: PhaseResult = {
@@ -288,48 +279,6 @@ export class Runner {
     return { check: 'default-route', ok: true, detail: r.status === 'added' ? `added via ${via} dev ${nic}` : `present: ${r.output}` };
   }
 
-  /**
-   * The external host's control, when the phase has cells from it: its session answers, and each
-   * EIP its cells go to answers ARP there (a gateway holds it, so a timeout is the network's).
-   * A target without an external host runs none of those cells.
-   */
-  private async externalControl(phase: PhaseCells, predictions: ReadonlyMap<Cell, Prediction>): Promise<ExternalHost> {
-    const cells = phase.cells.filter((c) => c.from === EXTERNAL);
-    if (!cells.length) return undefined;
-    if (!this.realized.externalSession) {
-      return { skipped: `not run: the ${this.target.kind} target has no external host to probe from (name a host on the cluster's external network with --external-host [user@]host[:port]; the lab's is its upstream host ${phase.spec.externalNetwork.gateway})` };
-    }
-    const checks: ControlCheck[] = [];
-    try {
-      const control = buildControl({ neighbours: [...new Set(cells.map((c) => predictions.get(c)!.toIp))] });
-      const seen = parseControl(control, (await (await this.session(EXTERNAL)).run(control.command, { timeoutMs: 30_000 })).output);
-      checks.push(...controlChecks(control, seen));
-      const record: VmControl = { vm: EXTERNAL, ok: seen.ok, ...(seen.reason !== undefined && { reason: seen.reason }), checks, guest: seen.guest };
-      return { checked: seen.ok ? { record, seen } : { record } };
-    } catch (e) {
-      const detail = `session: ${(e as Error).message}`;
-      return { checked: { record: { vm: EXTERNAL, ok: false, reason: detail, checks: [{ check: 'session', ok: false, detail }], guest: { status: 'unavailable', reason: `not read: ${detail}` } } } };
-    }
-  }
-
-  /**
-   * Per VM whose internet cell got an answer, the source address the upstream saw (one
-   * connection to the target's who-am-I service); absent where the target has none.
-   */
-  private async seenSources(phase: PhaseCells, tries: ReadonlyMap<Cell, readonly ProbeTry[]>, tools: ReadonlyMap<string, Tools>): Promise<Map<string, string | undefined>> {
-    const port = this.realized.seenAsPort;
-    const seen = new Map<string, string | undefined>();
-    if (port === undefined) return seen;
-    const answered = new Set(phase.cells.filter((c) => c.to === INTERNET && tools.has(c.from) && tries.get(c)?.at(-1)?.outcome === 'reachable').map((c) => c.from));
-    await mapPool([...answered], this.settings.concurrency, async (vm) => {
-      const command = seenAsCommand(this.realized.internetIP, port, tools.get(vm)!.timeout);
-      const ask = () => this.session(vm).then((s) => s.run(command, { timeoutMs: 15_000 })).then((r) => parseSeenAs(r.output), () => undefined);
-      // A second try before the source is called unknown: one connection can be lost like a ping.
-      seen.set(vm, (await ask()) ?? (await ask()));
-    });
-    return seen;
-  }
-
   /** One job per source VM that passed its control, with the tools it found. */
   private jobsOf(phase: PhaseCells, predictions: ReadonlyMap<Cell, Prediction>, tools: ReadonlyMap<string, Tools>): Map<string, Job> {
     const byVm = new Map<string, Job>();
@@ -350,19 +299,6 @@ export class Runner {
       const t = tries.get(cell) ?? [];
       return t.length > 0 && differs(cell, t[t.length - 1]!.outcome);
     });
-  }
-
-  /** The far end of a cell from the external host: its EIP, and the VM a FIP or DNAT sends it to. */
-  private eipEnd(phase: PhaseCells, cell: Cell, prediction: Prediction, controls: readonly CheckedVm[], outcomeOf: (vm: string) => ControlOutcome) {
-    const external = controls.find((c) => c.record.vm === EXTERNAL)?.seen;
-    const behind = behindEip(phase.model, cell.to, cell.probe, cell.port);
-    const vm = behind && phase.spec.vms.find((v) => v.name === behind.vm);
-    return eipDestination(
-      { name: cell.to, ip: prediction.toIp },
-      external?.neighbours?.get(prediction.toIp),
-      behind && vm ? { ...behind, listens: vm.listen.some((l) => l.port === behind.port), control: outcomeOf(behind.vm) } : undefined,
-      cell.port,
-    );
   }
 
   /** Each cell's verdict from its tries and its ends' controls; diagnostics for the first failures. */
@@ -390,7 +326,7 @@ export class Runner {
       const prediction = predictions.get(cell)!;
       const destination = to
         ? { control: outcomeOf(cell.to), listen: to.listen.map((l) => l.port) }
-        : cell.from === EXTERNAL ? this.eipEnd(phase, cell, prediction, controls, outcomeOf) : undefined;
+        : cell.from === EXTERNAL ? eipEnd(phase, cell, prediction, controls, outcomeOf) : undefined;
       const skipped = cell.from === EXTERNAL && external && 'skipped' in external ? external.skipped : undefined;
       const verdict = skipped !== undefined ? { observed: 'error' as const, pass: false, note: skipped } : judgeCell({
         from: cell.from,

@@ -15,6 +15,8 @@ export interface Cell {
   readonly to: string;
   readonly probe: ProbeKind;
   readonly port?: number;
+  /** mtu and bulk cells: bytes, as in ProbeRequest.size. */
+  readonly size?: number;
   /** The outcome the run must observe. */
   readonly expected: Expected;
   /** The model's outcome; its reason comes from `model.predict(cell)` when needed. */

@@ -44,8 +44,10 @@ export interface ProbeRequest {
   /** A VM name, `internet`, an EIP name, or an IPv4 address. */
   readonly to: string;
   readonly probe: ProbeKind;
-  /** Destination port of a tcp probe. */
+  /** Destination port of a tcp or bulk probe. */
   readonly port?: number;
+  /** mtu: the ICMP payload bytes of the Don't-Fragment ping; bulk: the bytes sent through the echo service. */
+  readonly size?: number;
 }
 
 export interface Prediction {

@@ -6,10 +6,16 @@
 export type Platform = 'harvester' | 'kube-ovn';
 
 /** What a probe observed or is expected to observe. `error` is never a network verdict. */
-export type Outcome = 'reachable' | 'timeout' | 'network-unreachable' | 'refused' | 'error';
-export const OUTCOMES: readonly Outcome[] = ['reachable', 'timeout', 'network-unreachable', 'refused', 'error'];
+export type Outcome = 'reachable' | 'timeout' | 'network-unreachable' | 'refused' | 'message-too-long' | 'error';
+export const OUTCOMES: readonly Outcome[] = ['reachable', 'timeout', 'network-unreachable', 'refused', 'message-too-long', 'error'];
 
-export type ProbeKind = 'icmp' | 'tcp';
+/**
+ * icmp: a ping. tcp: a connect. mtu: one ping of `size` payload bytes with Don't Fragment set
+ * (`ping -M do -s size`); the sender's own smaller MTU refuses it locally (`message-too-long`).
+ * bulk: `size` bytes through a TCP echo service on `port` and back (a stalled transfer is `timeout`).
+ */
+export type ProbeKind = 'icmp' | 'tcp' | 'mtu' | 'bulk';
+export const PROBE_KINDS: readonly ProbeKind[] = ['icmp', 'tcp', 'mtu', 'bulk'];
 
 /** The default VPC of Kube-OVN; always present in a Topology even when the file omits it. */
 export const DEFAULT_VPC = 'ovn-cluster';
@@ -21,8 +27,18 @@ export const INTERNET = 'internet';
  * is also `internet`; on a cluster a host the user names). Its probes go to EIPs by name.
  */
 export const EXTERNAL = 'external';
-/** The one node vpcheck models: the lab's node namespace, behind ovn-cluster's join network. */
+/**
+ * The node of a file without `nodes:`, and the node whose namespace carries ovn-cluster's join
+ * network, natOutgoing and the NAT gateways in the lab (the first node of a file with `nodes:`).
+ */
 export const NODE_NAME = 'node-1';
+/** The lab underlay's MTU; Kube-OVN's overlay MTU is 100 below it (Geneve) unless a subnet says otherwise. */
+export const UNDERLAY_MTU = 1500;
+/**
+ * Bytes a packet grows by between nodes: its own Ethernet header (14) inside outer IPv4 (20), UDP (8)
+ * and Geneve (8, plus 8 of OVN's tunnel-key option). Measured: 1414 payload bytes cross, 1415 do not.
+ */
+export const GENEVE_OVERHEAD = 58;
 /** The node's own address (Kubernetes InternalIP) on the external network: the lab's node holds it on its uplink. */
 export const NODE_INTERNAL_IP = '192.0.2.254';
 /** Kube-OVN's join subnet (node <-> ovn-cluster), allowed by private-subnet ACLs. */
@@ -134,8 +150,23 @@ export interface Listen {
 export type Binding = 'bridge' | 'managedtap';
 export const BINDINGS: readonly Binding[] = ['bridge', 'managedtap'];
 
+/** A Kubernetes node (a Harvester host); in the lab an OVN chassis of its own. */
+export interface Node {
+  readonly name: string;
+}
+
+/** Two nodes; order carries no meaning. */
+export type NodePair = readonly [string, string];
+
 export interface Vm {
   readonly name: string;
+  /**
+   * Where the VM runs (Harvester: nodeSelector kubernetes.io/hostname). The loader always fills it
+   * (placement, lib/topology/nodes.ts); a spec built in code may leave it out: the one node NODE_NAME.
+   */
+  readonly node?: string;
+  /** The guest's own MTU on its NIC; absent: what the overlay hands out (the subnet's mtu, default 1400). */
+  readonly mtu?: number;
   /** Network reference "namespace/name"; the VM's subnet is the one whose provider is this network. */
   readonly network: string;
   /** Fixed address; when absent lib/topology/addresses.ts assigns one as Kube-OVN's IPAM would. */
@@ -225,6 +256,21 @@ export interface TcpProbe {
   readonly port: number;
 }
 
+/** One Don't-Fragment ping of `size` ICMP payload bytes (1472 fills a 1500-byte packet). */
+export interface MtuProbe {
+  readonly from: string;
+  readonly to: string;
+  readonly size: number;
+}
+
+/** `size` bytes sent through the destination's TCP echo service on `port` (a `listen:` port) and back. */
+export interface BulkProbe {
+  readonly from: string;
+  readonly to: string;
+  readonly port: number;
+  readonly size: number;
+}
+
 export interface Probes {
   /** ICMP between every ordered pair of VMs. */
   readonly mesh: boolean;
@@ -233,6 +279,8 @@ export interface Probes {
   /** Extra ICMP probes, e.g. to an IP address. */
   readonly icmp: readonly { readonly from: string; readonly to: string }[];
   readonly tcp: readonly TcpProbe[];
+  readonly mtu: readonly MtuProbe[];
+  readonly bulk: readonly BulkProbe[];
 }
 
 /** `from` is a VM name or `external`; `to` is a VM name, an IPv4 address, `internet` or an EIP name. */
@@ -240,8 +288,10 @@ export interface Expectation {
   readonly from: string;
   readonly to: string;
   readonly probe: ProbeKind;
-  /** Set for tcp expectations. */
+  /** Set for tcp and bulk expectations. */
   readonly port?: number;
+  /** Set for mtu (payload bytes) and bulk (bytes transferred) expectations. */
+  readonly size?: number;
   /** The expected outcome; `reachable: false` without `outcome` means "anything but reachable". */
   readonly outcome?: Outcome;
   readonly reachable: boolean;
@@ -266,6 +316,9 @@ export interface TopologyPatch {
 export interface Phase {
   readonly name: string;
   readonly patch: TopologyPatch;
+  /** Tunnels between node pairs cut in this phase (`cutTunnels:`) and restored (`restoreTunnels:`). */
+  readonly cutTunnels: readonly NodePair[];
+  readonly restoreTunnels: readonly NodePair[];
   readonly expect: readonly Expectation[];
   /** The whole topology of this phase (previous phase with the patch merged), validated. */
   readonly topology: TopologySpec;
@@ -305,6 +358,10 @@ export interface TopologySpec extends NatObjects {
   readonly subnets: readonly Subnet[];
   readonly securityGroups: readonly SecurityGroup[];
   readonly vms: readonly Vm[];
+  /** The loader always fills it, at least [NODE_NAME]; a spec built in code may leave it out (one node). */
+  readonly nodes?: readonly Node[];
+  /** Node pairs whose Geneve tunnel is cut in this phase (lab only): no packet crosses between them. */
+  readonly tunnelsDown?: readonly NodePair[];
 }
 
 /** The NAT-gateway part of a spec that has none (for specs built in code). */

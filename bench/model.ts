@@ -21,7 +21,7 @@ const meshed = performance.now();
 // The same mesh as a run sees it: one Cell object per probed pair.
 const topology: Topology = {
   ...spec, apiVersion: 'vpcheck/v1', kind: 'Topology', expect: [], phases: [],
-  probes: { mesh: true, internet: true, icmp: [], tcp: [] },
+  probes: { mesh: true, internet: true, icmp: [], tcp: [], mtu: [], bulk: [] },
   source: { file: 'bench', sha256: '', locate: () => undefined },
 };
 const phaseCells = cellsOf(topology, { internetIP: '192.0.2.1' });

@@ -43,14 +43,14 @@ export interface GridOptions<C extends GridCell = GridCell> {
 }
 
 const CHAR: Record<Expected, string> = {
-  reachable: '.', timeout: 'x', 'network-unreachable': 'u', refused: 'r', error: '!', 'not-reachable': 'n',
+  reachable: '.', timeout: 'x', 'network-unreachable': 'u', refused: 'r', 'message-too-long': 'm', error: '!', 'not-reachable': 'n',
 };
 const DIFFERS = 'X';
 const MISSING = '?';
 const SELF = '-';
 const MIXED = '~';
 
-const LEGEND_PLAN = '. reachable  x timeout  u network-unreachable  r refused  n not reachable (any outcome)';
+const LEGEND_PLAN = '. reachable  x timeout  u network-unreachable  r refused  m message too long  n not reachable (any outcome)';
 const LEGEND_COMPARE = `${LEGEND_PLAN}\n! error  X differs from expected  ? not observed`;
 const LEGEND_SUMMARY = 'per group pair: . all reachable  x none reachable  ~ mixed  X some cells differ';
 

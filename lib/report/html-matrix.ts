@@ -8,7 +8,7 @@ import type { CellResult, PhaseResult } from '../run/result.ts';
 import { cellLabel, statusOf } from './cells.ts';
 import { esc } from './escape.ts';
 
-export const GLYPH: Record<Outcome, string> = { reachable: '✓', timeout: '✗', 'network-unreachable': 'U', refused: 'R', error: '!' };
+export const GLYPH: Record<Outcome, string> = { reachable: '✓', timeout: '✗', 'network-unreachable': 'U', refused: 'R', 'message-too-long': 'M', error: '!' };
 
 /** Above this many VMs the subnet groups start collapsed (the terminal grid summarises there too). */
 const EXPAND_MAX = 40;

@@ -10,7 +10,7 @@ import { runProbes, type ProbeTry } from '../probes/runner.ts';
 import type { ProbeJob, Tools } from '../probes/types.ts';
 import type { Session, Transport } from '../sessions/session.ts';
 import type { Logger, Realized, Target } from '../targets/target.ts';
-import { EXTERNAL, INTERNET, type Topology, type Vm } from '../topology/types.ts';
+import { EXTERNAL, INTERNET, WIRE_PROTOCOL, type Topology, type Vm } from '../topology/types.ts';
 import { layoutOf } from './layout.ts';
 import { phaseSpec } from '../topology/phases.ts';
 import { mapPool } from './pool.ts';
@@ -370,7 +370,7 @@ export class Runner {
       diagnosed++;
       const [target, vm] = await Promise.all([
         this.realized
-          .diagnose({ from: cell.from, toIp: prediction.toIp, probe: cell.probe, ...(cell.port !== undefined && { port: cell.port }) })
+          .diagnose({ from: cell.from, toIp: prediction.toIp, probe: WIRE_PROTOCOL[cell.probe], ...(cell.port !== undefined && { port: cell.port }) })
           .catch((e: Error) => [{ title: 'diagnostics failed', command: '', output: e.message }]),
         this.session(cell.from).then((s) => vmDiagnostics(s, prediction.toIp), (e: Error) => [{ title: `session to ${cell.from}`, command: '', output: e.message }]),
       ]);

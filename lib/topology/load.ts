@@ -75,7 +75,7 @@ export function loadTopology(bytes: Uint8Array, file: string): LoadResult {
     objects = merged;
     const src = sourceOf(raw.name, platform, merged.raw, merged.origins, raw.externalNetwork);
     usable = validateSpec(src, report) && usable && merged.problems.length === 0;
-    phases.push({ name: p.name, patch: p.patch ?? {}, expect: expectationsOf(p.expect, `${path}.expect`, src.spec, report), topology: deepFreeze(src.spec) });
+    phases.push({ name: p.name, patch: p.patch ?? {}, cutTunnels: [], restoreTunnels: [], expect: expectationsOf(p.expect, `${path}.expect`, src.spec, report), topology: deepFreeze(src.spec) });
   });
 
   diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);
@@ -105,7 +105,7 @@ function probesOf(raw: RawTopology, spec: TopologySpec, report: Report): Probes 
     checkEndpoints(spec, x.from, x.to, `probes.tcp[${i}]`, report);
     checkPort(x.port, `probes.tcp[${i}].port`, report);
   });
-  return { mesh: p.mesh ?? true, internet: p.internet ?? true, icmp: p.icmp ?? [], tcp: p.tcp ?? [] };
+  return { mesh: p.mesh ?? true, internet: p.internet ?? true, icmp: p.icmp ?? [], tcp: p.tcp ?? [], mtu: [], bulk: [] };
 }
 
 function expectationsOf(list: RawTopology['expect'], path: string, spec: TopologySpec, report: Report): Expectation[] {

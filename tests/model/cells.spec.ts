@@ -16,9 +16,9 @@ function exp(e: Partial<Expectation> & { from: string; to: string; reachable: bo
 function topology(expect: Expectation[], phaseExpect: Expectation[]): Topology {
   return {
     ...initial, apiVersion: 'vpcheck/v1', kind: 'Topology',
-    probes: { mesh: true, internet: true, icmp: [{ from: 'va', to: '10.0.1.1' }], tcp: [{ from: 'vb', to: 'va', port: 22 }] },
+    probes: { mesh: true, internet: true, icmp: [{ from: 'va', to: '10.0.1.1' }], tcp: [{ from: 'vb', to: 'va', port: 22 }], mtu: [], bulk: [] },
     expect,
-    phases: [{ name: 'private subnet on', patch: { subnets: [{ name: 'a', private: true }] }, expect: phaseExpect, topology: privateA }],
+    phases: [{ name: 'private subnet on', patch: { subnets: [{ name: 'a', private: true }] }, cutTunnels: [], restoreTunnels: [], expect: phaseExpect, topology: privateA }],
     source: { file: 't.yaml', sha256: '', locate: () => undefined },
   };
 }

@@ -227,7 +227,7 @@ test('cells from external come from the probes and expect lines, with EIP destin
   const s = spec(natSpec());
   const t: Topology = {
     ...s, apiVersion: 'vpcheck/v1', kind: 'Topology',
-    probes: { mesh: false, internet: true, icmp: [{ from: 'external', to: 'eip-fip' }], tcp: [{ from: 'external', to: 'eip-snat', port: 8080 }] },
+    probes: { mesh: false, internet: true, icmp: [{ from: 'external', to: 'eip-fip' }], tcp: [{ from: 'external', to: 'eip-snat', port: 8080 }], mtu: [], bulk: [] },
     expect: [{ from: 'external', to: 'eip-snat', probe: 'tcp', port: 9090, reachable: false, outcome: 'refused', path: 'expect[0]' }],
     phases: [],
     source: { file: 't.yaml', sha256: '', locate: () => undefined },

@@ -61,7 +61,7 @@ test('100 x 100 is summarised per subnet and fits a terminal', () => {
   const spec = synthetic(5, 10, 100);
   const topology: Topology = {
     ...spec, apiVersion: 'vpcheck/v1', kind: 'Topology', expect: [], phases: [],
-    probes: { mesh: true, internet: true, icmp: [], tcp: [] },
+    probes: { mesh: true, internet: true, icmp: [], tcp: [], mtu: [], bulk: [] },
     source: { file: 't', sha256: '', locate: () => undefined },
   };
   const [phase] = cellsOf(topology, { internetIP: '192.0.2.1' });

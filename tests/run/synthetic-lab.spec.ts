@@ -23,6 +23,8 @@ test('the synthetic topology with a NAT gateway: lab = model on every cell, sour
       mesh: true,
       internet: true,
       icmp: eips.map((to) => ({ from: EXTERNAL, to })),
+      mtu: [],
+      bulk: [],
       tcp: eips.flatMap((to) => [{ from: EXTERNAL, to, port: 443 }, { from: EXTERNAL, to, port: 9 }]),
     },
     expect: [],

@@ -10,6 +10,7 @@ import { cellGuests, guestText, type CellGuest } from './guest.ts';
 import { renderDiagram } from './html-diagram.ts';
 import { GLYPH, renderMatrix } from './html-matrix.ts';
 import { SCRIPT } from './html-script.ts';
+import { outageReport } from './outage.ts';
 import { STYLE } from './html-style.ts';
 import { redact } from '../secrets/redact.ts';
 
@@ -90,10 +91,15 @@ function renderPhase(p: PhaseResult, topology: string, first: number): string {
     ...p.controls.filter((c) => !c.ok).map((c) => `<li>control failed on ${esc(c.vm)}: ${esc(c.reason ?? '')}</li>`),
     ...p.controls.flatMap((c) => (c.departures ?? []).map((d) => `<li>${esc(c.vm)} departs from the model: ${esc(d)}</li>`)),
   ].join('');
+  const outages = outageReport(p);
+  const outageTable = outages
+    ? `<details class="outages" open><summary>${esc(outages.summary)}</summary><table class="outage">${outages.rows.map((r) => `<tr class="${r.ok ? 'n-pass' : 'n-fail'}"><th>${esc(r.path)}</th><td>${esc(r.text)}</td></tr>`).join('')}</table></details>`
+    : '';
   const guests = p.controls.flatMap((c) => (c.guest ? [`<tr><th>${esc(c.vm)}</th><td class="mono">${esc(guestText(c.guest))}</td></tr>`] : []));
   return `<section class="phase" data-phase="${esc(p.name)}">
 <h2>${esc(topology)} — phase ${esc(p.name)}: <span class="${passed === p.results.length ? 'n-pass' : 'n-fail'}">${passed}/${p.results.length} cells pass</span> <small>(${timing})</small></h2>
 ${controls ? `<ul class="warnings">${controls}</ul>` : ''}
+${outageTable}
 ${p.layout ? `<details class="topo" open><summary>topology</summary>${renderDiagram(p.layout)}</details>` : ''}
 ${guests.length ? `<details class="guests"><summary>guests' own view (ip addr, ip route)</summary><table class="guest-view">${guests.join('')}</table></details>` : ''}
 ${renderMatrix(p, first)}

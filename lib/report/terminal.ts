@@ -3,6 +3,7 @@
 // and a copy-paste reproduction, then a summary.
 import type { RunResult } from '../run/result.ts';
 import { renderGrid } from './grid.ts';
+import { outageReport } from './outage.ts';
 import { cellGuestLines, cellGuests, guestText } from './guest.ts';
 
 export interface TerminalOptions {
@@ -24,6 +25,8 @@ export function renderRun(result: RunResult, options: TerminalOptions): string {
     const ready = phase.readiness ? `, ${phase.readiness.kind}` : '';
     out.push(`${result.topology} — phase ${phase.name}: ${phase.results.length - failing.length}/${phase.results.length} cells pass (${(phase.durationMs / 1000).toFixed(1)} s${conv}${ready})`);
     if (phase.readiness) out.push(`  readiness: ${phase.readiness.kind} after ${(phase.readiness.waitedMs / 1000).toFixed(1)} s: ${phase.readiness.checked}`);
+    const outages = outageReport(phase);
+    if (outages) out.push(`  ${outages.summary}`, ...outages.rows.map((r) => `    ${r.ok ? '' : 'FAIL '}${r.path}: ${r.text}`));
     for (const c of phase.controls.filter((x) => !x.ok)) {
       out.push(`  control failed on ${c.vm}: ${c.reason}`);
       if (c.guest) out.push(`    ${c.vm} guest: ${guestText(c.guest)}`);
@@ -42,7 +45,10 @@ export function renderRun(result: RunResult, options: TerminalOptions): string {
     if (seen) out.push(`  source address the upstream saw: ${seen}`);
     for (const c of failing.slice(0, 50)) {
       const probe = c.probe === 'tcp' ? `tcp/${c.port}` : 'icmp';
-      out.push(`FAIL ${c.from} -> ${c.to} (${c.toIp}) ${probe}: expected ${c.expected}, observed ${c.observed} after ${c.tries.length} ${c.tries.length === 1 ? 'try' : 'tries'}`);
+      const outcome = c.outage?.maxOutageMs !== undefined && c.observed === c.expected
+        ? `${c.observed} as expected, but its outage window during the change failed`
+        : `expected ${c.expected}, observed ${c.observed} after ${c.tries.length} ${c.tries.length === 1 ? 'try' : 'tries'}`;
+      out.push(`FAIL ${c.from} -> ${c.to} (${c.toIp}) ${probe}: ${outcome}`);
       out.push(`  model: ${c.reason}`);
       for (const g of cellGuests(phase, c)) out.push(...cellGuestLines(g).map((l) => `  ${l}`));
       if (c.detail.note) out.push(`  probe: ${c.detail.note}`);

@@ -39,6 +39,33 @@ export interface CellResult {
   /** Copy-paste reproduction of a failing cell: the probe in the VM's console, and the model's view. */
   readonly reproduce?: { readonly console: string; readonly explain: string };
   readonly diagnostics?: readonly Evidence[];
+  /** The cell's outage window during the change that led to this phase (lib/run/outage.ts). */
+  readonly outage?: OutageWindow;
+}
+
+/**
+ * A path that had to stay up while a phase's change was applied, pinged every 10 ms from its
+ * source: the longest time without a reply and the packets lost. Absent fields were not measured
+ * (see note).
+ */
+export interface OutageWindow {
+  readonly from: string;
+  readonly to: string;
+  readonly toIp: string;
+  /** The window's positive control: the path answered before the change began. */
+  readonly upAtStart: boolean;
+  readonly sent?: number;
+  readonly received?: number;
+  /** The longest time without a reply, start and stop of the window included. */
+  readonly longestGapMs?: number;
+  readonly firstReplyMs?: number;
+  readonly sinceLastReplyMs?: number;
+  /** The `expect:` line's bound. */
+  readonly maxOutageMs?: number;
+  /** Set when bounded and measured: longestGapMs <= maxOutageMs. */
+  readonly pass?: boolean;
+  /** Why nothing was measured. */
+  readonly note?: string;
 }
 
 /** One thing a VM's positive control checked, with what the VM showed. */
@@ -90,6 +117,8 @@ export interface PhaseResult {
   readonly probeMs: number;
   readonly controls: readonly VmControl[];
   readonly results: readonly CellResult[];
+  /** The outage windows of the change that led to this phase (none for the first). */
+  readonly outages?: readonly OutageWindow[];
   /** The phase's network (VPCs, subnets, peerings, routes, VMs), for reports to draw. */
   readonly layout?: Layout;
 }

@@ -19,8 +19,9 @@ import { consoleLine, explainLine } from './reproduce.ts';
 import { controlChecks, controlSpecOf, natSourceName } from './controls.ts';
 import { eipEnd, externalControl, seenSources, type CheckedVm, type ExternalHost } from './external-host.ts';
 import { guestDepartures } from './guest-departures.ts';
+import { OUTAGE_SETTLE_MS, openWindows, unwatchable, watchedCells, withOutages } from './outage.ts';
 import { judgeCell, judgeSeenAs, type ControlOutcome } from './judge.ts';
-import { summarize, type CellResult, type ControlCheck, type VmControl, type PhaseResult, type RunResult, type Try } from './result.ts';
+import { summarize, type CellResult, type ControlCheck, type OutageWindow, type VmControl, type PhaseResult, type RunResult, type Try } from './result.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
 export interface RunSettings {
@@ -109,12 +110,18 @@ export class Runner {
     const began = Date.now();
     let applyMs = 0;
     let readiness = this.realized.readiness;
+    let outages: OutageWindow[] | undefined;
     if (index > 0) {
+      const watched = watchedCells(this.phases[index - 1]!, phase);
+      if (watched.length) this.events.info(`phase ${phase.phase}: watching ${watched.length} path${watched.length === 1 ? '' : 's'} for outages during the change`);
+      const windows = watched.length ? await openWindows(watched, `${this.realized.runId}-${index}`, (vm) => this.session(vm), this.settings.concurrency) : undefined;
       this.events.info(`phase ${phase.phase}: applying the patch`);
       const updated = await this.realized.update(phase.spec);
-      await this.forget(updated.replaced);
       readiness = updated.readiness;
       applyMs = Date.now() - began;
+      if (windows) await new Promise((r) => setTimeout(r, OUTAGE_SETTLE_MS));
+      outages = [...(await windows?.close(updated.replaced)) ?? [], ...unwatchable(phase, watched)];
+      await this.forget(updated.replaced);
     }
     const prepared = Date.now();
     // One model walk per cell: the probe needs its address, the verdict its reason.
@@ -167,7 +174,8 @@ export class Runner {
     }
     const seenAs = await seenSources(phase, tries, tools, this.realized, this.settings.concurrency, (vm) => this.session(vm));
     const probeMs = Date.now() - probing;
-    const results = await this.judge(phase, predictions, tries, index > 0 ? began : undefined, checked, external, seenAs);
+    const judged = await this.judge(phase, predictions, tries, index > 0 ? began : undefined, checked, external, seenAs);
+    const results = outages ? withOutages(judged, outages) : judged;
     const result: PhaseResult = {
       name: phase.phase,
       startedAt: new Date(began).toISOString(),
@@ -178,6 +186,7 @@ export class Runner {
       probeMs,
       controls: checked.map((c) => c.record),
       results,
+      ...(outages?.length && { outages }),
     };
     this.results.push(result);
     return result;

@@ -62,6 +62,9 @@ export function loadTopology(bytes: Uint8Array, file: string): LoadResult {
 
   const probes = probesOf(raw, initial.spec, report);
   const expect = expectationsOf(raw.expect, 'expect', initial.spec, report);
+  for (const e of expect) {
+    if (e.maxOutageMs !== undefined) report('error', `${e.path}.maxOutageMs`, 'maxOutageMs bounds the outage while a phase\'s change is applied: put this expectation under that phase (the initial build has no change to measure)');
+  }
 
   const phases: Phase[] = [];
   const phaseNames = new Set<string>([INITIAL_PHASE]);

@@ -189,6 +189,7 @@ const Expectation = Type.Object(
     port: Type.Optional(Type.Integer({ description: 'TCP port: makes this a tcp expectation' })),
     reachable: Type.Optional(Bool('true: must answer; false: must not')),
     outcome: Type.Optional(Outcome),
+    maxOutageMs: Type.Optional(Type.Integer({ description: 'in a phase: the longest this path may go without a reply while the phase\'s change is applied (pinged every 10 ms)' })),
   },
   strict,
 );

@@ -297,6 +297,11 @@ export interface Expectation {
   /** The expected outcome; `reachable: false` without `outcome` means "anything but reachable". */
   readonly outcome?: Outcome;
   readonly reachable: boolean;
+  /**
+   * In a phase: the longest the path may go without a reply while the phase's change is applied
+   * (an icmp expectation that is reachable; measured by the outage window, lib/run/outage.ts).
+   */
+  readonly maxOutageMs?: number;
   /** Field path of this line in the file, for messages. */
   readonly path: string;
 }

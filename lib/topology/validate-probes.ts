@@ -40,6 +40,16 @@ export function expectationOf(raw: RawExpectation, path: string, spec: TopologyS
     report('error', `${path}.outcome`, 'outcome refused needs a port (only a tcp probe can be refused)');
     return undefined;
   }
+  if (raw.maxOutageMs !== undefined) {
+    const problem = raw.maxOutageMs < 1 ? 'must be 1 or more (milliseconds)'
+      : raw.port !== undefined ? 'bounds an icmp path only (the outage window pings): drop port'
+      : !(raw.reachable ?? raw.outcome === 'reachable') ? 'needs reachable: true (a path that must stay up)'
+      : undefined;
+    if (problem) {
+      report('error', `${path}.maxOutageMs`, `maxOutageMs ${problem}`);
+      return undefined;
+    }
+  }
   return {
     from: raw.from,
     to: raw.to,
@@ -47,6 +57,7 @@ export function expectationOf(raw: RawExpectation, path: string, spec: TopologyS
     ...(raw.port !== undefined ? { port: raw.port } : {}),
     ...(raw.outcome !== undefined ? { outcome: raw.outcome as Outcome } : {}),
     reachable: raw.reachable ?? raw.outcome === 'reachable',
+    ...(raw.maxOutageMs !== undefined && { maxOutageMs: raw.maxOutageMs }),
     path,
   };
 }

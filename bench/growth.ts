@@ -1,6 +1,5 @@
 // Growth benchmark: `vpcheck run` of generated chains (bench/chain.ts) of 10, 100 (on one node and on
-// three) and 250 VMs
-// (500 with --with-500), each as a process of its own on the lab. The cost of each stage comes
+// three) and 250 VMs (500 with --with-500), each as a process of its own on the lab. The cost of each stage comes
 // from the run's JSON result: build (process start, loading and the lab build, up to the start of
 // the first phase), controls (logins, default routes, positive controls), probe, and teardown
 // (end of the phase to the end of the run: the target's versions and down()); then the vpcheck

@@ -35,6 +35,17 @@ export interface Translation {
   readonly after: number;
 }
 
+/**
+ * Where a packet is between chassis: a VM, a NAT gateway, the node namespace or the external
+ * network's host. Routers are distributed (OVN runs them on the sending chassis), so a packet
+ * tunnels straight from one stop to the next; consecutive stops on different nodes cross a tunnel.
+ */
+export interface Stop {
+  /** As a reason names it: "vm1", "NAT gateway gw1", "the node namespace", "the external host". */
+  readonly at: string;
+  readonly node: string;
+}
+
 /** A policy that replaced the route lookup's choice, and that choice. */
 interface Rerouted {
   readonly policy: Policy;
@@ -74,6 +85,8 @@ export class Walk {
   readonly translations: Translation[] = [];
   /** Reply leg: which of the request's translations conntrack reversed. */
   readonly reversed: Translation[] = [];
+  /** The hosts the packet passed, in order (Stop). */
+  readonly stops: Stop[] = [];
   private readonly visited: string[] = [];
   private pkt: Packet;
 
@@ -95,8 +108,14 @@ export class Walk {
     this.steps.push({ leg: this.leg, at, text });
   }
 
+  /** Everything but a VM sits on the first node. */
+  private stop(at: string, node = this.world.firstNode): void {
+    this.stops.push({ at, node });
+  }
+
   /** A VM sends the packet: its route table has the on-link subnet route and maybe a default. */
   fromVm(vm: VmInfo): WalkEnd {
+    this.stop(vm.name, vm.node);
     const { dst } = this.pkt;
     const s = vm.subnet;
     const { guest } = vm;
@@ -194,6 +213,7 @@ export class Walk {
 
   /** The node behind ovn-cluster's join network. */
   atNode(rerouted?: Rerouted): WalkEnd {
+    this.stop('the node namespace');
     const { src, dst } = this.pkt;
     if (dst === NODE_IP || dst === NODE_INTERNAL_IP) {
       this.step('node', `${ip(dst)} is the node's own address`);
@@ -229,6 +249,7 @@ export class Walk {
 
   /** The host `external` (the external network's gateway) sends: it reaches only that network. */
   fromExternal(): WalkEnd {
+    this.stop('the external host');
     const { dst } = this.pkt;
     const ext = this.world.external;
     if (!contains(ext.prefix, dst)) {
@@ -251,6 +272,7 @@ export class Walk {
         return fail('NO_ROUTE', `the upstream ${ip(ext.gateway)} has no route to ${ip(dst)}, an address inside the topology`);
       }
       this.step('external', dst === ext.gateway ? `${ip(dst)} is the upstream host` : `the upstream ${ip(ext.gateway)} routes ${ip(dst)}`);
+      this.stop('the external host');
       return { ok: true, owner: { kind: 'external' } };
     }
     if (dst === NODE_INTERNAL_IP) {
@@ -262,6 +284,7 @@ export class Walk {
         return this.atNode();
       }
       this.step('node', `${ip(dst)} is the node's own address`);
+      this.stop('the node namespace');
       return { ok: true, owner: { kind: 'node' } };
     }
     return fail('NEIGHBOR_UNREACHABLE', `nothing on ${ext.name} answers ARP for ${ip(dst)} (no EIP, the upstream host or the node holds it)`);
@@ -269,6 +292,7 @@ export class Walk {
 
   /** The gateway's own stack sends (a reply from its lanIp or an EIP). */
   fromGateway(gw: GatewayInfo): WalkEnd {
+    this.stop(`NAT gateway ${gw.name}`);
     return this.routeAtGateway(gw);
   }
 
@@ -284,6 +308,7 @@ export class Walk {
       return fail('LOOP', `routing loop: ${[...this.visited, at].join(' -> ')}`);
     }
     this.visited.push(at);
+    this.stop(`NAT gateway ${gw.name}`);
     this.step(at, `received on its ${side === 'lan' ? `LAN leg (${gw.subnet.name})` : 'external leg'}`);
     if (this.leg === 'reply') {
       // One connection may carry both rewrites (a FIP client through a DNAT): both are undone.
@@ -401,6 +426,7 @@ export class Walk {
     const denied = this.acl(this.fabric.acls.toVm(vm), `switch ${s.name}`, `entering ${vm.name}`, disposition, s, vm);
     if (denied) return denied;
     this.step(`switch ${s.name}`, `delivered to ${vm.name}`);
+    this.stop(vm.name, vm.node);
     return { ok: true, owner: { kind: 'vm', vm } };
   }
 

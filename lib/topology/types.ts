@@ -16,8 +16,9 @@ export const OUTCOMES: readonly Outcome[] = ['reachable', 'timeout', 'network-un
  */
 export type ProbeKind = 'icmp' | 'tcp' | 'mtu' | 'bulk';
 export const PROBE_KINDS: readonly ProbeKind[] = ['icmp', 'tcp', 'mtu', 'bulk'];
+export type WireProtocol = 'icmp' | 'tcp';
 /** The protocol a probe kind's packets carry: what ACLs, security groups and traces see. */
-export const WIRE_PROTOCOL: Readonly<Record<ProbeKind, 'icmp' | 'tcp'>> = { icmp: 'icmp', tcp: 'tcp', mtu: 'icmp', bulk: 'tcp' };
+export const WIRE_PROTOCOL: Readonly<Record<ProbeKind, WireProtocol>> = { icmp: 'icmp', tcp: 'tcp', mtu: 'icmp', bulk: 'tcp' };
 
 /** The default VPC of Kube-OVN; always present in a Topology even when the file omits it. */
 export const DEFAULT_VPC = 'ovn-cluster';

@@ -3,9 +3,16 @@
 import { dhcpV4Of } from './dhcp.ts';
 import { GENEVE_OVERHEAD, NODE_NAME, UNDERLAY_MTU, type Node, type NodePair, type Subnet, type TopologySpec, type Vm } from './types.ts';
 
-/** The nodes of a spec: its `nodes`, or the one node NODE_NAME of a file (or code) without them. */
+const IMPLICIT: readonly Node[] = [{ name: NODE_NAME, implicit: true }];
+
+/** The nodes of a spec: its `nodes`, or the one implicit node NODE_NAME of a file (or code) without them. */
 export function nodesOf(spec: Pick<TopologySpec, 'nodes'>): readonly Node[] {
-  return spec.nodes?.length ? spec.nodes : [{ name: NODE_NAME }];
+  return spec.nodes?.length ? spec.nodes : IMPLICIT;
+}
+
+/** The node a cluster must run the VM on, or undefined when the topology names no real node. */
+export function pinnedNodeOf(spec: Pick<TopologySpec, 'nodes'>, vm: Pick<Vm, 'node'>): string | undefined {
+  return nodesOf(spec)[0]!.implicit ? undefined : vm.node;
 }
 
 /** The node a VM runs on (the loader always fills it; a spec built in code may not). */

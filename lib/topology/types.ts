@@ -156,6 +156,8 @@ export const BINDINGS: readonly Binding[] = ['bridge', 'managedtap'];
 /** A Kubernetes node (a Harvester host); in the lab an OVN chassis of its own. */
 export interface Node {
   readonly name: string;
+  /** True for NODE_NAME when the file has no `nodes:`: no real node is named, so a cluster target pins nothing. */
+  readonly implicit?: boolean;
 }
 
 /** Two nodes; order carries no meaning. */

@@ -20,7 +20,7 @@ const vms = (...lines: string[]) => `vms:\n${lines.map((l) => `  - ${l}\n`).join
 test('without nodes: one node, node-1, and every VM on it', () => {
   const { topology, diagnostics } = load(HEAD + vms('{ name: a, network: n1 }', '{ name: b, network: n1 }'));
   expect(diagnostics).toEqual([]);
-  expect(topology!.nodes).toEqual([{ name: NODE_NAME }]);
+  expect(topology!.nodes).toEqual([{ name: NODE_NAME, implicit: true }]);
   expect(topology!.vms.map(nodeOf)).toEqual([NODE_NAME, NODE_NAME]);
   expect(topology!.tunnelsDown).toEqual([]);
 });

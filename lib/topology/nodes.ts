@@ -10,9 +10,9 @@ export function nodesOf(spec: Pick<TopologySpec, 'nodes'>): readonly Node[] {
   return spec.nodes?.length ? spec.nodes : IMPLICIT;
 }
 
-/** The node a cluster must run the VM on, or undefined when the topology names no real node. */
-export function pinnedNodeOf(spec: Pick<TopologySpec, 'nodes'>, vm: Pick<Vm, 'node'>): string | undefined {
-  return nodesOf(spec)[0]!.implicit ? undefined : vm.node;
+/** `{ node }`, the node a cluster must run the VM on, or `{}` when the topology names no real node (the scheduler places it). */
+export function pinnedNode(spec: Pick<TopologySpec, 'nodes'>, vm: Pick<Vm, 'node'>): { node?: string } {
+  return nodesOf(spec)[0]!.implicit || vm.node === undefined ? {} : { node: vm.node };
 }
 
 /** The node a VM runs on (the loader always fills it; a spec built in code may not). */

@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import type { KubeObject } from '../../lib/k8s/resources.ts';
 import { clusterLimits } from '../../lib/targets/k8s-common/limits.ts';
 import { DEFAULT_IMAGE, render } from '../../lib/targets/harvester/render.ts';
+import { DEFAULT_POD_IMAGE, renderPods } from '../../lib/targets/kubeovn/render.ts';
 import { formatDiagnostic } from '../../lib/topology/diagnostics.ts';
 import { loadTopology } from '../../lib/topology/load.ts';
 import type { Topology } from '../../lib/topology/types.ts';
@@ -43,6 +44,14 @@ test('declared nodes pin each VM with a nodeSelector on kubernetes.io/hostname; 
   for (const kubevirt of KUBEVIRT_VERSIONS) {
     for (const vm of vms) expect(validateUpstream(vm, { kubevirt, kubeOvn: 'v1.14.10' })).toEqual([]);
   }
+});
+
+test('on the kubeovn target a Pod takes the same nodeSelector and sets its own MTU as a guest would', () => {
+  const t = load(`${HEAD}nodes: [ { name: k-1 }, { name: k-2 } ]\n${BODY.replace(', binding: managedtap, mtu: 1500, node: node-1', '')}`);
+  const pods = renderPods(t, { runId: 'r1', image: DEFAULT_POD_IMAGE }).objects.filter((o) => o.kind === 'Pod');
+  const spec = (o: KubeObject) => o.spec as { nodeSelector?: Record<string, string>; containers: { command: string[] }[] };
+  expect(pods.map((p) => spec(p).nodeSelector)).toEqual([{ 'kubernetes.io/hostname': 'k-1' }, { 'kubernetes.io/hostname': 'k-2' }, { 'kubernetes.io/hostname': 'k-1' }]);
+  expect(pods.map((p) => spec(p).containers[0]!.command[2])).toEqual(['ip link set enp1s0 mtu 1500 || exit 1; exec sleep infinity', 'exec sleep infinity', 'exec sleep infinity']);
 });
 
 test('without nodes: the scheduler places every VM', () => {

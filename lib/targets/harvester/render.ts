@@ -7,7 +7,7 @@ import { nadOf } from '../k8s-common/names.ts';
 import { inApplyOrder, renderNat, type NatSiteOptions } from '../k8s-common/render-nat.ts';
 import { renderNetwork, type OvnClusterPatch } from '../k8s-common/render-network.ts';
 import { renderVm } from './render-vm.ts';
-import { pinnedNodeOf } from '../../topology/nodes.ts';
+import { pinnedNode } from '../../topology/nodes.ts';
 
 export type { OvnClusterPatch } from '../k8s-common/render-network.ts';
 
@@ -36,11 +36,6 @@ export interface Rendered {
  */
 export const APPLY_ORDER = ['NetworkAttachmentDefinition', 'Secret', 'Vpc', 'ProviderNetwork', 'Vlan', 'Subnet', 'SecurityGroup', 'VpcNatGateway', 'IptablesEIP', 'IptablesFIPRule', 'IptablesSnatRule', 'IptablesDnatRule', 'VirtualMachine'] as const;
 
-function pinned(spec: TopologySpec, vm: TopologySpec['vms'][number]): { node?: string } {
-  const node = pinnedNodeOf(spec, vm);
-  return node === undefined ? {} : { node };
-}
-
 export function render(spec: TopologySpec, options: RenderOptions): Rendered {
   const network = renderNetwork(spec, options);
   const vms = spec.vms.flatMap((vm) => {
@@ -55,7 +50,7 @@ export function render(spec: TopologySpec, options: RenderOptions): Rendered {
       securityGroups: a.securityGroups,
       metadata: a.metadata,
       image: options.image,
-      ...pinned(spec, vm),
+      ...pinnedNode(spec, vm),
     })];
   });
   // Kube-OVN is Harvester's secondary CNI: the VPC side of the v1.8 page, an underlay external network.

@@ -4,6 +4,7 @@ import { EXIT, type Io } from './io.ts';
 import { INITIAL_PHASE, phaseSpec } from '../topology/phases.ts';
 import { loadForPrediction, type InternetOptions } from './topology-input.ts';
 import { EXTERNAL, type ProbeKind } from '../topology/types.ts';
+import { nodesOf } from '../topology/nodes.ts';
 import { DEFAULT_BULK_MEGABYTES, DEFAULT_MTU_SIZE, MAX_BULK_MEGABYTES, MAX_MTU_SIZE, MEBIBYTE } from '../topology/validate-probes.ts';
 import type { ProbeRequest } from '../model/types.ts';
 
@@ -61,6 +62,6 @@ export async function explainCommand(file: string, options: ExplainOptions, io: 
     return EXIT.invalid;
   }
   const header = phase === INITIAL_PHASE ? '' : `phase ${phase}\n`;
-  io.out(header + renderExplain(req, model.predict(req)));
+  io.out(header + renderExplain(req, model.predict(req), { nodes: nodesOf(spec).length > 1 }));
   return EXIT.ok;
 }

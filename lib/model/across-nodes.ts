@@ -49,9 +49,11 @@ export function acrossNodes(world: World, req: ProbeRequest, path: PathPredictio
   if (rest.disposition !== 'DELIVERED' || !owner) return base;
 
   const cut = world.tunnelsDown.size ? crossed.find((c) => world.tunnelsDown.has(tunnelKey(c.from.node, c.to.node))) : undefined;
+  // A probe that gets no answer has no source address the far end saw.
+  const { seenAs: _, ...unanswered } = base;
   if (cut) {
     const [a, b] = nodePair(cut.from.node, cut.to.node);
-    return { ...base, outcome: 'timeout', disposition: 'TUNNEL_DOWN', reason: `the Geneve tunnel between ${a} and ${b} is cut (${where(cut)})` };
+    return { ...unanswered, outcome: 'timeout', disposition: 'TUNNEL_DOWN', reason: `the Geneve tunnel between ${a} and ${b} is cut (${where(cut)})` };
   }
   if ((req.probe !== 'mtu' && req.probe !== 'bulk') || base.outcome !== 'reachable') return base;
 
@@ -67,7 +69,7 @@ export function acrossNodes(world: World, req: ProbeRequest, path: PathPredictio
   const tooBig = (mtu: number) => mtu > overlay
     ? `guest MTU ${mtu} exceeds the overlay's ${overlay}`
     : `subnet ${subnet!.name}'s MTU ${overlay} exceeds what Geneve carries over the ${UNDERLAY_MTU}-byte underlay (${TUNNEL_MTU})`;
-  const verdict = (outcome: NetworkOutcome, reason: string, disposition: Prediction['disposition'] = 'MTU_EXCEEDED'): Prediction => ({ ...base, outcome, disposition, reason });
+  const verdict = (outcome: NetworkOutcome, reason: string, disposition: Prediction['disposition'] = 'MTU_EXCEEDED'): Prediction => ({ ...(outcome === 'reachable' ? base : unanswered), outcome, disposition, reason });
 
   if (req.probe === 'bulk') {
     // Each end's MSS follows its own MTU, so both send segments of the smaller guest MTU.

@@ -17,10 +17,14 @@ function megabytes(bytes: number): string {
   return Number.isInteger(mib) ? `${mib} MiB` : `${bytes} bytes`;
 }
 
-export function renderExplain(req: ProbeRequest, p: Prediction): string {
+/** Dispositions of a request the topology delivers (an MTU or a cut tunnel may still lose it). */
+const PATH_FOUND: ReadonlySet<Prediction['disposition']> = new Set(['DELIVERED', 'MTU_EXCEEDED', 'TUNNEL_DOWN']);
+
+/** `nodes`: the topology has several nodes, so say where the ends are and whether the path crosses nodes. */
+export function renderExplain(req: ProbeRequest, p: Prediction, options: { readonly nodes?: boolean } = {}): string {
   const lines = [`${req.from} (${p.fromIp}) -> ${req.to}${req.to === p.toIp ? '' : ` (${p.toIp})`}, ${probeLabel(req)}`];
   const crossing = p.tunnels.length ? `crosses ${p.tunnels.map(([a, b]) => `${a} - ${b}`).join(', ')}` : 'stays on one node';
-  lines.push(`nodes: ${req.from} on ${p.nodes.from}, ${req.to} on ${p.nodes.to}; ${p.disposition === 'DELIVERED' || p.tunnels.length ? `the path ${crossing}` : 'the request is not delivered'}`);
+  if (options.nodes) lines.push(`nodes: ${req.from} on ${p.nodes.from}, ${req.to} on ${p.nodes.to}; ${PATH_FOUND.has(p.disposition) ? `the path ${crossing}` : 'the request is not delivered'}`);
   const width = Math.max(0, ...p.steps.map((s) => s.at.length));
   for (const leg of ['request', 'reply'] as const) {
     const steps = p.steps.filter((s) => s.leg === leg);

@@ -11,7 +11,7 @@ import { AclIndex, decide, type Acl, type Packet } from './acl.ts';
 import { addressSetMembers, buildPolicyTable, matchingPolicies, type Policy, type PolicyTable } from './policies.ts';
 import { buildRouteTable, lookup, networkOf, noRouteReason, type Egress, type Route, type RouteTable } from './routes.ts';
 import type { Disposition, Leg, Step } from './types.ts';
-import { isExternal, JOIN_ROUTER_IP, NODE_INTERNAL_IP, NODE_IP, ovnClusterSubnetOf, type GatewayInfo, type Owner, type SubnetInfo, type VmInfo, type World } from './world.ts';
+import { isExternal, tunnelKey, JOIN_ROUTER_IP, NODE_INTERNAL_IP, NODE_IP, ovnClusterSubnetOf, type GatewayInfo, type Owner, type SubnetInfo, type VmInfo, type World } from './world.ts';
 
 export type WalkEnd =
   | { readonly ok: true; readonly owner: Owner }
@@ -108,8 +108,13 @@ export class Walk {
     this.steps.push({ leg: this.leg, at, text });
   }
 
-  /** Everything but a VM sits on the first node. */
+  /** Everything but a VM sits on the first node. A stop on another node than the last is reached through a tunnel. */
   private stop(at: string, node = this.world.firstNode): void {
+    const last = this.stops[this.stops.length - 1];
+    if (last && last.node !== node) {
+      const cut = this.world.tunnelsDown.has(tunnelKey(last.node, node));
+      this.step(`geneve ${last.node} -> ${node}`, `tunnelled to ${at}${cut ? ': the tunnel is cut, the packet is lost' : ''}`);
+    }
     this.stops.push({ at, node });
   }
 
@@ -271,8 +276,8 @@ export class Walk {
         this.step('external', `no route to ${ip(dst)}`);
         return fail('NO_ROUTE', `the upstream ${ip(ext.gateway)} has no route to ${ip(dst)}, an address inside the topology`);
       }
-      this.step('external', dst === ext.gateway ? `${ip(dst)} is the upstream host` : `the upstream ${ip(ext.gateway)} routes ${ip(dst)}`);
       this.stop('the external host');
+      this.step('external', dst === ext.gateway ? `${ip(dst)} is the upstream host` : `the upstream ${ip(ext.gateway)} routes ${ip(dst)}`);
       return { ok: true, owner: { kind: 'external' } };
     }
     if (dst === NODE_INTERNAL_IP) {
@@ -283,8 +288,8 @@ export class Walk {
         this.step('node', `conntrack: destination ${ip(dst)} back to ${ip(masqueraded.before)}`);
         return this.atNode();
       }
-      this.step('node', `${ip(dst)} is the node's own address`);
       this.stop('the node namespace');
+      this.step('node', `${ip(dst)} is the node's own address`);
       return { ok: true, owner: { kind: 'node' } };
     }
     return fail('NEIGHBOR_UNREACHABLE', `nothing on ${ext.name} answers ARP for ${ip(dst)} (no EIP, the upstream host or the node holds it)`);
@@ -425,8 +430,8 @@ export class Walk {
     if (!vm.guest.addressed) return fail('NO_ADDRESS', `${vm.name} does not hold ${ip(this.pkt.dst)}: ${vm.guest.address}`);
     const denied = this.acl(this.fabric.acls.toVm(vm), `switch ${s.name}`, `entering ${vm.name}`, disposition, s, vm);
     if (denied) return denied;
-    this.step(`switch ${s.name}`, `delivered to ${vm.name}`);
     this.stop(vm.name, vm.node);
+    this.step(`switch ${s.name}`, `delivered to ${vm.name}`);
     return { ok: true, owner: { kind: 'vm', vm } };
   }
 

@@ -38,6 +38,8 @@ test('explain --probe mtu and bulk name the nodes, the crossing and the largest 
   expect(bulk.out).toContain('verdict: reachable (DELIVERED)');
   const cut = await runCli(['explain', file, '--from', 'a', '--to', 'b', '--probe', 'bulk', '--port', '5201', '--phase', 'cut']);
   expect(cut.out).toContain('reason: the Geneve tunnel between node-1 and node-2 is cut (a on node-1, b on node-2)');
+  expect(cut.out).toMatch(/request:\n(.*\n)*? +\d+\. geneve node-1 -> node-2 +tunnelled to b: the tunnel is cut, the packet is lost\n/);
+  expect(mtu.out).toMatch(/ \d+\. geneve node-1 -> node-2 +tunnelled to b\n/);
   for (const [args, message] of [
     [['--probe', 'mtu', '--port', '22'], '--port does not go with --probe mtu'],
     [['--probe', 'bulk'], '--probe bulk needs --port'],

@@ -72,7 +72,10 @@ Example:
     .argument('<file>', 'topology file')
     .requiredOption('--from <vm>', 'source VM')
     .requiredOption('--to <dest>', 'a VM, an IPv4 address, or "internet"')
-    .option('--port <n>', 'explain a tcp probe to this port', port)
+    .option('--port <n>', 'explain a tcp probe to this port (bulk: the echo port)', port)
+    .addOption(new Option('--probe <kind>', 'probe kind (default: tcp with --port, else icmp)').choices(['icmp', 'tcp', 'mtu', 'bulk']))
+    .option('--size <bytes>', 'mtu: ICMP payload of the Don\'t-Fragment ping (default 1472)', count)
+    .option('--megabytes <n>', 'bulk: MiB through the echo service (default 10)', count)
     .option('--phase <name>', 'phase to explain (default: initial)')
     .addOption(targetOption())
     .option('--internet-ip <ip>', 'address of "internet"')
@@ -82,7 +85,9 @@ Example:
 Example:
   $ vpcheck explain topologies/vpc-peering-example2.yaml --from vm1-vpcpeer1 --to vm1-vpcpeer2
   verdict: timeout (NO_ROUTE)
-  reason: vpcpeer-1 has no route to 20.1.0.2 (route 20.0.0.0/16 via 169.254.0.2 does not cover it)`,
+  reason: vpcpeer-1 has no route to 20.1.0.2 (route 20.0.0.0/16 via 169.254.0.2 does not cover it)
+  $ vpcheck explain topologies/x.yaml --from vm-a --to vm-b --probe mtu --size 1472
+  $ vpcheck explain topologies/x.yaml --from vm-a --to vm-b --probe bulk --port 5201 --megabytes 10`,
     )
     .action(async (file: string, opts) => {
       const { explainCommand } = await import('./explain.ts');

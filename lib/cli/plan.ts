@@ -7,6 +7,7 @@ import { Reasons } from '../model/reasons.ts';
 import { formatIPv4, isIPv4 } from '../net/ipv4.ts';
 import { renderGrid } from '../report/grid.ts';
 import { EXTERNAL, INTERNET, type Topology } from '../topology/types.ts';
+import { nodeOf } from '../topology/nodes.ts';
 import { EXIT, type Io } from './io.ts';
 import { phaseSpec } from '../topology/phases.ts';
 import { loadForPrediction, type InternetOptions } from './topology-input.ts';
@@ -68,6 +69,13 @@ function writePlanJson(topology: string, internetIP: string, phases: readonly Ph
   array('  "phases": ', phases, (p, last) => {
     line('    {');
     line(`      "name": ${JSON.stringify(p.phase)},`);
+    // Where each VM runs, so a reader can tell the cells that cross nodes.
+    array('      "vms": ', p.spec.vms, (vm, lastVm) => {
+      line('        {');
+      line(`          "name": ${JSON.stringify(vm.name)},`);
+      line(`          "node": ${JSON.stringify(nodeOf(vm))}`);
+      line(`        }${lastVm ? '' : ','}`);
+    }, ',');
     const reasons = new Reasons(p.model);
     const ips = new Map<string, string>();
     const ipOf = (to: string) => ips.get(to) ?? ips.set(to, formatIPv4(p.model.resolve(to))).get(to)!;
@@ -79,6 +87,7 @@ function writePlanJson(topology: string, internetIP: string, phases: readonly Ph
       // put them, without building and re-indenting that string a million times.
       const members: [string, string | number][] = [
         ['from', c.from], ['to', c.to], ['probe', c.probe], ...(c.port !== undefined ? [['port', c.port] as [string, number]] : []),
+        ...(c.size !== undefined ? [['size', c.size] as [string, number]] : []),
         ['toIp', ipOf(c.to)], ['expected', c.expected], ['predicted', c.predicted], ['reason', reasons.reasonOf(c)],
       ];
       const seenAs = seenAsOf(c);
@@ -92,11 +101,11 @@ function writePlanJson(topology: string, internetIP: string, phases: readonly Ph
   line('}');
   flush();
 
-  /** An array that is its object's last member: `head[`, the items, then `]` at head's indentation. */
-  function array<T>(head: string, items: readonly T[], each: (item: T, last: boolean) => void): void {
-    if (items.length === 0) return line(`${head}[]`);
+  /** An array member: `head[`, the items, then `]` at head's indentation and `after` (a comma unless it is its object's last). */
+  function array<T>(head: string, items: readonly T[], each: (item: T, last: boolean) => void, after = ''): void {
+    if (items.length === 0) return line(`${head}[]${after}`);
     line(`${head}[`);
     items.forEach((item, i) => each(item, i === items.length - 1));
-    line(`${head.replace(/\S.*/, '')}]`);
+    line(`${head.replace(/\S.*/, '')}]${after}`);
   }
 }

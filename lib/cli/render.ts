@@ -4,6 +4,7 @@ import { manifestsYaml } from '../targets/harvester/manifests.ts';
 import { DEFAULT_IMAGE, render } from '../targets/harvester/render.ts';
 import { harvesterLimits } from '../targets/harvester/limits.ts';
 import { podLimits } from '../targets/kubeovn/limits.ts';
+import { clusterLimits } from '../targets/k8s-common/limits.ts';
 import { DEFAULT_POD_IMAGE, renderPods } from '../targets/kubeovn/render.ts';
 import { formatDiagnostic } from '../topology/diagnostics.ts';
 import { EXIT, type Io } from './io.ts';
@@ -49,7 +50,7 @@ export async function renderCommand(file: string, options: RenderCommandOptions,
     ...(options.natGatewayImage !== undefined && { natGatewayImage: options.natGatewayImage }),
   };
   // The manifests are still printed (for review), with what the pods will not do.
-  for (const d of harvester ? harvesterLimits(topology) : podLimits(topology, 'warning')) io.err(formatDiagnostic(d));
+  for (const d of [...(harvester ? harvesterLimits(topology) : podLimits(topology, 'warning')), ...clusterLimits(topology, 'warning')]) io.err(formatDiagnostic(d));
   const rendered = harvester
     ? render(spec, { runId: options.runId, namespace: options.namespace, image: options.image ?? DEFAULT_IMAGE, ...site })
     : renderPods(spec, { runId: options.runId, image: options.image ?? DEFAULT_POD_IMAGE, ...(options.kubeOvnPrimary && { primary: true }), ...site });

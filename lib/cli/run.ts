@@ -12,6 +12,7 @@ import { TargetError } from '../targets/target.ts';
 import { targetOf, type TargetOptions } from '../targets/index.ts';
 import { podLimits } from '../targets/kubeovn/limits.ts';
 import { harvesterLimits } from '../targets/harvester/limits.ts';
+import { clusterLimits } from '../targets/k8s-common/limits.ts';
 import { formatDiagnostic } from '../topology/diagnostics.ts';
 import type { Topology } from '../topology/types.ts';
 import { EXIT, type Io } from './io.ts';
@@ -36,7 +37,7 @@ export async function runCommand(files: string[], options: RunCommandOptions, io
     const loadedFile = await loadWithModelCheck(file, internetIpOf(options.target, options.internetIp));
     const { topology } = loadedFile;
     // A setting the target cannot honour would make cells differ from the model for a known reason: refused.
-    const limits = topology && options.target === 'kubeovn' ? podLimits(topology, 'error') : [];
+    const limits = !topology || options.target === 'lab' ? [] : [...(options.target === 'kubeovn' ? podLimits(topology, 'error') : []), ...clusterLimits(topology, 'error')];
     const versionNotes = topology && options.target === 'harvester' ? harvesterLimits(topology) : [];
     const diagnostics = [...loadedFile.diagnostics, ...limits, ...versionNotes];
     for (const d of diagnostics) io.err(formatDiagnostic(d));

@@ -1,6 +1,6 @@
 // The ACLs Kube-OVN puts on a logical switch for a private subnet and on port groups for
 // security groups. Both live in OVN ACL tier 2 and are merged by priority on one switch.
-import type { ProbeKind, SecurityGroup, SecurityGroupRule } from '../topology/types.ts';
+import type { SecurityGroup, SecurityGroupRule, WireProtocol } from '../topology/types.ts';
 import { JOIN_CIDR } from '../topology/types.ts';
 import { contains, formatIPv4, parsePrefixOrAddress, type Prefix } from '../net/ipv4.ts';
 import { JOIN, type SubnetInfo, type VmInfo, type World } from './world.ts';
@@ -8,7 +8,8 @@ import { JOIN, type SubnetInfo, type VmInfo, type World } from './world.ts';
 export interface Packet {
   readonly src: number;
   readonly dst: number;
-  readonly probe: ProbeKind;
+  /** What the packet carries (an mtu probe is icmp, a bulk one tcp). */
+  readonly probe: WireProtocol;
   readonly port?: number;
 }
 

@@ -53,8 +53,8 @@ export function satisfies(expected: Expected, outcome: Outcome): boolean {
   return expected === 'not-reachable' ? outcome !== 'reachable' : expected === outcome;
 }
 
-function keyOf(c: { to: string; probe: ProbeKind; port?: number | undefined }): string {
-  return `${c.to}\0${c.probe}\0${c.port ?? ''}`;
+function keyOf(c: { to: string; probe: ProbeKind; port?: number | undefined; size?: number | undefined }): string {
+  return `${c.to}\0${c.probe}\0${c.port ?? ''}\0${c.size ?? ''}`;
 }
 
 function phasesOf(topology: Topology): { phase: string; spec: TopologySpec; expect: readonly Expectation[] }[] {
@@ -72,13 +72,13 @@ export function cellsOf(topology: Topology, options: ModelOptions): PhaseCells[]
     const expectations = new Map<string, Map<string, Expectation>>();
     for (const e of expect) (expectations.get(e.from) ?? expectations.set(e.from, new Map()).get(e.from)!).set(keyOf(e), e);
     const cells: Cell[] = [];
-    const push = (from: string, to: string, probe: ProbeKind, predicted: NetworkOutcome, port?: number) => {
-      const expectation = expectations.get(from)?.get(keyOf({ to, probe, port }));
+    const push = (from: string, to: string, probe: ProbeKind, predicted: NetworkOutcome, port?: number, size?: number) => {
+      const expectation = expectations.get(from)?.get(keyOf({ to, probe, port, size }));
       // The plain shape without spreads: a mesh of 1,000 VMs pushes a million of these.
-      if (!expectation && port === undefined) cells.push({ from, to, probe, predicted, expected: predicted });
+      if (!expectation && port === undefined && size === undefined) cells.push({ from, to, probe, predicted, expected: predicted });
       else {
         cells.push({
-          from, to, probe, ...(port !== undefined && { port }), predicted,
+          from, to, probe, ...(port !== undefined && { port }), ...(size !== undefined && { size }), predicted,
           expected: expectation ? expectedOf(expectation) : predicted,
           ...(expectation && { expectation }),
         });
@@ -98,15 +98,17 @@ export function cellsOf(topology: Topology, options: ModelOptions): PhaseCells[]
       });
     }
     const extra = new Set<string>();
-    const one = (from: string, to: string, probe: ProbeKind, port?: number) => {
-      const key = `${from}\0${keyOf({ to, probe, port })}`;
+    const one = (from: string, to: string, probe: ProbeKind, port?: number, size?: number) => {
+      const key = `${from}\0${keyOf({ to, probe, port, size })}`;
       if (inMesh(from, to, probe) || extra.has(key)) return;
       extra.add(key);
-      push(from, to, probe, model.predict({ from, to, probe, ...(port !== undefined && { port }) }).outcome, port);
+      push(from, to, probe, model.predict({ from, to, probe, ...(port !== undefined && { port }), ...(size !== undefined && { size }) }).outcome, port, size);
     };
     for (const p of probes.icmp) one(p.from, p.to, 'icmp');
     for (const p of probes.tcp) one(p.from, p.to, 'tcp', p.port);
-    for (const e of expect) one(e.from, e.to, e.probe, e.port);
+    for (const p of probes.mtu) one(p.from, p.to, 'mtu', undefined, p.size);
+    for (const p of probes.bulk) one(p.from, p.to, 'bulk', p.port, p.size);
+    for (const e of expect) one(e.from, e.to, e.probe, e.port, e.size);
     return { phase, spec, model, cells };
   });
 }

@@ -2,9 +2,29 @@
 // the verdict. Plain text; the CLI decides about colour.
 import type { Prediction, ProbeRequest } from './types.ts';
 
-export function renderExplain(req: ProbeRequest, p: Prediction): string {
-  const probe = req.probe === 'tcp' ? `tcp/${req.port}` : 'icmp';
-  const lines = [`${req.from} (${p.fromIp}) -> ${req.to}${req.to === p.toIp ? '' : ` (${p.toIp})`}, ${probe}`];
+/** The probe as a person names it: "icmp", "tcp/443", "mtu 1472 bytes", "bulk 10 MiB through tcp/5201". */
+export function probeLabel(req: Pick<ProbeRequest, 'probe' | 'port' | 'size'>): string {
+  switch (req.probe) {
+    case 'icmp': return 'icmp';
+    case 'tcp': return `tcp/${req.port}`;
+    case 'mtu': return `mtu ${req.size} bytes`;
+    case 'bulk': return `bulk ${megabytes(req.size ?? 0)} through tcp/${req.port}`;
+  }
+}
+
+function megabytes(bytes: number): string {
+  const mib = bytes / 1048576;
+  return Number.isInteger(mib) ? `${mib} MiB` : `${bytes} bytes`;
+}
+
+/** Dispositions of a request the topology delivers (an MTU or a cut tunnel may still lose it). */
+const PATH_FOUND: ReadonlySet<Prediction['disposition']> = new Set(['DELIVERED', 'MTU_EXCEEDED', 'TUNNEL_DOWN']);
+
+/** `nodes`: the topology has several nodes, so say where the ends are and whether the path crosses nodes. */
+export function renderExplain(req: ProbeRequest, p: Prediction, options: { readonly nodes?: boolean } = {}): string {
+  const lines = [`${req.from} (${p.fromIp}) -> ${req.to}${req.to === p.toIp ? '' : ` (${p.toIp})`}, ${probeLabel(req)}`];
+  const crossing = p.tunnels.length ? `crosses ${p.tunnels.map(([a, b]) => `${a} - ${b}`).join(', ')}` : 'stays on one node';
+  if (options.nodes) lines.push(`nodes: ${req.from} on ${p.nodes.from}, ${req.to} on ${p.nodes.to}; ${PATH_FOUND.has(p.disposition) ? `the path ${crossing}` : 'the request is not delivered'}`);
   const width = Math.max(0, ...p.steps.map((s) => s.at.length));
   for (const leg of ['request', 'reply'] as const) {
     const steps = p.steps.filter((s) => s.leg === leg);
@@ -14,5 +34,6 @@ export function renderExplain(req: ProbeRequest, p: Prediction): string {
   }
   lines.push(`verdict: ${p.outcome} (${p.disposition})`, `reason: ${p.reason}`);
   if (p.seenAs) lines.push(`the external host sees the source as ${p.seenAs}`);
+  if (p.largestPayload !== undefined) lines.push(`largest payload that passes with Don't Fragment: ${p.largestPayload} bytes`);
   return lines.join('\n') + '\n';
 }

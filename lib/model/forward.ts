@@ -11,7 +11,7 @@ import { AclIndex, decide, type Acl, type Packet } from './acl.ts';
 import { addressSetMembers, buildPolicyTable, matchingPolicies, type Policy, type PolicyTable } from './policies.ts';
 import { buildRouteTable, lookup, networkOf, noRouteReason, type Egress, type Route, type RouteTable } from './routes.ts';
 import type { Disposition, Leg, Step } from './types.ts';
-import { isExternal, JOIN_ROUTER_IP, NODE_INTERNAL_IP, NODE_IP, ovnClusterSubnetOf, type GatewayInfo, type Owner, type SubnetInfo, type VmInfo, type World } from './world.ts';
+import { isExternal, tunnelKey, JOIN_ROUTER_IP, NODE_INTERNAL_IP, NODE_IP, ovnClusterSubnetOf, type GatewayInfo, type Owner, type SubnetInfo, type VmInfo, type World } from './world.ts';
 
 export type WalkEnd =
   | { readonly ok: true; readonly owner: Owner }
@@ -33,6 +33,17 @@ export interface Translation {
   readonly kind: 'snat' | 'dnat';
   readonly before: number;
   readonly after: number;
+}
+
+/**
+ * Where a packet is between chassis: a VM, a NAT gateway, the node namespace or the external
+ * network's host. Routers are distributed (OVN runs them on the sending chassis), so a packet
+ * tunnels straight from one stop to the next; consecutive stops on different nodes cross a tunnel.
+ */
+export interface Stop {
+  /** As a reason names it: "vm1", "NAT gateway gw1", "the node namespace", "the external host". */
+  readonly at: string;
+  readonly node: string;
 }
 
 /** A policy that replaced the route lookup's choice, and that choice. */
@@ -74,6 +85,8 @@ export class Walk {
   readonly translations: Translation[] = [];
   /** Reply leg: which of the request's translations conntrack reversed. */
   readonly reversed: Translation[] = [];
+  /** The hosts the packet passed, in order (Stop). */
+  readonly stops: Stop[] = [];
   private readonly visited: string[] = [];
   private pkt: Packet;
 
@@ -95,8 +108,19 @@ export class Walk {
     this.steps.push({ leg: this.leg, at, text });
   }
 
+  /** Everything but a VM sits on the first node. A stop on another node than the last is reached through a tunnel. */
+  private stop(at: string, node = this.world.firstNode): void {
+    const last = this.stops[this.stops.length - 1];
+    if (last && last.node !== node) {
+      const cut = this.world.tunnelsDown.has(tunnelKey(last.node, node));
+      this.step(`geneve ${last.node} -> ${node}`, `tunnelled to ${at}${cut ? ': the tunnel is cut, the packet is lost' : ''}`);
+    }
+    this.stops.push({ at, node });
+  }
+
   /** A VM sends the packet: its route table has the on-link subnet route and maybe a default. */
   fromVm(vm: VmInfo): WalkEnd {
+    this.stop(vm.name, vm.node);
     const { dst } = this.pkt;
     const s = vm.subnet;
     const { guest } = vm;
@@ -194,6 +218,7 @@ export class Walk {
 
   /** The node behind ovn-cluster's join network. */
   atNode(rerouted?: Rerouted): WalkEnd {
+    this.stop('the node namespace');
     const { src, dst } = this.pkt;
     if (dst === NODE_IP || dst === NODE_INTERNAL_IP) {
       this.step('node', `${ip(dst)} is the node's own address`);
@@ -229,6 +254,7 @@ export class Walk {
 
   /** The host `external` (the external network's gateway) sends: it reaches only that network. */
   fromExternal(): WalkEnd {
+    this.stop('the external host');
     const { dst } = this.pkt;
     const ext = this.world.external;
     if (!contains(ext.prefix, dst)) {
@@ -250,6 +276,7 @@ export class Walk {
         this.step('external', `no route to ${ip(dst)}`);
         return fail('NO_ROUTE', `the upstream ${ip(ext.gateway)} has no route to ${ip(dst)}, an address inside the topology`);
       }
+      this.stop('the external host');
       this.step('external', dst === ext.gateway ? `${ip(dst)} is the upstream host` : `the upstream ${ip(ext.gateway)} routes ${ip(dst)}`);
       return { ok: true, owner: { kind: 'external' } };
     }
@@ -261,6 +288,7 @@ export class Walk {
         this.step('node', `conntrack: destination ${ip(dst)} back to ${ip(masqueraded.before)}`);
         return this.atNode();
       }
+      this.stop('the node namespace');
       this.step('node', `${ip(dst)} is the node's own address`);
       return { ok: true, owner: { kind: 'node' } };
     }
@@ -269,6 +297,7 @@ export class Walk {
 
   /** The gateway's own stack sends (a reply from its lanIp or an EIP). */
   fromGateway(gw: GatewayInfo): WalkEnd {
+    this.stop(`NAT gateway ${gw.name}`);
     return this.routeAtGateway(gw);
   }
 
@@ -284,6 +313,7 @@ export class Walk {
       return fail('LOOP', `routing loop: ${[...this.visited, at].join(' -> ')}`);
     }
     this.visited.push(at);
+    this.stop(`NAT gateway ${gw.name}`);
     this.step(at, `received on its ${side === 'lan' ? `LAN leg (${gw.subnet.name})` : 'external leg'}`);
     if (this.leg === 'reply') {
       // One connection may carry both rewrites (a FIP client through a DNAT): both are undone.
@@ -400,6 +430,7 @@ export class Walk {
     if (!vm.guest.addressed) return fail('NO_ADDRESS', `${vm.name} does not hold ${ip(this.pkt.dst)}: ${vm.guest.address}`);
     const denied = this.acl(this.fabric.acls.toVm(vm), `switch ${s.name}`, `entering ${vm.name}`, disposition, s, vm);
     if (denied) return denied;
+    this.stop(vm.name, vm.node);
     this.step(`switch ${s.name}`, `delivered to ${vm.name}`);
     return { ok: true, owner: { kind: 'vm', vm } };
   }

@@ -21,17 +21,19 @@ export interface GuestState {
   readonly defaultRoute?: GuestRoute;
   /** Why there is no default route, when there is none. */
   readonly noRoute?: string;
-  /** The MTU DHCP hands out; undefined: the guest keeps what it booted with. */
+  /** The MTU the guest is given: its own `mtu`, else what DHCP hands out; undefined: it keeps what it booted with. */
   readonly mtu?: number;
 }
 
 export function guestStateOf(vm: Vm, subnet: Subnet): GuestState {
   const step: GuestRoute | undefined = vm.defaultRoute ? { via: parseIPv4(vm.defaultRouteVia ?? subnet.gateway), source: 'route step' } : undefined;
+  const own = vm.mtu !== undefined ? { mtu: vm.mtu } : {};
   if (vm.binding === 'bridge') {
     return {
       addressed: true,
       address: 'binding bridge: KubeVirt\'s DHCP serves the address',
       ...(step ? { defaultRoute: step } : { noRoute: 'binding bridge does not pass the router option and defaultRoute: false skips the route step' }),
+      ...own,
     };
   }
   const dhcp = dhcpV4Of(subnet);
@@ -47,6 +49,6 @@ export function guestStateOf(vm: Vm, subnet: Subnet): GuestState {
     addressed: true,
     address: `binding managedtap: OVN's DHCP on subnet ${subnet.name} leases it`,
     defaultRoute: { via: parseIPv4(dhcp.router), source: 'DHCP router option' },
-    mtu: dhcp.mtu,
+    mtu: vm.mtu ?? dhcp.mtu,
   };
 }

@@ -1,5 +1,6 @@
 // Bulk prediction for full meshes. Two VMs are interchangeable for the model when they share a
-// subnet, a guest state (address or none, default route), a set of security groups and an address "atom": the span
+// subnet, a guest state (address or none, default route), a set of security groups, the node when
+// a tunnel is cut (icmp fits any tunnel, so otherwise nodes change nothing), and an address "atom": the span
 // between consecutive boundaries of every prefix the topology mentions (routes, allowSubnets,
 // remote addresses, SNAT CIDRs and FIP addresses). Security-group membership follows from the set of groups, so one walk per
 // pair of classes gives the outcome of every VM pair in them.
@@ -50,10 +51,11 @@ function atom(edges: Uint32Array, ip: number): number {
   return lo;
 }
 
-function classKey(vm: VmInfo, edges: Uint32Array): string {
+/** `byNode`: a VM's node changes an icmp outcome only when some tunnel is cut. */
+function classKey(vm: VmInfo, edges: Uint32Array, byNode: boolean): string {
   const sgs = vm.sgs.map((g) => g.name).sort().join(',');
   const g = vm.guest;
-  return `${vm.subnet.name}|${g.addressed}|${g.defaultRoute?.via}|${sgs}|${atom(edges, vm.ip)}`;
+  return `${vm.subnet.name}|${g.addressed}|${g.defaultRoute?.via}|${sgs}|${atom(edges, vm.ip)}${byNode ? `|${vm.node}` : ''}`;
 }
 
 /** VMs grouped into classes the model cannot tell apart: `classOf[i]` is the class of vms[i]. */
@@ -64,11 +66,12 @@ export interface VmClasses {
 
 export function vmClasses(world: World, vms: readonly string[]): VmClasses {
   const edges = boundaries(world);
+  const byNode = world.tunnelsDown.size > 0;
   const classOf = new Uint32Array(vms.length);
   const members: string[][] = [];
   const index = new Map<string, number>();
   vms.forEach((name, i) => {
-    const key = classKey(world.vms.get(name)!, edges);
+    const key = classKey(world.vms.get(name)!, edges, byNode);
     let c = index.get(key);
     if (c === undefined) index.set(key, (c = members.push([]) - 1));
     members[c]!.push(name);

@@ -1,8 +1,9 @@
 // The model's entry point: the expected outcome of one probe, with the deciding objects.
-import { EXTERNAL, INTERNET, type TopologySpec } from '../topology/types.ts';
+import { EXTERNAL, INTERNET, WIRE_PROTOCOL, type TopologySpec } from '../topology/types.ts';
 import { contains, formatIPv4, isIPv4, parseIPv4 } from '../net/ipv4.ts';
 import type { Packet } from './acl.ts';
-import { Fabric, Walk, type Decision, type WalkEnd } from './forward.ts';
+import { Fabric, Walk, type Decision, type Stop, type WalkEnd } from './forward.ts';
+import { acrossNodes, type PathPrediction } from './across-nodes.ts';
 import type { Disposition, ModelOptions, NetworkOutcome, Prediction, ProbeRequest, Step } from './types.ts';
 import type { GuestState } from './guest.ts';
 import { buildWorld, type Owner, type VmInfo, type World } from './world.ts';
@@ -42,13 +43,19 @@ export class Model {
     return from === EXTERNAL ? this.world.external.gateway : this.vm(from).ip;
   }
 
+  /** The outcome of one probe: its path through the topology, then the tunnels and MTUs between nodes on it. */
   predict(req: ProbeRequest): Prediction {
+    return acrossNodes(this.world, req, this.path(req));
+  }
+
+  /** The logical path of the probe's packets, as one node would carry them. */
+  private path(req: ProbeRequest): PathPrediction {
     const from = req.from === EXTERNAL ? undefined : this.vm(req.from);
     const src = this.sourceOf(req.from);
     const dst = this.resolve(req.to);
     const base = { fromIp: formatIPv4(src), toIp: formatIPv4(dst) };
     if (dst === src) return { ...base, outcome: 'reachable', disposition: 'DELIVERED', reason: `${req.from} answers itself (loopback)`, steps: [] };
-    const pkt: Packet = { src, dst, probe: req.probe, ...(req.port !== undefined && { port: req.port }) };
+    const pkt: Packet = { src, dst, probe: WIRE_PROTOCOL[req.probe], ...(req.port !== undefined && { port: req.port }) };
     const request = new Walk(this.fabric, 'request', pkt);
     const there = from ? request.fromVm(from) : request.fromExternal();
     if (!there.ok) {
@@ -59,7 +66,7 @@ export class Model {
     const got = request.packet;
     const answer = respond(there.owner, got.probe === 'tcp' ? got.port : undefined);
     const steps: Step[] = [...request.steps, { leg: 'request', at: answer.at, text: answer.text }];
-    const reply = new Walk(this.fabric, 'reply', { src: got.dst, dst: got.src, probe: req.probe }, request.translations);
+    const reply = new Walk(this.fabric, 'reply', { src: got.dst, dst: got.src, probe: got.probe }, request.translations);
     const back = this.replyFrom(reply, there.owner);
     steps.push(...reply.steps);
     if (!back.ok) {
@@ -82,7 +89,8 @@ export class Model {
         : from ? `same subnet ${from.subnet.name} (on-link)` : `on-link on ${this.world.external.name}`;
     const reason = [summary(request.decisions, direct), summary(reply.decisions, '', 'return ')]
       .filter(Boolean).join('; ') + (answer.outcome === 'refused' ? `; ${answer.text}` : '');
-    return { ...base, outcome: answer.outcome, disposition: 'DELIVERED', reason, steps, ...(there.owner.kind === 'external' && { seenAs: formatIPv4(got.src) }) };
+    const stops: { request: readonly Stop[]; reply: readonly Stop[] } = { request: request.stops, reply: reply.stops };
+    return { ...base, outcome: answer.outcome, disposition: 'DELIVERED', reason, steps, owner: there.owner, stops, ...(there.owner.kind === 'external' && { seenAs: formatIPv4(got.src) }) };
   }
 
   private replyFrom(walk: Walk, owner: Owner): WalkEnd {

@@ -1,6 +1,6 @@
 // Public vocabulary of the reachability model. Dispositions follow Batfish's so that a model
 // reason and the evidence of a trace (ovn-trace, ip route) can be compared word for word.
-import type { Outcome, ProbeKind } from '../topology/types.ts';
+import type { NodePair, Outcome, ProbeKind } from '../topology/types.ts';
 
 export type Disposition =
   /** The request reached its destination and the reply came back. */
@@ -23,7 +23,11 @@ export type Disposition =
   /** A router policy rerouted traffic to the node (ovn-cluster's 29000), which cannot deliver it. */
   | 'REROUTED_TO_NODE'
   /** A router policy with action drop (Vpc policyRoutes). */
-  | 'POLICY_DROP';
+  | 'POLICY_DROP'
+  /** The Geneve tunnel between the two nodes the packet must cross is cut. */
+  | 'TUNNEL_DOWN'
+  /** A packet larger than a link on the path carries: refused by the sender (Don't Fragment) or dropped on the way. */
+  | 'MTU_EXCEEDED';
 
 /** A network verdict: the model never predicts `error`. */
 export type NetworkOutcome = Exclude<Outcome, 'error'>;
@@ -63,6 +67,18 @@ export interface Prediction {
    * gateway's EIP (SNAT or FIP), or the node's 192.0.2.254 (natOutgoing MASQUERADE).
    */
   readonly seenAs?: string;
+  /** The nodes of the source and of the destination; anything but a VM sits on the first node (a router port answers on the source's). */
+  readonly nodes: { readonly from: string; readonly to: string };
+  /**
+   * The tunnels the request and its reply cross, in the order they cross them (empty when every
+   * stop is on one node, or when the request is not delivered).
+   */
+  readonly tunnels: readonly NodePair[];
+  /**
+   * mtu probes whose path is delivered: the largest ICMP payload that passes with Don't Fragment
+   * (the smaller guest MTU, and across nodes what the tunnel carries, less 28 bytes of headers).
+   */
+  readonly largestPayload?: number;
 }
 
 export interface ModelOptions {

@@ -1,10 +1,11 @@
 // The topology parsed once into integer form, with an index from address to owner. Everything
 // the model decides per packet reads these structures, so nothing is parsed twice.
-import type { DnatRule, Eip, FipRule, NatGateway, SecurityGroup, SnatRule, Subnet, TopologySpec, Vm, Vpc } from '../topology/types.ts';
+import type { DnatRule, Eip, FipRule, NatGateway, NodePair, SecurityGroup, SnatRule, Subnet, TopologySpec, Vm, Vpc } from '../topology/types.ts';
 import { DEFAULT_VPC, JOIN_CIDR, NODE_INTERNAL_IP as NODE_INTERNAL_ADDRESS } from '../topology/types.ts';
 import { contains, parseIPv4, parsePrefix, parsePrefixOrAddress, type Prefix } from '../net/ipv4.ts';
 import { guestStateOf, type GuestState } from './guest.ts';
 import { assignAddresses } from '../topology/addresses.ts';
+import { firstNodeOf, guestMtuOf, nodeOf, nodePair } from '../topology/nodes.ts';
 
 /** Kube-OVN's join network: ovn-cluster's router port and the node's ovn0 (the lab uses the same). */
 export const JOIN = parsePrefix(JOIN_CIDR);
@@ -38,6 +39,10 @@ export interface VmInfo {
   readonly subnet: SubnetInfo;
   readonly sgs: readonly SecurityGroup[];
   readonly guest: GuestState;
+  /** The node it runs on. */
+  readonly node: string;
+  /** The MTU on its NIC (lib/topology/nodes.ts guestMtuOf). */
+  readonly mtu: number;
 }
 
 export interface EipInfo {
@@ -105,6 +110,15 @@ export interface World {
   /** The gateway whose external leg holds each EIP address. */
   readonly eipHolders: ReadonlyMap<number, GatewayInfo>;
   readonly eipsByName: ReadonlyMap<string, EipInfo>;
+  /** The node of everything that is not a VM: the external network and its hosts, NAT gateways, the node namespace. */
+  readonly firstNode: string;
+  /** Cut tunnels, each as tunnelKey(a, b). */
+  readonly tunnelsDown: ReadonlySet<string>;
+}
+
+/** One key per unordered node pair. */
+export function tunnelKey(a: string, b: string): string {
+  return nodePair(a, b).join(' ');
 }
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
@@ -142,7 +156,10 @@ export function buildWorld(spec: TopologySpec, internetIP: string): World {
   const vms = new Map<string, VmInfo>();
   for (const a of assignAddresses(spec).values()) {
     const sgList = a.vm.securityGroups.map((n) => sgs.get(n)).filter((g): g is SecurityGroup => g !== undefined);
-    vms.set(a.vm.name, { vm: a.vm, name: a.vm.name, ip: a.ipNum, subnet: subnetByName.get(a.subnet.name)!, sgs: sgList, guest: guestStateOf(a.vm, a.subnet) });
+    vms.set(a.vm.name, {
+      vm: a.vm, name: a.vm.name, ip: a.ipNum, subnet: subnetByName.get(a.subnet.name)!, sgs: sgList, guest: guestStateOf(a.vm, a.subnet),
+      node: nodeOf(a.vm), mtu: guestMtuOf(a.vm, a.subnet),
+    });
   }
   const sgMembers = new Map<string, Set<number>>(spec.securityGroups.map((g) => [g.name, new Set()]));
   for (const v of vms.values()) for (const g of v.sgs) sgMembers.get(g.name)!.add(v.ip);
@@ -169,6 +186,8 @@ export function buildWorld(spec: TopologySpec, internetIP: string): World {
     internal: [JOIN, ...subnets.map((s) => s.prefix), ...links.map((l) => l.prefix)],
     external: { name: spec.externalNetwork.name, prefix: parsePrefix(spec.externalNetwork.cidrBlock), gateway: parseIPv4(spec.externalNetwork.gateway) },
     ...nat,
+    firstNode: firstNodeOf(spec),
+    tunnelsDown: new Set((spec.tunnelsDown ?? []).map((p: NodePair) => tunnelKey(p[0], p[1]))),
   };
 }
 

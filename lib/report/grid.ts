@@ -4,12 +4,15 @@
 // it summarises per group (subnet) so that 100 x 100 still fits a terminal. Pure: returns text.
 import { INTERNET, type Outcome, type ProbeKind } from '../topology/types.ts';
 import { satisfies, type Expected } from '../model/cells.ts';
+import { probeLabel } from '../model/explain.ts';
 
 export interface GridCell {
   readonly from: string;
   readonly to: string;
   readonly probe: ProbeKind;
   readonly port?: number;
+  /** mtu and bulk cells: bytes (Cell.size). */
+  readonly size?: number;
   readonly expected: Expected;
   /** Absent in plan mode (nothing run yet) or for a cell the run did not reach. */
   readonly observed?: Outcome;
@@ -54,7 +57,7 @@ const LEGEND_PLAN = '. reachable  x timeout  u network-unreachable  r refused  m
 const LEGEND_COMPARE = `${LEGEND_PLAN}\n! error  X differs from expected  ? not observed`;
 const LEGEND_SUMMARY = 'per group pair: . all reachable  x none reachable  ~ mixed  X some cells differ';
 
-const ANSI: Record<string, string> = { '.': '32', x: '31', u: '31', r: '33', n: '31', '!': '35', X: '1;31', '?': '33', '~': '33' };
+const ANSI: Record<string, string> = { '.': '32', x: '31', u: '31', r: '33', m: '31', n: '31', '!': '35', X: '1;31', '?': '33', '~': '33' };
 
 const differs = (c: GridCell) => c.observed === undefined || c.pass === false || !satisfies(c.expected, c.observed);
 
@@ -65,7 +68,7 @@ function charOf(c: GridCell, compare: boolean): string {
 }
 
 function describe<C extends GridCell>(c: C, reasonOf?: (cell: C) => string | undefined): string {
-  const probe = c.probe === 'tcp' ? `tcp/${c.port}` : c.probe;
+  const probe = probeLabel(c);
   const observed = c.observed === undefined ? '' : `, observed ${c.observed}`;
   const reason = c.reason ?? reasonOf?.(c);
   return `${c.from} -> ${c.to} ${probe}: expected ${c.expected}${observed}${reason ? ` (${reason})` : ''}`;

@@ -10,7 +10,11 @@ import type { RawTopology } from './schema.ts';
 import { checkStructure } from './structure.ts';
 import type { Expectation, Phase, Probes, Topology, TopologySpec } from './types.ts';
 import { validateSpec, type Report } from './validate.ts';
-import { checkDuplicateExpectations, checkEndpoints, checkPort, expectationOf } from './validate-probes.ts';
+import {
+  checkBulkDestination, checkDuplicateExpectations, checkEndpoints, checkMegabytes, checkMtuSize, checkPort, DEFAULT_BULK_MEGABYTES, DEFAULT_MTU_SIZE, expectationOf, MEBIBYTE,
+} from './validate-probes.ts';
+import { nodePair, tunnelsAfter } from './nodes.ts';
+import { validateNodeList } from './validate-nodes.ts';
 import { readYaml } from './yaml-source.ts';
 
 export interface LoadResult {
@@ -57,8 +61,11 @@ export function loadTopology(bytes: Uint8Array, file: string): LoadResult {
   const raw = source.value as RawTopology;
   const platform = raw.platform ?? 'harvester';
   let objects = initialObjects(raw);
-  const initial = sourceOf(raw.name, platform, objects.raw, objects.origins, raw.externalNetwork);
+  validateNodeList(raw.nodes, report);
+  const context = { external: raw.externalNetwork, nodes: raw.nodes?.length ? raw.nodes : undefined };
+  const initial = sourceOf(raw.name, platform, objects.raw, objects.origins, context);
   let usable = validateSpec(initial, report);
+  let previous = initial.spec;
 
   const probes = probesOf(raw, initial.spec, report);
   const expect = expectationsOf(raw.expect, 'expect', initial.spec, report);
@@ -71,14 +78,27 @@ export function loadTopology(bytes: Uint8Array, file: string): LoadResult {
   (raw.phases ?? []).forEach((p, i) => {
     const path = `phases[${i}]`;
     if (phaseNames.has(p.name)) report('error', `${path}.name`, `phase name "${p.name}" is used twice (or is "initial", the implicit first phase)`);
-    if (!p.patch && !p.add && !p.remove) report('error', path, `phase "${p.name}" changes nothing: give it remove:, add: or patch:`);
+    if (!p.patch && !p.add && !p.remove && !p.cutTunnels && !p.restoreTunnels) {
+      report('error', path, `phase "${p.name}" changes nothing: give it remove:, add:, patch:, cutTunnels: or restoreTunnels:`);
+    }
     phaseNames.add(p.name);
     const merged = applyPhase(objects, p as PhaseChange, path);
     for (const problem of merged.problems) report('error', problem.path, problem.message);
     objects = merged;
-    const src = sourceOf(raw.name, platform, merged.raw, merged.origins, raw.externalNetwork);
-    usable = validateSpec(src, report) && usable && merged.problems.length === 0;
-    phases.push({ name: p.name, patch: p.patch ?? {}, cutTunnels: [], restoreTunnels: [], expect: expectationsOf(p.expect, `${path}.expect`, src.spec, report), topology: deepFreeze(src.spec) });
+    const cut = p.cutTunnels ?? [];
+    const restore = p.restoreTunnels ?? [];
+    const tunnels = tunnelsAfter(previous.tunnelsDown ?? [], { cut, restore }, previous.nodes ?? [], path);
+    for (const problem of tunnels.problems) report('error', problem.path, problem.message);
+    const placed = new Map(previous.vms.map((v) => [v.name, v.node!]));
+    const src = sourceOf(raw.name, platform, merged.raw, merged.origins, { ...context, placed, tunnelsDown: tunnels.down });
+    usable = validateSpec(src, report) && usable && merged.problems.length === 0 && tunnels.problems.length === 0;
+    previous = src.spec;
+    phases.push({
+      name: p.name, patch: p.patch ?? {},
+      cutTunnels: tunnels.problems.length ? [] : cut.map(([a, b]) => nodePair(a!, b!)),
+      restoreTunnels: tunnels.problems.length ? [] : restore.map(([a, b]) => nodePair(a!, b!)),
+      expect: expectationsOf(p.expect, `${path}.expect`, src.spec, report), topology: deepFreeze(src.spec),
+    });
   });
 
   diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);
@@ -108,7 +128,20 @@ function probesOf(raw: RawTopology, spec: TopologySpec, report: Report): Probes 
     checkEndpoints(spec, x.from, x.to, `probes.tcp[${i}]`, report);
     checkPort(x.port, `probes.tcp[${i}].port`, report);
   });
-  return { mesh: p.mesh ?? true, internet: p.internet ?? true, icmp: p.icmp ?? [], tcp: p.tcp ?? [], mtu: [], bulk: [] };
+  const mtu = (p.mtu ?? []).map((x, i) => {
+    checkEndpoints(spec, x.from, x.to, `probes.mtu[${i}]`, report);
+    if (x.size !== undefined) checkMtuSize(x.size, `probes.mtu[${i}].size`, report);
+    return { from: x.from, to: x.to, size: x.size ?? DEFAULT_MTU_SIZE };
+  });
+  const bulk = (p.bulk ?? []).map((x, i) => {
+    const path = `probes.bulk[${i}]`;
+    checkEndpoints(spec, x.from, x.to, path, report);
+    checkPort(x.port, `${path}.port`, report);
+    if (x.megabytes !== undefined) checkMegabytes(x.megabytes, `${path}.megabytes`, report);
+    checkBulkDestination(spec, x.to, x.port, path, report);
+    return { from: x.from, to: x.to, port: x.port, size: (x.megabytes ?? DEFAULT_BULK_MEGABYTES) * MEBIBYTE };
+  });
+  return { mesh: p.mesh ?? true, internet: p.internet ?? true, icmp: p.icmp ?? [], tcp: p.tcp ?? [], mtu, bulk };
 }
 
 function expectationsOf(list: RawTopology['expect'], path: string, spec: TopologySpec, report: Report): Expectation[] {

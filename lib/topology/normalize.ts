@@ -14,6 +14,8 @@ import {
   type Binding,
   type Listen,
   type Network,
+  type Node,
+  type NodePair,
   type PolicyRoute,
   type SecurityGroup,
   type SecurityGroupRule,
@@ -24,6 +26,7 @@ import {
 } from './types.ts';
 import { firstHost, formatIPv4, isPrefix, parsePrefix } from '../net/ipv4.ts';
 import { joinPath } from './diagnostics.ts';
+import { nodesOf, placeVms } from './nodes.ts';
 
 export const KINDS = ['networks', 'vpcs', 'subnets', 'securityGroups', 'vms', 'natGateways', 'eips', 'snatRules', 'dnatRules', 'fipRules'] as const;
 export type Kind = (typeof KINDS)[number];
@@ -44,6 +47,8 @@ export interface SpecSource {
   readonly spec: TopologySpec;
   readonly raw: RawObjects;
   readonly origins: Origins;
+  /** Whether the file has `nodes:` (without it, naming a VM's node is a mistake). */
+  readonly nodesDeclared: boolean;
   at(kind: Kind, index: number, ...rest: (string | number)[]): string;
 }
 
@@ -134,9 +139,22 @@ export function applyPhase(
   return { raw, origins, problems };
 }
 
-export function sourceOf(name: string, platform: TopologySpec['platform'], raw: RawObjects, origins: Origins, external: Partial<ExternalNetwork> = {}): SpecSource {
+/** What a phase's spec takes from outside its objects: the file's external network and nodes, and the phase's tunnels. */
+export interface SpecContext {
+  readonly external?: Partial<ExternalNetwork>;
+  /** The file's `nodes:`; undefined: the one node NODE_NAME. */
+  readonly nodes: readonly Node[] | undefined;
+  /** Where each VM ran in the previous phase: a VM without `node` stays there. */
+  readonly placed?: ReadonlyMap<string, string>;
+  readonly tunnelsDown?: readonly NodePair[];
+}
+
+export function sourceOf(name: string, platform: TopologySpec['platform'], raw: RawObjects, origins: Origins, context: SpecContext): SpecSource {
+  const spec = buildSpec(name, platform, raw, { ...DEFAULT_EXTERNAL_NETWORK, ...context.external });
+  const nodes = nodesOf(context);
   return {
-    spec: buildSpec(name, platform, raw, { ...DEFAULT_EXTERNAL_NETWORK, ...external }),
+    spec: { ...spec, vms: placeVms(spec.vms, nodes, context.placed), nodes, tunnelsDown: context.tunnelsDown ?? [] },
+    nodesDeclared: context.nodes !== undefined,
     raw,
     origins,
     at(kind, index, ...rest) {
@@ -213,6 +231,8 @@ function buildSpec(name: string, platform: TopologySpec['platform'], raw: RawObj
     const binding = (v.binding as Binding | undefined) ?? 'bridge';
     return {
       name: v.name,
+      ...(v.node !== undefined ? { node: v.node as string } : {}),
+      ...(v.mtu !== undefined ? { mtu: v.mtu as number } : {}),
       network: networkRef(v.network as string),
       ...(v.ip !== undefined ? { ip: v.ip as string } : {}),
       defaultRoute: v.defaultRoute === undefined ? binding === 'bridge' : v.defaultRoute !== false,

@@ -100,9 +100,15 @@ const SecurityGroup = Type.Object(
   strict,
 );
 
+// A Kubernetes node (a Harvester host): in the lab an OVN chassis of its own, joined by Geneve.
+const Node = Type.Object({ name: Name('node name (Kubernetes node, kubernetes.io/hostname)') }, strict);
+const NodePair = Type.Array(Name('node'), { minItems: 2, maxItems: 2, description: 'two nodes, e.g. [node-1, node-2]' });
+
 const Vm = Type.Object(
   {
     name: Name('VM name'),
+    node: Type.Optional(Name('the node it runs on, one of nodes: (on Harvester a nodeSelector on kubernetes.io/hostname); default: spread over the nodes in file order; a phase patch moves it (a live migration)')),
+    mtu: Type.Optional(Type.Integer({ description: 'the guest\'s own MTU on its NIC, 576-9000; default the subnet\'s (1400): a guest left at 1500 loses large packets across nodes' })),
     network: Str('the VM NIC\'s network: "name" or "namespace/name"'),
     ip: Type.Optional(Str('fixed address; default: first free address of the subnet')),
     defaultRoute: Type.Optional(Type.Union([Type.Boolean(), Type.String()], { description: 'add "ip route add default via <gateway> dev enp1s0" before probing (default true; false for binding managedtap, whose DHCP lease carries the route); an address instead of true routes via it, e.g. a NAT gateway\'s lanIp' })),
@@ -180,13 +186,18 @@ const FipRule = Type.Object(
 
 const Target = Str('a VM name, an IPv4 address, "internet", or an EIP name (from external)');
 const Source = Name('source VM, or "external" (a host on the external network)');
-const Outcome = oneOf(['reachable', 'timeout', 'network-unreachable', 'refused'], 'the outcome a probe must observe');
+const Outcome = oneOf(['reachable', 'timeout', 'network-unreachable', 'refused', 'message-too-long'], 'the outcome a probe must observe');
+const PayloadSize = Type.Integer({ description: 'ICMP payload bytes of the Don\'t-Fragment ping, 0-65507 (default 1472: a 1500-byte packet)' });
+const Megabytes = Type.Integer({ description: 'MiB sent through the echo service and back, 1-1024 (default 10)' });
 
 const Expectation = Type.Object(
   {
     from: Source,
     to: Target,
-    port: Type.Optional(Type.Integer({ description: 'TCP port: makes this a tcp expectation' })),
+    probe: Type.Optional(oneOf(['icmp', 'tcp', 'mtu', 'bulk'], 'the probe kind (default tcp with a port, else icmp)')),
+    port: Type.Optional(Type.Integer({ description: 'TCP port: makes this a tcp expectation (bulk: the echo port)' })),
+    size: Type.Optional(PayloadSize),
+    megabytes: Type.Optional(Megabytes),
     reachable: Type.Optional(Bool('true: must answer; false: must not')),
     outcome: Type.Optional(Outcome),
     maxOutageMs: Type.Optional(Type.Integer({ description: 'in a phase: the longest this path may go without a reply while the phase\'s change is applied (pinged every 10 ms)' })),
@@ -202,6 +213,11 @@ const Probes = Type.Object(
     tcp: Type.Optional(
       Type.Array(Type.Object({ from: Source, to: Target, port: Type.Integer({ description: 'TCP port' }) }, strict)),
     ),
+    mtu: Type.Optional(Type.Array(Type.Object({ from: Source, to: Target, size: Type.Optional(PayloadSize) }, strict), { description: 'one Don\'t-Fragment ping of size payload bytes (ping -M do -s size)' })),
+    bulk: Type.Optional(Type.Array(
+      Type.Object({ from: Source, to: Name('destination VM; it must listen on port'), port: Type.Integer({ description: 'a listen: port of the destination, where vpcheck runs its echo service' }), megabytes: Type.Optional(Megabytes) }, strict),
+      { description: 'a TCP transfer through the destination\'s echo service and back' },
+    )),
   },
   strict,
 );
@@ -258,6 +274,8 @@ const Phase = Type.Object(
       },
       { ...strict, description: 'objects merged by name into the previous phase' },
     )),
+    cutTunnels: Type.Optional(Type.Array(NodePair, { description: 'lab only: cut the Geneve tunnel between these nodes in this phase' })),
+    restoreTunnels: Type.Optional(Type.Array(NodePair, { description: 'lab only: restore a tunnel an earlier phase cut' })),
     expect: Type.Optional(Type.Array(Expectation)),
   },
   strict,
@@ -270,6 +288,7 @@ export const TopologySchema = Type.Object(
     name: Name('topology name; prefixes everything vpcheck creates'),
     description: Type.Optional(Str('what this topology reproduces, e.g. the documented procedure')),
     platform: Type.Optional(oneOf(['harvester', 'kube-ovn'], 'whose documented limitations the validator warns about (default harvester); never changes the data plane')),
+    nodes: Type.Optional(Type.Array(Node, { description: 'the nodes VMs run on (default: one, node-1); VMs without node are spread over them' })),
     networks: Type.Optional(Type.Array(Network)),
     vpcs: Type.Optional(Type.Array(Vpc)),
     subnets: Type.Optional(Type.Array(Subnet)),
@@ -291,6 +310,7 @@ export const TopologySchema = Type.Object(
 export type RawTopology = Static<typeof TopologySchema>;
 export type RawExpectation = Static<typeof Expectation>;
 export type RawPhase = Static<typeof Phase>;
+export type RawProbes = Static<typeof Probes>;
 
 /** The JSON Schema document as published (draft 2020-12 keywords TypeBox emits). */
 export function jsonSchema(): Record<string, unknown> {

@@ -54,6 +54,12 @@ function describeProblem(e: ValueError, field: string): { atKey: boolean; messag
       return { atKey: false, message: `must be ${JSON.stringify((e.schema as unknown as { const: unknown }).const)}; got ${describe(e.value)}` };
     case ValueErrorType.StringPattern:
       return { atKey: false, message: `must look like "tcp/443"; got ${describe(e.value)}` };
+    case ValueErrorType.ArrayMinItems:
+    case ValueErrorType.ArrayMaxItems: {
+      const { minItems, maxItems } = e.schema as { minItems?: number; maxItems?: number };
+      const want = minItems === maxItems ? `exactly ${minItems}` : e.type === ValueErrorType.ArrayMinItems ? `at least ${minItems}` : `at most ${maxItems}`;
+      return { atKey: false, message: `expected ${want} items, got ${(e.value as unknown[]).length}` };
+    }
     case ValueErrorType.Integer:
     case ValueErrorType.String:
     case ValueErrorType.Boolean:

@@ -16,8 +16,9 @@ export const OUTCOMES: readonly Outcome[] = ['reachable', 'timeout', 'network-un
  */
 export type ProbeKind = 'icmp' | 'tcp' | 'mtu' | 'bulk';
 export const PROBE_KINDS: readonly ProbeKind[] = ['icmp', 'tcp', 'mtu', 'bulk'];
+export type WireProtocol = 'icmp' | 'tcp';
 /** The protocol a probe kind's packets carry: what ACLs, security groups and traces see. */
-export const WIRE_PROTOCOL: Readonly<Record<ProbeKind, 'icmp' | 'tcp'>> = { icmp: 'icmp', tcp: 'tcp', mtu: 'icmp', bulk: 'tcp' };
+export const WIRE_PROTOCOL: Readonly<Record<ProbeKind, WireProtocol>> = { icmp: 'icmp', tcp: 'tcp', mtu: 'icmp', bulk: 'tcp' };
 
 /** The default VPC of Kube-OVN; always present in a Topology even when the file omits it. */
 export const DEFAULT_VPC = 'ovn-cluster';
@@ -155,6 +156,8 @@ export const BINDINGS: readonly Binding[] = ['bridge', 'managedtap'];
 /** A Kubernetes node (a Harvester host); in the lab an OVN chassis of its own. */
 export interface Node {
   readonly name: string;
+  /** True for NODE_NAME when the file has no `nodes:`: no real node is named, so a cluster target pins nothing. */
+  readonly implicit?: boolean;
 }
 
 /** Two nodes; order carries no meaning. */

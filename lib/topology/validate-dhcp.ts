@@ -33,10 +33,10 @@ export function validateDhcp(src: SpecSource, report: Report): void {
       const path = optionMtu ? at('subnets', i, 'dhcpV4Options') : at('subnets', i, 'mtu');
       report('warning', path, `MTU ${mtu.value} is larger than a Geneve overlay carries on a 1500-byte node network (Kube-OVN uses 1500 - 100 = ${OVERLAY_MTU}); guests would send packets the tunnel drops`, mtu.offset);
     }
-    if (!s.enableDHCP) {
-      for (const field of ['dhcpV4Options', 'mtu'] as const) {
-        if (s[field] !== undefined && s[field] !== '') report('warning', at('subnets', i, field), `${field} has no effect: subnet ${s.name} has enableDHCP false, so no DHCP answers its ports`);
-      }
+    // mtu acts without DHCP too: kube-ovn-cni sets it on the pod's interface, whose MTU KubeVirt
+    // passes on to the guest's NIC (and the model's overlay MTU is the subnet's).
+    if (!s.enableDHCP && s.dhcpV4Options !== undefined && s.dhcpV4Options !== '') {
+      report('warning', at('subnets', i, 'dhcpV4Options'), `dhcpV4Options has no effect: subnet ${s.name} has enableDHCP false, so no DHCP answers its ports`);
     }
   });
 

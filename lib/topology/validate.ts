@@ -5,6 +5,7 @@ import type { SpecSource } from './normalize.ts';
 import { validateAddresses } from './validate-addresses.ts';
 import { validateDhcp } from './validate-dhcp.ts';
 import { validateNat } from './validate-nat.ts';
+import { validateNodes } from './validate-nodes.ts';
 import { validateObjects } from './validate-objects.ts';
 import { validatePeering } from './validate-peering.ts';
 import { validatePolicies } from './validate-policies.ts';
@@ -21,6 +22,7 @@ export function validateSpec(src: SpecSource, report: Report): boolean {
     report(severity, path, message, offset);
   };
   validateObjects(src, counting);
+  validateNodes(src, counting);
   validateSecurity(src, counting);
   validateDhcp(src, counting);
   if (errors) return false;

@@ -66,7 +66,7 @@ const cases: Case[] = [
   { name: 'listen without protocol', yaml: ok({ vms: `vms:\n  - { name: vm1, network: n1, listen: [ ‸"443" ] }\n` }), path: 'vms[0].listen[0]', message: /must look like "tcp\/443"/ },
   { name: 'expect outcome typo', yaml: ok({}, `expect:\n  - { from: vm1, to: internet, outcome: ‸unreachable }\n`), path: 'expect[0].outcome', message: /did you mean "network-unreachable"/ },
   { name: 'phase patch unknown field', yaml: ok({}, `phases:\n  - name: p\n    patch:\n      subnets: [ { name: s1, ‸privat: true } ]\n`), path: 'phases[0].patch.subnets[0].privat', message: /did you mean "private"/ },
-  { name: 'phase that changes nothing', yaml: ok({}, `phases:\n  - ‸name: p\n`), path: 'phases[0]', message: /phase "p" changes nothing: give it remove:, add: or patch:/ },
+  { name: 'phase that changes nothing', yaml: ok({}, `phases:\n  - ‸name: p\n`), path: 'phases[0]', message: /phase "p" changes nothing: give it remove:, add:, patch:, cutTunnels: or restoreTunnels:/ },
   // Names
   { name: 'upper-case topology name', yaml: `apiVersion: vpcheck/v1\nkind: Topology\nname: ‸MyLab\n`, path: 'name', message: /DNS-1123/ },
   { name: 'shell metacharacters in a VM name', yaml: ok({ vms: `vms:\n  - { name: ‸"vm1;rm -rf /", network: n1 }\n` }), path: 'vms[0].name', message: /not a DNS-1123 label/ },

@@ -19,7 +19,7 @@ vms: [ { name: vm1, network: n1 } ]
   expect(t.vpcs.map((v) => [v.name, v.implicit])).toEqual([['ovn-cluster', true]]);
   expect(t.subnets[0]).toMatchObject({ vpc: 'ovn-cluster', gateway: '10.5.0.1', provider: 'default/n1', private: false, natOutgoing: false });
   expect(t.vms[0]).toMatchObject({ network: 'default/n1', defaultRoute: true, securityGroups: [], listen: [] });
-  expect(t.probes).toEqual({ mesh: true, internet: true, icmp: [], tcp: [] });
+  expect(t.probes).toEqual({ mesh: true, internet: true, icmp: [], tcp: [], mtu: [], bulk: [] });
   expect(Object.isFrozen(t) && Object.isFrozen(t.subnets[0])).toBe(true);
   expect(t.source.sha256).toMatch(/^[0-9a-f]{64}$/);
 });

@@ -21,17 +21,21 @@ export interface GuestCredentials {
   readonly hostKey: SshKeyPair;
 }
 
-/** Harvester v1.6 docs, Limitations: "cloud-init static IP must equal the IP Kube-OVN reserved". */
-export function networkData(ip: string, prefixLength: number): string {
-  return stringify({ version: 2, ethernets: { [GUEST_NIC]: { addresses: [`${ip}/${prefixLength}`] } } });
+/**
+ * Harvester v1.6 docs, Limitations: "cloud-init static IP must equal the IP Kube-OVN reserved".
+ * `mtu`: the guest's own MTU (a VM's `mtu:`), netplan's `mtu` of the interface (network-config v2).
+ */
+export function networkData(ip: string, prefixLength: number, mtu?: number): string {
+  return stringify({ version: 2, ethernets: { [GUEST_NIC]: { addresses: [`${ip}/${prefixLength}`], ...(mtu !== undefined && { mtu }) } } });
 }
 
 /**
  * A managedtap guest runs its DHCP client on the NIC: OVN's DHCP answers with the address Kube-OVN
- * pinned on the port, the router and the MTU.
+ * pinned on the port, the router and the MTU. A guest with its own `mtu` keeps it: netplan's
+ * dhcp4-overrides `use-mtu: false` ignores DHCP option 26.
  */
-export function dhcpNetworkData(): string {
-  return stringify({ version: 2, ethernets: { [GUEST_NIC]: { dhcp4: true } } });
+export function dhcpNetworkData(mtu?: number): string {
+  return stringify({ version: 2, ethernets: { [GUEST_NIC]: { dhcp4: true, ...(mtu !== undefined && { mtu, 'dhcp4-overrides': { 'use-mtu': false } }) } } });
 }
 
 export function userData(credentials: GuestCredentials, listen: readonly Listen[]): string {

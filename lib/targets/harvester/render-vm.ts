@@ -14,6 +14,8 @@ export interface VmInput {
   readonly securityGroups: readonly string[];
   readonly metadata: KubeObject['metadata'];
   readonly image: string;
+  /** The node the VM must run on; absent when the topology names no nodes (the scheduler chooses). */
+  readonly node?: string;
 }
 
 export function renderVm(input: VmInput): KubeObject {
@@ -56,12 +58,15 @@ export function renderVm(input: VmInput): KubeObject {
             },
           },
           networks: [{ name: 'nic-1', multus: { networkName: input.networkName } }],
+          // v1.VirtualMachineInstanceSpec.nodeSelector (kubevirt/kubevirt v1.5.0 and v1.7.0
+          // api/openapi-spec/swagger.json); kubernetes.io/hostname is the label every node carries.
+          ...(input.node !== undefined && { nodeSelector: { 'kubernetes.io/hostname': input.node } }),
           volumes: [
             { name: 'rootdisk', containerDisk: { image: input.image } },
             // The JSON name of CloudInitNoCloudSource's UserDataSecretRef is `secretRef`
             // (kubevirt/kubevirt v1.5.0 and v1.7.0 api/openapi-spec/swagger.json,
             // v1.CloudInitNoCloudSource); any other name is rejected under fieldValidation=Strict.
-            { name: 'cloudinitdisk', cloudInitNoCloud: { secretRef: { name: metadata.name }, networkData: vm.binding === 'managedtap' ? dhcpNetworkData() : networkData(input.ip, input.prefixLength) } },
+            { name: 'cloudinitdisk', cloudInitNoCloud: { secretRef: { name: metadata.name }, networkData: vm.binding === 'managedtap' ? dhcpNetworkData(vm.mtu) : networkData(input.ip, input.prefixLength, vm.mtu) } },
           ],
           terminationGracePeriodSeconds: 0,
         },

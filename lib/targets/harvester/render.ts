@@ -7,6 +7,7 @@ import { nadOf } from '../k8s-common/names.ts';
 import { inApplyOrder, renderNat, type NatSiteOptions } from '../k8s-common/render-nat.ts';
 import { renderNetwork, type OvnClusterPatch } from '../k8s-common/render-network.ts';
 import { renderVm } from './render-vm.ts';
+import { pinnedNode } from '../../topology/nodes.ts';
 
 export type { OvnClusterPatch } from '../k8s-common/render-network.ts';
 
@@ -49,6 +50,7 @@ export function render(spec: TopologySpec, options: RenderOptions): Rendered {
       securityGroups: a.securityGroups,
       metadata: a.metadata,
       image: options.image,
+      ...pinnedNode(spec, vm),
     })];
   });
   // Kube-OVN is Harvester's secondary CNI: the VPC side of the v1.8 page, an underlay external network.

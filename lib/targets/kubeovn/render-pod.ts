@@ -24,6 +24,8 @@ export interface PodInput {
   readonly image: string;
   /** Attach through Kube-OVN as the primary CNI instead of a multus attachment network. */
   readonly primary: boolean;
+  /** The node the pod must run on; absent when the topology names no nodes. */
+  readonly node?: string;
 }
 
 export function renderPod(input: PodInput): KubeObject {
@@ -31,6 +33,8 @@ export function renderPod(input: PodInput): KubeObject {
   const key = (suffix: string) => `${a.provider}.kubernetes.io/${suffix}`;
   // Ports the topology serves: one socat per port (netshoot-like images ship it), then the pod idles.
   const listeners = vm.listen.map((l) => `socat TCP-LISTEN:${l.port},fork,reuseaddr SYSTEM:true &`).join(' ');
+  // kube-ovn-cni gives the interface the subnet's MTU; a VM with its own sets it first, as its guest would (NET_ADMIN); a pod that cannot exits, visibly.
+  const mtu = vm.mtu === undefined ? '' : `ip link set ${input.primary ? PRIMARY_NIC : ATTACHMENT_NIC} mtu ${vm.mtu} || exit 1;`;
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -47,10 +51,11 @@ export function renderPod(input: PodInput): KubeObject {
     },
     spec: {
       terminationGracePeriodSeconds: 0,
+      ...(input.node !== undefined && { nodeSelector: { 'kubernetes.io/hostname': input.node } }),
       containers: [{
         name: 'vm',
         image: input.image,
-        command: ['sh', '-c', `${listeners} exec sleep infinity`.trim()],
+        command: ['sh', '-c', [mtu, listeners, 'exec sleep infinity'].filter(Boolean).join(' ')],
         // Routes are the VM's own to change (the docs' default-route step), and ping needs raw sockets.
         securityContext: { capabilities: { add: ['NET_ADMIN', 'NET_RAW'] } },
       }],

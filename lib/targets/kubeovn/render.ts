@@ -9,6 +9,7 @@ import { inApplyOrder, renderNat, type NatSiteOptions } from '../k8s-common/rend
 import { renderNetwork, type OvnClusterPatch } from '../k8s-common/render-network.ts';
 import { POD_SECURITY_LABELS } from './pod-security.ts';
 import { renderPod } from './render-pod.ts';
+import { pinnedNode } from '../../topology/nodes.ts';
 
 export { DEFAULT_POD_IMAGE } from '../images.ts';
 
@@ -44,7 +45,7 @@ export function renderPods(spec: TopologySpec, options: PodRenderOptions): Rende
   const network = renderNetwork(spec, { runId: options.runId, namespace, vpcNamespaces: [namespace], primary });
   const pods = spec.vms.flatMap((vm) => {
     const attachment = network.vms.get(vm.name);
-    return attachment ? [renderPod({ vm, attachment, subnet: prefixed(options.runId, attachment.addressed.subnet.name), image: options.image, primary })] : [];
+    return attachment ? [renderPod({ vm, attachment, subnet: prefixed(options.runId, attachment.addressed.subnet.name), image: options.image, primary, ...pinnedNode(spec, vm) })] : [];
   });
   // Kube-OVN's own docs: the macvlan external network and the controller's two ConfigMaps, which a
   // plain Kube-OVN install does not create. With Kube-OVN as the primary CNI the gateway's LAN leg

@@ -2,11 +2,14 @@
 // real Geneve on the run's underlay; cut tunnels between a pair of nodes, a live migration, the
 // guest MTU against the 58 bytes of encapsulation, and a teardown that leaves nothing.
 import { test, expect } from '@playwright/test';
-import { statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { LabTarget, type LabRealized } from '../../lib/targets/lab/lab-target.ts';
 import { DEFAULT_LAB_DIR, RunNames } from '../../lib/targets/lab/names.ts';
 import { run } from '../../lib/targets/lab/proc.ts';
+import { LAB_RMEM_DEFAULT } from '../../lib/targets/lab/socket-buffers.ts';
 import type { NodePair, TopologySpec, Vm } from '../../lib/topology/types.ts';
 import { addDefaultRoutes, context, expectNoLeak, expectNoReply, expectReply, subnet, topology, vm, vpc } from './support.ts';
 
@@ -60,6 +63,8 @@ test('three nodes: Geneve between chassis, a cut pair, a migration, the MTU, and
   const upMs = Date.now() - started;
   try {
     console.log(`3 chassis + 6 VMs up in ${upMs} ms`);
+    // Raised before the chassis' vswitchds opened their underlay sockets (socket-buffers.ts).
+    expect(Number(readFileSync('/proc/sys/net/core/rmem_default', 'utf8'))).toBeGreaterThanOrEqual(LAB_RMEM_DEFAULT);
     expect(new Set(first.vms.map((v) => lab.chassisOf(v.name))).size).toBe(3);
     expect(lab.chassisOf('a1')).toBe(names.chassis('n1'));
     const chassisRows = (await sb(['--bare', '--columns=name', 'list', 'Chassis'])).split('\n').filter((l) => l.startsWith(`${ctx.runId}.`));
@@ -118,4 +123,28 @@ test('three nodes: Geneve between chassis, a cut pair, a migration, the MTU, and
     await lab.down();
   }
   await expectNoLeak(ctx.runId);
+  // The chassis' own devices (taps of br-int and br-phy, the ports' host ends) went with their namespaces.
+  const { stdout: links } = await run('ip', ['-o', 'link', 'show']);
+  expect(links).not.toMatch(/\bbr-phy\b/);
+  expect(first.vms.map((v) => names.hostIf('vm', v.name)).filter((i) => links.includes(i))).toEqual([]);
+});
+
+test('a multi-node run killed with -9 is removed by down: chassis daemons, rows, namespaces', async () => {
+  const { runId } = context('mccrash');
+  const names = new RunNames(runId);
+  const script = fileURLToPath(new URL('./fixtures/crash-run.ts', import.meta.url));
+  // Its own process group, so that kill -9 reaches npx, tsx and node at once, as a crash would.
+  const child = spawn('npx', ['tsx', script, runId, DEFAULT_LAB_DIR, 'nodes'], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => d.toString().includes('UP') && resolve());
+    child.once('exit', (code) => reject(new Error(`crash-run exited ${code} before it was up`)));
+  });
+  process.kill(-child.pid!, 'SIGKILL');
+  await new Promise((resolve) => child.once('exit', resolve));
+  // The chassis outlive the run's process: their daemons are detached, in their namespaces.
+  const { stdout: ps } = await run('ps', ['-eo', 'args']);
+  expect(ps.split('\n').filter((l) => l.includes(names.runDir) && /^(ovs-vswitchd|ovn-controller|ovsdb-server)/.test(l)).length).toBe(6);
+  expect((await sb(['--bare', '--columns=name', 'list', 'Chassis'])).split('\n').filter((n) => n.startsWith(`${runId}.`)).sort()).toEqual([names.chassis('n1'), names.chassis('n2')]);
+  expect(await new LabTarget().down({ runId })).toEqual([runId]);
+  await expectNoLeak(runId);
 });

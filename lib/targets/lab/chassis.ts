@@ -205,7 +205,8 @@ export class ChassisSet {
    */
   async move(port: BridgePort, from: RunChassis, to: RunChassis): Promise<number> {
     const started = performance.now();
-    await from.vsctl(['--', '--if-exists', 'del-port', from.bridge, port.hostIf]);
+    // --no-wait: the old vswitchd lets go of the port by itself once its device has left.
+    await from.vsctl(['--no-wait', '--', '--if-exists', 'del-port', from.bridge, port.hostIf]);
     await run('ip', ['-n', from.netns, 'link', 'set', port.hostIf, 'netns', to.netns]);
     await run('ip', ['-n', to.netns, 'link', 'set', port.hostIf, 'up']);
     await to.vsctl(addPortArgs(to, port, this.names.runId));

@@ -148,3 +148,10 @@ test('a multi-node run killed with -9 is removed by down: chassis daemons, rows,
   expect(await new LabTarget().down({ runId })).toEqual([runId]);
   await expectNoLeak(runId);
 });
+
+test('a VM on a node the spec does not list is a TargetError, and the half-built run leaves nothing', async () => {
+  const ctx = context('mcbad');
+  const bad = { ...spec(), vms: [...spec().vms, vm('lost', 'sa', { node: 'n9' })] };
+  await expect(new LabTarget().up(bad, ctx)).rejects.toThrow(/has no node n9/);
+  await expectNoLeak(ctx.runId);
+});

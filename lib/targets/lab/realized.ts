@@ -45,6 +45,15 @@ export interface Move {
   readonly ms: number;
 }
 
+/**
+ * Waits for every step, then fails with the first failure: a teardown after a failed step must
+ * not race the steps still building (they would leave namespaces behind).
+ */
+async function allSettled(steps: readonly Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(steps)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 /** A plan without its node: two plans that differ only there are one VM migrating. */
 const placeless = (vm: VmPlan) => JSON.stringify({ ...vm, node: undefined });
 
@@ -132,7 +141,9 @@ export class LabRealized implements Realized {
       for (const p of problems) this.log.warn(`lab: ${p}`);
       this.log.info(`lab ${this.runId}: ${chassis.chassis.length} chassis up in ${Date.now() - started} ms`);
     }
-    [this.creds] = await Promise.all([createCredentials(this.names.runDir), this.namespaces.addNode(diffRows([], node).creations, this.bridgeOf(undefined))]);
+    const creds = createCredentials(this.names.runDir);
+    await allSettled([creds, this.namespaces.addNode(diffRows([], node).creations, this.bridgeOf(undefined))]);
+    this.creds = await creds;
     await this.namespaces.whoAmI(SEEN_AS_PORT);
     this.state = { ...EMPTY, node };
     await this.update(spec);
@@ -157,6 +168,9 @@ export class LabRealized implements Realized {
     const added = [...target.vms.values()].filter((vm) => !samePlace(vm, this.state.vms.get(vm.name)));
     const moved = this.chassis ? [...target.vms.values()].filter((vm) => samePlace(vm, this.state.vms.get(vm.name)) && vm.node !== this.state.vms.get(vm.name)!.node) : [];
     if (!this.chassis && next.tunnelsDown?.length) throw new TargetError(`lab: tunnels between nodes can be cut only on a run with more than one node`);
+    // Before anything changes: a VM on a node the run has no chassis for would fail half-built.
+    for (const vm of target.vms.values()) this.bridgeOf(vm.node);
+    for (const pair of next.tunnelsDown ?? []) pair.forEach((n) => this.bridgeOf(n));
     for (const vm of gone) {
       this.closeConsole(vm.name);
       this.clients.delete(vm.name);
@@ -172,7 +186,7 @@ export class LabRealized implements Realized {
     // Removals and creations in a transaction each: within one, ovn-nbctl still sees a router
     // policy it deleted and refuses to add it again ("Same routing policy already existed").
     const nbTransactions = [nb.removals, nb.creations].filter((c) => c.length);
-    await Promise.all([
+    await allSettled([
       (async () => {
         for (const t of nbTransactions) await this.daemons.guard(this.daemons.nbctl(transaction(t)));
       })(),

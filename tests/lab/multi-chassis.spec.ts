@@ -84,6 +84,12 @@ test('three nodes: Geneve between chassis, a cut pair, a migration, the MTU, and
     const n1Tunnels = (await run('ovs-vsctl', [`--db=unix:${join(names.chassisDir('n1'), 'conf.sock')}`, '--bare', '--columns=options', 'find', 'Interface', 'type=geneve'])).stdout;
     expect([...n1Tunnels.matchAll(/remote_ip="?([\d.]+)/g)].map((m) => m[1]).sort()).toEqual(['172.16.0.2', '172.16.0.3']);
 
+    // Evidence from a VM on a run chassis traces through that chassis' br-int.
+    const ovsTrace = (await lab.diagnose({ from: 'a2', toIp: lab.vm('b3').ip, probe: 'icmp' })).find((e) => e.title === 'OVS trace from a2')!;
+    expect(ovsTrace.command).toContain(chassisCtl(ctx.runId, 'n2'));
+    expect(ovsTrace.output).toMatch(/Datapath actions: .*tnl_push|Final flow/);
+    expect(ovsTrace.output).not.toMatch(/no such|unknown bridge|does not exist/i);
+
     // MTU: guests at 1500 fill 1472-byte pings on their node; across nodes 58 bytes of Geneve
     // leave room for 1414, and more is lost without an answer (the underlay is 1500 too).
     expect((await lab.exec('b3', ['cat', '/sys/class/net/enp1s0/mtu'])).stdout.trim()).toBe('1400');

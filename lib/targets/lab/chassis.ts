@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import type { Node, NodePair } from '../../topology/types.ts';
 import { TargetError } from '../target.ts';
 import { CHASSIS_BRIDGE, EXTERNAL_ID, UNDERLAY_BRIDGE, UNDERLAY_NIC, UNDERLAY_PREFIX, type RunNames } from './names.ts';
-import { nsScript, nsScripts, run, type ProcessOptions, type ProcessOutput } from './proc.ts';
+import { nsScript, nsScripts, run, type ProcessOutput } from './proc.ts';
 import { raiseSocketBuffers } from './socket-buffers.ts';
 
 /** The Linux bridge of a run's underlay namespace. */
@@ -79,45 +79,45 @@ export class RunChassis implements IntegrationBridge {
     return run('ovs-vsctl', [`--db=unix:${this.confSock}`, '--timeout=20', ...args], { env: this.env });
   }
 
-  appctl(args: readonly string[], options: Omit<ProcessOptions, 'env'> = {}): Promise<ProcessOutput> {
-    return run('ovs-appctl', ['-t', this.vswitchdCtl, ...args], { ...options, env: this.env });
-  }
-
   /** OpenFlow on br-phy, through the management socket vswitchd makes in its run dir. */
   ofctl(command: string, args: readonly string[]): Promise<ProcessOutput> {
     return run('ovs-ofctl', [command, `unix:${join(this.dir, `${UNDERLAY_BRIDGE}.mgmt`)}`, ...args], { env: this.env });
   }
 
-  private daemon(file: string, args: readonly string[], name: string, unixctl = true): Promise<ProcessOutput> {
+  /** A daemon of the chassis, detached, with its files in the chassis dir. */
+  private daemon(file: string, args: readonly string[], name: string, unixctl = true): string[] {
     const own = [`--pidfile=${join(this.dir, `${name}.pid`)}`, `--log-file=${join(this.dir, `${name}.log`)}`, ...(unixctl ? [`--unixctl=${join(this.dir, `${name}.ctl`)}`] : []), '--detach', '--no-chdir'];
-    return run('ip', ['netns', 'exec', this.netns, file, ...args, ...own], { env: this.env, timeoutMs: 15_000 });
+    return [file, ...args, ...own];
   }
 
-  /** The recipe's "Chassis N": needs its namespace with eth-ul in it, and rmem_default raised. */
+  /**
+   * The recipe's "Chassis N", as one script in the chassis' namespace (one fork from the runner):
+   * needs the namespace with eth-ul in it, and rmem_default raised.
+   */
   async start(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     const db = join(this.dir, 'conf.db');
     await rm(db, { force: true });
-    await run('ovsdb-tool', ['create', db, '/usr/share/openvswitch/vswitch.ovsschema'], { env: this.env });
-    await this.daemon('ovsdb-server', [db, `--remote=punix:${this.confSock}`], 'ovsdb-server');
+    const vsctl = ['ovs-vsctl', `--db=unix:${this.confSock}`, '--timeout=20'];
     const ids = {
       'system-id': this.name, hostname: this.name, 'ovn-remote': `unix:${this.sbSock}`, 'ovn-encap-type': 'geneve', 'ovn-encap-ip': this.encapIp,
       'ovn-bridge': CHASSIS_BRIDGE, 'ovn-bridge-datapath-type': 'netdev', 'ovn-transport-zones': this.names.transportZone(),
     };
-    await this.vsctl(['--no-wait', 'init', '--', 'set', 'Open_vSwitch', '.', ...Object.entries(ids).map(([k, v]) => `external_ids:${k}=${v}`)]);
-    await this.daemon('ovs-vswitchd', [`unix:${this.confSock}`, '--disable-system'], 'ovs-vswitchd');
-    // Without --no-wait: returns once vswitchd has made the bridges, so br-phy's tap exists.
-    await this.vsctl([
-      '--', 'add-br', UNDERLAY_BRIDGE, '--', 'set', 'Bridge', UNDERLAY_BRIDGE, 'datapath_type=netdev', `other-config:hwaddr="${this.mac}"`,
-      '--', 'add-port', UNDERLAY_BRIDGE, UNDERLAY_NIC,
-      '--', 'add-br', CHASSIS_BRIDGE, '--', 'set', 'Bridge', CHASSIS_BRIDGE, 'datapath_type=netdev', 'fail-mode=secure', 'other-config:disable-in-band=true',
-    ]);
     await nsScript(this.netns, [
+      ['ovsdb-tool', 'create', db, '/usr/share/openvswitch/vswitch.ovsschema'],
+      this.daemon('ovsdb-server', [db, `--remote=punix:${this.confSock}`], 'ovsdb-server'),
+      [...vsctl, '--no-wait', 'init', '--', 'set', 'Open_vSwitch', '.', ...Object.entries(ids).map(([k, v]) => `external_ids:${k}=${v}`)],
+      this.daemon('ovs-vswitchd', [`unix:${this.confSock}`, '--disable-system'], 'ovs-vswitchd'),
+      // Without --no-wait: returns once vswitchd has made the bridges, so br-phy's tap exists.
+      [...vsctl,
+        '--', 'add-br', UNDERLAY_BRIDGE, '--', 'set', 'Bridge', UNDERLAY_BRIDGE, 'datapath_type=netdev', `other-config:hwaddr="${this.mac}"`,
+        '--', 'add-port', UNDERLAY_BRIDGE, UNDERLAY_NIC,
+        '--', 'add-br', CHASSIS_BRIDGE, '--', 'set', 'Bridge', CHASSIS_BRIDGE, 'datapath_type=netdev', 'fail-mode=secure', 'other-config:disable-in-band=true'],
       ['ip', 'addr', 'add', `${this.encapIp}/24`, 'dev', UNDERLAY_BRIDGE],
       ['ip', 'link', 'set', UNDERLAY_BRIDGE, 'up'],
-    ]);
-    // ovn-controller (23.03) has no --unixctl: its control socket goes to OVN_RUNDIR.
-    await this.daemon('ovn-controller', [`unix:${this.confSock}`], 'ovn-controller', false);
+      // ovn-controller (23.03) has no --unixctl: its control socket goes to OVN_RUNDIR.
+      this.daemon('ovn-controller', [`unix:${this.confSock}`], 'ovn-controller', false),
+    ], { env: this.env, timeoutMs: 60_000 });
   }
 }
 
@@ -177,8 +177,9 @@ export class ChassisSet {
     await Promise.all(chassis.map((c) => c.start()));
     // A first packet to each peer would be lost while vswitchd ARPs for it; never tnl/neigh/flush
     // (afterwards ARP replies hit a cached megaflow and are no longer snooped).
-    await Promise.all(chassis.map((c) => Promise.all(chassis.filter((p) => p !== c).map((p) => c.appctl(['tnl/neigh/set', UNDERLAY_BRIDGE, p.encapIp, p.mac])))));
-    await Promise.all(chassis.map((c) => run('ovn-sbctl', [`--db=unix:${sbSock}`, '--timeout=15', 'wait-until', 'Chassis', c.name], { timeoutMs: 20_000 })));
+    await run('sh', ['-ec', chassis.flatMap((c) => chassis.filter((p) => p !== c).map((p) =>
+      ['ovs-appctl', '-t', c.vswitchdCtl, 'tnl/neigh/set', UNDERLAY_BRIDGE, p.encapIp, p.mac].join(' '))).join('\n')]);
+    await run('ovn-sbctl', [`--db=unix:${sbSock}`, '--timeout=15', ...chassis.flatMap((c) => ['--', 'wait-until', 'Chassis', c.name])], { timeoutMs: 20_000 });
     return { chassis: new ChassisSet(names, chassis), problems };
   }
 

@@ -1,5 +1,6 @@
 // Lab benchmark: daemon bring-up, realize time for 10/50/100 VMs (10 subnets, 3 VPCs, peerings),
-// teardown, and the lab's memory at 100 VMs. Prints figures; asserts nothing.
+// teardown, and the lab's memory at 100 VMs; then the same topologies on 3 nodes (a chassis each)
+// beside 1: bring-up with 6 VMs and realize of 100. Prints figures; asserts nothing.
 import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
 import { LabDaemons } from '../lib/targets/lab/daemons.ts';
@@ -10,8 +11,8 @@ import { NO_NAT, type Subnet, type TopologySpec, type Vpc, type Vm } from '../li
 const quiet = { info: () => undefined, warn: () => undefined };
 const labDir = `/run/vpcheck/lab-bench-${process.pid}`;
 
-/** 3 VPCs in a peering triangle with routes to each other, 10 subnets, n VMs round-robin. */
-function topology(vms: number): TopologySpec {
+/** 3 VPCs in a peering triangle with routes to each other, 10 subnets, n VMs round-robin (on subnets and nodes). */
+function topology(vms: number, nodes = 1): TopologySpec {
   const vpcNames = ['vpc-a', 'vpc-b', 'vpc-c'];
   const link = (i: number, j: number) => `169.254.${Math.min(i, j) * 3 + Math.max(i, j)}.${i < j ? 1 : 2}/30`;
   const vpcs: Vpc[] = vpcNames.map((name, i) => ({
@@ -24,11 +25,13 @@ function topology(vms: number): TopologySpec {
     name: `s${k}`, vpc: vpcNames[k % 3]!, cidrBlock: `10.${k % 3}.${k}.0/24`, gateway: `10.${k % 3}.${k}.1`, provider: `default/n${k}`,
     private: false, allowSubnets: [], natOutgoing: false, excludeIps: [], enableDHCP: false,
   }));
-  const vmList: Vm[] = Array.from({ length: vms }, (_, k) => ({ name: `vm-${k}`, network: `default/n${k % 10}`, defaultRoute: true, binding: 'bridge', securityGroups: [], listen: [] }));
+  const nodeNames = Array.from({ length: nodes }, (_, i) => `node-${i + 1}`);
+  const vmList: Vm[] = Array.from({ length: vms }, (_, k) => ({ name: `vm-${k}`, node: nodeNames[k % nodes], network: `default/n${k % 10}`, defaultRoute: true, binding: 'bridge', securityGroups: [], listen: [] }));
   return {
     name: 'bench', platform: 'harvester',
     networks: subnets.map((s, k) => ({ name: `n${k}`, namespace: 'default', ref: s.provider })),
     vpcs: [{ name: 'ovn-cluster', implicit: true, vpcPeerings: [], staticRoutes: [], policyRoutes: [] }, ...vpcs], subnets, securityGroups: [], vms: vmList, ...NO_NAT,
+    nodes: nodeNames.map((name) => ({ name })),
   };
 }
 
@@ -70,4 +73,18 @@ for (const n of [10, 50, 100]) {
   }
   const [, teardown] = await time(() => lab.down());
   console.log(`${n} VMs: realize ${realize.toFixed(0)} ms (bring-up included; 100-VM target <= 5000), teardown ${teardown.toFixed(0)} ms, cross-VPC ping ${ping.exitCode === 0 ? 'ok' : 'FAILED'}${memory}`);
+}
+
+// vm-0 and vm-1 are on different nodes when there are several: the ping crosses a Geneve tunnel.
+for (const n of [6, 100]) {
+  const figures: string[] = [];
+  for (const nodes of [1, 3]) {
+    const [lab, realize] = await time(() => target.up(topology(n, nodes), { runId: `bench-mc-${n}-${nodes}`, log: quiet }));
+    await lab.exec('vm-0', ['ip', 'route', 'replace', 'default', 'via', lab.vm('vm-0').gateway]);
+    await lab.exec('vm-1', ['ip', 'route', 'replace', 'default', 'via', lab.vm('vm-1').gateway]);
+    const ping = await lab.exec('vm-0', ['ping', '-c', '1', '-W', '1', lab.vm('vm-1').ip]);
+    const [, teardown] = await time(() => lab.down());
+    figures.push(`${nodes} chassis ${realize.toFixed(0)} ms (teardown ${teardown.toFixed(0)} ms, ping ${ping.exitCode === 0 ? 'ok' : 'FAILED'})`);
+  }
+  console.log(`${n} VMs, ${n === 6 ? 'bring-up' : 'realize'} (lab daemons included): ${figures.join(' beside ')}`);
 }

@@ -13,3 +13,13 @@ test('the suite left no vpcheck namespaces, daemons, processes or run records', 
   const runs = '/run/vpcheck/runs';
   expect(existsSync(runs) ? readdirSync(runs) : []).toEqual([]);
 });
+
+test('no run chassis is registered with the lab, and the machine\'s socket buffer size is its own again', async () => {
+  // A lab still up (another user's run) may hold only its own shared chassis; runs' are "<run>.<node>".
+  const sb = '/run/vpcheck/lab/sb.sock';
+  if (existsSync(sb)) {
+    const { stdout } = await execa('ovn-sbctl', [`--db=unix:${sb}`, '--bare', '--columns=name', 'list', 'Chassis']);
+    expect(stdout.split('\n').filter((n) => n.includes('.'))).toEqual([]);
+  }
+  expect(existsSync('/run/vpcheck/rmem-default.json')).toBe(false);
+});

@@ -217,16 +217,31 @@ async function expectEipHeld(lab: LabRealized, ip: string): Promise<void> {
   expect(stdout, `positive control of EIP ${ip}: the upstream host resolved it`).toMatch(/lladdr \S+ (REACHABLE|STALE|DELAY|PROBE)/);
 }
 
-/** Nothing of the run is left: no namespaces, no OVN/OVS rows (the lab is gone or clean), no files. */
+/**
+ * Nothing of the run is left: no namespaces, no process of its dir (a chassis' daemons), no
+ * OVN/OVS rows (the lab is gone or clean: NB rows, southbound chassis, root bridge ports), no files.
+ */
 export async function expectNoLeak(runId: string, labDir = '/run/vpcheck/lab'): Promise<void> {
   const { stdout } = await execa('ip', ['netns', 'list']);
   expect(stdout.split('\n').filter((l) => l.startsWith(`vpcheck-${runId}.`))).toEqual([]);
+  const { stdout: ps } = await execa('ps', ['-eo', 'pid,args']);
+  expect(ps.split('\n').filter((l) => l.includes(`${RUNS_DIR}/${runId}/`)), `processes of run ${runId}`).toEqual([]);
   expect(existsSync(`${RUNS_DIR}/${runId}`)).toBe(false);
   if (existsSync(`${labDir}/nb.sock`)) {
     for (const table of ['Logical_Router', 'Logical_Switch', 'Port_Group', 'Address_Set', 'DHCP_Options']) {
       const r = await execa('ovn-nbctl', [`--db=unix:${labDir}/nb.sock`, '--bare', '--columns=_uuid', 'find', table, `external_ids:vpcheck-run=${runId}`], { reject: false });
       if (r.exitCode === 0) expect(r.stdout.trim(), `${table} rows of run ${runId}`).toBe('');
     }
+  }
+  if (existsSync(`${labDir}/sb.sock`)) {
+    for (const [table, column] of [['Chassis', 'name'], ['Chassis_Private', 'name'], ['Encap', 'chassis_name']]) {
+      const r = await execa('ovn-sbctl', [`--db=unix:${labDir}/sb.sock`, '--bare', `--columns=${column}`, 'list', table!], { reject: false });
+      if (r.exitCode === 0) expect(r.stdout.split('\n').filter((n) => n.startsWith(`${runId}.`)), `${table} rows of run ${runId}`).toEqual([]);
+    }
+  }
+  if (existsSync(`${labDir}/conf.sock`)) {
+    const r = await execa('ovs-vsctl', [`--db=unix:${labDir}/conf.sock`, '--bare', '--columns=name', 'find', 'Interface', `external_ids:vpcheck-run=${runId}`], { reject: false });
+    if (r.exitCode === 0) expect(r.stdout.trim(), `bridge ports of run ${runId}`).toBe('');
   }
 }
 

@@ -29,6 +29,8 @@ function readText(file: string): string {
 
 export class LabDaemons {
   readonly bridge: string;
+  /** The shared chassis' name (Chassis row, system-id): every port of a one-node run is bound here. */
+  readonly chassis = CHASSIS;
   constructor(readonly dir: string) {
     this.bridge = bridgeName(dir);
   }
@@ -129,6 +131,10 @@ export class LabDaemons {
 
   nbctl(args: readonly string[], timeoutMs = 30_000) {
     return run('ovn-nbctl', [`--db=unix:${this.nbSock}`, ...args], { env: this.env, timeoutMs });
+  }
+
+  sbctl(args: readonly string[], timeoutMs = 30_000) {
+    return run('ovn-sbctl', [`--db=unix:${this.sbSock}`, ...args], { env: this.env, timeoutMs });
   }
 
   vsctl(args: readonly string[]) {

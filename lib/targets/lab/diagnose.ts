@@ -4,6 +4,7 @@
 // VM's own routes come from the runner, over the VM's session). Output is shown with the run's
 // name prefix removed, so it speaks of the topology's objects.
 import type { DiagnoseRequest, Evidence } from '../target.ts';
+import type { IntegrationBridge } from './chassis.ts';
 import type { LabDaemons } from './daemons.ts';
 import type { VmPlan } from './host-plan.ts';
 import type { RunNames } from './names.ts';
@@ -17,7 +18,8 @@ export function microflow(from: VmPlan, dstMac: string, request: DiagnoseRequest
   return `inport == "${from.lsp}" && eth.src == ${from.mac} && eth.dst == ${dstMac} && ip4.src == ${from.ip} && ip4.dst == ${request.toIp} && ip.ttl == 64 && ${l4}`;
 }
 
-export async function diagnose(daemons: LabDaemons, names: RunNames, from: VmPlan, sameSubnetPeer: VmPlan | undefined, request: DiagnoseRequest): Promise<Evidence[]> {
+/** `at`: the chassis the VM's port is on, whose vswitchd traces the packet through its br-int. */
+export async function diagnose(daemons: LabDaemons, at: IntegrationBridge, names: RunNames, from: VmPlan, sameSubnetPeer: VmPlan | undefined, request: DiagnoseRequest): Promise<Evidence[]> {
   // On-link destinations are addressed directly; everything else goes to the gateway's MAC.
   const dstMac = sameSubnetPeer?.mac ?? names.mac('lrp', names.subnetLrp(from.vpc, from.subnet));
   const flow = microflow(from, dstMac, request);
@@ -26,12 +28,12 @@ export async function diagnose(daemons: LabDaemons, names: RunNames, from: VmPla
   const items: [string, string, string[]][] = [
     [`ovn-trace from ${from.name}`, 'ovn-trace', [`--db=unix:${daemons.sbSock}`, '--detailed', names.switch(from.subnet), flow]],
     // The VM's veth is br-int's port of that name.
-    [`OVS trace from ${from.name}`, 'ovs-appctl', ['-t', daemons.vswitchdCtl, 'ofproto/trace', daemons.bridge, ofprotoFlow({ inPort: from.hostIf, mac: from.mac, ip: from.ip, dstMac }, request)]],
+    [`OVS trace from ${from.name}`, 'ovs-appctl', ['-t', at.vswitchdCtl, 'ofproto/trace', at.bridge, ofprotoFlow({ inPort: from.hostIf, mac: from.mac, ip: from.ip, dstMac }, request)]],
     [`routes of VPC ${from.vpc}`, 'ovn-nbctl', [...nb, 'lr-route-list', router]],
     [`router policies of VPC ${from.vpc}`, 'ovn-nbctl', [...nb, 'lr-policy-list', router]],
   ];
   return Promise.all(items.map(async ([title, file, args]) => {
-    const r = await run(file, args, { env: daemons.env, allowFailure: true, timeoutMs: 15_000 });
+    const r = await run(file, args, { env: file === 'ovs-appctl' ? at.env : daemons.env, allowFailure: true, timeoutMs: 15_000 });
     return { title, command: names.unprefix([file, ...args].map(shellQuote).join(' ')), output: names.unprefix(r.stdout + r.stderr) };
   }));
 }

@@ -1,7 +1,8 @@
 // Pure plans of what the lab builds outside OVN: one namespace per VM, and the run's node and
 // upstream namespaces that stand in for Kube-OVN's node gateway and the internet.
 import type { TopologySpec } from '../../topology/types.ts';
-import { DEFAULT_VPC } from '../../topology/types.ts';
+import { DEFAULT_VPC, NODE_NAME } from '../../topology/types.ts';
+import { OVERLAY_MTU } from '../../topology/dhcp.ts';
 import type { Addressed } from '../../topology/addresses.ts';
 import { parsePrefix } from '../../net/ipv4.ts';
 import { JOIN_GATEWAY, NODE_UPLINK, type RunNames } from './names.ts';
@@ -21,6 +22,10 @@ export interface VmPlan {
   readonly listen: readonly number[];
   /** The guest's NIC on its subnet. */
   readonly nic: string;
+  /** The node it runs on; on a multi-node run, the chassis its port is bound on. */
+  readonly node: string;
+  /** The guest NIC's MTU: its own, else what the overlay hands out (Kube-OVN: 1500 - 100 for Geneve). */
+  readonly mtu: number;
   /** managedtap: the guest boots without an address and runs a DHCP client (dhcp.ts). */
   readonly dhcpClient: boolean;
   /**
@@ -45,6 +50,8 @@ export function vmPlans(names: RunNames, addresses: ReadonlyMap<string, Addresse
     vpc: subnet.vpc,
     listen: vm.listen.map((l) => l.port),
     nic: nicOf(vm.name),
+    node: vm.node ?? NODE_NAME,
+    mtu: vm.mtu ?? subnet.mtu ?? OVERLAY_MTU,
     dhcpClient: vm.binding === 'managedtap',
     dhcpServer: vm.binding === 'managedtap' && subnet.enableDHCP,
   }));
@@ -58,6 +65,7 @@ export function vmScript(vm: VmPlan): Command[] {
   return [
     ['ip', 'link', 'set', 'lo', 'up'],
     ...(vm.dhcpClient ? [] : [['ip', 'addr', 'add', `${vm.ip}/${vm.prefixLength}`, 'dev', vm.nic]]),
+    ['ip', 'link', 'set', vm.nic, 'mtu', String(vm.mtu)],
     ['ip', 'link', 'set', vm.nic, 'up'],
     // The userspace datapath does not fill in offloaded checksums: without this every TCP
     // segment (RSTs included) is dropped and an open port looks like a timeout.

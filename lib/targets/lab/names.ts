@@ -34,6 +34,12 @@ export const UPSTREAM_IP = '192.0.2.1';
 /** The node's own address (the model's NODE_INTERNAL_IP): Kube-OVN's 30000 policy reroutes it to the node. */
 export const NODE_UPLINK_IP = formatIPv4(NODE_INTERNAL_IP);
 export const EXTERNAL_ID = 'vpcheck-run';
+/** A run chassis' NIC on the underlay, and the bridges of its vswitchd (ovn-controller's default br-int). */
+export const UNDERLAY_NIC = 'eth-ul';
+export const CHASSIS_BRIDGE = 'br-int';
+export const UNDERLAY_BRIDGE = 'br-phy';
+/** A run's underlay: chassis k (0-based, in the order of the spec's nodes) holds 172.16.0.(k+1). */
+export const UNDERLAY_PREFIX = '172.16.0';
 
 // No "." in run ids: names are "<run>.<rest>", so the run id of any lab name is unambiguous.
 const RUN_ID = /^[a-z0-9][a-z0-9-]{0,23}$/;
@@ -134,7 +140,35 @@ export class RunNames {
   natGatewayLsp(gw: string): string {
     return this.ovn(`natgw.${gw}`);
   }
-  /** Root-namespace end of a veth on br-int: "vc" + 12 hex digits. */
+  /** A node's OVN chassis (multi-node runs): its daemons and br-int live in this namespace. */
+  chassisNamespace(node: string): string {
+    return `${NAMESPACE_PREFIX}${this.runId}.chassis.${node}`;
+  }
+  /** The Linux bridge joining the run's chassis: the nodes' underlay network. */
+  underlayNamespace(): string {
+    return `${NAMESPACE_PREFIX}${this.runId}.underlay`;
+  }
+  /** The chassis' system-id and hostname, its Chassis row's name in the southbound database. */
+  chassis(node: string): string {
+    return this.ovn(node);
+  }
+  /**
+   * The run's own transport zone: chassis form tunnels only with chassis of a zone they share
+   * (ovn-controller(8), external_ids:ovn-transport-zones), so neither the lab's root chassis nor
+   * another run's chassis (whose underlay addresses may be the same) ever tunnels to this run's.
+   */
+  transportZone(): string {
+    return `vpcheck-${this.runId}`;
+  }
+  /** A chassis' daemons' files (databases, sockets, pids, logs). */
+  chassisDir(node: string): string {
+    return join(this.runDir, 'chassis', shortHash(this.runId, 'chassis', node).slice(0, 12));
+  }
+  /** The underlay bridge's port towards a chassis (the chassis end is UNDERLAY_NIC). */
+  underlayPort(node: string): string {
+    return `vu${shortHash(this.runId, 'underlay', node).slice(0, 12)}`;
+  }
+  /** Root-namespace (or chassis-namespace) end of a veth on br-int: "vc" + 12 hex digits. */
   hostIf(kind: 'vm' | 'node' | 'natgw', name: string): string {
     return `vc${shortHash(this.runId, kind, name).slice(0, 12)}`;
   }

@@ -6,58 +6,70 @@ import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TargetError } from '../target.ts';
-import type { LabDaemons } from './daemons.ts';
+import { addPortArgs, type BridgePort, type IntegrationBridge } from './chassis.ts';
 import { isAlive } from './lock.ts';
 import { type VmPlan, vmScript } from './host-plan.ts';
-import { EXTERNAL_ID, NATGW_EXTERNAL_NIC, NATGW_LAN_NIC, NODE_JOIN_IP, NODE_JOIN_NIC, NODE_UPLINK, NODE_UPLINK_IP, UPSTREAM_BRIDGE, UPSTREAM_IP, type RunNames } from './names.ts';
+import { NATGW_EXTERNAL_NIC, NATGW_LAN_NIC, NODE_JOIN_IP, NODE_JOIN_NIC, NODE_UPLINK, NODE_UPLINK_IP, UPSTREAM_BRIDGE, UPSTREAM_IP, type RunNames } from './names.ts';
 import type { NatGatewayPlan } from './nat-plan.ts';
 import { inNamespace, nsScript, nsScripts, pool, run } from './proc.ts';
 import type { Command } from './rows.ts';
 
 const PARALLEL = 4;
 
-function ipBatch(lines: readonly string[]) {
-  return lines.length ? run('ip', ['-batch', '-'], { input: lines.join('\n') + '\n' }) : undefined;
+function ipBatch(lines: readonly string[], netns: readonly string[] = []) {
+  return lines.length ? run('ip', [...netns, '-batch', '-'], { input: lines.join('\n') + '\n' }) : undefined;
 }
 
 /** Independent `ip` commands split over a few batches run side by side. */
 const PARALLEL_BATCHES = 4;
-async function inParallel(lines: readonly string[]): Promise<void> {
+async function inParallel(lines: readonly string[], netns: readonly string[] = []): Promise<void> {
   const size = Math.ceil(lines.length / PARALLEL_BATCHES);
   const batches = Array.from({ length: PARALLEL_BATCHES }, (_, i) => lines.slice(i * size, (i + 1) * size));
-  await Promise.all(batches.map(ipBatch));
+  await Promise.all(batches.map((b) => ipBatch(b, netns)));
 }
 
-/** Host end of a veth into `ns` (peer `nic`, with `mac`), plugged into br-int as OVN port `lsp`. */
-interface Plug {
+/** Host end of a veth into `ns` (peer `nic`, with `mac`), plugged into `at` as OVN port `lsp`. */
+interface Plug extends BridgePort {
   readonly ns: string;
-  readonly hostIf: string;
   readonly nic: string;
   readonly mac: string;
-  readonly lsp: string;
+  readonly at: IntegrationBridge;
+}
+
+/** A port to unplug: its host end and the bridge it is on. */
+export interface Unplug {
+  readonly hostIf: string;
+  readonly at: IntegrationBridge;
+}
+
+/** Items grouped by the bridge they concern, in first-seen order. */
+function byBridge<T extends { at: IntegrationBridge }>(items: readonly T[]): [IntegrationBridge, T[]][] {
+  const groups = new Map<IntegrationBridge, T[]>();
+  for (const item of items) groups.set(item.at, [...(groups.get(item.at) ?? []), item]);
+  return [...groups];
 }
 
 export class Namespaces {
-  constructor(private readonly daemons: LabDaemons, private readonly names: RunNames) {}
+  constructor(private readonly names: RunNames) {}
 
+  /**
+   * The guest end goes straight into its namespace and the host end into the bridge's (a run
+   * chassis' namespace, or the root namespace for the lab's shared chassis).
+   */
   private async plug(plugs: readonly Plug[]): Promise<void> {
-    await ipBatch(plugs.flatMap((p) => [
-      `netns add ${p.ns}`,
-      `link add ${p.hostIf} type veth peer name ${p.nic} netns ${p.ns} address ${p.mac}`,
-      `link set ${p.hostIf} up`,
-    ]));
-    if (!plugs.length) return;
-    await this.daemons.vsctl(plugs.flatMap((p) => [
-      '--', '--may-exist', 'add-port', this.daemons.bridge, p.hostIf,
-      '--', 'set', 'Interface', p.hostIf, `external_ids:iface-id=${p.lsp}`, `external_ids:${EXTERNAL_ID}=${this.names.runId}`,
-    ]));
+    await ipBatch(plugs.map((p) => `netns add ${p.ns}`));
+    await Promise.all(byBridge(plugs).map(async ([at, ps]) => {
+      const lines = ps.flatMap((p) => [`link add ${p.hostIf} type veth peer name ${p.nic} netns ${p.ns} address ${p.mac}`, `link set ${p.hostIf} up`]);
+      await ipBatch(lines, at.netns ? ['-n', at.netns] : []);
+      await at.vsctl(ps.flatMap((p) => addPortArgs(at, p, this.names.runId)));
+    }));
   }
 
-  async addNode(nodeCommands: readonly Command[]): Promise<void> {
+  async addNode(nodeCommands: readonly Command[], at: IntegrationBridge): Promise<void> {
     const node = this.names.nodeNamespace();
     const upstream = this.names.upstreamNamespace();
     await ipBatch([`netns add ${upstream}`]);
-    await this.plug([{ ns: node, hostIf: this.names.hostIf('node', 'ovn0'), nic: NODE_JOIN_NIC, mac: this.names.mac('node', 'ovn0'), lsp: this.names.nodeLsp() }]);
+    await this.plug([{ ns: node, hostIf: this.names.hostIf('node', 'ovn0'), nic: NODE_JOIN_NIC, mac: this.names.mac('node', 'ovn0'), lsp: this.names.nodeLsp(), at }]);
     await nsScript(node, [
       ['sysctl', '-qw', 'net.ipv4.ip_forward=1'],
       ['ip', 'link', 'set', 'lo', 'up'],
@@ -88,10 +100,10 @@ export class Namespaces {
    * forgets what it knew of their addresses: an EIP that moved to another gateway, or a gateway
    * rebuilt, must be asked for again (the pod sends gratuitous ARP for it, nat-gateway.sh eip-add).
    */
-  async addNatGateways(gateways: readonly NatGatewayPlan[]): Promise<void> {
+  async addNatGateways(gateways: readonly NatGatewayPlan[], at: IntegrationBridge): Promise<void> {
     if (!gateways.length) return;
     const upstream = this.names.upstreamNamespace();
-    await this.plug(gateways.map((g) => ({ ns: g.namespace, hostIf: g.hostIf, nic: NATGW_LAN_NIC, mac: g.lanMac, lsp: g.lsp })));
+    await this.plug(gateways.map((g) => ({ ns: g.namespace, hostIf: g.hostIf, nic: NATGW_LAN_NIC, mac: g.lanMac, lsp: g.lsp, at })));
     await nsScripts(gateways.map((g) => ({
       ns: g.namespace,
       commands: [['ip', 'link', 'add', NATGW_EXTERNAL_NIC, 'address', g.externalMac, 'type', 'veth', 'peer', 'name', g.upstreamPort, 'netns', upstream], ...g.script],
@@ -111,8 +123,8 @@ export class Namespaces {
     if (creations.length) await nsScript(node, creations);
   }
 
-  async addVms(vms: readonly VmPlan[]): Promise<void> {
-    await this.plug(vms.map((vm) => ({ ns: vm.namespace, hostIf: vm.hostIf, nic: vm.nic, mac: vm.mac, lsp: vm.lsp })));
+  async addVms(vms: readonly VmPlan[], bridgeOf: (vm: VmPlan) => IntegrationBridge): Promise<void> {
+    await this.plug(vms.map((vm) => ({ ns: vm.namespace, hostIf: vm.hostIf, nic: vm.nic, mac: vm.mac, lsp: vm.lsp, at: bridgeOf(vm) })));
     await nsScripts(vms.map((vm) => ({ ns: vm.namespace, commands: vmScript(vm) })), PARALLEL);
     await pool(vms.filter((vm) => vm.listen.length), PARALLEL, (vm) => this.listen(vm));
   }
@@ -141,14 +153,17 @@ export class Namespaces {
   }
 
   /** Removes namespaces (killing what runs inside them by pid) and their bridge ports. */
-  async remove(namespaces: readonly string[], hostIfs: readonly string[]): Promise<void> {
+  async remove(namespaces: readonly string[], ports: readonly Unplug[]): Promise<void> {
     await killInside(namespaces);
-    if (hostIfs.length) await this.daemons.vsctl(hostIfs.flatMap((i) => ['--', '--if-exists', 'del-port', this.daemons.bridge, i]));
-    // Deleting the host end explicitly: a namespace's own links go away only asynchronously.
-    const existing = new Set((await run('ip', ['-o', 'link', 'show'])).stdout.split('\n').map((l) => l.split(/[:@]\s?/)[1]?.trim()));
-    // One `ip -batch` deletes one object at a time, each waiting on the kernel; a few batches at
-    // once overlap those waits. Links first: a namespace's veth end goes with its host end.
-    await inParallel(hostIfs.filter((i) => existing.has(i)).map((i) => `link del ${i}`));
+    await Promise.all(byBridge(ports).map(async ([at, ps]) => {
+      await at.vsctl(ps.flatMap((p) => ['--', '--if-exists', 'del-port', at.bridge, p.hostIf]));
+      // Deleting the host end explicitly: a namespace's own links go away only asynchronously.
+      const netns = at.netns ? ['-n', at.netns] : [];
+      const existing = new Set((await run('ip', [...netns, '-o', 'link', 'show'])).stdout.split('\n').map((l) => l.split(/[:@]\s?/)[1]?.trim()));
+      // One `ip -batch` deletes one object at a time, each waiting on the kernel; a few batches at
+      // once overlap those waits. Links first: a namespace's veth end goes with its host end.
+      await inParallel(ps.filter((p) => existing.has(p.hostIf)).map((p) => `link del ${p.hostIf}`), netns);
+    }));
     await inParallel(namespaces.map((ns) => `netns del ${ns}`));
   }
 }

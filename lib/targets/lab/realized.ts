@@ -8,7 +8,7 @@ import type { ChildStream } from '../../sessions/child-stream.ts';
 import type { Session, Transport } from '../../sessions/session.ts';
 import { openSshSession } from '../../sessions/ssh.ts';
 import { publicKeyBlob } from '../../sessions/ssh-keys.ts';
-import { EXTERNAL, type TopologySpec } from '../../topology/types.ts';
+import { EXTERNAL, type NodePair, type TopologySpec } from '../../topology/types.ts';
 import { contains, parseIPv4, parsePrefix } from '../../net/ipv4.ts';
 import { TargetError, type DiagnoseRequest, type Evidence, type Logger, type Readiness, type Realized, type RealizedVm, type UpdateResult } from '../target.ts';
 import { createCredentials, type LabCredentials } from './credentials.ts';
@@ -27,6 +27,7 @@ import { leaveLab } from './registry.ts';
 import { diffRows, type Row } from './rows.ts';
 import { teardownRun } from './teardown.ts';
 import { neighbourTableFulls } from './neighbours.ts';
+import { ChassisSet, type IntegrationBridge } from './chassis.ts';
 
 interface State {
   readonly nb: readonly Row[];
@@ -36,6 +37,26 @@ interface State {
 }
 
 const EMPTY: State = { nb: [], node: [], vms: new Map(), natGateways: new Map() };
+/** A VM's port moved to another node's chassis between phases (live migration), and how long it took. */
+export interface Move {
+  readonly vm: string;
+  readonly from: string;
+  readonly to: string;
+  readonly ms: number;
+}
+
+/**
+ * Waits for every step, then fails with the first failure: a teardown after a failed step must
+ * not race the steps still building (they would leave namespaces behind).
+ */
+async function allSettled(steps: readonly Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(steps)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/** A plan without its node: two plans that differ only there are one VM migrating. */
+const placeless = (vm: VmPlan) => JSON.stringify({ ...vm, node: undefined });
+
 /** The upstream host's "who am I" port (Namespaces.whoAmI); `to: internet` tcp probes should avoid it. */
 export const SEEN_AS_PORT = 47474;
 
@@ -64,12 +85,15 @@ export class LabRealized implements Realized {
   private readonly leases = new Map<string, Promise<Lease>>();
   private creds?: LabCredentials;
   private downPromise?: Promise<void>;
+  /** A multi-node run's chassis, one per node; absent: every port is on the lab's shared chassis. */
+  private chassis?: ChassisSet;
+  private readonly movesMade: Move[] = [];
   /** The kernel's neighbour-table overflows since boot, when the run began. */
   private readonly tableFullsAtStart = neighbourTableFulls();
 
   constructor(private readonly daemons: LabDaemons, private readonly names: RunNames, private readonly log: Logger, private readonly nicOf: (vm: string) => string) {
     this.runId = names.runId;
-    this.namespaces = new Namespaces(daemons, names);
+    this.namespaces = new Namespaces(names);
     this.dhcp = new LabDhcp(daemons, names);
   }
 
@@ -85,11 +109,41 @@ export class LabRealized implements Realized {
     return this.latest;
   }
 
-  /** Builds the first phase: node and upstream namespaces, then the same path as update(). */
+  /** The bridge a node's ports plug into: its chassis on a multi-node run, else the lab's shared one. */
+  private bridgeOf(node: string | undefined): IntegrationBridge {
+    return this.chassis ? this.chassis.get(node) : this.daemons;
+  }
+
+  /**
+   * The OVN chassis (Chassis row name) a VM's port is bound on: its node's on a multi-node run,
+   * the lab's shared chassis otherwise.
+   */
+  chassisOf(vm: string): string {
+    return this.chassis ? this.chassis.get(this.plan(vm).node).name : this.daemons.chassis;
+  }
+
+  /** The migrations made so far, in order. */
+  get moves(): readonly Move[] {
+    return this.movesMade;
+  }
+
+  /**
+   * Builds the first phase: a multi-node spec's chassis first, then node and upstream namespaces,
+   * then the same path as update().
+   */
   async build(spec: TopologySpec): Promise<void> {
     const node = nodeRows(spec);
     await mkdir(this.names.runDir, { recursive: true, mode: 0o700 });
-    [this.creds] = await Promise.all([createCredentials(this.names.runDir), this.namespaces.addNode(diffRows([], node).creations)]);
+    if ((spec.nodes?.length ?? 1) > 1) {
+      const started = Date.now();
+      const { chassis, problems } = await ChassisSet.build(this.names, spec.nodes!, this.daemons.sbSock);
+      this.chassis = chassis;
+      for (const p of problems) this.log.warn(`lab: ${p}`);
+      this.log.info(`lab ${this.runId}: ${chassis.chassis.length} chassis up in ${Date.now() - started} ms`);
+    }
+    const creds = createCredentials(this.names.runDir);
+    await allSettled([creds, this.namespaces.addNode(diffRows([], node).creations, this.bridgeOf(undefined))]);
+    this.creds = await creds;
     await this.namespaces.whoAmI(SEEN_AS_PORT);
     this.state = { ...EMPTY, node };
     await this.update(spec);
@@ -108,8 +162,15 @@ export class LabRealized implements Realized {
     const nb = diffRows(this.state.nb, target.nb);
     const node = diffRows(this.state.node, target.node);
     const same = <T>(a: T | undefined, b: T | undefined) => JSON.stringify(a) === JSON.stringify(b);
-    const gone = [...this.state.vms.values()].filter((vm) => !same(vm, target.vms.get(vm.name)));
-    const added = [...target.vms.values()].filter((vm) => !same(vm, this.state.vms.get(vm.name)));
+    // On one chassis a VM's node is only a label; across chassis a node change is a migration.
+    const samePlace = (a: VmPlan | undefined, b: VmPlan | undefined) => (this.chassis ? !!a && !!b && placeless(a) === placeless(b) : same(a, b));
+    const gone = [...this.state.vms.values()].filter((vm) => !samePlace(vm, target.vms.get(vm.name)));
+    const added = [...target.vms.values()].filter((vm) => !samePlace(vm, this.state.vms.get(vm.name)));
+    const moved = this.chassis ? [...target.vms.values()].filter((vm) => samePlace(vm, this.state.vms.get(vm.name)) && vm.node !== this.state.vms.get(vm.name)!.node) : [];
+    if (!this.chassis && next.tunnelsDown?.length) throw new TargetError(`lab: tunnels between nodes can be cut only on a run with more than one node`);
+    // Before anything changes: a VM on a node the run has no chassis for would fail half-built.
+    for (const vm of target.vms.values()) this.bridgeOf(vm.node);
+    for (const pair of next.tunnelsDown ?? []) pair.forEach((n) => this.bridgeOf(n));
     for (const vm of gone) {
       this.closeConsole(vm.name);
       this.clients.delete(vm.name);
@@ -119,18 +180,21 @@ export class LabRealized implements Realized {
     // conntrack entries of the rules it had (nat-gateway.sh deletes rules without a flush).
     const goneGws = [...this.state.natGateways.values()].filter((g) => !same(g, target.natGateways.get(g.name)));
     const addedGws = [...target.natGateways.values()].filter((g) => !same(g, this.state.natGateways.get(g.name)));
-    await this.namespaces.remove([...gone, ...goneGws].map((x) => x.namespace), [...gone, ...goneGws].map((x) => x.hostIf));
+    await this.namespaces.remove([...gone, ...goneGws].map((x) => x.namespace),
+      [...gone.map((vm) => ({ hostIf: vm.hostIf, at: this.bridgeOf(vm.node) })), ...goneGws.map((g) => ({ hostIf: g.hostIf, at: this.bridgeOf(undefined) }))]);
     const commands = [...nb.removals, ...nb.creations];
     // Removals and creations in a transaction each: within one, ovn-nbctl still sees a router
     // policy it deleted and refuses to add it again ("Same routing policy already existed").
     const nbTransactions = [nb.removals, nb.creations].filter((c) => c.length);
-    await Promise.all([
+    await allSettled([
       (async () => {
         for (const t of nbTransactions) await this.daemons.guard(this.daemons.nbctl(transaction(t)));
       })(),
       this.namespaces.updateNode(node.removals, node.creations),
-      this.namespaces.addVms(added),
-      this.namespaces.addNatGateways(addedGws),
+      this.namespaces.addVms(added, (vm) => this.bridgeOf(vm.node)),
+      this.namespaces.addNatGateways(addedGws, this.bridgeOf(undefined)),
+      Promise.all(moved.map((vm) => this.migrate(vm, this.state.vms.get(vm.name)!.node))),
+      this.setTunnelsDown(next.tunnelsDown ?? []),
     ]);
     this.state = target;
     const dhcpCommands = await this.dhcp.sync(next, addresses);
@@ -149,6 +213,19 @@ export class LabRealized implements Realized {
       (goneGws.length + addedGws.length ? `, NAT gateways: ${addedGws.length} built, ${goneGws.length} removed` : ''));
     // A VM whose plan changed was removed and added again: a new namespace, a fresh console.
     return { replaced: gone.filter((vm) => target.vms.has(vm.name)).map((vm) => vm.name), readiness: this.latest };
+  }
+
+  /** Moves a VM's port to its new node's chassis; its namespace, and so its sessions, stay. */
+  private async migrate(vm: VmPlan, from: string): Promise<void> {
+    const ms = await this.chassis!.move(vm, this.chassis!.get(from), this.chassis!.get(vm.node));
+    this.movesMade.push({ vm: vm.name, from, to: vm.node, ms });
+    this.log.info(`lab ${this.runId}: VM ${vm.name} moved from node ${from} to ${vm.node} in ${ms.toFixed(0)} ms`);
+  }
+
+  private async setTunnelsDown(down: readonly NodePair[]): Promise<void> {
+    if (!this.chassis) return;
+    const { cut, restored } = await this.chassis.setTunnelsDown(down);
+    if (cut + restored) this.log.info(`lab ${this.runId}: tunnels cut ${cut}, restored ${restored} (${down.length} down)`);
   }
 
   private plan(vm: string): VmPlan {
@@ -244,7 +321,7 @@ export class LabRealized implements Realized {
     if (request.from === EXTERNAL) return external;
     const from = this.plan(request.from);
     const onLink = [...this.state.vms.values()].find((p) => p.ip === request.toIp && p.subnet === from.subnet && contains(parsePrefix(`${from.ip}/${from.prefixLength}`), to));
-    return [...await diagnose(this.daemons, this.names, from, onLink, request), ...external];
+    return [...await diagnose(this.daemons, this.bridgeOf(from.node), this.names, from, onLink, request), ...external];
   }
 
   private natGatewayEvidence(): Promise<Evidence[]> {

@@ -6,7 +6,9 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TargetError } from '../target.ts';
 import { isAlive, withLabLock } from './lock.ts';
-import { RUNS_DIR } from './names.ts';
+import { RUNS_DIR, RunNames } from './names.ts';
+import { hasChassis } from './chassis.ts';
+import { restoreSocketBuffers } from './socket-buffers.ts';
 import { raiseNeighbourLimits, restoreNeighbourLimits } from './neighbours.ts';
 
 export interface RunRecord {
@@ -65,7 +67,8 @@ export async function joinLab<L extends LabControl>(lab: L, runId: string, warn:
 
 /**
  * Drops a run's record and files (if a run is given); when no run of the lab remains, stops its
- * daemons and removes its dir; when no run of any lab remains, restores the neighbour limits.
+ * daemons and removes its dir; when no run of any lab remains, restores the neighbour limits, and
+ * when no multi-chassis run remains, the socket buffer size.
  * RUNS_DIR stays: runs of other labs, under other locks, make their records in it.
  */
 export async function leaveLab(lab: LabControl, runId?: string): Promise<void> {
@@ -73,6 +76,7 @@ export async function leaveLab(lab: LabControl, runId?: string): Promise<void> {
     if (runId) await rm(join(RUNS_DIR, runId), { recursive: true, force: true });
     const runs = await recordedRuns();
     await restoreNeighbourLimits(runs.length > 0);
+    await restoreSocketBuffers(async () => (await recordedRuns()).some((r) => hasChassis(new RunNames(r.runId))));
     if (runs.some((r) => r.labDir === lab.dir)) return;
     await lab.stop();
     await rm(lab.dir, { recursive: true, force: true });

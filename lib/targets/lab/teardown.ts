@@ -29,17 +29,31 @@ export async function teardownRun(daemons: LabDaemons, runId: string): Promise<v
   await step('processes', () => killInside(namespaces));
   // Without the conf database the ports cannot be listed; the daemons then stop with the lab.
   const hostIfs = up.has('ovsdb-server-conf') ? await findOwned(daemons, 'ovs', 'Interface', 'name', runId).catch(() => []) : [];
-  await step('namespaces', () => new Namespaces(daemons, names).remove(namespaces, hostIfs));
+  await step('namespaces', () => new Namespaces(names).remove(namespaces, hostIfs.map((hostIf) => ({ hostIf, at: daemons }))));
   if (up.has('ovsdb-server-nb')) {
     await step('OVN rows', async () => {
       const rows = (await Promise.all(NB_TABLES.map(async (t) => (await findOwned(daemons, 'nb', t, '_uuid', runId)).map((u) => ['--', '--if-exists', 'destroy', t, u])))).flat(2);
       if (rows.length) await daemons.nbctl(rows);
     });
   }
+  // After killInside: a live ovn-controller would register its chassis again. A dead chassis
+  // left in the southbound database would stall every run's --wait=hv (it never acknowledges).
+  if (up.has('ovsdb-server-sb')) {
+    await step('chassis', async () => {
+      const rows = (await runChassis(daemons)).filter((c) => c.runId === runId);
+      if (rows.length) await daemons.sbctl(rows.flatMap((c) => ['--', '--if-exists', 'chassis-del', c.name]));
+    });
+  }
   if (problems.length) throw new TargetError(`lab: teardown of run ${runId} incomplete: ${problems.join('; ')}`);
 }
 
-/** Run ids that own anything in this lab: namespaces anywhere, OVN rows in this lab's NB. */
+/** Chassis rows of runs (named "<run>.<node>"); the lab's shared chassis has no "." in its name. */
+export async function runChassis(daemons: LabDaemons): Promise<{ name: string; runId: string }[]> {
+  const { stdout } = await daemons.sbctl(['--bare', '--columns=name', 'list', 'Chassis']);
+  return stdout.split('\n').map((l) => l.trim()).filter((n) => n.includes('.')).map((name) => ({ name, runId: name.slice(0, name.indexOf('.')) }));
+}
+
+/** Run ids that own anything in this lab: namespaces anywhere, OVN rows in this lab's NB and SB. */
 export async function runsWithObjects(daemons: LabDaemons): Promise<string[]> {
   const ids = new Set((await labNamespaces()).flatMap((ns) => runOfNamespace(ns) ?? []));
   if (daemons.running().includes('ovsdb-server-nb')) {
@@ -48,5 +62,6 @@ export async function runsWithObjects(daemons: LabDaemons): Promise<string[]> {
       for (const m of stdout.matchAll(new RegExp(`${EXTERNAL_ID}=([a-z0-9-]+)`, 'g'))) ids.add(m[1]!);
     }
   }
+  if (daemons.running().includes('ovsdb-server-sb')) for (const c of await runChassis(daemons)) ids.add(c.runId);
   return [...ids];
 }

@@ -4,12 +4,15 @@
 // it summarises per group (subnet) so that 100 x 100 still fits a terminal. Pure: returns text.
 import { INTERNET, type Outcome, type ProbeKind } from '../topology/types.ts';
 import { satisfies, type Expected } from '../model/cells.ts';
+import { probeLabel } from './cells.ts';
 
 export interface GridCell {
   readonly from: string;
   readonly to: string;
   readonly probe: ProbeKind;
   readonly port?: number;
+  /** mtu and bulk cells: bytes. */
+  readonly size?: number;
   readonly expected: Expected;
   /** Absent in plan mode (nothing run yet) or for a cell the run did not reach. */
   readonly observed?: Outcome;
@@ -65,10 +68,9 @@ function charOf(c: GridCell, compare: boolean): string {
 }
 
 function describe<C extends GridCell>(c: C, reasonOf?: (cell: C) => string | undefined): string {
-  const probe = c.probe === 'tcp' ? `tcp/${c.port}` : c.probe;
   const observed = c.observed === undefined ? '' : `, observed ${c.observed}`;
   const reason = c.reason ?? reasonOf?.(c);
-  return `${c.from} -> ${c.to} ${probe}: expected ${c.expected}${observed}${reason ? ` (${reason})` : ''}`;
+  return `${c.from} -> ${c.to} ${probeLabel(c)}: expected ${c.expected}${observed}${reason ? ` (${reason})` : ''}`;
 }
 
 /** Column header: each column's label written downwards, one line per character. */

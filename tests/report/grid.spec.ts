@@ -18,7 +18,7 @@ const plan: GridCell[] = [
 test('plan grid: one character per cell, self marked, internet last, blocked cells explained', () => {
   const withReason = plan.map((c) => (c.from === 'vm1' && c.to === 'vm3' ? { ...c, reason: 'no route' } : c));
   expect(renderGrid(withReason, { vms, groupOf })).toBe([
-    '. reachable  x timeout  u network-unreachable  r refused  n not reachable (any outcome)',
+    '. reachable  x timeout  u network-unreachable  r refused  m message too long  n not reachable (any outcome)',
     '',
     '        1 2 3 I',
     '  1 vm1 - . x u',

@@ -86,6 +86,7 @@ test('the HTML detail panel of sized cells shows size, largest passing payload, 
   await page.route((url) => url.protocol !== 'file:', (route) => route.abort());
   await page.goto(pathToFileURL(file).href);
   const others = page.locator('section.phase[data-phase="initial"] table.others tr');
+  await expect(others.filter({ hasText: 'vm-a1 -> vm-a2 bulk 10 MB tcp/7000' })).toContainText('expected reachable, observed reachable: 10 MB back in 562 ms (142.3 Mbit/s)');
   const detail = page.locator('#detail');
   await others.filter({ hasText: 'vm-a1 -> vm-b1 mtu 1472' }).locator('td.cell').click();
   await expect(detail.locator('h3')).toHaveText('vm-a1 -> vm-b1 mtu 1472 fail');

@@ -3,8 +3,8 @@
 // MTU refuses it before it leaves ("ping: local error: message too long, mtu=1400"); silence is a
 // timeout, a verdict only when the small ping was answered (else the path, not the size, is what
 // failed: `error`). When the size does not pass and the small ping does, the command bisects
-// between them for the largest payload that passes (ceil(log2(size - 56)) steps: 11 for 1472),
-// so a report can say "largest passing 1372".
+// between them for the largest payload that passes (ceil(log2(size - 56)) steps: 11 for 1472;
+// one when the sender's own MTU refused it), so a report can say "largest passing 1372".
 import { classifyPing } from './classify.ts';
 import type { Reply } from './parse.ts';
 import type { Observation, ProbeSettings } from './types.ts';
@@ -44,14 +44,19 @@ export function mtuFunction(settings: Pick<ProbeSettings, 'waitSec'>): string {
     // The control first: it also resolves the neighbour, which the sized ping then need not wait for.
     `m(){ local c k o r lo hi t x; c=$(${ping(String(MTU_CONTROL_PAYLOAD))} 2>&1); k=$?; e "$1:ctl" $k "$c"`,
     `o=$(${ping('$3')} 2>&1); r=$?`,
-    `if [ $r != 0 ] && [ $k = 0 ]; then lo=${MTU_CONTROL_PAYLOAD}; hi=$3; t=tried; while [ $((hi-lo)) -gt 1 ]; do x=$(((lo+hi)/2)); if ${stepPing('"$2"', '$x', settings)} >/dev/null 2>&1; then lo=$x; t="$t $x+"; else hi=$x; t="$t $x-"; fi; done; e "$1:bisect" 0 "$t"; fi`,
+    `if [ $r != 0 ] && [ $k = 0 ]; then lo=${MTU_CONTROL_PAYLOAD}; hi=$3; t=tried`,
+    // A local refusal names the sender's MTU: its largest payload (MTU - 20 - 8) goes first, and
+    // when it passes, one more byte is refused locally for sure: one step instead of eleven.
+    `case $o in *mtu=[0-9]*) x=\${o##*mtu=}; x=$((\${x%%[!0-9]*} - 28)); if [ $x -gt $lo ] && [ $x -lt $hi ]; then if ${stepPing('"$2"', '$x', settings)} >/dev/null 2>&1; then lo=$x; hi=$((x+1)); t="$t $x+"; else hi=$x; t="$t $x-"; fi; fi;; esac`,
+    `while [ $((hi-lo)) -gt 1 ]; do x=$(((lo+hi)/2)); if ${stepPing('"$2"', '$x', settings)} >/dev/null 2>&1; then lo=$x; t="$t $x+"; else hi=$x; t="$t $x-"; fi; done; e "$1:bisect" 0 "$t"; fi`,
     `e "$1" $r "$o"; }`,
   ].join('; ');
 }
 
 /** Longest time the mtu probe of one destination takes: the control, the sized ping, the bisection. */
 export function mtuDurationSec(size: number, settings: Pick<ProbeSettings, 'waitSec'>): number {
-  const steps = Math.ceil(Math.log2(Math.max(2, size - MTU_CONTROL_PAYLOAD)));
+  // The bisection, plus the step at the sender's own MTU.
+  const steps = Math.ceil(Math.log2(Math.max(2, size - MTU_CONTROL_PAYLOAD))) + 1;
   return 2 * settings.waitSec + steps * (settings.waitSec + 0.2);
 }
 

@@ -31,10 +31,12 @@ test('mtu: a black hole times out beside its answered control and bisects to 137
   expect(seen.get('noroute')).toMatchObject({ outcome: 'network-unreachable' });
 });
 
-test('mtu: a sender whose own MTU is 1400 refuses 1472 locally, and still finds 1372', () => {
+test('mtu: a sender whose own MTU is 1400 refuses 1472 locally, and finds 1372 in one step', () => {
   const seen = parseFanout(fixture('mtu-d'), [mtu('toolong', '10.77.0.4')]).get('toolong')!;
   expect(seen).toMatchObject({ outcome: 'message-too-long', note: "the sender's MTU is 1400", control: 'reachable', largestPayload: 1372 });
   expect(seen.raw).toContain('ping: local error: message too long, mtu=1400');
+  // The sender's MTU names its largest payload: one step confirms it, one byte more is refused locally.
+  expect(seen.raw).toContain('-- bisection: tried 1372+');
 });
 
 test('mtu: the bisection line reads to the largest size that passed, the control size when none did', () => {
@@ -55,7 +57,7 @@ test('bulk: a stall beside an answered control is a timeout with the bytes count
   expect(stall.transferMs).toBeGreaterThanOrEqual(10_000);
   expect(stall.transferMs).toBeLessThan(11_000);
   const healthy = seen.get('healthy')!;
-  expect(healthy).toMatchObject({ outcome: 'reachable', control: 'reachable', bytes: 10_000_000, transferMs: 983 });
+  expect(healthy).toMatchObject({ outcome: 'reachable', control: 'reachable', bytes: 10_000_000, transferMs: 1043 });
   expect(seen.get('closed')).toMatchObject({ outcome: 'refused', control: 'refused', bytes: 0 });
   // ARP unanswered: no answer at all, and the control got none either.
   expect(seen.get('nobody')).toMatchObject({ outcome: 'error', control: 'timeout' });
@@ -81,8 +83,9 @@ test('the fan-out runs mtu with the other probes and bulk after them, within a b
   expect(cmd).toContain('ping -n -M do -c 1 -W 1 -s 56 "$2"');
   expect(bulkWaitSec(10_000_000, DEFAULT_SETTINGS)).toBe(10);
   expect(bulkWaitSec(1000, DEFAULT_SETTINGS)).toBe(5);
-  // 11 bisection steps of up to 1.2 s after two 1-s pings; then the control and the 10-s transfer.
-  expect(fanoutDurationSec(DEFAULT_SETTINGS, dests)).toBe(Math.ceil(2 + 11 * 1.2 + 2 + 10) + 1);
+  // 11 bisection steps and the one at the sender's MTU, up to 1.2 s each, after two 1-s pings;
+  // then the control and the 10-s transfer.
+  expect(fanoutDurationSec(DEFAULT_SETTINGS, dests)).toBe(Math.ceil(2 + 12 * 1.2 + 2 + 10) + 1);
   expect(() => buildFanout([mtu('m', '10.0.0.2', 56)])).toThrow(/above the 56-byte control/);
   expect(() => buildFanout([{ id: 'b', ip: '10.0.0.2', probe: 'bulk', size: 10 }])).toThrow(/bulk needs a port/);
   expect(() => buildFanout([{ id: 'b', ip: '10.0.0.2', probe: 'bulk', port: 7000 }])).toThrow(/bulk needs a size/);

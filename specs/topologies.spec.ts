@@ -7,6 +7,7 @@ import { subnetOf } from '../lib/topology/addresses.ts';
 import { renderHtml } from '../lib/report/html-page.ts';
 import { redact, redactText } from '../lib/secrets/redact.ts';
 import { renderRun } from '../lib/report/terminal.ts';
+import { cellLabel } from '../lib/report/cells.ts';
 import { guestText } from '../lib/report/guest.ts';
 import { DEFAULT_RUN_SETTINGS, Runner } from '../lib/run/runner.ts';
 import type { CellResult } from '../lib/run/result.ts';
@@ -15,7 +16,6 @@ import { expect, suiteTopologies, test } from './fixtures.ts';
 /** Past this many cells a phase reports one step per source VM instead of one per cell. */
 const STEP_PER_CELL_MAX = 300;
 
-const label = (c: CellResult) => `${c.from} -> ${c.to} ${c.probe === 'tcp' ? `tcp/${c.port}` : 'icmp'}`;
 const verdict = (c: CellResult) =>
   `expected ${c.expected}, observed ${c.observed} after ${c.tries.length} tries; model: ${c.reason}${c.detail.note ? `; probe: ${c.detail.note}` : ''}`;
 
@@ -50,20 +50,20 @@ for (const file of suiteTopologies()) {
         expect.soft(result.controls.flatMap((c) => (c.departures ?? []).map((d) => `${c.vm} departs from the model: ${d}`)), 'guests departing from the model').toEqual([]);
         const failing = result.results.filter((c) => !c.pass);
         if (failing.length) {
-          const evidence = failing.map((c) => [`${label(c)}: ${verdict(c)}`, ...(c.diagnostics ?? []).map((d) => `  ${d.title}\n${d.output}`), c.reproduce ? `  reproduce: ${c.reproduce.console}\n  explain: ${c.reproduce.explain}` : ''].join('\n'));
+          const evidence = failing.map((c) => [`${cellLabel(c)}: ${verdict(c)}`, ...(c.diagnostics ?? []).map((d) => `  ${d.title}\n${d.output}`), c.reproduce ? `  reproduce: ${c.reproduce.console}\n  explain: ${c.reproduce.explain}` : ''].join('\n'));
           await info.attach('failing-cells.txt', { body: redactText(evidence.join('\n\n')), contentType: 'text/plain' });
         }
         if (result.results.length <= STEP_PER_CELL_MAX) {
           for (const c of result.results) {
-            await test.step(label(c), async () => {
-              expect.soft(c.pass, `${label(c)}: ${verdict(c)}`).toBe(true);
+            await test.step(cellLabel(c), async () => {
+              expect.soft(c.pass, `${cellLabel(c)}: ${verdict(c)}`).toBe(true);
             });
           }
         } else {
           for (const vm of new Set(result.results.map((c) => c.from))) {
             const cells = result.results.filter((c) => c.from === vm);
             await test.step(`${vm} -> ${cells.length} destinations`, async () => {
-              expect.soft(cells.filter((c) => !c.pass).map((c) => `${label(c)}: ${verdict(c)}`)).toEqual([]);
+              expect.soft(cells.filter((c) => !c.pass).map((c) => `${cellLabel(c)}: ${verdict(c)}`)).toEqual([]);
             });
           }
         }

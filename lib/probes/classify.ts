@@ -3,7 +3,7 @@
 // with the raw output kept: a probe that could not run is never a network verdict.
 import type { Observation } from './types.ts';
 
-const NOT_FOUND = /command not found|No such file or directory|not installed/;
+export const NOT_FOUND = /command not found|No such file or directory|not installed/;
 const NET_UNREACHABLE = /Network is unreachable/;
 const PING_STATS = /(\d+) packets transmitted, (\d+) received(?:, \+\d+ duplicates)?(?:, \+(\d+) errors)?, ([\d.]+)% packet loss/;
 const PING_RTT = /rtt min\/avg\/max\/mdev = [\d.]+\/([\d.]+)\//;

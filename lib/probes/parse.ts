@@ -1,6 +1,8 @@
 // Fan-out output -> one observation per destination.
+import { classifyBulk } from './bulk.ts';
 import { classifyFping, classifyPing, classifyTcp } from './classify.ts';
 import { FPING_ID } from './fanout.ts';
+import { bisectId, classifyMtu, controlId } from './mtu.ts';
 import type { Destination, Observation } from './types.ts';
 
 /** The lines one tagged command printed, and its exit status once it finished. */
@@ -39,9 +41,21 @@ export function parseFanout(output: string, destinations: readonly Destination[]
       result.set(d.id, { outcome: 'error', note: 'the probe printed no result line', raw });
       continue;
     }
-    const raw = reply.lines.join('\n');
-    const classify = d.probe === 'tcp' ? classifyTcp : reply === fping ? (rc: number, r: string) => classifyFping(rc, r, d.ip) : classifyPing;
-    result.set(d.id, classify(reply.exitCode, raw));
+    result.set(d.id, observe(d, reply, reply.exitCode, replies, reply === fping));
   }
   return result;
+}
+
+function observe(d: Destination, reply: Reply, exitCode: number, replies: ReadonlyMap<string, Reply>, fping: boolean): Observation {
+  const raw = reply.lines.join('\n');
+  switch (d.probe) {
+    case 'icmp':
+      return fping ? classifyFping(exitCode, raw, d.ip) : classifyPing(exitCode, raw);
+    case 'tcp':
+      return classifyTcp(exitCode, raw);
+    case 'mtu':
+      return classifyMtu(reply, replies.get(controlId(d.id)), replies.get(bisectId(d.id)));
+    case 'bulk':
+      return classifyBulk(reply, replies.get(controlId(d.id)), d.size!);
+  }
 }

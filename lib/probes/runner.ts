@@ -73,7 +73,7 @@ async function probeVm(sessions: SessionFor, job: ProbeJob, options: RunProbesOp
     const command = buildFanout(pending, job.tools, settings);
     const startedAt = Date.now();
     try {
-      const result = await session.run(command, { timeoutMs: (fanoutDurationSec(settings) + 30) * 1000 });
+      const result = await session.run(command, { timeoutMs: (fanoutDurationSec(settings, pending) + 30) * 1000 });
       const seen = parseFanout(result.output, pending);
       record(pending, (d) => seen.get(d.id)!, startedAt, command);
     } catch (err) {

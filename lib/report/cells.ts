@@ -1,9 +1,45 @@
 // Names and keys of result cells shared by every report format.
 import type { CellResult, RunResult } from '../run/result.ts';
 
-/** "vm1 -> vm2 icmp" or "vm1 -> vm2 tcp/443": the name of a cell in every report. */
-export function cellLabel(c: Pick<CellResult, 'from' | 'to' | 'probe' | 'port'>): string {
-  return `${c.from} -> ${c.to} ${c.probe === 'tcp' ? `tcp/${c.port}` : c.probe}`;
+type Probed = Pick<CellResult, 'probe' | 'port' | 'size'>;
+
+/** "icmp", "tcp/443", "mtu 1472" (payload bytes), "bulk 10 MB tcp/7000". */
+export function probeLabel(c: Probed): string {
+  switch (c.probe) {
+    case 'icmp':
+      return 'icmp';
+    case 'tcp':
+      return `tcp/${c.port}`;
+    case 'mtu':
+      return `mtu ${c.size}`;
+    case 'bulk':
+      return `bulk ${bytesText(c.size ?? 0)} tcp/${c.port}`;
+  }
+}
+
+/** "vm1 -> vm2 icmp", "vm1 -> vm2 tcp/443", "vm1 -> vm2 mtu 1472": the name of a cell in every report. */
+export function cellLabel(c: Pick<CellResult, 'from' | 'to'> & Probed): string {
+  return `${c.from} -> ${c.to} ${probeLabel(c)}`;
+}
+
+/** Whole decimal or binary units where the size is one ("10 MB", "1 MiB", "64 kB"), else bytes. */
+export function bytesText(n: number): string {
+  const units: [number, string][] = [[1e9, 'GB'], [2 ** 30, 'GiB'], [1e6, 'MB'], [2 ** 20, 'MiB'], [1e3, 'kB'], [2 ** 10, 'KiB']];
+  const unit = units.find(([u]) => n >= u && n % u === 0);
+  return unit ? `${n / unit[0]} ${unit[1]}` : `${n} B`;
+}
+
+/**
+ * What an mtu or bulk cell measured, in words: "largest passing payload 1372 of 1472",
+ * "10 MB back in 562 ms (142.3 Mbit/s)", "0 B of 10 MB back in 10149 ms"; undefined for others.
+ */
+export function measureText(c: Probed & Pick<CellResult, 'detail'>): string | undefined {
+  const d = c.detail;
+  if (c.probe === 'mtu' && d.largestPayload !== undefined) return `largest passing payload ${d.largestPayload} of ${c.size}`;
+  if (c.probe !== 'bulk' || d.bytes === undefined) return undefined;
+  const time = d.transferMs !== undefined ? ` in ${d.transferMs} ms` : '';
+  const rate = d.bytes === c.size && d.throughputMbps !== undefined ? ` (${d.throughputMbps} Mbit/s)` : '';
+  return `${d.bytes === c.size ? bytesText(d.bytes) : `${bytesText(d.bytes)} of ${bytesText(c.size ?? 0)}`} back${time}${rate}`;
 }
 
 export type CellStatus = 'pass' | 'fail' | 'error';

@@ -1,5 +1,5 @@
 // What changed between two runs (nightly regression): cells matched by topology, phase, from,
-// to, probe and port; cells, VMs, phases and topologies that appear in only one run. A cell
+// to, probe, port and size; cells, VMs, phases and topologies that appear in only one run. A cell
 // that passed before and fails now is a regression. Pure.
 import type { CellResult, RunResult } from '../run/result.ts';
 import { cellLabel, resultList } from './cells.ts';
@@ -35,7 +35,7 @@ export interface RunDiff {
   readonly regressions: number;
 }
 
-const keyOf = (p: Placed) => [p.topology, p.phase, p.cell.from, p.cell.to, p.cell.probe, p.cell.port ?? ''].join('\0');
+const keyOf = (p: Placed) => [p.topology, p.phase, p.cell.from, p.cell.to, p.cell.probe, p.cell.port ?? '', p.cell.size ?? ''].join('\0');
 
 function placed(results: readonly RunResult[]): Map<string, Placed> {
   const cells = results.flatMap((r) => r.phases.flatMap((p) => p.results.map((cell) => ({ topology: r.topology, phase: p.name, cell }))));

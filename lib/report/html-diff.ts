@@ -16,7 +16,7 @@ export function renderDiffHtml(input: RunDiff): string {
   };
   const oldRun = d.oldRuns.join(', ');
   const rows = d.changed.map((c) => {
-    const at = { topology: c.topology, phase: c.phase };
+    const at = { topology: c.topology, phase: c.phase, label: cellLabel(c.after) };
     return `<tr class="row ${c.kind}${c.after.pass ? '' : ' has-fail'}"><td>${esc(c.topology)} — ${esc(c.phase)}</td>${td({ ...c.before, ...at })}${td({ ...c.after, ...at })}<td>${esc(changeLine(c, oldRun))}</td></tr>`;
   });
   const list = (title: string, items: readonly string[]) =>

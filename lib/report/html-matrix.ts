@@ -5,7 +5,7 @@
 // in the page's data, from which the inline script fills the detail panel.
 import { INTERNET, type Outcome } from '../topology/types.ts';
 import type { CellResult, PhaseResult } from '../run/result.ts';
-import { cellLabel, statusOf } from './cells.ts';
+import { cellLabel, measureText, statusOf } from './cells.ts';
 import { esc } from './escape.ts';
 
 export const GLYPH: Record<Outcome, string> = { reachable: '✓', timeout: '✗', 'network-unreachable': 'U', refused: 'R', 'message-too-long': 'M', error: '!' };
@@ -72,7 +72,7 @@ export function renderMatrix(phase: PhaseResult, first: number): string {
 
   const others = phase.results.filter((c) => !inGrid(c));
   const otherRows = others.map((c) =>
-    `<tr class="row${c.pass ? '' : ' has-fail'}"><th class="rh">${esc(cellLabel(c))}</th>${td(c)}<td class="txt">expected ${esc(c.expected)}, observed ${esc(c.observed)}</td></tr>`);
+    `<tr class="row${c.pass ? '' : ' has-fail'}"><th class="rh">${esc(cellLabel(c))}</th>${td(c)}<td class="txt">expected ${esc(c.expected)}, observed ${esc(c.observed)}${measureText(c) ? `: ${esc(measureText(c)!)}` : ''}</td></tr>`);
   return [
     `<div class="matrix-wrap"><table class="matrix"><colgroup>${cols.join('')}</colgroup>`,
     `<thead><tr>${head1.join('')}</tr><tr>${head2.join('')}</tr></thead>${bodies.join('')}</table></div>`,

@@ -4,7 +4,7 @@
 // opens from file:// with no network. Pure: results in, string out; every string is redacted
 // and escaped.
 import type { CellResult, PhaseResult, RunResult } from '../run/result.ts';
-import { resultList } from './cells.ts';
+import { cellLabel, resultList } from './cells.ts';
 import { esc, scriptJson } from './escape.ts';
 import { cellGuests, guestText, type CellGuest } from './guest.ts';
 import { renderDiagram } from './html-diagram.ts';
@@ -18,7 +18,7 @@ export interface PageParts {
   readonly title: string;
   readonly body: string;
   /** Cell entries the detail panel shows, by `data-i`. */
-  readonly cells: readonly (CellResult & { readonly topology: string; readonly phase: string; readonly guests?: readonly CellGuest[] })[];
+  readonly cells: readonly (CellResult & { readonly topology: string; readonly phase: string; readonly label: string; readonly guests?: readonly CellGuest[] })[];
   /** Options of the VPC/subnet filter. */
   readonly scopes: readonly string[];
 }
@@ -55,7 +55,7 @@ export function renderHtml(input: RunResult | readonly RunResult[]): string {
       }
       const html = renderPhase(p, r.topology, cells.length);
       // Failing cells only: the page's data stays small for a 250-VM matrix of passes.
-      cells.push(...p.results.map((c) => ({ ...c, topology: r.topology, phase: p.name, ...(!c.pass && { guests: cellGuests(p, c) }) })));
+      cells.push(...p.results.map((c) => ({ ...c, topology: r.topology, phase: p.name, label: cellLabel(c), ...(!c.pass && { guests: cellGuests(p, c) }) })));
       return html;
     });
     return `<section class="run" data-topology="${esc(r.topology)}">${header(r)}${phases.join('\n')}</section>`;

@@ -26,9 +26,8 @@ export const SCRIPT = String.raw`
     var c = data.cells[i];
     if (!c) return;
     body.textContent = '';
-    var probe = c.probe === 'tcp' ? 'tcp/' + c.port : c.probe;
     var status = c.pass ? 'pass' : c.observed === 'error' ? 'error' : 'fail';
-    var h = el('h3', 'detail-title', c.from + ' -> ' + c.to + ' ' + probe + ' ');
+    var h = el('h3', 'detail-title', c.label + ' ');
     h.appendChild(el('span', 'badge ' + status, status));
     body.appendChild(h);
     var dl = el('dl');
@@ -39,6 +38,12 @@ export const SCRIPT = String.raw`
     field(dl, 'tries', c.tries.length);
     field(dl, 'loss', c.detail.loss);
     field(dl, 'rtt (ms)', c.detail.rttMs);
+    field(dl, 'size (bytes)', c.size);
+    field(dl, 'largest passing payload', c.detail.largestPayload);
+    field(dl, 'bytes back', c.detail.bytes);
+    field(dl, 'transfer (ms)', c.detail.transferMs);
+    field(dl, 'throughput (Mbit/s)', c.detail.throughputMbps);
+    field(dl, 'small probe beside it', c.detail.control);
     field(dl, 'converged (ms)', c.convergedMs);
     field(dl, 'source the upstream saw', c.detail.seenAs);
     field(dl, 'probe note', c.detail.note);

@@ -1,10 +1,10 @@
 // A run result as JUnit XML for CI systems: one <testsuite> per phase of each topology, one
-// <testcase> per cell named like "vm1 -> vm2 icmp". A cell that differs from the model is a
+// <testcase> per cell named like "vm1 -> vm2 icmp" or "vm1 -> vm2 mtu 1472". A cell that differs from the model is a
 // <failure>; a cell that could not be probed is an <error> (inconclusive, not a network
 // verdict). Both carry the model's reason, the guests' own view, the tries and the reproduction.
 // Pure; redacted.
 import type { CellResult, PhaseResult, RunResult } from '../run/result.ts';
-import { cellLabel, resultList, statusOf, triesText } from './cells.ts';
+import { cellLabel, measureText, resultList, statusOf, triesText } from './cells.ts';
 import { esc } from './escape.ts';
 import { cellGuestLines, cellGuests } from './guest.ts';
 import { redact } from '../secrets/redact.ts';
@@ -15,6 +15,8 @@ function evidence(c: CellResult, p: PhaseResult): string {
   const lines = [
     `${cellLabel(c)} (${c.toIp}): expected ${c.expected}, observed ${c.observed} after ${triesText(c.tries.length)}`,
     `model: ${c.reason}`,
+    ...(measureText(c) ? [`measured: ${measureText(c)}`] : []),
+    ...(c.detail.control ? [`the small probe beside it: ${c.detail.control}`] : []),
     ...cellGuests(p, c).flatMap(cellGuestLines),
     ...(c.detail.note ? [`probe: ${c.detail.note}`] : []),
     ...(c.reproduce ? [`reproduce in ${c.from}'s console: ${c.reproduce.console}`, `model's path: ${c.reproduce.explain}`] : []),

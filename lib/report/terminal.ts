@@ -2,6 +2,7 @@
 // with the model's reason beside the guests' own view of their network, the target's evidence
 // and a copy-paste reproduction, then a summary.
 import type { RunResult } from '../run/result.ts';
+import { cellLabel, measureText, probeLabel } from './cells.ts';
 import { renderGrid } from './grid.ts';
 import { outageReport } from './outage.ts';
 import { cellGuestLines, cellGuests, guestText } from './guest.ts';
@@ -14,6 +15,8 @@ export interface TerminalOptions {
   readonly groupOf: (vm: string) => string;
   readonly vms: readonly string[];
 }
+
+const MEASURED_MAX = 50;
 
 export function renderRun(result: RunResult, options: TerminalOptions): string {
   const out: string[] = [];
@@ -43,13 +46,15 @@ export function renderRun(result: RunResult, options: TerminalOptions): string {
     out.push(renderGrid(phase.results.map((c) => ({ ...c, reason: c.reason })), { vms, groupOf, color: options.color, listDiffering: false }));
     const seen = seenSources(phase.results);
     if (seen) out.push(`  source address the upstream saw: ${seen}`);
+    out.push(...measured(phase.results));
     for (const c of failing.slice(0, 50)) {
-      const probe = c.probe === 'tcp' ? `tcp/${c.port}` : 'icmp';
       const outcome = c.outage?.maxOutageMs !== undefined && c.observed === c.expected
         ? `${c.observed} as expected, but its outage window during the change failed`
         : `expected ${c.expected}, observed ${c.observed} after ${c.tries.length} ${c.tries.length === 1 ? 'try' : 'tries'}`;
-      out.push(`FAIL ${c.from} -> ${c.to} (${c.toIp}) ${probe}: ${outcome}`);
+      out.push(`FAIL ${c.from} -> ${c.to} (${c.toIp}) ${probeLabel(c)}: ${outcome}`);
       out.push(`  model: ${c.reason}`);
+      const measure = measureText(c);
+      if (measure) out.push(`  measured: ${measure}${c.detail.control ? `; the small probe beside it: ${c.detail.control}` : ''}`);
       for (const g of cellGuests(phase, c)) out.push(...cellGuestLines(g).map((l) => `  ${l}`));
       if (c.detail.note) out.push(`  probe: ${c.detail.note}`);
       for (const d of c.diagnostics ?? []) {
@@ -65,6 +70,14 @@ export function renderRun(result: RunResult, options: TerminalOptions): string {
   const s = result.summary;
   out.push(`${result.topology}: ${s.passed} passed, ${s.failed} failed${s.errors ? ` (${s.errors} could not be probed)` : ''} — run ${result.runId} on ${result.target} over ${result.transport}`);
   return out.join('\n');
+}
+
+/** Every mtu and bulk cell with what it measured, passing or not: sizes and volumes are figures, not only verdicts. */
+function measured(results: RunResult['phases'][number]['results']): string[] {
+  const sized = results.filter((c) => c.probe === 'mtu' || c.probe === 'bulk');
+  const lines = sized.slice(0, MEASURED_MAX).map((c) => `  ${cellLabel(c)}: ${c.observed}${measureText(c) ? `, ${measureText(c)}` : ''}`);
+  if (sized.length > MEASURED_MAX) lines.push(`  ... and ${sized.length - MEASURED_MAX} more (see the JSON result)`);
+  return lines.length ? ['  sizes and volumes:', ...lines] : [];
 }
 
 /** "192.0.2.100 from snat-vm, web; 192.0.2.101 from fip-vm": the sources internet cells showed. */

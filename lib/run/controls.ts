@@ -3,7 +3,7 @@
 import type { Model } from '../model/index.ts';
 import type { Control, ControlObservation, ControlSpec } from '../probes/control.ts';
 import type { RealizedVm } from '../targets/target.ts';
-import type { ProbeKind, Vm } from '../topology/types.ts';
+import { WIRE_PROTOCOL, type ProbeKind, type Vm } from '../topology/types.ts';
 import { contains, formatIPv4, parsePrefixOrAddress } from '../net/ipv4.ts';
 import type { ControlOutcome } from './judge.ts';
 import type { ControlCheck } from './result.ts';
@@ -74,7 +74,7 @@ export function behindEip(model: Model, eipName: string, probe: ProbeKind, port?
     const vm = vmAt(fip.internalIp);
     return vm ? { vm, ...(port !== undefined && { port }) } : undefined;
   }
-  const dnat = probe === 'tcp' ? spec.dnatRules.find((r) => r.eip === eipName && r.protocol === 'tcp' && r.externalPort === port) : undefined;
+  const dnat = WIRE_PROTOCOL[probe] === 'tcp' ? spec.dnatRules.find((r) => r.eip === eipName && r.protocol === 'tcp' && r.externalPort === port) : undefined;
   const vm = dnat && vmAt(dnat.internalIp);
   return vm ? { vm, port: dnat.internalPort } : undefined;
 }

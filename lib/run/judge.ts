@@ -3,7 +3,7 @@
 // passes only when both ends were shown to be alive this phase (DESIGN "a run never passes a cell
 // it could not really test"); otherwise it is `error`, whatever was observed. Pure: no I/O.
 import { satisfies, type Expected } from '../model/index.ts';
-import type { Outcome, ProbeKind } from '../topology/types.ts';
+import { WIRE_PROTOCOL, type Outcome, type ProbeKind } from '../topology/types.ts';
 
 /** A VM's positive control this phase, as a verdict needs it. */
 export type ControlOutcome =
@@ -57,9 +57,9 @@ export function judgeCell(e: CellEvidence): Verdict {
   if (!last) return { observed: 'error', pass: false, note: 'never probed' };
   // A probe that could not run says nothing about the network.
   if (last.outcome === 'error') return { observed: 'error', pass: false, note: last.note ?? 'the probe could not run' };
-  // A connection made proves the listener; anything else towards a declared port means
+  // A connection made proves the listener (a bulk transfer's too); anything else towards a declared port means
   // something only if that port was seen listening (else a stopped service looks like a drop).
-  const served = e.probe === 'tcp' && e.port !== undefined && e.destination?.listen.includes(e.port);
+  const served = WIRE_PROTOCOL[e.probe] === 'tcp' && e.port !== undefined && e.destination?.listen.includes(e.port);
   if (served && last.outcome !== 'reachable' && e.destination?.control.status === 'ok' && !e.destination.control.listening.includes(e.port!)) {
     return inconclusive(`nothing was seen listening on tcp/${e.port} in ${e.to}`);
   }

@@ -4,10 +4,18 @@ import { INITIAL_PHASE } from '../topology/phases.ts';
 import type { ProbeKind } from '../topology/types.ts';
 import { shellQuote } from '../sessions/quote.ts';
 
-export function consoleLine(probe: ProbeKind, ip: string, port?: number): string {
-  return probe === 'icmp'
-    ? `ping -c 3 -W 1 ${ip}`
-    : `timeout 3 bash -c 'echo > /dev/tcp/${ip}/${port}' && echo open`;
+export function consoleLine(probe: ProbeKind, ip: string, port?: number, size?: number): string {
+  switch (probe) {
+    case 'icmp':
+      return `ping -c 3 -W 1 ${ip}`;
+    case 'tcp':
+      return `timeout 3 bash -c 'echo > /dev/tcp/${ip}/${port}' && echo open`;
+    case 'mtu':
+      return `ping -M do -c 3 -W 1 -s ${size} ${ip}`;
+    case 'bulk':
+      // netcat-openbsd's -N closes the sending half at the end of input, so the echo can finish.
+      return `head -c ${size} /dev/zero | timeout 60 nc -N ${ip} ${port} | wc -c`;
+  }
 }
 
 export function explainLine(file: string, from: string, to: string, port: number | undefined, phase: string): string {

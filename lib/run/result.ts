@@ -19,6 +19,8 @@ export interface CellResult {
   readonly to: string;
   readonly probe: ProbeKind;
   readonly port?: number;
+  /** mtu: the ICMP payload bytes of the Don't-Fragment ping; bulk: the bytes sent through the echo service. */
+  readonly size?: number;
   readonly toIp: string;
   readonly expected: Expected;
   readonly observed: Outcome;
@@ -33,6 +35,20 @@ export interface CellResult {
     readonly note?: string;
     /** A reachable internet cell: the source address the upstream host saw (its who-am-I service). */
     readonly seenAs?: string;
+    /**
+     * mtu and bulk: the outcome of the small probe sent beside the sized one in the same command
+     * (a 56-byte Don't-Fragment ping; 64 bytes through the echo service). A timeout is a verdict
+     * only when it is `reachable`.
+     */
+    readonly control?: Outcome;
+    /** mtu, when `size` did not pass and the small ping did: the largest payload that passed (bisection). */
+    readonly largestPayload?: number;
+    /** bulk: bytes that came back through the echo service (all of `size` when it passed). */
+    readonly bytes?: number;
+    /** bulk: milliseconds from the connect to the last byte back, or to the stall's time limit. */
+    readonly transferMs?: number;
+    /** bulk: `bytes` over `transferMs`, in megabits per second (one direction). */
+    readonly throughputMbps?: number;
   };
   /** After a phase's patch: ms from the patch being applied to the first try that passed. */
   readonly convergedMs?: number;

@@ -7,7 +7,7 @@ import { cellsOf, satisfies, type Cell, type PhaseCells, type Prediction } from 
 import { buildControl, parseControl } from '../probes/control.ts';
 import { defaultRouteCommand, parseDefaultRoute } from '../probes/default-route.ts';
 import { runProbes, type ProbeTry } from '../probes/runner.ts';
-import type { ProbeJob, Tools } from '../probes/types.ts';
+import type { Destination, ProbeJob, ProbeSettings, Tools } from '../probes/types.ts';
 import type { Session, Transport } from '../sessions/session.ts';
 import type { Logger, Realized, Target } from '../targets/target.ts';
 import { EXTERNAL, INTERNET, WIRE_PROTOCOL, type Topology, type Vm } from '../topology/types.ts';
@@ -21,6 +21,7 @@ import { eipEnd, externalControl, seenSources, type CheckedVm, type ExternalHost
 import { guestDepartures } from './guest-departures.ts';
 import { OUTAGE_SETTLE_MS, openWindows, unwatchable, watchedCells, withOutages } from './outage.ts';
 import { judgeCell, judgeSeenAs, type ControlOutcome } from './judge.ts';
+import { measuresOf } from './measures.ts';
 import { summarize, type CellResult, type ControlCheck, type OutageWindow, type VmControl, type PhaseResult, type RunResult, type Try } from './result.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -37,6 +38,8 @@ export interface RunSettings {
   /** At most this many failing cells per phase get target diagnostics. */
   readonly diagnoseLimit: number;
   readonly runId?: string;
+  /** Probe timeouts and counts (lib/probes/types.ts DEFAULT_SETTINGS unless given). */
+  readonly probes?: ProbeSettings;
 }
 
 export const DEFAULT_RUN_SETTINGS: RunSettings = { transport: 'console', concurrency: 16, retries: 2, convergeMs: 20_000, diagnoseLimit: 20 };
@@ -85,8 +88,8 @@ export class Runner {
     private readonly warnings: readonly string[],
   ) {}
 
-  /** Builds the topology (the selected phase's, if any) and computes every phase's cells. */
-  static async start(topology: Topology, target: Target, settings: RunSettings, events: RunEvents, warnings: readonly string[] = []): Promise<Runner> {
+  /** Builds the topology (the selected phase's, if any) and computes every phase's cells (`cells`: the model's cellsOf). */
+  static async start(topology: Topology, target: Target, settings: RunSettings, events: RunEvents, warnings: readonly string[] = [], cells = cellsOf): Promise<Runner> {
     const selected = settings.phase === undefined ? { spec: topology } : phaseSpec(topology, settings.phase);
     if ('error' in selected) throw new Error(selected.error);
     const first = selected.spec;
@@ -95,7 +98,7 @@ export class Runner {
     events.info(`building ${topology.name} on ${target.kind} (run ${runId}): ${first.vms.length} VMs, ${first.subnets.length} subnets`);
     const realized = await target.up(first, { runId, log: events });
     // The cells name the internet by the address this target gives it.
-    const phases = cellsOf(topology, { internetIP: realized.internetIP }).filter((p) => settings.phase === undefined || p.phase === settings.phase);
+    const phases = cells(topology, { internetIP: realized.internetIP }).filter((p) => settings.phase === undefined || p.phase === settings.phase);
     return new Runner(topology, realized, phases, target, settings, events, warnings);
   }
 
@@ -145,6 +148,7 @@ export class Runner {
         const out = await runProbes((vm) => this.session(vm), new Map([[job.vm, job]]), {
           concurrency: 1,
           maxTries,
+          ...(this.settings.probes && { settings: this.settings.probes }),
           retry: (r) => differs(cells.get(r.destination.id)!, r.observed.outcome),
         });
         for (const r of out) {
@@ -297,7 +301,7 @@ export class Runner {
       const entry = byVm.get(cell.from) ?? byVm.set(cell.from, { job: { vm: cell.from, tools: found, destinations: [] }, cells: new Map() }).get(cell.from)!;
       const id = `c${i}`;
       const toIp = predictions.get(cell)!.toIp;
-      (entry.job.destinations as { id: string; ip: string; probe: Cell['probe']; port?: number }[]).push({ id, ip: toIp, probe: cell.probe, ...(cell.port !== undefined && { port: cell.port }) });
+      (entry.job.destinations as Destination[]).push({ id, ip: toIp, probe: cell.probe, ...(cell.port !== undefined && { port: cell.port }), ...(cell.size !== undefined && { size: cell.size }) });
       entry.cells.set(id, cell);
     });
     return byVm;
@@ -359,6 +363,7 @@ export class Runner {
         to: cell.to,
         probe: cell.probe,
         ...(cell.port !== undefined && { port: cell.port }),
+        ...(cell.size !== undefined && { size: cell.size }),
         toIp: prediction.toIp,
         expected: cell.expected,
         observed,
@@ -368,13 +373,14 @@ export class Runner {
         detail: {
           ...(last?.loss !== undefined && { loss: last.loss }),
           ...(last?.rttMs !== undefined && { rttMs: last.rttMs }),
+          ...measuresOf(last),
           ...(note !== undefined && { note }),
           ...(source?.seen !== undefined && { seenAs: source.seen }),
         },
         ...(appliedAt !== undefined && firstPass && { convergedMs: firstPass.startedAt - appliedAt }),
       };
       if (pass) return base;
-      const reproduce = { console: consoleLine(cell.probe, prediction.toIp, cell.port), explain: explainLine(file, cell.from, cell.to, cell.port, phase.phase) };
+      const reproduce = { console: consoleLine(cell.probe, prediction.toIp, cell.port, cell.size), explain: explainLine(file, cell.from, cell.to, cell.port, phase.phase) };
       if (observed === 'error' || diagnosed >= this.settings.diagnoseLimit) return { ...base, reproduce };
       diagnosed++;
       const [target, vm] = await Promise.all([

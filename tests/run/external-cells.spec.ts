@@ -35,6 +35,9 @@ test('behind an EIP: the first FIP for every probe, else the DNAT rule of the po
   expect(behindEip(model, 'e-shared', 'tcp', 8080)).toEqual({ vm: 'web', port: 80 });
   expect(behindEip(model, 'e-shared', 'tcp', 9090)).toBeUndefined();
   expect(behindEip(model, 'e-shared', 'icmp')).toBeUndefined();
+  // A bulk transfer is TCP on the wire: the DNAT rule carries it; an mtu ping is ICMP: it does not.
+  expect(behindEip(model, 'e-shared', 'bulk', 8080)).toEqual({ vm: 'web', port: 80 });
+  expect(behindEip(model, 'e-shared', 'mtu')).toBeUndefined();
   expect(behindEip(model, 'no-such-eip', 'icmp')).toBeUndefined();
 });
 

@@ -20,8 +20,11 @@ const CONTROLS = {
 type ControlCase = keyof typeof CONTROLS;
 const SOURCES: readonly ControlCase[] = ['ok', 'failed', 'missing'];
 const DESTINATIONS: readonly (ControlCase | 'not a VM')[] = ['ok', 'ok, port not listening', 'failed', 'missing', 'not a VM'];
-/** icmp; tcp to a port the destination's `listen:` declares; tcp to one it does not. */
-const PROBES = ['icmp', 'tcp declared', 'tcp undeclared'] as const;
+/**
+ * icmp; tcp to a port the destination's `listen:` declares; tcp to one it does not; bulk through
+ * a declared port (its listener counts as tcp's); mtu (ICMP, no port).
+ */
+const PROBES = ['icmp', 'tcp declared', 'tcp undeclared', 'bulk declared', 'mtu'] as const;
 
 interface Case {
   readonly expected: Expected;
@@ -35,8 +38,8 @@ function evidence(c: Case): CellEvidence {
   return {
     from: 'vm-a',
     to: c.destination === 'not a VM' ? 'internet' : 'vm-b',
-    probe: c.probe === 'icmp' ? 'icmp' : 'tcp',
-    ...(c.probe !== 'icmp' && { port: c.probe === 'tcp declared' ? PORT : 8080 }),
+    probe: c.probe === 'icmp' || c.probe === 'mtu' ? c.probe : c.probe === 'bulk declared' ? 'bulk' : 'tcp',
+    ...(c.probe !== 'icmp' && c.probe !== 'mtu' && { port: c.probe === 'tcp undeclared' ? 8080 : PORT }),
     expected: c.expected,
     tries: c.observed === 'none' ? [] : [{ outcome: 'timeout' }, { outcome: c.observed, ...(c.observed === 'error' && { note: 'ping is not installed' }) }],
     source: CONTROLS[c.source],
@@ -50,7 +53,7 @@ function oracle(c: Case): Pick<Verdict, 'observed' | 'pass'> {
   if (c.source !== 'ok') return error;
   if (c.destination === 'failed' || c.destination === 'missing') return error;
   if (c.observed === 'none' || c.observed === 'error') return error;
-  if (c.probe === 'tcp declared' && c.destination === 'ok, port not listening' && c.observed !== 'reachable') return error;
+  if ((c.probe === 'tcp declared' || c.probe === 'bulk declared') && c.destination === 'ok, port not listening' && c.observed !== 'reachable') return error;
   const pass = c.expected === 'not-reachable' ? c.observed !== 'reachable' : c.expected === c.observed;
   return { observed: c.observed, pass };
 }
@@ -90,9 +93,11 @@ test('an inconclusive cell says what was observed and which control is missing',
   });
   expect(judgeCell(evidence({ ...negative, destination: 'missing' })).note).toBe('observed timeout, but no positive control ran on vm-b: inconclusive');
   expect(judgeCell(evidence({ ...negative, destination: 'ok', source: 'missing', observed: 'none' })).note).toBe('no positive control ran on vm-a: inconclusive');
-  expect(judgeCell(evidence({ ...negative, destination: 'ok, port not listening', probe: 'tcp declared' })).note).toBe(
-    'observed timeout, but nothing was seen listening on tcp/443 in vm-b: inconclusive',
-  );
+  for (const probe of ['tcp declared', 'bulk declared'] as const) {
+    expect(judgeCell(evidence({ ...negative, destination: 'ok, port not listening', probe })).note).toBe(
+      'observed timeout, but nothing was seen listening on tcp/443 in vm-b: inconclusive',
+    );
+  }
 });
 
 test('towards the internet or an address only the source control counts; a connection made needs no listener check', () => {

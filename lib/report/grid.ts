@@ -4,22 +4,14 @@
 // it summarises per group (subnet) so that 100 x 100 still fits a terminal. Pure: returns text.
 import { INTERNET, type Outcome, type ProbeKind } from '../topology/types.ts';
 import { satisfies, type Expected } from '../model/cells.ts';
-<<<<<<< HEAD
-import { probeLabel } from '../model/explain.ts';
-=======
 import { probeLabel } from './cells.ts';
->>>>>>> nodes-probes
 
 export interface GridCell {
   readonly from: string;
   readonly to: string;
   readonly probe: ProbeKind;
   readonly port?: number;
-<<<<<<< HEAD
   /** mtu and bulk cells: bytes (Cell.size). */
-=======
-  /** mtu and bulk cells: bytes. */
->>>>>>> nodes-probes
   readonly size?: number;
   readonly expected: Expected;
   /** Absent in plan mode (nothing run yet) or for a cell the run did not reach. */
@@ -76,10 +68,6 @@ function charOf(c: GridCell, compare: boolean): string {
 }
 
 function describe<C extends GridCell>(c: C, reasonOf?: (cell: C) => string | undefined): string {
-<<<<<<< HEAD
-  const probe = probeLabel(c);
-=======
->>>>>>> nodes-probes
   const observed = c.observed === undefined ? '' : `, observed ${c.observed}`;
   const reason = c.reason ?? reasonOf?.(c);
   return `${c.from} -> ${c.to} ${probeLabel(c)}: expected ${c.expected}${observed}${reason ? ` (${reason})` : ''}`;

@@ -27,8 +27,10 @@ export function outageReport(phase: PhaseResult): { readonly summary: string; re
   const bounded = windows.filter((w) => w.maxOutageMs !== undefined);
   const worst = measured.filter((w) => w.maxOutageMs === undefined).slice(0, WORST);
   const longest = measured[0];
+  const unmeasured = windows.filter((w) => !measured.includes(w));
   const summary = `outage windows during the change: ${windows.length} path${windows.length === 1 ? '' : 's'} pinged every 10 ms, ${measured.length} measured` +
-    (longest ? `; longest gap ${longest.longestGapMs} ms (${longest.from} -> ${longest.to})` : '');
+    (longest ? `; longest gap ${longest.longestGapMs} ms (${longest.from} -> ${longest.to})` : '') +
+    (unmeasured.length ? `; ${unmeasured.length} not measured (${unmeasured[0]!.from} -> ${unmeasured[0]!.to}: ${unmeasured[0]!.note ?? 'no reading'})` : '');
   const rows = [...bounded, ...worst].map((w) => ({ path: `${w.from} -> ${w.to}`, text: describe(w), ok: w.maxOutageMs === undefined || w.pass === true }));
   return { summary, rows };
 }

@@ -18,6 +18,7 @@ export const controlId = (id: string): string => `${id}:ctl`;
 export const bisectId = (id: string): string => `${id}:bisect`;
 
 const MESSAGE_TOO_LONG = /[Mm]essage too long(?:, mtu=(\d+))?/;
+const NO_DF = /invalid option -- '?M'?|unrecognized option/;
 
 export function mtuPing(ip: string, size: number | string, settings: Pick<ProbeSettings, 'waitSec'>): string {
   return `ping -n -M do -c 1 -W ${settings.waitSec} -s ${size} ${ip}`;
@@ -62,6 +63,8 @@ export function mtuDurationSec(size: number, settings: Pick<ProbeSettings, 'wait
 
 /** One ping's outcome, with a local "message too long" told from silence. */
 function classifyDfPing(exitCode: number, raw: string): Observation {
+  // busybox's ping: "ping: invalid option -- 'M'".
+  if (NO_DF.test(raw)) return { outcome: 'error', note: "this ping cannot set Don't Fragment (-M do): the mtu probe needs iputils ping", raw };
   const tooLong = MESSAGE_TOO_LONG.exec(raw);
   if (tooLong) return { outcome: 'message-too-long', loss: 100, note: tooLong[1] ? `the sender's MTU is ${tooLong[1]}` : 'refused by the sender: message too long', raw };
   return classifyPing(exitCode, raw);

@@ -39,6 +39,14 @@ test('mtu: a sender whose own MTU is 1400 refuses 1472 locally, and finds 1372 i
   expect(seen.raw).toContain('-- bisection: tried 1372+');
 });
 
+test("mtu: a ping that cannot set Don't Fragment (busybox's) is an error that says so, never a verdict", () => {
+  // busybox 1.35's own words (Debian 12), the usage that follows cut short.
+  const busybox = ["ping: invalid option -- 'M'", 'BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.', '', 'Usage: ping [OPTIONS] HOST'];
+  const tagged = (id: string) => `${busybox.map((l) => `VPCHECK+ ${id} ${l}`).join('\n')}\nVPCHECK ${id} 1\n`;
+  const seen = parseFanout(tagged('m:ctl') + tagged('m'), [mtu('m', '10.77.0.4')]).get('m')!;
+  expect(seen).toMatchObject({ outcome: 'error', note: "this ping cannot set Don't Fragment (-M do): the mtu probe needs iputils ping" });
+});
+
 test('mtu: the bisection line reads to the largest size that passed, the control size when none did', () => {
   const replies = (line: string) => readReplies(`VPCHECK+ x:bisect ${line}\nVPCHECK x:bisect 0\n`).get('x:bisect');
   expect(largestPassing(replies('tried 764- 410- 233- 144- 100- 78- 67- 61- 58- 57-'))).toBe(56);

@@ -68,6 +68,8 @@ export function classifyBulk(main: Reply, control: Reply | undefined, size: numb
   const raw = [...main.lines, ...(control ? [`-- the ${CONTROL_BYTES}-byte control transfer:`, ...control.lines] : [])].join('\n');
   const observed: Observation = { ...big, raw, ...(small && { control: small.outcome }) };
   if (big.outcome !== 'timeout' || small?.outcome === 'reachable') return observed;
-  const why = small ? `got ${small.outcome}${small.note ? ` (${small.note})` : ''}` : 'printed no result';
-  return { ...observed, outcome: 'error', note: `observed timeout, but the ${CONTROL_BYTES}-byte control transfer ${why}: not a volume verdict` };
+  if (!small || small.outcome === 'error') return { ...observed, outcome: 'error', note: `observed timeout, but the ${CONTROL_BYTES}-byte control transfer ${small ? `failed (${small.note ?? 'error'})` : 'printed no result'}: not a volume verdict` };
+  // The small transfer failed too: the path failed, not the volume; the judge takes it only where
+  // the model expects the path itself to fail.
+  return { ...observed, outcome: small.outcome, note: `the ${CONTROL_BYTES}-byte control transfer got ${small.outcome}${small.note ? ` (${small.note})` : ''} too: the path failed, not only this volume` };
 }

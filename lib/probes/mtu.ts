@@ -91,9 +91,10 @@ export function classifyMtu(main: Reply, control: Reply | undefined, bisect: Rep
   if (sized.outcome === 'reachable' || sized.outcome === 'error' || sized.outcome === 'network-unreachable') return observed;
   if (!small) return { outcome: 'error', note: 'the small control ping printed no result', raw };
   if (small.outcome !== 'reachable') {
-    // Silence, or a refusal of even the small ping, says the path failed, not the size.
-    const why = small.outcome === 'message-too-long' ? 'was refused too' : `got no reply either (${small.outcome})`;
-    return { outcome: 'error', control: small.outcome, note: `observed ${sized.outcome}, but the ${MTU_CONTROL_PAYLOAD}-byte control ping ${why}: not a size verdict`, raw };
+    // Silence of even the small ping says the path failed, not the size: the cell observes what
+    // the path did, and the judge takes it only where the model expects the path itself to fail.
+    if (small.outcome === 'message-too-long' || small.outcome === 'error') return { outcome: 'error', control: small.outcome, note: `the ${MTU_CONTROL_PAYLOAD}-byte control ping got ${small.outcome}: not a size verdict`, raw };
+    return { outcome: small.outcome, control: small.outcome, note: `the ${MTU_CONTROL_PAYLOAD}-byte control ping got ${small.outcome} too: the path failed, not only this size`, raw };
   }
   const largest = largestPassing(bisect);
   return { ...observed, ...(largest !== undefined && { largestPayload: largest }) };

@@ -22,8 +22,13 @@ export interface CellEvidence {
   readonly probe: ProbeKind;
   readonly port?: number;
   readonly expected: Expected;
-  /** Every try of the cell, first to last; the last decides. */
-  readonly tries: readonly { readonly outcome: Outcome; readonly note?: string }[];
+  /** Every try of the cell, first to last; the last decides. mtu and bulk tries carry their small control's outcome. */
+  readonly tries: readonly { readonly outcome: Outcome; readonly note?: string; readonly control?: Outcome }[];
+  /**
+   * mtu and bulk: whether the model expects the same path's small probe (a ping; a connect to
+   * the port) to get through. A failed small control is then a broken path, never a size verdict.
+   */
+  readonly smallExpected?: boolean;
   readonly source: ControlOutcome;
   /** Set when the destination is a VM; the internet and raw addresses have no control. */
   readonly destination?: {
@@ -62,6 +67,12 @@ export function judgeCell(e: CellEvidence): Verdict {
   const served = WIRE_PROTOCOL[e.probe] === 'tcp' && e.port !== undefined && e.destination?.listen.includes(e.port);
   if (served && last.outcome !== 'reachable' && e.destination?.control.status === 'ok' && !e.destination.control.listening.includes(e.port!)) {
     return inconclusive(`nothing was seen listening on tcp/${e.port} in ${e.to}`);
+  }
+  // A size or volume verdict rests on its small control: where the model expects small packets
+  // through and they did not get through either, the path broke, and an expected size timeout must
+  // not pass for it.
+  if (last.control !== undefined && last.control !== 'reachable' && e.smallExpected) {
+    return { observed: last.outcome, pass: false, note: `${last.note ?? `the small control got ${last.control}`}, where the model expects small packets through: not a size verdict` };
   }
   return { observed: last.outcome, pass: satisfies(e.expected, last.outcome), ...(last.note !== undefined && { note: last.note }) };
 }

@@ -348,6 +348,7 @@ export class Runner {
         ...(cell.port !== undefined && { port: cell.port }),
         expected: cell.expected,
         tries: all,
+        ...(WIRE_PROTOCOL[cell.probe] !== cell.probe && { smallExpected: phase.model.predict({ from: cell.from, to: cell.to, probe: WIRE_PROTOCOL[cell.probe], ...(cell.port !== undefined && { port: cell.port }) }).outcome === 'reachable' }),
         source: outcomeOf(cell.from),
         ...(destination && { destination }),
       });

@@ -26,8 +26,9 @@ test('mtu: a black hole times out beside its answered control and bisects to 137
   expect(seen.get('fits')!.largestPayload).toBeUndefined();
   expect(seen.get('healthy')).toMatchObject({ outcome: 'reachable', control: 'reachable' });
   // Silence from an address nobody holds: the small ping is silent too, so it is no size verdict.
-  expect(seen.get('nobody')).toMatchObject({ outcome: 'error', control: 'timeout' });
-  expect(seen.get('nobody')!.note).toContain('the 56-byte control ping got no reply either (timeout): not a size verdict');
+  // The small ping got nothing either: the path failed; the judge decides what that proves.
+  expect(seen.get('nobody')).toMatchObject({ outcome: 'timeout', control: 'timeout' });
+  expect(seen.get('nobody')!.note).toContain('the 56-byte control ping got timeout too: the path failed, not only this size');
   expect(seen.get('noroute')).toMatchObject({ outcome: 'network-unreachable' });
 });
 
@@ -68,8 +69,9 @@ test('bulk: a stall beside an answered control is a timeout with the bytes count
   expect(healthy).toMatchObject({ outcome: 'reachable', control: 'reachable', bytes: 10_000_000, transferMs: 1043 });
   expect(seen.get('closed')).toMatchObject({ outcome: 'refused', control: 'refused', bytes: 0 });
   // ARP unanswered: no answer at all, and the control got none either.
-  expect(seen.get('nobody')).toMatchObject({ outcome: 'error', control: 'timeout' });
+  expect(seen.get('nobody')).toMatchObject({ outcome: 'timeout', control: 'timeout' });
   expect(seen.get('nobody')!.note).toContain('the 64-byte control transfer got timeout');
+  expect(seen.get('nobody')!.note).toContain('too: the path failed, not only this volume');
 });
 
 test('bulk: fewer bytes from a service that closes, a missing count, a missing control', () => {

@@ -114,3 +114,19 @@ test('an error try keeps the tool\'s reason and is never a network verdict', () 
   expect(v).toEqual({ observed: 'error', pass: false, note: 'ping is not installed' });
   expect(judgeCell(evidence({ expected: 'timeout', observed: 'none', source: 'ok', destination: 'ok', probe: 'icmp' })).note).toBe('never probed');
 });
+
+test('a size or volume cell whose small control failed: a verdict where the model expects the path down, never where it expects small packets through', () => {
+  const base = { from: 'vm-a', to: 'vm-b', expected: 'timeout' as const, source: { status: 'ok' as const, listening: [] }, destination: { control: { status: 'ok' as const, listening: [5201] }, listen: [5201] } };
+  const pathDown = { outcome: 'timeout' as const, control: 'timeout' as const, note: 'the 56-byte control ping got timeout too: the path failed, not only this size' };
+  // A cut tunnel: the model expects even a small ping to time out, so the cell's timeout is the path's.
+  expect(judgeCell({ ...base, probe: 'mtu', size: 1472, tries: [pathDown], smallExpected: false })).toEqual({ observed: 'timeout', pass: true, note: pathDown.note });
+  // A black hole the model expects for large packets only: small ones failing too is a broken path.
+  for (const probe of ['mtu', 'bulk'] as const) {
+    const v = judgeCell({ ...base, probe, ...(probe === 'bulk' && { port: 5201 }), tries: [pathDown], smallExpected: true });
+    expect(v.observed).toBe('timeout');
+    expect(v.pass).toBe(false);
+    expect(v.note).toMatch(/where the model expects small packets through: not a size verdict$/);
+  }
+  // The control answered: the size verdict stands.
+  expect(judgeCell({ ...base, probe: 'mtu', tries: [{ outcome: 'timeout', control: 'reachable' }], smallExpected: true })).toEqual({ observed: 'timeout', pass: true });
+});

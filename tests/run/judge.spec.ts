@@ -119,7 +119,7 @@ test('a size or volume cell whose small control failed: a verdict where the mode
   const base = { from: 'vm-a', to: 'vm-b', expected: 'timeout' as const, source: { status: 'ok' as const, listening: [] }, destination: { control: { status: 'ok' as const, listening: [5201] }, listen: [5201] } };
   const pathDown = { outcome: 'timeout' as const, control: 'timeout' as const, note: 'the 56-byte control ping got timeout too: the path failed, not only this size' };
   // A cut tunnel: the model expects even a small ping to time out, so the cell's timeout is the path's.
-  expect(judgeCell({ ...base, probe: 'mtu', size: 1472, tries: [pathDown], smallExpected: false })).toEqual({ observed: 'timeout', pass: true, note: pathDown.note });
+  expect(judgeCell({ ...base, probe: 'mtu', tries: [pathDown], smallExpected: false })).toEqual({ observed: 'timeout', pass: true, note: pathDown.note });
   // A black hole the model expects for large packets only: small ones failing too is a broken path.
   for (const probe of ['mtu', 'bulk'] as const) {
     const v = judgeCell({ ...base, probe, ...(probe === 'bulk' && { port: 5201 }), tries: [pathDown], smallExpected: true });

@@ -46,11 +46,20 @@ export function acrossNodes(world: World, req: ProbeRequest, path: PathPredictio
     if (!tunnels.some((t) => t[0] === pair[0] && t[1] === pair[1])) tunnels.push(pair);
   }
   const base: Prediction = { ...rest, nodes: { from: fromNode, to: toNode }, tunnels };
+  // A probe that gets no answer has no source address the far end saw.
+  const { seenAs: _, ...unanswered } = base;
+  // The sender's own MTU refuses a Don't-Fragment ping before anything leaves it, wherever the
+  // path would go: only a missing route (checked first by the kernel) or address comes before.
+  const size = req.size ?? DEFAULT_MTU_SIZE;
+  const packet = size + ICMP_HEADERS;
+  const bytes = `${packet} bytes (${size} of payload and ${ICMP_HEADERS} of IPv4 and ICMP headers)`;
+  if (req.probe === 'mtu' && fromVm?.mtu !== undefined && packet > fromVm.mtu && rest.outcome !== 'network-unreachable' && rest.disposition !== 'NO_ADDRESS') {
+    return { ...unanswered, outcome: 'message-too-long', disposition: 'MTU_EXCEEDED', largestPayload: fromVm.mtu - ICMP_HEADERS,
+      reason: `${req.from}'s MTU ${fromVm.mtu} cannot send ${bytes} with Don't Fragment: ping: local error: message too long` };
+  }
   if (rest.disposition !== 'DELIVERED' || !owner) return base;
 
   const cut = world.tunnelsDown.size ? crossed.find((c) => world.tunnelsDown.has(tunnelKey(c.from.node, c.to.node))) : undefined;
-  // A probe that gets no answer has no source address the far end saw.
-  const { seenAs: _, ...unanswered } = base;
   if (cut) {
     const [a, b] = nodePair(cut.from.node, cut.to.node);
     return { ...unanswered, outcome: 'timeout', disposition: 'TUNNEL_DOWN', reason: `the Geneve tunnel between ${a} and ${b} is cut (${where(cut)})` };
@@ -79,12 +88,8 @@ export function acrossNodes(world: World, req: ProbeRequest, path: PathPredictio
     return across ? { ...base, reason: `${base.reason}; TCP segments of ${smaller} bytes (the smaller guest MTU) fit the tunnel's ${TUNNEL_MTU}` } : base;
   }
 
-  const size = req.size ?? DEFAULT_MTU_SIZE;
-  const packet = size + ICMP_HEADERS;
   const largestPayload = Math.min(smaller, across ? TUNNEL_MTU : Infinity) - ICMP_HEADERS;
   const mtu = (outcome: NetworkOutcome, reason: string): Prediction => ({ ...verdict(outcome, reason, outcome === 'reachable' ? 'DELIVERED' : 'MTU_EXCEEDED'), largestPayload });
-  const bytes = `${packet} bytes (${size} of payload and ${ICMP_HEADERS} of IPv4 and ICMP headers)`;
-  if (packet > fromMtu) return mtu('message-too-long', `${req.from}'s MTU ${fromMtu} cannot send ${bytes} with Don't Fragment: ping: local error: message too long`);
   if (packet > toMtu) return mtu('timeout', `${destination!.name}'s MTU ${toMtu} is below the ${bytes}: the packet is dropped before the guest`);
   if (across && packet > TUNNEL_MTU) return mtu('timeout', `${tooBig(smaller)}: packets over ${TUNNEL_MTU - ICMP_HEADERS} bytes are dropped across nodes (${where(across)})`);
   return mtu('reachable', `${base.reason}; ${bytes} fit${across ? ` the tunnel (largest payload ${largestPayload})` : ''}`);

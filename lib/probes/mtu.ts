@@ -89,6 +89,11 @@ export function classifyMtu(main: Reply, control: Reply | undefined, bisect: Rep
   ].join('\n');
   const observed: Observation = { ...sized, raw, ...(small && { control: small.outcome }) };
   if (sized.outcome === 'reachable' || sized.outcome === 'error' || sized.outcome === 'network-unreachable') return observed;
+  // The sender's own refusal is decided before anything leaves it: a verdict whatever the path.
+  if (sized.outcome === 'message-too-long') {
+    const largest = small?.outcome === 'reachable' ? largestPassing(bisect) : undefined;
+    return { ...observed, ...(largest !== undefined && { largestPayload: largest }) };
+  }
   if (!small) return { outcome: 'error', note: 'the small control ping printed no result', raw };
   if (small.outcome !== 'reachable') {
     // Silence of even the small ping says the path failed, not the size: the cell observes what

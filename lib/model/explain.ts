@@ -1,21 +1,7 @@
 // Human text for `vpcheck explain`: the hop-by-hop path of the request and of the reply, then
 // the verdict. Plain text; the CLI decides about colour.
+import { probeLabel } from '../topology/probe-label.ts';
 import type { Prediction, ProbeRequest } from './types.ts';
-
-/** The probe as a person names it: "icmp", "tcp/443", "mtu 1472 bytes", "bulk 10 MiB through tcp/5201". */
-export function probeLabel(req: Pick<ProbeRequest, 'probe' | 'port' | 'size'>): string {
-  switch (req.probe) {
-    case 'icmp': return 'icmp';
-    case 'tcp': return `tcp/${req.port}`;
-    case 'mtu': return `mtu ${req.size} bytes`;
-    case 'bulk': return `bulk ${megabytes(req.size ?? 0)} through tcp/${req.port}`;
-  }
-}
-
-function megabytes(bytes: number): string {
-  const mib = bytes / 1048576;
-  return Number.isInteger(mib) ? `${mib} MiB` : `${bytes} bytes`;
-}
 
 /** Dispositions of a request the topology delivers (an MTU or a cut tunnel may still lose it). */
 const PATH_FOUND: ReadonlySet<Prediction['disposition']> = new Set(['DELIVERED', 'MTU_EXCEEDED', 'TUNNEL_DOWN']);

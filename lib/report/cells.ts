@@ -1,33 +1,14 @@
 // Names and keys of result cells shared by every report format.
 import type { CellResult, RunResult } from '../run/result.ts';
+import { bytesText, probeLabel } from '../topology/probe-label.ts';
 
 type Probed = Pick<CellResult, 'probe' | 'port' | 'size'>;
-
-/** "icmp", "tcp/443", "mtu 1472" (payload bytes), "bulk 10 MB tcp/7000". */
-export function probeLabel(c: Probed): string {
-  switch (c.probe) {
-    case 'icmp':
-      return 'icmp';
-    case 'tcp':
-      return `tcp/${c.port}`;
-    case 'mtu':
-      return `mtu ${c.size}`;
-    case 'bulk':
-      return `bulk ${bytesText(c.size ?? 0)} tcp/${c.port}`;
-  }
-}
 
 /** "vm1 -> vm2 icmp", "vm1 -> vm2 tcp/443", "vm1 -> vm2 mtu 1472": the name of a cell in every report. */
 export function cellLabel(c: Pick<CellResult, 'from' | 'to'> & Probed): string {
   return `${c.from} -> ${c.to} ${probeLabel(c)}`;
 }
 
-/** Whole decimal or binary units where the size is one ("10 MB", "1 MiB", "64 kB"), else bytes. */
-export function bytesText(n: number): string {
-  const units: [number, string][] = [[1e9, 'GB'], [2 ** 30, 'GiB'], [1e6, 'MB'], [2 ** 20, 'MiB'], [1e3, 'kB'], [2 ** 10, 'KiB']];
-  const unit = units.find(([u]) => n >= u && n % u === 0);
-  return unit ? `${n / unit[0]} ${unit[1]}` : `${n} B`;
-}
 
 /**
  * What an mtu or bulk cell measured, in words: "largest passing payload 1372 of 1472",

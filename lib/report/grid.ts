@@ -4,7 +4,7 @@
 // it summarises per group (subnet) so that 100 x 100 still fits a terminal. Pure: returns text.
 import { INTERNET, type Outcome, type ProbeKind } from '../topology/types.ts';
 import { satisfies, type Expected } from '../model/cells.ts';
-import { probeLabel } from './cells.ts';
+import { probeLabel } from '../topology/probe-label.ts';
 
 export interface GridCell {
   readonly from: string;

@@ -2,7 +2,8 @@
 // with the model's reason beside the guests' own view of their network, the target's evidence
 // and a copy-paste reproduction, then a summary.
 import type { RunResult } from '../run/result.ts';
-import { cellLabel, measureText, probeLabel } from './cells.ts';
+import { probeLabel } from '../topology/probe-label.ts';
+import { cellLabel, measureText } from './cells.ts';
 import { renderGrid } from './grid.ts';
 import { outageReport } from './outage.ts';
 import { cellGuestLines, cellGuests, guestText } from './guest.ts';

@@ -26,7 +26,7 @@ test('explain --probe mtu and bulk name the nodes, the crossing and the largest 
   const file = tempFile(THREE);
   const mtu = await runCli(['explain', file, '--from', 'a', '--to', 'b', '--probe', 'mtu', '--size', '1472']);
   expect(mtu.code).toBe(0);
-  expect(mtu.out).toContain('a (10.20.1.2) -> b (10.20.1.3), mtu 1472 bytes\nnodes: a on node-1, b on node-2; the path crosses node-1 - node-2\n');
+  expect(mtu.out).toContain('a (10.20.1.2) -> b (10.20.1.3), mtu 1472\nnodes: a on node-1, b on node-2; the path crosses node-1 - node-2\n');
   expect(mtu.out).toContain('verdict: timeout (MTU_EXCEEDED)\nreason: guest MTU 1500 exceeds the overlay\'s 1400: packets over 1414 bytes are dropped across nodes (a on node-1, b on node-2)\n');
   expect(mtu.out).toContain('largest payload that passes with Don\'t Fragment: 1414 bytes');
   // a and d share node-1: the same ping passes.
@@ -34,7 +34,7 @@ test('explain --probe mtu and bulk name the nodes, the crossing and the largest 
   expect(same.out).toContain('nodes: a on node-1, d on node-1; the path stays on one node\n');
   expect(same.out).toContain('verdict: reachable (DELIVERED)');
   const bulk = await runCli(['explain', file, '--from', 'a', '--to', 'c', '--probe', 'bulk', '--port', '5201', '--megabytes', '10', '--phase', 'cut']);
-  expect(bulk.out).toContain('a (10.20.1.2) -> c (10.20.1.4), bulk 10 MiB through tcp/5201\nnodes: a on node-1, c on node-3; the path crosses node-1 - node-3\n');
+  expect(bulk.out).toContain('a (10.20.1.2) -> c (10.20.1.4), bulk 10 MiB tcp/5201\nnodes: a on node-1, c on node-3; the path crosses node-1 - node-3\n');
   expect(bulk.out).toContain('verdict: reachable (DELIVERED)');
   const cut = await runCli(['explain', file, '--from', 'a', '--to', 'b', '--probe', 'bulk', '--port', '5201', '--phase', 'cut']);
   expect(cut.out).toContain('reason: the Geneve tunnel between node-1 and node-2 is cut (a on node-1, b on node-2)');

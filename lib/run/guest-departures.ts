@@ -32,6 +32,6 @@ export function guestDepartures(model: GuestState, vm: GuestTarget, view: GuestV
     out.push(`default route: the model has none (${model.noRoute ?? 'no route step'}); the guest has ${seen}`);
   }
 
-  if (model.mtu !== undefined && nic && nic.mtu !== model.mtu) out.push(`mtu: the model has ${model.mtu} (DHCP option 26); the guest's ${vm.nic} has ${nic.mtu}`);
+  if (model.mtu !== undefined && nic && nic.mtu !== model.mtu) out.push(`mtu: the model has ${model.mtu}; the guest's ${vm.nic} has ${nic.mtu}`);
   return out;
 }

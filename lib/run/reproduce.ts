@@ -1,6 +1,7 @@
 // Copy-paste reproduction of a cell: the exact command to type in the VM's console, and the
 // `vpcheck explain` line that shows the model's path for it.
 import { INITIAL_PHASE } from '../topology/phases.ts';
+import { MEBIBYTE } from '../topology/validate-probes.ts';
 import type { ProbeKind } from '../topology/types.ts';
 import { shellQuote } from '../sessions/quote.ts';
 
@@ -18,9 +19,12 @@ export function consoleLine(probe: ProbeKind, ip: string, port?: number, size?: 
   }
 }
 
-export function explainLine(file: string, from: string, to: string, port: number | undefined, phase: string): string {
-  const args = ['vpcheck', 'explain', file, '--from', from, '--to', to];
-  if (port !== undefined) args.push('--port', String(port));
+export function explainLine(file: string, cell: { readonly from: string; readonly to: string; readonly probe: ProbeKind; readonly port?: number; readonly size?: number }, phase: string): string {
+  const args = ['vpcheck', 'explain', file, '--from', cell.from, '--to', cell.to];
+  if (cell.probe === 'mtu' || cell.probe === 'bulk') args.push('--probe', cell.probe);
+  if (cell.port !== undefined) args.push('--port', String(cell.port));
+  if (cell.probe === 'mtu' && cell.size !== undefined) args.push('--size', String(cell.size));
+  if (cell.probe === 'bulk' && cell.size !== undefined) args.push('--megabytes', String(cell.size / MEBIBYTE));
   if (phase !== INITIAL_PHASE) args.push('--phase', phase);
   return args.map(shellQuote).join(' ');
 }

@@ -381,7 +381,7 @@ export class Runner {
         ...(appliedAt !== undefined && firstPass && { convergedMs: firstPass.startedAt - appliedAt }),
       };
       if (pass) return base;
-      const reproduce = { console: consoleLine(cell.probe, prediction.toIp, cell.port, cell.size), explain: explainLine(file, cell.from, cell.to, cell.port, phase.phase) };
+      const reproduce = { console: consoleLine(cell.probe, prediction.toIp, cell.port, cell.size), explain: explainLine(file, cell, phase.phase) };
       if (observed === 'error' || diagnosed >= this.settings.diagnoseLimit) return { ...base, reproduce };
       diagnosed++;
       const [target, vm] = await Promise.all([

@@ -35,7 +35,7 @@ test('each departure names the model\'s state, its mechanism and what the guest 
   expect(guestDepartures(leased, vm, view({ cidrs: [], defaults: [], mtu: 1500 }))).toEqual([
     'address: the model has 10.0.1.5 on enp1s0 (binding managedtap: OVN\'s DHCP on subnet s1 leases it); the guest has none',
     'default route: the model has via 10.0.1.1 (DHCP router option); the guest has none',
-    'mtu: the model has 1400 (DHCP option 26); the guest\'s enp1s0 has 1500',
+    'mtu: the model has 1400; the guest\'s enp1s0 has 1500',
   ]);
   expect(guestDepartures(bridgeNoRoute, vm, view({ mtu: 1500 }))).toEqual(['default route: the model has none (binding bridge does not pass the router option); the guest has via 10.0.1.1']);
   expect(guestDepartures(unaddressed, vm, view({ defaults: [] }))).toEqual(['address: the model has none (subnet s1 has enableDHCP false); the guest has 10.0.1.5']);

@@ -31,8 +31,9 @@ export interface PodInput {
 export function renderPod(input: PodInput): KubeObject {
   const { vm, attachment: a } = input;
   const key = (suffix: string) => `${a.provider}.kubernetes.io/${suffix}`;
-  // Ports the topology serves: one socat per port (netshoot-like images ship it), then the pod idles.
-  const listeners = vm.listen.map((l) => `socat TCP-LISTEN:${l.port},fork,reuseaddr SYSTEM:true &`).join(' ');
+  // Ports the topology serves: one socat per port (netshoot-like images ship it), an echo service
+  // as bulk probes need (a connect alone is all tcp probes ask), then the pod idles.
+  const listeners = vm.listen.map((l) => `socat TCP-LISTEN:${l.port},fork,reuseaddr EXEC:cat &`).join(' ');
   // kube-ovn-cni gives the interface the subnet's MTU; a VM with its own sets it first, as its guest would (NET_ADMIN); a pod that cannot exits, visibly.
   const mtu = vm.mtu === undefined ? '' : `ip link set ${input.primary ? PRIMARY_NIC : ATTACHMENT_NIC} mtu ${vm.mtu} || exit 1;`;
   return {

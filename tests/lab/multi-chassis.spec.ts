@@ -39,6 +39,9 @@ async function pingsAll(lab: LabRealized, s: TopologySpec, pairs: (from: string,
   await Promise.all(cells.map((c) => expectReply(lab, c)));
 }
 
+/** The remote_ip options of `ovs-vsctl --bare --columns=options find Interface type=geneve`. */
+const remoteIps = (options: string) => [...options.matchAll(/remote_ip="?([\d.]+)/g)].map((m) => m[1]!);
+
 function chassisCtl(runId: string, node: string): string {
   return join(new RunNames(runId).chassisDir(node), 'ovs-vswitchd.ctl');
 }
@@ -77,12 +80,17 @@ test('three nodes: Geneve between chassis, a cut pair, a migration, the MTU, and
     const flows = (await run('ovs-appctl', ['-t', chassisCtl(ctx.runId, 'n1'), 'dpctl/dump-flows'])).stdout;
     expect(flows).toMatch(/tnl_push\(.*geneve/);
     expect(flows).toMatch(/tnl_pop/);
+    const encap = Object.fromEntries(await Promise.all(NODES.map(async (n) => [n, (await sb(['--bare', '--columns=ip', 'find', 'Encap', `chassis_name=${names.chassis(n)}`])).trim()])));
+    expect(new Set(Object.values(encap)).size).toBe(3);
+    // Each chassis knows its peers' underlay MACs from the start (seeded, not learned by a lost first packet).
+    const neighbours = (await run('ovs-appctl', ['-t', chassisCtl(ctx.runId, 'n1'), 'tnl/neigh/show'])).stdout;
+    for (const n of ['n2', 'n3']) expect(neighbours).toMatch(new RegExp(`${encap[n]!.replaceAll('.', '\\.')}\\s+${names.mac('chassis', n)}`));
     // The lab's shared chassis is in no zone of the run: it has no tunnel to the run's chassis.
     const rootTunnels = (await run('ovs-vsctl', [ROOT_CONF, '--bare', '--columns=options', 'find', 'Interface', 'type=geneve'])).stdout;
-    expect(rootTunnels).not.toMatch(/172\.16\.0\./);
+    expect(remoteIps(rootTunnels).filter((ip) => Object.values(encap).includes(ip))).toEqual([]);
     // Each run chassis tunnels to its two peers, and only to them.
     const n1Tunnels = (await run('ovs-vsctl', [`--db=unix:${join(names.chassisDir('n1'), 'conf.sock')}`, '--bare', '--columns=options', 'find', 'Interface', 'type=geneve'])).stdout;
-    expect([...n1Tunnels.matchAll(/remote_ip="?([\d.]+)/g)].map((m) => m[1]).sort()).toEqual(['172.16.0.2', '172.16.0.3']);
+    expect(remoteIps(n1Tunnels).sort()).toEqual([encap.n2, encap.n3].sort());
 
     // Evidence from a VM on a run chassis traces through that chassis' br-int.
     const ovsTrace = (await lab.diagnose({ from: 'a2', toIp: lab.vm('b3').ip, probe: 'icmp' })).find((e) => e.title === 'OVS trace from a2')!;

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Node, NodePair } from '../../topology/types.ts';
 import { TargetError } from '../target.ts';
-import { CHASSIS_BRIDGE, EXTERNAL_ID, UNDERLAY_BRIDGE, UNDERLAY_NIC, UNDERLAY_PREFIX, type RunNames } from './names.ts';
+import { CHASSIS_BRIDGE, EXTERNAL_ID, UNDERLAY_BRIDGE, UNDERLAY_NIC, underlayPrefix, type RunNames } from './names.ts';
 import { nsScript, nsScripts, run, type ProcessOutput } from './proc.ts';
 import { raiseSocketBuffers } from './socket-buffers.ts';
 
@@ -54,11 +54,11 @@ export class RunChassis implements IntegrationBridge {
   /** br-phy's MAC, fixed so that the other chassis' tunnel neighbour tables can be seeded. */
   readonly mac: string;
 
-  constructor(private readonly names: RunNames, readonly node: string, index: number, private readonly sbSock: string) {
+  constructor(private readonly names: RunNames, readonly node: string, index: number, underlay: string, private readonly sbSock: string) {
     this.netns = names.chassisNamespace(node);
     this.dir = names.chassisDir(node);
     this.name = names.chassis(node);
-    this.encapIp = `${UNDERLAY_PREFIX}.${index + 1}`;
+    this.encapIp = `${underlay}.${index + 1}`;
     this.mac = names.mac('chassis', node);
   }
 
@@ -158,7 +158,9 @@ export class ChassisSet {
    * every chassis with its encap. Returns the set and what could not be done to the machine.
    */
   static async build(names: RunNames, nodes: readonly Node[], sbSock: string): Promise<{ chassis: ChassisSet; problems: string[] }> {
-    const chassis = nodes.map((n, i) => new RunChassis(names, n.name, i, sbSock));
+    const encaps = (await run('ovn-sbctl', [`--db=unix:${sbSock}`, '--bare', '--columns=ip', 'list', 'Encap'])).stdout;
+    const prefix = underlayPrefix(names.runId, new Set(encaps.split('\n').map((l) => l.trim()).filter(Boolean).map((ip) => ip.split('.').slice(0, 3).join('.'))));
+    const chassis = nodes.map((n, i) => new RunChassis(names, n.name, i, prefix, sbSock));
     const underlay = names.underlayNamespace();
     // Both veth ends are made in their namespaces: the underlay never has a link in the root namespace.
     await run('ip', ['-batch', '-'], {

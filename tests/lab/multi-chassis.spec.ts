@@ -10,6 +10,7 @@ import { LabTarget, type LabRealized } from '../../lib/targets/lab/lab-target.ts
 import { DEFAULT_LAB_DIR, RunNames } from '../../lib/targets/lab/names.ts';
 import { run } from '../../lib/targets/lab/proc.ts';
 import { LAB_RMEM_DEFAULT } from '../../lib/targets/lab/socket-buffers.ts';
+import { SEEN_AS_PORT } from '../../lib/targets/lab/realized.ts';
 import type { NodePair, TopologySpec, Vm } from '../../lib/topology/types.ts';
 import { addDefaultRoutes, context, expectNoLeak, expectNoReply, expectReply, subnet, topology, vm, vpc } from './support.ts';
 
@@ -167,5 +168,32 @@ test('a VM on a node the spec does not list is a TargetError, and the half-built
   const ctx = context('mcbad');
   const bad = { ...spec(), vms: [...spec().vms, vm('lost', 'sa', { node: 'n9' })] };
   await expect(new LabTarget().up(bad, ctx)).rejects.toThrow(/has no node n9/);
+  await expectNoLeak(ctx.runId);
+});
+
+test('VMs on other nodes leave through the node namespace (natOutgoing) and a NAT gateway, both on the first node', async () => {
+  const lanIp = '10.92.1.254';
+  const base = topology({
+    vpcs: [vpc('vpc-nat', { staticRoutes: [{ cidr: '0.0.0.0/0', nextHopIP: lanIp, policy: 'policyDst' }] })],
+    subnets: [subnet('s0', '10.92.0.0/24', { natOutgoing: true }), subnet('lan', '10.92.1.0/24', { vpc: 'vpc-nat' })],
+    vms: [vm('out', 's0', { node: 'n2' }), vm('snat-vm', 'lan', { node: 'n2' }), vm('near', 's0', { node: 'n1' })],
+    natGateways: [{ name: 'gw', vpc: 'vpc-nat', subnet: 'lan', lanIp, externalSubnets: ['ovn-vpc-external-network'] }],
+    eips: [{ name: 'eip', natGwDp: 'gw', v4ip: '192.0.2.60', externalSubnet: 'ovn-vpc-external-network' }],
+    snatRules: [{ name: 'snat', eip: 'eip', internalCIDR: '10.92.1.0/24' }],
+  });
+  const s: TopologySpec = { ...base, nodes: [{ name: 'n1' }, { name: 'n2' }] };
+  const ctx = context('mcnat');
+  const lab = await new LabTarget().up(s, ctx);
+  try {
+    await addDefaultRoutes(lab, s);
+    await expectReply(lab, { from: 'near', to: 'internet' });
+    await expectReply(lab, { from: 'out', to: 'internet' });
+    await expectReply(lab, { from: 'snat-vm', to: 'internet' });
+    // The upstream host saw the EIP: the packet crossed from n2 to the gateway on n1.
+    const seen = await lab.exec('snat-vm', ['socat', '-T', '3', 'STDIO', `TCP:${lab.internetIP}:${SEEN_AS_PORT},connect-timeout=3`], { timeoutMs: 10_000 });
+    expect(seen.stdout.trim()).toBe('192.0.2.60');
+  } finally {
+    await lab.down();
+  }
   await expectNoLeak(ctx.runId);
 });

@@ -136,7 +136,8 @@ const pairKey = (p: NodePair) => [...p].sort().join('\0');
 /** The run's chassis and their underlay. */
 export class ChassisSet {
   private readonly byNode: ReadonlyMap<string, RunChassis>;
-  private cut = new Set<string>();
+  /** The cut pairs, by their order-free key. */
+  private cut = new Map<string, NodePair>();
 
   private constructor(private readonly names: RunNames, readonly chassis: readonly RunChassis[]) {
     this.byNode = new Map(chassis.map((c) => [c.node, c]));
@@ -189,7 +190,7 @@ export class ChassisSet {
   async setTunnelsDown(down: readonly NodePair[]): Promise<{ cut: number; restored: number }> {
     const next = new Map(down.map((p) => [pairKey(p), p]));
     const added = [...next].filter(([k]) => !this.cut.has(k)).map(([, p]) => p);
-    const healed = [...this.cut].filter((k) => !next.has(k)).map((k) => k.split('\0') as unknown as NodePair);
+    const healed = [...this.cut].filter(([k]) => !next.has(k)).map(([, p]) => p);
     const apply = (pairs: readonly NodePair[], command: 'add-flow' | 'del-flows') => Promise.all(pairs.flatMap(([a, b]) => {
       const [ca, cb] = [this.get(a), this.get(b)];
       return [[ca, cb], [cb, ca]].flatMap(([on, peer]) => dropFlows(peer!).map((f) =>
@@ -197,7 +198,7 @@ export class ChassisSet {
     }));
     await apply(added, 'add-flow');
     await apply(healed, 'del-flows');
-    this.cut = new Set(next.keys());
+    this.cut = next;
     return { cut: added.length, restored: healed.length };
   }
 

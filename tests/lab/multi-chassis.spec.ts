@@ -10,6 +10,7 @@ import { LabTarget, type LabRealized } from '../../lib/targets/lab/lab-target.ts
 import { DEFAULT_LAB_DIR, RunNames } from '../../lib/targets/lab/names.ts';
 import { run } from '../../lib/targets/lab/proc.ts';
 import { LAB_RMEM_DEFAULT } from '../../lib/targets/lab/socket-buffers.ts';
+import { SEEN_AS_PORT } from '../../lib/targets/lab/realized.ts';
 import type { NodePair, TopologySpec, Vm } from '../../lib/topology/types.ts';
 import { addDefaultRoutes, context, expectNoLeak, expectNoReply, expectReply, subnet, topology, vm, vpc } from './support.ts';
 
@@ -38,6 +39,9 @@ async function pingsAll(lab: LabRealized, s: TopologySpec, pairs: (from: string,
   const cells = names.flatMap((from) => names.filter((to) => to !== from && pairs(from, to)).map((to) => ({ from, to })));
   await Promise.all(cells.map((c) => expectReply(lab, c)));
 }
+
+/** The remote_ip options of `ovs-vsctl --bare --columns=options find Interface type=geneve`. */
+const remoteIps = (options: string) => [...options.matchAll(/remote_ip="?([\d.]+)/g)].map((m) => m[1]!);
 
 function chassisCtl(runId: string, node: string): string {
   return join(new RunNames(runId).chassisDir(node), 'ovs-vswitchd.ctl');
@@ -77,12 +81,17 @@ test('three nodes: Geneve between chassis, a cut pair, a migration, the MTU, and
     const flows = (await run('ovs-appctl', ['-t', chassisCtl(ctx.runId, 'n1'), 'dpctl/dump-flows'])).stdout;
     expect(flows).toMatch(/tnl_push\(.*geneve/);
     expect(flows).toMatch(/tnl_pop/);
+    const encap = Object.fromEntries(await Promise.all(NODES.map(async (n) => [n, (await sb(['--bare', '--columns=ip', 'find', 'Encap', `chassis_name=${names.chassis(n)}`])).trim()])));
+    expect(new Set(Object.values(encap)).size).toBe(3);
+    // Each chassis knows its peers' underlay MACs from the start (seeded, not learned by a lost first packet).
+    const neighbours = (await run('ovs-appctl', ['-t', chassisCtl(ctx.runId, 'n1'), 'tnl/neigh/show'])).stdout;
+    for (const n of ['n2', 'n3']) expect(neighbours).toMatch(new RegExp(`${encap[n]!.replaceAll('.', '\\.')}\\s+${names.mac('chassis', n)}`));
     // The lab's shared chassis is in no zone of the run: it has no tunnel to the run's chassis.
     const rootTunnels = (await run('ovs-vsctl', [ROOT_CONF, '--bare', '--columns=options', 'find', 'Interface', 'type=geneve'])).stdout;
-    expect(rootTunnels).not.toMatch(/172\.16\.0\./);
+    expect(remoteIps(rootTunnels).filter((ip) => Object.values(encap).includes(ip))).toEqual([]);
     // Each run chassis tunnels to its two peers, and only to them.
     const n1Tunnels = (await run('ovs-vsctl', [`--db=unix:${join(names.chassisDir('n1'), 'conf.sock')}`, '--bare', '--columns=options', 'find', 'Interface', 'type=geneve'])).stdout;
-    expect([...n1Tunnels.matchAll(/remote_ip="?([\d.]+)/g)].map((m) => m[1]).sort()).toEqual(['172.16.0.2', '172.16.0.3']);
+    expect(remoteIps(n1Tunnels).sort()).toEqual([encap.n2, encap.n3].sort());
 
     // Evidence from a VM on a run chassis traces through that chassis' br-int.
     const ovsTrace = (await lab.diagnose({ from: 'a2', toIp: lab.vm('b3').ip, probe: 'icmp' })).find((e) => e.title === 'OVS trace from a2')!;
@@ -159,5 +168,32 @@ test('a VM on a node the spec does not list is a TargetError, and the half-built
   const ctx = context('mcbad');
   const bad = { ...spec(), vms: [...spec().vms, vm('lost', 'sa', { node: 'n9' })] };
   await expect(new LabTarget().up(bad, ctx)).rejects.toThrow(/has no node n9/);
+  await expectNoLeak(ctx.runId);
+});
+
+test('VMs on other nodes leave through the node namespace (natOutgoing) and a NAT gateway, both on the first node', async () => {
+  const lanIp = '10.92.1.254';
+  const base = topology({
+    vpcs: [vpc('vpc-nat', { staticRoutes: [{ cidr: '0.0.0.0/0', nextHopIP: lanIp, policy: 'policyDst' }] })],
+    subnets: [subnet('s0', '10.92.0.0/24', { natOutgoing: true }), subnet('lan', '10.92.1.0/24', { vpc: 'vpc-nat' })],
+    vms: [vm('out', 's0', { node: 'n2' }), vm('snat-vm', 'lan', { node: 'n2' }), vm('near', 's0', { node: 'n1' })],
+    natGateways: [{ name: 'gw', vpc: 'vpc-nat', subnet: 'lan', lanIp, externalSubnets: ['ovn-vpc-external-network'] }],
+    eips: [{ name: 'eip', natGwDp: 'gw', v4ip: '192.0.2.60', externalSubnet: 'ovn-vpc-external-network' }],
+    snatRules: [{ name: 'snat', eip: 'eip', internalCIDR: '10.92.1.0/24' }],
+  });
+  const s: TopologySpec = { ...base, nodes: [{ name: 'n1' }, { name: 'n2' }] };
+  const ctx = context('mcnat');
+  const lab = await new LabTarget().up(s, ctx);
+  try {
+    await addDefaultRoutes(lab, s);
+    await expectReply(lab, { from: 'near', to: 'internet' });
+    await expectReply(lab, { from: 'out', to: 'internet' });
+    await expectReply(lab, { from: 'snat-vm', to: 'internet' });
+    // The upstream host saw the EIP: the packet crossed from n2 to the gateway on n1.
+    const seen = await lab.exec('snat-vm', ['socat', '-T', '3', 'STDIO', `TCP:${lab.internetIP}:${SEEN_AS_PORT},connect-timeout=3`], { timeoutMs: 10_000 });
+    expect(seen.stdout.trim()).toBe('192.0.2.60');
+  } finally {
+    await lab.down();
+  }
   await expectNoLeak(ctx.runId);
 });

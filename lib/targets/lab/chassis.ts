@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Node, NodePair } from '../../topology/types.ts';
 import { TargetError } from '../target.ts';
-import { CHASSIS_BRIDGE, EXTERNAL_ID, UNDERLAY_BRIDGE, UNDERLAY_NIC, UNDERLAY_PREFIX, type RunNames } from './names.ts';
+import { CHASSIS_BRIDGE, EXTERNAL_ID, UNDERLAY_BRIDGE, UNDERLAY_NIC, underlayPrefix, type RunNames } from './names.ts';
 import { nsScript, nsScripts, run, type ProcessOutput } from './proc.ts';
 import { raiseSocketBuffers } from './socket-buffers.ts';
 
@@ -54,11 +54,11 @@ export class RunChassis implements IntegrationBridge {
   /** br-phy's MAC, fixed so that the other chassis' tunnel neighbour tables can be seeded. */
   readonly mac: string;
 
-  constructor(private readonly names: RunNames, readonly node: string, index: number, private readonly sbSock: string) {
+  constructor(private readonly names: RunNames, readonly node: string, index: number, underlay: string, private readonly sbSock: string) {
     this.netns = names.chassisNamespace(node);
     this.dir = names.chassisDir(node);
     this.name = names.chassis(node);
-    this.encapIp = `${UNDERLAY_PREFIX}.${index + 1}`;
+    this.encapIp = `${underlay}.${index + 1}`;
     this.mac = names.mac('chassis', node);
   }
 
@@ -136,7 +136,8 @@ const pairKey = (p: NodePair) => [...p].sort().join('\0');
 /** The run's chassis and their underlay. */
 export class ChassisSet {
   private readonly byNode: ReadonlyMap<string, RunChassis>;
-  private cut = new Set<string>();
+  /** The cut pairs, by their order-free key. */
+  private cut = new Map<string, NodePair>();
 
   private constructor(private readonly names: RunNames, readonly chassis: readonly RunChassis[]) {
     this.byNode = new Map(chassis.map((c) => [c.node, c]));
@@ -158,7 +159,9 @@ export class ChassisSet {
    * every chassis with its encap. Returns the set and what could not be done to the machine.
    */
   static async build(names: RunNames, nodes: readonly Node[], sbSock: string): Promise<{ chassis: ChassisSet; problems: string[] }> {
-    const chassis = nodes.map((n, i) => new RunChassis(names, n.name, i, sbSock));
+    const encaps = (await run('ovn-sbctl', [`--db=unix:${sbSock}`, '--bare', '--columns=ip', 'list', 'Encap'])).stdout;
+    const prefix = underlayPrefix(names.runId, new Set(encaps.split('\n').map((l) => l.trim()).filter(Boolean).map((ip) => ip.split('.').slice(0, 3).join('.'))));
+    const chassis = nodes.map((n, i) => new RunChassis(names, n.name, i, prefix, sbSock));
     const underlay = names.underlayNamespace();
     // Both veth ends are made in their namespaces: the underlay never has a link in the root namespace.
     await run('ip', ['-batch', '-'], {
@@ -187,7 +190,7 @@ export class ChassisSet {
   async setTunnelsDown(down: readonly NodePair[]): Promise<{ cut: number; restored: number }> {
     const next = new Map(down.map((p) => [pairKey(p), p]));
     const added = [...next].filter(([k]) => !this.cut.has(k)).map(([, p]) => p);
-    const healed = [...this.cut].filter((k) => !next.has(k)).map((k) => k.split('\0') as unknown as NodePair);
+    const healed = [...this.cut].filter(([k]) => !next.has(k)).map(([, p]) => p);
     const apply = (pairs: readonly NodePair[], command: 'add-flow' | 'del-flows') => Promise.all(pairs.flatMap(([a, b]) => {
       const [ca, cb] = [this.get(a), this.get(b)];
       return [[ca, cb], [cb, ca]].flatMap(([on, peer]) => dropFlows(peer!).map((f) =>
@@ -195,7 +198,7 @@ export class ChassisSet {
     }));
     await apply(added, 'add-flow');
     await apply(healed, 'del-flows');
-    this.cut = new Set(next.keys());
+    this.cut = next;
     return { cut: added.length, restored: healed.length };
   }
 

@@ -3,7 +3,7 @@
 // ovn-northd and ovn-controller. `--detach` returns once a daemon is initialized, so readiness
 // is waited for, not slept for. Daemons are stopped by the pids they wrote, never by name.
 import { readFile, rm } from 'node:fs/promises';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TargetError } from '../target.ts';
@@ -15,8 +15,22 @@ export const DAEMONS = ['ovsdb-server-conf', 'ovsdb-server-nb', 'ovsdb-server-sb
 export type DaemonName = (typeof DAEMONS)[number];
 const CHASSIS = 'vpcheck-lab';
 
+/**
+ * Whether a userspace vswitchd runs in the root network namespace, where the lab's would collide
+ * with it on the tap "ovs-netdev". A multi-node run's chassis have theirs in namespaces of their
+ * own (chassis.ts), which collide with nothing.
+ */
 function anyVswitchd(): boolean {
-  return readdirSync('/proc').some((p) => /^\d+$/.test(p) && readText(`/proc/${p}/comm`).trim() === 'ovs-vswitchd' && isAlive(Number(p)));
+  const root = netnsOf('self');
+  return readdirSync('/proc').some((p) => /^\d+$/.test(p) && readText(`/proc/${p}/comm`).trim() === 'ovs-vswitchd' && netnsOf(p) === root && isAlive(Number(p)));
+}
+
+function netnsOf(pid: string): number | undefined {
+  try {
+    return statSync(`/proc/${pid}/ns/net`).ino;
+  } catch {
+    return undefined;
+  }
 }
 
 function readText(file: string): string {

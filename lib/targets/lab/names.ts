@@ -38,8 +38,21 @@ export const EXTERNAL_ID = 'vpcheck-run';
 export const UNDERLAY_NIC = 'eth-ul';
 export const CHASSIS_BRIDGE = 'br-int';
 export const UNDERLAY_BRIDGE = 'br-phy';
-/** A run's underlay: chassis k (0-based, in the order of the spec's nodes) holds 172.16.0.(k+1). */
-export const UNDERLAY_PREFIX = '172.16.0';
+/**
+ * A run's underlay is a /24 of 172.16.0.0/12 (4096 of them), chassis k (0-based, in the order of
+ * the spec's nodes) at .k+1. The southbound database allows one Encap per (type, ip) (index in
+ * ovn-sb.ovsschema), so the runs sharing a lab need different ones: each starts at a /24 its id
+ * hashes to and takes the first that no Encap uses.
+ */
+export function underlayPrefix(runId: string, used: ReadonlySet<string>): string {
+  const start = parseInt(shortHash(runId, 'underlay').slice(0, 8), 16) % 4096;
+  for (let i = 0; i < 4096; i++) {
+    const b = (start + i) % 4096;
+    const prefix = `172.${16 + (b >> 8)}.${b & 0xff}`;
+    if (!used.has(prefix)) return prefix;
+  }
+  throw new TargetError('lab: every underlay /24 of 172.16.0.0/12 is in use');
+}
 
 // No "." in run ids: names are "<run>.<rest>", so the run id of any lab name is unambiguous.
 const RUN_ID = /^[a-z0-9][a-z0-9-]{0,23}$/;

@@ -9,12 +9,13 @@ import { expect } from '@playwright/test';
 import { KubeOvnTarget } from '../../lib/targets/kubeovn/kubeovn-target.ts';
 import { podLimits } from '../../lib/targets/kubeovn/limits.ts';
 import { loadTopology } from '../../lib/topology/load.ts';
-import { SEEDS, seedFiles, seedSuite } from '../support/seed-runs.ts';
+import { clusterSeedFiles, labOnlySuite, SEEDS, seedSuite } from '../support/seed-runs.ts';
 import { runCli } from '../support/cli.ts';
 import { test } from '../support/fake-cluster.ts';
 
-const refused = seedFiles.filter((f) => podLimits(loadTopology(readFileSync(SEEDS + f), f).topology!, 'error').length > 0);
-const runnable = seedFiles.filter((f) => !refused.includes(f));
+const refused = clusterSeedFiles.filter((f) => podLimits(loadTopology(readFileSync(SEEDS + f), f).topology!, 'error').length > 0);
+const runnable = clusterSeedFiles.filter((f) => !refused.includes(f));
+labOnlySuite('kubeovn');
 
 // scale-100vms (two to three minutes on a stand-in) runs on the harvester stand-in only: the
 // 100-VM work of a cluster run (applying, waiting, sessions) is ClusterRealized's, shared by both

@@ -10,13 +10,33 @@ import type { RunResult } from '../../lib/run/result.ts';
 import type { Transport } from '../../lib/sessions/session.ts';
 import { LabTarget } from '../../lib/targets/lab/lab-target.ts';
 import type { Target } from '../../lib/targets/target.ts';
-import { loadTopologyFile } from '../../lib/topology/load.ts';
+import { clusterLimits } from '../../lib/targets/k8s-common/limits.ts';
+import { loadTopology, loadTopologyFile } from '../../lib/topology/load.ts';
 import type { Topology } from '../../lib/topology/types.ts';
 import { quiet } from '../lab/support.ts';
+import { runCli } from './cli.ts';
 import { test, type FakeCluster } from './fake-cluster.ts';
 
 export const SEEDS = fileURLToPath(new URL('../../topologies/', import.meta.url));
 export const seedFiles = readdirSync(SEEDS).filter((f) => f.endsWith('.yaml'));
+/** Seeds no cluster target runs (a phase cuts a tunnel between nodes: a lab fault), each with why. */
+export const labOnlySeeds = new Map(seedFiles.flatMap((f) => {
+  const limits = clusterLimits(loadTopology(readFileSync(SEEDS + f), f).topology!, 'error');
+  return limits.length ? [[f, limits[0]!.message] as const] : [];
+}));
+/** The seeds a cluster target runs. */
+export const clusterSeedFiles = seedFiles.filter((f) => !labOnlySeeds.has(f));
+
+/** One test per lab-only seed: `run --target <kind>` refuses it (exit 2) before any cluster is reached, saying why. */
+export function labOnlySuite(kind: string): void {
+  for (const [file, why] of labOnlySeeds) {
+    test(`seed ${file} on the ${kind} target: refused before any cluster is reached (a lab fault)`, async () => {
+      const r = await runCli(['run', SEEDS + file, '--target', kind, '--kubeconfig', '/nonexistent/kubeconfig']);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(why);
+    });
+  }
+}
 
 export async function runSeed(topology: Topology, target: Target, transport: Transport): Promise<RunResult> {
   const runner = await Runner.start(topology, target, { ...DEFAULT_RUN_SETTINGS, transport }, quiet);
@@ -61,7 +81,7 @@ async function labVerdicts(file: string, topology: Topology, transport: Transpor
  * the fakeCluster fixture, which also checks that nothing is left) passes every cell with the
  * lab's own verdicts over the same transport.
  */
-export function seedSuite(kind: string, transport: Transport, start: (fakeCluster: FakeCluster) => Promise<{ target: Target }>, files: readonly string[] = seedFiles, variant = ''): void {
+export function seedSuite(kind: string, transport: Transport, start: (fakeCluster: FakeCluster) => Promise<{ target: Target }>, files: readonly string[] = clusterSeedFiles, variant = ''): void {
   for (const file of files) {
     test(`seed ${file} on the ${kind} target${variant && ` (${variant})`} (fake API server, ${transport}): same verdicts as the lab, nothing left`, async ({ fakeCluster }) => {
       test.setTimeout(300_000);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { LabTarget, type LabRealized } from '../../lib/targets/lab/lab-target.ts';
 import { DEFAULT_LAB_DIR, RunNames } from '../../lib/targets/lab/names.ts';
 import { run } from '../../lib/targets/lab/proc.ts';
-import { LAB_RMEM_DEFAULT } from '../../lib/targets/lab/socket-buffers.ts';
+import { LAB_RMEM_DEFAULT } from '../../lib/targets/lab/sysctls.ts';
 import { SEEN_AS_PORT } from '../../lib/targets/lab/realized.ts';
 import type { NodePair, TopologySpec, Vm } from '../../lib/topology/types.ts';
 import { addDefaultRoutes, context, expectNoLeak, expectNoReply, expectReply, subnet, topology, vm, vpc } from './support.ts';

@@ -14,7 +14,7 @@ import type { Node, NodePair } from '../../topology/types.ts';
 import { TargetError } from '../target.ts';
 import { CHASSIS_BRIDGE, EXTERNAL_ID, UNDERLAY_BRIDGE, UNDERLAY_NIC, underlayPrefix, type RunNames } from './names.ts';
 import { nsScript, nsScripts, run, type ProcessOutput } from './proc.ts';
-import { raiseSocketBuffers } from './socket-buffers.ts';
+import { raiseSysctls, socketBuffers } from './sysctls.ts';
 
 /** The Linux bridge of a run's underlay namespace. */
 const UNDERLAY_SWITCH = 'ul';
@@ -176,7 +176,7 @@ export class ChassisSet {
     // The chassis dirs mark the run as multi-chassis (hasChassis) before the sysctl is raised.
     await Promise.all(chassis.map((c) => mkdir(c.dir, { recursive: true })));
     // Before any vswitchd opens its AF_PACKET socket on eth-ul: the buffer size is taken then.
-    const problems = await raiseSocketBuffers();
+    const problems = await raiseSysctls(socketBuffers());
     await Promise.all(chassis.map((c) => c.start()));
     // A first packet to each peer would be lost while vswitchd ARPs for it; never tnl/neigh/flush
     // (afterwards ARP replies hit a cached megaflow and are no longer snooped).

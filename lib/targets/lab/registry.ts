@@ -8,8 +8,7 @@ import { TargetError } from '../target.ts';
 import { isAlive, withLabLock } from './lock.ts';
 import { RUNS_DIR, RunNames } from './names.ts';
 import { hasChassis } from './chassis.ts';
-import { restoreSocketBuffers } from './socket-buffers.ts';
-import { raiseNeighbourLimits, restoreNeighbourLimits } from './neighbours.ts';
+import { neighbourLimits, raiseSysctls, restoreSysctls, socketBuffers } from './sysctls.ts';
 
 export interface RunRecord {
   readonly runId: string;
@@ -60,7 +59,7 @@ export async function joinLab<L extends LabControl>(lab: L, runId: string, warn:
     await mkdir(join(RUNS_DIR, runId), { recursive: true, mode: 0o700 });
     const record: RunRecord = { runId, pid: process.pid, labDir: lab.dir, startedAt: new Date().toISOString() };
     await writeFile(join(RUNS_DIR, runId, 'run.json'), JSON.stringify(record));
-    for (const problem of await raiseNeighbourLimits()) warn(`lab: ${problem}`);
+    for (const problem of await raiseSysctls(neighbourLimits())) warn(`lab: ${problem}`);
     return lab;
   });
 }
@@ -75,8 +74,8 @@ export async function leaveLab(lab: LabControl, runId?: string): Promise<void> {
   await withLabLock(lab.dir, async () => {
     if (runId) await rm(join(RUNS_DIR, runId), { recursive: true, force: true });
     const runs = await recordedRuns();
-    await restoreNeighbourLimits(runs.length > 0);
-    await restoreSocketBuffers(async () => (await recordedRuns()).some((r) => hasChassis(new RunNames(r.runId))));
+    await restoreSysctls(neighbourLimits(), async () => runs.length > 0);
+    await restoreSysctls(socketBuffers(), async () => (await recordedRuns()).some((r) => hasChassis(new RunNames(r.runId))));
     if (runs.some((r) => r.labDir === lab.dir)) return;
     await lab.stop();
     await rm(lab.dir, { recursive: true, force: true });

@@ -6,7 +6,7 @@
 // most: a guest whose MTU is larger (1500 instead of the overlay's 1400) gets small pings through
 // and loses every larger packet without an ICMP error (kubeovn/kube-ovn#4254, #2825; measured in
 // the lab: payload 1414 passes, 1415 does not).
-import type { Stop } from './forward.ts';
+import type { Stop } from './fabric.ts';
 import type { NetworkOutcome, Prediction, ProbeRequest } from './types.ts';
 import type { Owner, World } from './world.ts';
 import { tunnelKey } from './world.ts';

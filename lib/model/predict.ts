@@ -2,7 +2,8 @@
 import { EXTERNAL, INTERNET, WIRE_PROTOCOL, type TopologySpec } from '../topology/types.ts';
 import { contains, formatIPv4, isIPv4, parseIPv4 } from '../net/ipv4.ts';
 import type { Packet } from './acl.ts';
-import { Fabric, Walk, type Decision, type Stop, type WalkEnd } from './forward.ts';
+import { Fabric, type Decision, type Stop, type WalkEnd } from './fabric.ts';
+import { Walk } from './forward.ts';
 import { acrossNodes, type PathPrediction } from './across-nodes.ts';
 import type { Disposition, ModelOptions, NetworkOutcome, Prediction, ProbeRequest, Step } from './types.ts';
 import type { GuestState } from './guest.ts';

@@ -14,6 +14,7 @@ ovsdb-tool      openvswitch-switch  lab
 ovs-vswitchd    openvswitch-switch  lab
 ovs-vsctl       openvswitch-switch  lab
 ovs-appctl      openvswitch-switch  lab
+ovs-ofctl       openvswitch-common  lab
 ovn-northd      ovn-central         lab
 ovn-nbctl       ovn-central         lab
 ovn-sbctl       ovn-central         lab

@@ -42,6 +42,7 @@ ssh-keygen      openssh-client      tests
 ssh-agent       openssh-client      tests
 ssh-add         openssh-client      tests
 openssl         openssl             tests
+python3         python3             tests
 chromium        chromium            reports
 '
 

@@ -188,7 +188,7 @@ test('the guest boots its cloud-init in the lab VM: runcmd listener, write_files
     apiVersion: 'v1', kind: 'Pod', metadata: { name: 'pod-a', namespace: 'default', labels, annotations: { 'k8s.v1.cni.cncf.io/networks': 'default/n1@enp1s0', ...{ 'n1.default.ovn.kubernetes.io/ip_address': '10.9.0.7' } } },
     spec: { containers: [{ name: 'vm', image: 'example/netshoot', command: ['sh', '-c', 'ip addr add 10.77.0.1/32 dev lo; exec sleep infinity'] }] },
   };
-  const config = { users: [USER], runcmd: [['systemd-run', '--unit=listen-8080', 'python3', '-m', 'http.server', '8080']], write_files: [{ path: '/etc/motd', content: 'hello from cloud-init\n' }] };
+  const config = { users: [USER], runcmd: [['systemd-run', '--unit=listen-8080', 'python3', '-c', 'import socketserver  # an echo', '8080']], write_files: [{ path: '/etc/motd', content: 'hello from cloud-init\n' }] };
   await withObjects([nad('n1'), subnet(), secret('vm-a', config), vm('vm-a', { annotations: pin('10.9.0.2'), noCloud: { secretRef: { name: 'vm-a' }, networkData } }), pod], async (fake, client) => {
     expect(await vmiIp(client, 'vm-a')).toBe('10.9.0.2');
     const target = fake.reconciler.vmTarget('VirtualMachineInstance', 'default', 'vm-a')!;

@@ -38,6 +38,22 @@ export function dhcpNetworkData(mtu?: number): string {
   return stringify({ version: 2, ethernets: { [GUEST_NIC]: { dhcp4: true, ...(mtu !== undefined && { mtu, 'dhcp4-overrides': { 'use-mtu': false } }) } } });
 }
 
+/**
+ * A `listen:` port's service in the guest: an echo (what comes in goes back out, until the peer
+ * closes), so a tcp probe connects and a bulk probe gets its bytes back. Python 3.8+ as Ubuntu's
+ * cloud images ship it; the port is its one argument.
+ */
+export const ECHO_SERVER = [
+  'import socketserver, sys',
+  'class Echo(socketserver.BaseRequestHandler):',
+  '    def handle(self):',
+  '        while data := self.request.recv(65536):',
+  '            self.request.sendall(data)',
+  'socketserver.ThreadingTCPServer.allow_reuse_address = True',
+  'socketserver.ThreadingTCPServer.daemon_threads = True',
+  "socketserver.ThreadingTCPServer(('', int(sys.argv[1])), Echo).serve_forever()",
+].join('\n');
+
 export function userData(credentials: GuestCredentials, listen: readonly Listen[]): string {
   const { username, password, clientKey, hostKey } = credentials;
   const config = {
@@ -47,7 +63,7 @@ export function userData(credentials: GuestCredentials, listen: readonly Listen[
     // (canonical/cloud-init:cloudinit/config/cc_ssh.py handle, CONFIG_KEY_TO_FILE).
     ssh_keys: { ed25519_private: hostKey.privateKey, ed25519_public: hostKey.publicKey },
     // Cloud images ship python3, not socat or nc -l: a transient unit per port keeps it running.
-    runcmd: listen.map((l) => ['systemd-run', `--unit=vpcheck-listen-${l.port}`, 'python3', '-m', 'http.server', String(l.port)]),
+    runcmd: listen.map((l) => ['systemd-run', `--unit=vpcheck-listen-${l.port}`, 'python3', '-c', ECHO_SERVER, String(l.port)]),
   };
   return `#cloud-config\n${stringify(config)}`;
 }

@@ -70,15 +70,17 @@ function secretKey(store: Store, namespace: string | undefined, name: string, ke
 }
 
 /**
- * A systemd-run'd server on one port, as cloud images without socat run one: ["systemd-run",
- * "--unit=<unit>", "python3", "-m", "http.server", "<port>"]. Its effect in the guest (a TCP
- * listener on every address) is what the fake starts.
+ * A systemd-run'd Python server on one port, as cloud images without socat run one:
+ * ["systemd-run", "--unit=<unit>", "python3", "-c", "<program>", "<port>"]. The fake's guest does
+ * not run Python: it starts the lab's echo service on that port (every address), which is what an
+ * echo program does; that vpcheck's program is one is tested by running it
+ * (tests/harvester/echo-server.spec.ts).
  */
 function listenerPort(cmd: unknown, i: number): number {
   const argv = Array.isArray(cmd) ? cmd.map(String) : undefined;
   const port = Number(argv?.[5]);
-  if (argv?.length !== 6 || argv[0] !== 'systemd-run' || !/^--unit=[\w.@-]+$/.test(argv[1]!) || argv.slice(2, 5).join(' ') !== 'python3 -m http.server' || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new Refused(`runcmd[${i}] ${JSON.stringify(cmd)} not understood (the fake's guest runs only "systemd-run --unit=U python3 -m http.server PORT")`);
+  if (argv?.length !== 6 || argv[0] !== 'systemd-run' || !/^--unit=[\w.@-]+$/.test(argv[1]!) || argv.slice(2, 4).join(' ') !== 'python3 -c' || !/socketserver/.test(argv[4]!) || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Refused(`runcmd[${i}] ${JSON.stringify(cmd)} not understood (the fake's guest runs only "systemd-run --unit=U python3 -c <socketserver echo program> PORT")`);
   }
   return port;
 }

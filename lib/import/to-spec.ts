@@ -3,7 +3,7 @@
 // VirtualMachineInstances) or Pods. Field names are Kube-OVN's, so most fields map 1:1. Objects
 // that cannot be placed (a Subnet without its NAD or Vpc, a VM on no subnet) are skipped with the
 // reason. Pure: one mapping for `vpcheck import` (a customer's export).
-import { DEFAULT_ROUTE_ANNOTATION, LISTEN_ANNOTATION, NAME_ANNOTATION } from '../k8s/labels.ts';
+import { DEFAULT_ROUTE_ANNOTATION, LISTEN_ANNOTATION, MTU_ANNOTATION, NAME_ANNOTATION } from '../k8s/labels.ts';
 import { describe, type KubeObject } from '../k8s/resources.ts';
 import { DEFAULT_VPC, type Binding, type Network, type Platform, type PolicyRoute, type SecurityGroupRule, type StaticRoute, type Subnet, type TopologySpec, type Vm, type VpcPeering } from '../topology/types.ts';
 import { attachmentOf, PRIMARY_PROVIDER, providerAnnotation, type Attachment } from '../k8s/kube-ovn.ts';
@@ -209,8 +209,17 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
     const binding = bindingOfNic(o, a, notes);
     const route = routeOf(a, subnet, binding, guest);
     if (guest.length) guests.set(name, guest);
-    return [{ name, network: network.ref, ...(ip !== undefined && { ip }), defaultRoute: route !== false, ...(typeof route === 'string' && { defaultRouteVia: route }), binding, securityGroups: groups.filter((g) => sgNames.has(g)).map((g) => sgNames.get(g)!), listen }];
+    const node = hostnameOf(o);
+    const mtu = Number(a.own[MTU_ANNOTATION]);
+    return [{
+      name, network: network.ref, ...(ip !== undefined && { ip }), ...(node !== undefined && { node }), ...(Number.isInteger(mtu) && mtu > 0 && { mtu }),
+      defaultRoute: route !== false, ...(typeof route === 'string' && { defaultRouteVia: route }), binding, securityGroups: groups.filter((g) => sgNames.has(g)).map((g) => sgNames.get(g)!), listen,
+    }];
   });
+  // The nodes VMs are pinned to, in the order they first appear; VMs without a pin are left to
+  // the topology's own placement, as the scheduler's choice is not in the objects.
+  const nodes = [...new Set(vms.flatMap((v) => v.node ?? []))].map((n) => ({ name: n }));
+  if (nodes.length && vms.some((v) => v.node === undefined)) notes.push(`VMs without a kubernetes.io/hostname nodeSelector (${vms.filter((v) => v.node === undefined).map((v) => v.name).join(', ')}) are placed by the topology's round-robin over the pinned nodes, not where the scheduler put them`);
 
   const onSubnets = new Set(vms.map((v) => v.network));
   for (const [ref, x] of subnetObjects) {
@@ -223,7 +232,7 @@ export function mapObjects(objects: readonly KubeObject[], options: MapOptions):
   const primaryNetworks = [...subnetObjects.values()].flatMap((x) => (x.primary ? [x.primary.network] : []));
   const networks = [...new Map([...networkByNad.values(), ...primaryNetworks].map((n) => [n.ref, n])).values()];
   const nat = mapNat(objects, { vpc: vpcNames, subnet: subnetNames, originalName }, skipped, notes);
-  return { spec: { name: options.name, platform: options.platform, networks, vpcs, subnets, securityGroups, vms, ...nat }, skipped, notes, guests };
+  return { spec: { name: options.name, platform: options.platform, networks, vpcs, subnets, securityGroups, vms, ...(nodes.length && { nodes }), ...nat }, skipped, notes, guests };
 }
 
 /**
@@ -284,4 +293,11 @@ function routeOf(a: Attachment, subnet: { subnet: Subnet; primary?: unknown }, b
     `the docs' step "ip route add default via ${subnet.subnet.gateway}" is assumed run. Set false if this guest has none.`,
   );
   return true;
+}
+
+/** The node a VM, VMI or Pod is pinned to by nodeSelector kubernetes.io/hostname (Kubernetes' well-known node label). */
+function hostnameOf(o: KubeObject): string | undefined {
+  const spec = (o.spec ?? {}) as { nodeSelector?: Record<string, string>; template?: { spec?: { nodeSelector?: Record<string, string> } } };
+  const selector = o.kind === 'VirtualMachine' ? spec.template?.spec?.nodeSelector : spec.nodeSelector;
+  return selector?.['kubernetes.io/hostname'];
 }

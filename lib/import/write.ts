@@ -12,6 +12,7 @@ export function topologyDocument(spec: TopologySpec, description: string): Recor
     name: spec.name,
     description,
     platform: spec.platform,
+    ...(spec.nodes?.length && { nodes: spec.nodes.map((n) => ({ name: n.name })) }),
     networks: spec.networks.map((n) => ({ name: n.name, ...(n.namespace !== 'default' && { namespace: n.namespace }) })),
     vpcs: spec.vpcs.filter((v) => !(v.name === DEFAULT_VPC && v.implicit)).map((v) => ({
       name: v.name,
@@ -25,6 +26,8 @@ export function topologyDocument(spec: TopologySpec, description: string): Recor
       name: vm.name,
       network: shortRef(vm.network),
       ...(vm.ip !== undefined && { ip: vm.ip }),
+      ...(vm.node !== undefined && { node: vm.node }),
+      ...(vm.mtu !== undefined && { mtu: vm.mtu }),
       defaultRoute: vm.defaultRoute && vm.defaultRouteVia !== undefined ? vm.defaultRouteVia : vm.defaultRoute,
       ...(vm.binding !== 'bridge' && { binding: vm.binding }),
       ...(vm.securityGroups.length && { securityGroups: vm.securityGroups }),

@@ -13,11 +13,14 @@ export const OVN_CLUSTER_ANNOTATION_PREFIX = 'vpcheck/ovn-cluster.';
  */
 export const LISTEN_ANNOTATION = 'vpcheck/listen';
 export const DEFAULT_ROUTE_ANNOTATION = 'vpcheck/default-route';
+/** The guest's own MTU, where the topology gives one (its cloud-init or pod command sets it). */
+export const MTU_ANNOTATION = 'vpcheck/mtu';
 
 /** The route step as the topology writes it: "true", "false", or the next hop it names (a NAT gateway's lanIp). */
-export function vmNotes(vm: { readonly listen: readonly { protocol: string; port: number }[]; readonly defaultRoute: boolean; readonly defaultRouteVia?: string }): Record<string, string> {
+export function vmNotes(vm: { readonly listen: readonly { protocol: string; port: number }[]; readonly defaultRoute: boolean; readonly defaultRouteVia?: string; readonly mtu?: number }): Record<string, string> {
   return {
     ...(vm.listen.length && { [LISTEN_ANNOTATION]: vm.listen.map((l) => `${l.protocol}/${l.port}`).join(',') }),
+    ...(vm.mtu !== undefined && { [MTU_ANNOTATION]: String(vm.mtu) }),
     [DEFAULT_ROUTE_ANNOTATION]: vm.defaultRoute && vm.defaultRouteVia !== undefined ? vm.defaultRouteVia : String(vm.defaultRoute),
   };
 }

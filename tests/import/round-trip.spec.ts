@@ -53,7 +53,7 @@ for (const file of files) for (const target of ['harvester', 'kubeovn', 'kubeovn
       expect(imported.err, 'a rendered topology maps without other loss').toMatch(EXPECTED_WARNINGS[target]!);
       const { topology, diagnostics } = loadTopology(Buffer.from(imported.out), `${file} (${phase}, imported)`);
       expect(diagnostics.filter((d) => d.severity === 'error'), imported.out).toEqual([]);
-      expect(topology!.probes).toEqual({ mesh: true, internet: true, icmp: [], tcp: [] });
+      expect(topology!.probes).toEqual({ mesh: true, internet: true, icmp: [], tcp: [], mtu: [], bulk: [] });
       const want = matrix({ ...seed!, ...spec }, seed!.probes);
       expect(want.length).toBeGreaterThan(0);
       expect(matrix(topology!, seed!.probes), phase).toEqual(want);

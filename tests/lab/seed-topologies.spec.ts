@@ -24,10 +24,38 @@ async function routes(lab: LabRealized, spec: TopologySpec): Promise<void> {
   }));
 }
 
+/**
+ * An mtu or bulk line with the plain tools: one Don't-Fragment ping of its size (two tries, a first
+ * packet may wait for ARP), or its bytes through the echo service and back, counted. A timeout
+ * counts only beside its small twin answering (a 56-byte ping, a 64-byte transfer).
+ */
+async function sized(lab: LabRealized, e: Expectation, ip: string): Promise<string> {
+  const mtu = (size: number) => lab.exec(e.from, ['ping', '-n', '-M', 'do', '-c', '2', '-W', '1', '-s', String(size), ip]);
+  const bulk = async (size: number) => Number((await lab.exec(e.from, ['bash', '-c', `timeout 20 bash -c 'exec 3<>/dev/tcp/${ip}/${e.port}; head -c ${size} /dev/zero >&3 & head -c ${size} <&3' | wc -c`])).stdout.trim());
+  if (e.probe === 'mtu') {
+    const r = await mtu(e.size!);
+    if (r.exitCode === 0) return 'reachable';
+    if (/message too long/i.test(r.stdout + r.stderr)) return 'message-too-long';
+    expect((await mtu(56)).exitCode, `${e.from} -> ${ip}: the 56-byte control ping`).toBe(0);
+    return 'timeout';
+  }
+  if ((await bulk(e.size!)) === e.size) return 'reachable';
+  expect(await bulk(64), `${e.from} -> ${ip}:${e.port}: the 64-byte control transfer`).toBe(64);
+  return 'timeout';
+}
+
 /** An expect line: an answer polled until it shows; no answer judged over a window beside controls. */
 async function check(lab: LabRealized, spec: TopologySpec, e: Expectation, phase: string): Promise<void> {
   // An EIP by its address: the plain probes know addresses, not NAT objects.
   const to = spec.eips.find((x) => x.name === e.to)?.v4ip ?? e.to;
+  if (e.probe === 'mtu' || e.probe === 'bulk') {
+    const ip = spec.vms.some((v) => v.name === to) ? lab.vm(to).ip : to;
+    const wanted = e.outcome ?? (e.reachable ? 'reachable' : undefined);
+    const seen = await sized(lab, e, ip);
+    if (wanted) expect(seen, `${phase}: ${e.path} ${e.from} -> ${e.to} ${e.probe} ${e.size}`).toBe(wanted);
+    else expect(seen, `${phase}: ${e.path}`).not.toBe('reachable');
+    return;
+  }
   const probe = { from: e.from, to, ...(e.probe === 'tcp' && { port: e.port! }) };
   const what = `${phase}: ${e.path} ${e.from} -> ${e.to}`;
   const wanted = e.outcome ?? (e.reachable ? 'reachable' : undefined);

@@ -54,7 +54,8 @@ for (const file of files) for (const target of ['harvester', 'kubeovn', 'kubeovn
       const { topology, diagnostics } = loadTopology(Buffer.from(imported.out), `${file} (${phase}, imported)`);
       expect(diagnostics.filter((d) => d.severity === 'error'), imported.out).toEqual([]);
       expect(topology!.probes).toEqual({ mesh: true, internet: true, icmp: [], tcp: [], mtu: [], bulk: [] });
-      const want = matrix({ ...seed!, ...spec }, seed!.probes);
+      // A cut tunnel is a lab fault, not a cluster object: the export cannot hold it.
+      const want = matrix({ ...seed!, ...spec, tunnelsDown: [] }, seed!.probes);
       expect(want.length).toBeGreaterThan(0);
       expect(matrix(topology!, seed!.probes), phase).toEqual(want);
     }

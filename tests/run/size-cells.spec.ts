@@ -1,7 +1,7 @@
 // mtu and bulk cells through the run engine on the lab, over each transport: an MTU black hole
-// made by lowering the OVS-side veth of VM b to 1400 while every guest keeps 1500 (the userspace
-// datapath cannot send the bigger frames: ovs-vswitchd logs "Message too long" and drops them),
-// and VM d with guest MTU 1400. The cells are built here, as the model will make them from
+// made by lowering the OVS-side veth of VM b to 1400 while guests a, b and c have MTU 1500 (the
+// userspace datapath cannot send the bigger frames: ovs-vswitchd logs "Message too long" and drops
+// them), and VM d with the overlay's guest MTU, 1400. The cells are built here, as the model will make them from
 // `probes.mtu` and `probes.bulk`; the engine probes, judges and reports them like icmp and tcp.
 import { execa } from 'execa';
 import { expect, test } from '@playwright/test';
@@ -20,7 +20,7 @@ import { expectNoLeak, quiet, subnet, topology as specOf, vm } from '../lab/supp
 const ECHO = 7000;
 const MB10 = 10_000_000;
 const listen = [{ protocol: 'tcp' as const, port: ECHO }];
-const spec = specOf({ subnets: [subnet('s1', '10.77.0.0/24')], vms: [vm('a', 's1'), vm('b', 's1', { listen }), vm('c', 's1', { listen }), vm('d', 's1')] });
+const spec = specOf({ subnets: [subnet('s1', '10.77.0.0/24')], vms: [vm('a', 's1', { mtu: 1500 }), vm('b', 's1', { listen, mtu: 1500 }), vm('c', 's1', { listen, mtu: 1500 }), vm('d', 's1')] });
 const topology: Topology = {
   ...spec,
   apiVersion: 'vpcheck/v1',
@@ -53,17 +53,15 @@ for (const transport of ['exec', 'console', 'ssh'] as const satisfies readonly T
     test.setTimeout(240_000);
     const settings = {
       ...DEFAULT_RUN_SETTINGS, transport, retries: 0,
-      // 10 MB may take 5 s: the lab moves it in 0.1-2.6 s at load average 20.
-      probes: { ...DEFAULT_SETTINGS, bulkMinSec: 3, bulkMinBytesPerSec: 2_000_000 },
+      // 10 MB in at most 10 s: the lab moves it in 0.1-2.6 s at load average 20, and a suite
+      // running beside it has been seen to stretch that past 5 s.
+      probes: { ...DEFAULT_SETTINGS, bulkMinSec: 10, bulkMinBytesPerSec: 1_000_000 },
     };
     const runner = await Runner.start(topology, new LabTarget(), settings, quiet, [], (t, o) => cellsOf(t, o).map((p) => ({ ...p, cells: [...p.cells, ...EXTRA] })));
     const runId = runner.realized.runId;
     let failure: unknown;
     try {
       await execa('ip', ['link', 'set', new RunNames(runId).hostIf('vm', 'b'), 'mtu', '1400']);
-      const d = await runner.realized.openSession('d', 'exec');
-      expect((await d.run('ip link set enp1s0 mtu 1400')).exitCode).toBe(0);
-      await d.close();
       const began = Date.now();
       await runner.runAll();
       test.info().annotations.push({ type: 'measured', description: `${transport}: phase with 12 icmp, 4 mtu and 3 bulk cells in ${Date.now() - began} ms` });
